@@ -1,0 +1,22 @@
+import type { Store } from './store.ts';
+
+/**
+ * Per-customer tables, one per stage, each keyed by customer_id. The view `customer_analytics` joins the ones
+ * that exist, so SQL cells, the API and the UI read one row per customer with every column.
+ * Order matters only for column order in the view.
+ */
+export const ANALYTICS_TABLES = [
+  'customer_rfm', // tiers: RFM scores and segment, ABC class, value tier, lifecycle stage (models/tiers)
+  'customer_clusters', // k-means cluster, its name and value tier, 2-D projection (models/clusters)
+  'customer_churn', // churn probability, risk band, value at risk, reasons (models/churn)
+  'customer_clv', // probability alive, expected purchases, next order date, CLV (models/clv)
+] as const;
+
+/** Recreates `customer_analytics` over customer_features and whichever stage tables exist now. */
+export async function refreshAnalyticsView(store: Store): Promise<void> {
+  if (!(await store.has('customer_features'))) return;
+  const present: string[] = [];
+  for (const table of ANALYTICS_TABLES) if (await store.has(table)) present.push(table);
+  const joins = present.map((t) => `LEFT JOIN ${t} USING (customer_id)`).join('\n  ');
+  await store.run(`CREATE OR REPLACE VIEW customer_analytics AS SELECT * FROM customer_features\n  ${joins}`);
+}

@@ -1,0 +1,46 @@
+import type { Store } from './store.ts';
+
+/**
+ * The canonical tables. Money is DECIMAL(18,4): sums stay exact (unit prices carry up to 3 decimals in real
+ * retail logs, so amounts need more than cents). Timestamps are TIMESTAMPTZ stored in UTC; a value without
+ * an offset is read as UTC.
+ */
+export const SCHEMA_SQL = `
+SET TimeZone = 'UTC';
+CREATE TABLE IF NOT EXISTS customers (
+  customer_id VARCHAR PRIMARY KEY,
+  signup_date DATE,
+  churned BOOLEAN
+);
+-- Every other column of a customers file, one row per customer and attribute, typed on load.
+CREATE TABLE IF NOT EXISTS customer_attributes (
+  customer_id VARCHAR NOT NULL,
+  name VARCHAR NOT NULL,
+  kind VARCHAR NOT NULL CHECK (kind IN ('numeric', 'categorical')),
+  num_value DOUBLE,
+  text_value VARCHAR,
+  PRIMARY KEY (customer_id, name)
+);
+CREATE TABLE IF NOT EXISTS transactions (
+  customer_id VARCHAR NOT NULL,
+  order_id VARCHAR NOT NULL,
+  timestamp TIMESTAMPTZ NOT NULL,
+  amount DECIMAL(18,4) NOT NULL,
+  quantity DOUBLE,
+  unit_price DECIMAL(18,4),
+  product VARCHAR,
+  category VARCHAR,
+  channel VARCHAR
+);
+CREATE TABLE IF NOT EXISTS feedback (
+  customer_id VARCHAR NOT NULL,
+  timestamp TIMESTAMPTZ NOT NULL,
+  text VARCHAR NOT NULL,
+  rating DOUBLE,
+  channel VARCHAR
+);
+`;
+
+export async function createSchema(store: Store): Promise<void> {
+  await store.run(SCHEMA_SQL);
+}

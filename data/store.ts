@@ -1,0 +1,117 @@
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { defaultDbPath } from './paths.ts';
+import { createSchema } from './schema.ts';
+
+export type Row = Record<string, unknown>;
+export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
+
+export interface OpenStoreOptions {
+  /** DuckDB file; ':memory:' for a throw-away store. Default: the runtime folder's store. */
+  path?: string;
+  /** Open without write access (the SQL cells use this with external access off). */
+  readOnly?: boolean;
+  /** Extra DuckDB settings, e.g. `{ enable_external_access: 'false' }`. */
+  settings?: Record<string, string>;
+}
+
+/** JSON-friendly values: integers as numbers, DECIMAL as numbers, dates and timestamps as ISO strings. */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  if (Array.isArray(value)) return value.map(plain);
+  return value;
+}
+
+/**
+ * The embedded DuckDB store: one file holds customers, transactions, feedback and every derived table.
+ *
+ * @example
+ * const store = await Store.open({ path: ':memory:' });
+ * const [{ n }] = await store.all<{ n: number }>('SELECT count(*) AS n FROM customers');
+ */
+export class Store {
+  readonly path: string;
+  readonly instance: DuckDBInstance;
+  readonly connection: DuckDBConnection;
+
+  private constructor(path: string, instance: DuckDBInstance, connection: DuckDBConnection) {
+    this.path = path;
+    this.instance = instance;
+    this.connection = connection;
+  }
+
+  static async open(options: OpenStoreOptions = {}): Promise<Store> {
+    const path = options.path ?? defaultDbPath();
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    const settings: Record<string, string> = { ...options.settings };
+    if (options.readOnly) settings.access_mode = 'READ_ONLY';
+    const instance = await DuckDBInstance.create(path, settings);
+    const connection = await instance.connect();
+    const store = new Store(path, instance, connection);
+    if (!options.readOnly) await createSchema(store);
+    return store;
+  }
+
+  /** Runs a statement and returns its rows as plain objects. */
+  async all<T = Row>(sql: string, params?: Params): Promise<T[]> {
+    const reader = await this.connection.runAndReadAll(sql, params);
+    return reader.getRowObjectsJS().map((row) => {
+      const out: Row = {};
+      for (const key in row) out[key] = plain(row[key]);
+      return out as T;
+    });
+  }
+
+  /** The first row, or undefined. */
+  async one<T = Row>(sql: string, params?: Params): Promise<T | undefined> {
+    return (await this.all<T>(sql, params))[0];
+  }
+
+  /** Runs a statement for its effect. */
+  async run(sql: string, params?: Params): Promise<void> {
+    await this.connection.run(sql, params);
+  }
+
+  /**
+   * Runs `work` inside one transaction: all of it lands, or none of it does.
+   * DuckDB has one transaction per connection, so callers never nest these.
+   */
+  async transaction<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      const result = await work();
+      await this.run('COMMIT');
+      return result;
+    } catch (error) {
+      await this.run('ROLLBACK');
+      throw error;
+    }
+  }
+
+  /** Does a table or view of this name exist? */
+  async has(name: string): Promise<boolean> {
+    const row = await this.one<{ n: number }>(
+      `SELECT (SELECT count(*) FROM duckdb_tables() WHERE table_name = $1)
+            + (SELECT count(*) FROM duckdb_views() WHERE view_name = $1) AS n`,
+      [name],
+    );
+    return (row?.n ?? 0) > 0;
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+/** Quotes an identifier for SQL (column names come from user files). */
+export function ident(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** Quotes a string literal for SQL, for the few places DuckDB takes no parameter (file paths in read_csv). */
+export function literal(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
