@@ -1,0 +1,74 @@
+import { badInput } from './errors.ts';
+
+export type DatasetKind = 'transactions' | 'customers' | 'feedback';
+export const DATASET_KINDS: readonly DatasetKind[] = ['transactions', 'customers', 'feedback'];
+
+/** How a canonical field is read from its text form. */
+export type FieldType = 'id' | 'text' | 'timestamp' | 'date' | 'money' | 'number' | 'boolean';
+
+export interface FieldSpec {
+  name: string;
+  type: FieldType;
+  required: boolean;
+}
+
+/**
+ * The canonical columns a file has when no `--map` is given (documented in the README).
+ * A customers file's other columns become typed customer attributes.
+ */
+export const CANONICAL_FIELDS: Record<DatasetKind, FieldSpec[]> = {
+  transactions: [
+    { name: 'customer_id', type: 'id', required: true },
+    { name: 'order_id', type: 'id', required: true },
+    { name: 'timestamp', type: 'timestamp', required: true },
+    // Required unless quantity and unit_price are both given: then amount = quantity x unit_price.
+    { name: 'amount', type: 'money', required: false },
+    { name: 'quantity', type: 'number', required: false },
+    { name: 'unit_price', type: 'money', required: false },
+    { name: 'product', type: 'text', required: false },
+    { name: 'category', type: 'text', required: false },
+    { name: 'channel', type: 'text', required: false },
+  ],
+  customers: [
+    { name: 'customer_id', type: 'id', required: true },
+    { name: 'signup_date', type: 'date', required: false },
+    { name: 'churned', type: 'boolean', required: false },
+  ],
+  feedback: [
+    { name: 'customer_id', type: 'id', required: true },
+    { name: 'timestamp', type: 'timestamp', required: true },
+    { name: 'text', type: 'text', required: true },
+    { name: 'rating', type: 'number', required: false },
+    { name: 'channel', type: 'text', required: false },
+  ],
+};
+
+export function parseKind(value: string | undefined): DatasetKind {
+  if (!value || !DATASET_KINDS.includes(value as DatasetKind)) {
+    throw badInput(`--kind must be one of ${DATASET_KINDS.join(', ')}, got "${value ?? ''}"`, { field: 'kind' });
+  }
+  return value as DatasetKind;
+}
+
+/**
+ * Parses `--map source=field,...` into source column -> canonical field.
+ *
+ * @example
+ * parseMapping('CustomerID=customer_id,InvoiceNo=order_id') // { CustomerID: 'customer_id', InvoiceNo: 'order_id' }
+ */
+export function parseMapping(spec: string | undefined, kind: DatasetKind): Record<string, string> {
+  const mapping: Record<string, string> = {};
+  if (!spec) return mapping;
+  const known = new Set(CANONICAL_FIELDS[kind].map((f) => f.name));
+  for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
+    const eq = pair.lastIndexOf('=');
+    if (eq <= 0 || eq === pair.length - 1) throw badInput(`--map entry "${pair}" is not source=field`, { field: 'map' });
+    const source = pair.slice(0, eq).trim();
+    const field = pair.slice(eq + 1).trim();
+    if (!known.has(field) && kind !== 'customers') {
+      throw badInput(`--map names unknown ${kind} field "${field}"; fields: ${[...known].join(', ')}`, { field: 'map' });
+    }
+    mapping[source] = field;
+  }
+  return mapping;
+}
