@@ -1,0 +1,137 @@
+import { badInput } from './errors.ts';
+import { ident, literal, type Store } from './store.ts';
+
+export interface FeatureOptions {
+  /** Cutoff date 'YYYY-MM-DD' (UTC, exclusive): only events before it are used. Default: the day after the last transaction. */
+  asOf?: string;
+  /** Table to write. Default `customer_features`. */
+  table?: string;
+  /**
+   * More per-customer columns, each a SELECT with a `customer_id` column that reads only events before the
+   * cutoff (e.g. sentiment features). Joined by customer_id.
+   */
+  extraSources?: string[];
+}
+
+/**
+ * The feature columns, in words, for the README, the API docs and the churn reasons.
+ * Order = column order in the table.
+ */
+export const FEATURE_DESCRIPTIONS: Record<string, string> = {
+  recency_days: 'days from the last purchase to the cutoff',
+  frequency: 'purchase orders (orders with a positive net amount; cancellation-only orders do not count)',
+  monetary: 'net revenue, returns and cancellations netted',
+  avg_order_value: 'net revenue / purchase orders',
+  tenure_days: 'days from the first purchase (or sign-up when earlier) to the cutoff',
+  mean_days_between_orders: 'mean gap between purchase orders (needs two orders)',
+  orders_30d: 'purchase orders in the last 30 days',
+  orders_90d: 'purchase orders in the last 90 days',
+  orders_180d: 'purchase orders in the last 180 days',
+  spend_30d: 'net spend in the last 30 days',
+  spend_90d: 'net spend in the last 90 days',
+  spend_180d: 'net spend in the last 180 days',
+  spend_prior_90d: 'net spend in the 90 days before the last 90',
+  spend_trend: '(last 90 days - prior 90 days) / (|last| + |prior|): -1 stopped spending, +1 new spending, 0 steady or none',
+  return_rate: 'share of transaction lines with a negative amount (returns, cancellations)',
+  distinct_products: 'distinct products bought',
+  distinct_categories: 'distinct categories bought',
+};
+
+/** The default cutoff: the UTC day after the last transaction, or today when there are none. */
+export async function defaultAsOf(store: Store): Promise<string> {
+  const row = await store.one<{ d: string | null }>(
+    `SELECT strftime(CAST(max(timestamp) AT TIME ZONE 'UTC' AS DATE) + 1, '%Y-%m-%d') AS d FROM transactions`,
+  );
+  return row?.d ?? new Date().toISOString().slice(0, 10);
+}
+
+export function checkDate(value: string, field = 'as-of'): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
+    throw badInput(`--${field} must be a date YYYY-MM-DD, got "${value}"`, { field });
+  }
+  return value;
+}
+
+/**
+ * The feature SQL for one cutoff. Orders are built from lines first (an order's net amount and first time),
+ * so a return line netted into its order never counts as a purchase.
+ */
+export function featureSql(asOf: string, extraSources: string[] = []): string {
+  const cutoff = `TIMESTAMPTZ ${literal(`${asOf} 00:00:00+00`)}`;
+  const day = (ts: string) => `date_diff('day', ${ts}, ${cutoff})`;
+  const extraJoins = extraSources.map((sql, i) => `LEFT JOIN (${sql}) x${i} USING (customer_id)`).join('\n');
+  const extraColumns = extraSources.map((_, i) => `x${i}.* EXCLUDE (customer_id)`).join(', ');
+  return `
+WITH lines AS (
+  SELECT * FROM transactions WHERE timestamp < ${cutoff}
+),
+orders AS (
+  SELECT customer_id, order_id, min(timestamp) AS ordered_at, sum(amount) AS net
+  FROM lines GROUP BY customer_id, order_id
+),
+order_stats AS (
+  SELECT customer_id,
+    count(*) FILTER (WHERE net > 0) AS frequency,
+    min(ordered_at) FILTER (WHERE net > 0) AS first_order_at,
+    max(ordered_at) FILTER (WHERE net > 0) AS last_order_at,
+    count(*) FILTER (WHERE net > 0 AND ${day('ordered_at')} < 30) AS orders_30d,
+    count(*) FILTER (WHERE net > 0 AND ${day('ordered_at')} < 90) AS orders_90d,
+    count(*) FILTER (WHERE net > 0 AND ${day('ordered_at')} < 180) AS orders_180d
+  FROM orders GROUP BY customer_id
+),
+line_stats AS (
+  SELECT customer_id,
+    sum(amount) AS monetary,
+    coalesce(sum(amount) FILTER (WHERE ${day('timestamp')} < 30), 0) AS spend_30d,
+    coalesce(sum(amount) FILTER (WHERE ${day('timestamp')} < 90), 0) AS spend_90d,
+    coalesce(sum(amount) FILTER (WHERE ${day('timestamp')} < 180), 0) AS spend_180d,
+    coalesce(sum(amount) FILTER (WHERE ${day('timestamp')} >= 90 AND ${day('timestamp')} < 180), 0) AS spend_prior_90d,
+    count(*) FILTER (WHERE amount < 0) / count(*) AS return_rate,
+    count(DISTINCT product) AS distinct_products,
+    count(DISTINCT category) AS distinct_categories
+  FROM lines GROUP BY customer_id
+)
+SELECT
+  c.customer_id,
+  DATE ${literal(asOf)} AS as_of,
+  c.signup_date,
+  o.first_order_at,
+  o.last_order_at,
+  ${day('o.last_order_at')} AS recency_days,
+  coalesce(o.frequency, 0) AS frequency,
+  CAST(coalesce(l.monetary, 0) AS DECIMAL(18,2)) AS monetary,
+  CASE WHEN o.frequency > 0 THEN round(l.monetary / o.frequency, 2) END AS avg_order_value,
+  ${day(`least(o.first_order_at, CAST(c.signup_date AS TIMESTAMPTZ))`)} AS tenure_days,
+  CASE WHEN o.frequency > 1 THEN date_diff('second', o.first_order_at, o.last_order_at) / 86400.0 / (o.frequency - 1) END AS mean_days_between_orders,
+  coalesce(o.orders_30d, 0) AS orders_30d,
+  coalesce(o.orders_90d, 0) AS orders_90d,
+  coalesce(o.orders_180d, 0) AS orders_180d,
+  CAST(coalesce(l.spend_30d, 0) AS DECIMAL(18,2)) AS spend_30d,
+  CAST(coalesce(l.spend_90d, 0) AS DECIMAL(18,2)) AS spend_90d,
+  CAST(coalesce(l.spend_180d, 0) AS DECIMAL(18,2)) AS spend_180d,
+  CAST(coalesce(l.spend_prior_90d, 0) AS DECIMAL(18,2)) AS spend_prior_90d,
+  CASE WHEN abs(l.spend_90d) + abs(l.spend_prior_90d) > 0
+       THEN CAST((l.spend_90d - l.spend_prior_90d) / (abs(l.spend_90d) + abs(l.spend_prior_90d)) AS DOUBLE) ELSE 0 END AS spend_trend,
+  coalesce(l.return_rate, 0) AS return_rate,
+  coalesce(l.distinct_products, 0) AS distinct_products,
+  coalesce(l.distinct_categories, 0) AS distinct_categories
+  ${extraColumns ? `, ${extraColumns}` : ''}
+FROM customers c
+LEFT JOIN order_stats o USING (customer_id)
+LEFT JOIN line_stats l USING (customer_id)
+${extraJoins}
+WHERE c.signup_date IS NULL OR c.signup_date < DATE ${literal(asOf)} OR o.first_order_at IS NOT NULL`;
+}
+
+/**
+ * Materializes one row per customer with every feature as of the cutoff (replacing the table).
+ *
+ * @example
+ * const asOf = await buildFeatures(store, { asOf: '2011-12-10' });
+ */
+export async function buildFeatures(store: Store, options: FeatureOptions = {}): Promise<string> {
+  const asOf = checkDate(options.asOf ?? (await defaultAsOf(store)));
+  const table = options.table ?? 'customer_features';
+  await store.run(`CREATE OR REPLACE TABLE ${ident(table)} AS ${featureSql(asOf, options.extraSources)}`);
+  return asOf;
+}

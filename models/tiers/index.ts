@@ -1,0 +1,85 @@
+import { readFileSync } from 'node:fs';
+import { refreshAnalyticsView } from '../../data/analytics.ts';
+import { badInput } from '../../data/errors.ts';
+import type { Store } from '../../data/store.ts';
+import { DEFAULT_LIFECYCLE, lifecycleSql, type LifecycleOptions } from './lifecycle.ts';
+import { computeCuts, DEFAULT_SEGMENT_RULES, scoreSql, segmentSql, type RfmCuts, type SegmentRule } from './rfm.ts';
+import { abcSql, DEFAULT_VALUE_TIERS, valueTierSql, type ValueTierOptions } from './value.ts';
+
+export { tierSummary } from './summary.ts';
+
+/** What a rules file (`--rules FILE`, JSON) may override; anything left out keeps its default. */
+export interface TierRules {
+  cuts?: Partial<RfmCuts>;
+  segments?: SegmentRule[];
+  valueTiers?: Partial<ValueTierOptions>;
+  lifecycle?: Partial<LifecycleOptions>;
+}
+
+/** The rules actually used, shown with every result. */
+export interface AppliedTierRules {
+  cuts: RfmCuts;
+  cutsSource: 'quantiles' | 'rules file';
+  segments: SegmentRule[];
+  valueTiers: ValueTierOptions;
+  lifecycle: LifecycleOptions;
+}
+
+export function readTierRules(file: string): TierRules {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw badInput(`cannot read rules file: ${(error as Error).message}`, { file });
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw badInput('rules file must hold a JSON object', { file });
+  for (const [key, cuts] of Object.entries((parsed as TierRules).cuts ?? {})) {
+    if (!Array.isArray(cuts) || cuts.length !== 4 || cuts.some((c, i) => typeof c !== 'number' || (i > 0 && c < cuts[i - 1]))) {
+      throw badInput(`cuts.${key} must be four ascending numbers`, { file, field: `cuts.${key}` });
+    }
+  }
+  return parsed as TierRules;
+}
+
+/**
+ * Scores every customer of `customer_features`: R, F, M (1-5), the RFM cell, the named segment, ABC class,
+ * value tier and lifecycle stage, into table `customer_rfm`; then refreshes `customer_analytics`.
+ *
+ * @example
+ * await buildFeatures(store, { asOf: '2011-12-10' });
+ * const applied = await buildTiers(store);
+ */
+export async function buildTiers(store: Store, rules: TierRules = {}): Promise<AppliedTierRules> {
+  const quantileCuts = await computeCuts(store);
+  const cuts: RfmCuts = { ...quantileCuts, ...rules.cuts };
+  const applied: AppliedTierRules = {
+    cuts,
+    cutsSource: rules.cuts && Object.keys(rules.cuts).length ? 'rules file' : 'quantiles',
+    segments: rules.segments ?? DEFAULT_SEGMENT_RULES,
+    valueTiers: { ...DEFAULT_VALUE_TIERS, ...rules.valueTiers },
+    lifecycle: { ...DEFAULT_LIFECYCLE, ...rules.lifecycle },
+  };
+  const score = scoreSql(cuts);
+  await store.run(`
+CREATE OR REPLACE TABLE customer_rfm AS
+WITH scored AS (
+  SELECT customer_id, recency_days, frequency, monetary, spend_trend, mean_days_between_orders, first_order_at, as_of,
+    CASE WHEN frequency > 0 THEN ${score.r} END AS r_score,
+    CASE WHEN frequency > 0 THEN ${score.f} END AS f_score,
+    CASE WHEN frequency > 0 THEN ${score.m} END AS m_score,
+    coalesce(sum(greatest(monetary, 0)) OVER (ORDER BY monetary DESC, customer_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cum_before,
+    sum(greatest(monetary, 0)) OVER () AS total_revenue,
+    (row_number() OVER (ORDER BY frequency > 0 DESC, monetary DESC, customer_id)) / count(*) FILTER (WHERE frequency > 0) OVER () AS value_rank,
+    median(monetary) FILTER (WHERE frequency > 0) OVER () AS median_monetary
+  FROM customer_features
+)
+SELECT customer_id, r_score, f_score, m_score,
+  CASE WHEN r_score IS NOT NULL THEN concat(r_score, f_score, m_score) END AS rfm_cell,
+  ${segmentSql(applied.segments)} AS rfm_segment,
+  ${abcSql(applied.valueTiers)} AS abc_class,
+  ${valueTierSql(applied.valueTiers)} AS value_tier,
+  ${lifecycleSql(applied.lifecycle)} AS lifecycle_stage
+FROM scored`);
+  await refreshAnalyticsView(store);
+  return applied;
+}

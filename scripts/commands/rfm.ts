@@ -1,0 +1,52 @@
+import { buildFeatures, checkDate } from '../../data/features.ts';
+import { buildTiers, readTierRules, tierSummary } from '../../models/tiers/index.ts';
+import type { TierDimension, TierGroup } from '../../models/tiers/summary.ts';
+import { defineCommand } from '../command.ts';
+import { withStore } from '../store-flag.ts';
+
+const DIMENSIONS: [TierDimension, string][] = [
+  ['rfm_segment', 'RFM segment'],
+  ['abc_class', 'ABC class'],
+  ['value_tier', 'Value tier'],
+  ['lifecycle_stage', 'Lifecycle stage'],
+];
+
+function table(title: string, groups: TierGroup[]): string {
+  const pct = (x: number) => `${(x * 100).toFixed(1)}%`.padStart(7);
+  const lines = [`${title.padEnd(20)} customers  cust%   rev%   med R  med F     med M`];
+  for (const g of groups) {
+    lines.push(
+      `${g.tier.padEnd(20)} ${String(g.customers).padStart(9)} ${pct(g.share_of_customers)} ${pct(g.share_of_revenue)} ${String(g.median_recency_days ?? '-').padStart(7)} ${String(g.median_frequency).padStart(6)} ${g.median_monetary.toFixed(2).padStart(9)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+export default defineCommand({
+  summary: 'Compute features, RFM scores and segments, ABC/value tiers and lifecycle stages; print the tier summary',
+  usage: `
+tierlab rfm [--db PATH] [--as-of DATE] [--rules FILE] [--json]
+
+  --as-of DATE   cutoff YYYY-MM-DD (UTC, exclusive); default the day after the last transaction
+  --rules FILE   JSON overriding the cut points, segment rules, value-tier or lifecycle thresholds (see README)
+  --json         print JSON instead of tables
+
+Writes customer_features and customer_rfm (view customer_analytics joins them) and prints, for each RFM segment,
+ABC class, value tier and lifecycle stage: customers, shares of customers and revenue, median R, F and M,
+with the cut points and rules actually used.`,
+  options: { db: { type: 'string' }, 'as-of': { type: 'string' }, rules: { type: 'string' }, json: { type: 'boolean' } },
+  async run(flags) {
+    const rules = flags.rules ? readTierRules(flags.rules) : {};
+    await withStore(flags.db, async (store) => {
+      const asOf = await buildFeatures(store, { asOf: flags['as-of'] && checkDate(flags['as-of']) });
+      const applied = await buildTiers(store, rules);
+      const summaries = Object.fromEntries(await Promise.all(DIMENSIONS.map(async ([d]) => [d, await tierSummary(store, d)] as const)));
+      if (flags.json) {
+        console.log(JSON.stringify({ as_of: asOf, rules: applied, ...summaries }));
+        return;
+      }
+      console.log(`As of ${asOf} (UTC). Cut points (${applied.cutsSource}): R ${applied.cuts.recency.join('/')} days, F ${applied.cuts.frequency.join('/')} orders, M ${applied.cuts.monetary.join('/')}\n`);
+      for (const [d, title] of DIMENSIONS) console.log(`${table(title, summaries[d])}\n`);
+    });
+  },
+});
