@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { kmeans as mlKMeans } from 'ml-kmeans';
+import { fitKMeans, assignNearest, KMEANS_DEFAULTS } from '../../models/clusters/kmeans.ts';
+import { takeRows, type DenseMatrix } from '../../models/clusters/matrix.ts';
+import { seededGaussian, seededRandom, uniformSample } from '../../models/clusters/random.ts';
+import { progress, timeMs, type BenchResult } from './result.ts';
+
+const K = 8;
+const COLS = 8;
+const N_INIT = KMEANS_DEFAULTS.nInit;
+const SEED = 42;
+const SIZES = [100_000, 1_000_000];
+const PYTHON = '/usr/bin/python3';
+/** Timed repetitions per side; the median is reported because the machine is shared. */
+const REPEATS = 3;
+
+/** Seeded Gaussian blobs: K centres uniform in [-10, 10]^COLS, spreads 1..3, so neighbouring blobs overlap. */
+function blobs(rows: number, seed: number): DenseMatrix {
+  const uniform = seededRandom(seed);
+  const centres = Float64Array.from({ length: K * COLS }, () => uniform() * 20 - 10);
+  const spreads = Float64Array.from({ length: K }, () => 1 + 2 * uniform());
+  const gauss = seededGaussian(seed + 1);
+  const data = new Float64Array(rows * COLS);
+  for (let i = 0; i < rows; i++) {
+    const blob = Math.floor(uniform() * K);
+    for (let t = 0; t < COLS; t++) data[i * COLS + t] = centres[blob * COLS + t] + spreads[blob] * gauss();
+  }
+  return { data, rows, cols: COLS };
+}
+
+const SKLEARN_SCRIPT = `
+import json, sys, time, numpy as np
+from sklearn.cluster import KMeans
+path, rows, cols, k, n_init, seed, repeats = sys.argv[1], *map(int, sys.argv[2:8])
+X = np.fromfile(path, dtype='<f8').reshape(rows, cols)
+KMeans(k, init='k-means++', n_init=1, random_state=seed).fit(X[:2000])  # warm-up, as the JS side gets
+times = []
+for _ in range(repeats):
+    t = time.perf_counter()
+    km = KMeans(k, init='k-means++', n_init=n_init, random_state=seed).fit(X)
+    times.append((time.perf_counter() - t) * 1000)
+print(json.dumps({'ms': sorted(times)[len(times) // 2], 'inertia': float(km.inertia_), 'iterations': int(km.n_iter_)}))
+`;
+
+function ensureSklearn(): void {
+  try {
+    execFileSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' });
+  } catch {
+    progress('installing python3-sklearn for the comparison');
+    execFileSync('apt-get', ['install', '-y', '-o', 'DPkg::Lock::Timeout=600', 'python3-sklearn'], { stdio: 'inherit' });
+  }
+}
+
+function sklearn(path: string, rows: number): { ms: number; inertia: number; iterations: number } {
+  const out = execFileSync(PYTHON, ['-c', SKLEARN_SCRIPT, path, String(rows), String(COLS), String(K), String(N_INIT), String(SEED), String(REPEATS)], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out.trim().split('\n').at(-1)!);
+}
+
+/**
+ * Tierlab's k-means (ml-kmeans seeding + Hamerly Lloyd) against scikit-learn's KMeans on the same blobs,
+ * k = 8, k-means++, the same n_init. Value: wall-time ratio Tierlab / scikit-learn at 100,000 x 8.
+ */
+export default async function bench(): Promise<BenchResult> {
+  ensureSklearn();
+  const dir = mkdtempSync(join(tmpdir(), 'tierlab-kmeans-'));
+  try {
+    fitKMeans(blobs(20_000, 1), { k: K, nInit: 2, seed: 1 }); // JIT warm-up
+    const runs: Record<string, unknown>[] = [];
+    for (const rows of SIZES) {
+      const matrix = blobs(rows, SEED);
+      const path = join(dir, `blobs-${rows}.f64`);
+      writeFileSync(path, new Uint8Array(matrix.data.buffer));
+      progress(`${rows} x ${COLS}: tierlab`);
+      const ours = await medianTime(() => fitKMeans(matrix, { k: K, nInit: N_INIT, seed: SEED }));
+      progress(`${rows} x ${COLS}: scikit-learn`);
+      const theirs = sklearn(path, rows);
+      // The command's large-input path: fit on a 100,000-row uniform sample, assign every row.
+      const sampled = await medianTime(() => {
+        const fit = fitKMeans(takeRows(matrix, uniformSample(rows, 100_000, SEED)), { k: K, nInit: N_INIT, seed: SEED });
+        return assignNearest(matrix, fit.centroids, K);
+      });
+      runs.push({
+        rows,
+        cols: COLS,
+        tierlabMs: round(ours.ms),
+        sklearnMs: round(theirs.ms),
+        timeRatio: round(ours.ms / theirs.ms, 3),
+        tierlabInertia: round(ours.result.inertia),
+        sklearnInertia: round(theirs.inertia),
+        inertiaGapPct: round((100 * (ours.result.inertia - theirs.inertia)) / theirs.inertia, 4),
+        tierlabIterations: ours.result.iterations,
+        sklearnIterations: theirs.iterations,
+        sampleThenAssignMs: round(sampled.ms),
+        sampleThenAssignInertia: round(sampled.result.inertia),
+      });
+    }
+    progress('ml-kmeans alone at 100,000 x 8 (orientation)');
+    const alone = mlKMeansAlone(blobs(SIZES[0], SEED));
+    const main = runs[0] as { timeRatio: number; inertiaGapPct: number };
+    const allMet = runs.every((r) => (r.timeRatio as number) <= 1 && (r.inertiaGapPct as number) <= 0.5);
+    return {
+      bench: 'kmeans',
+      metric: 'time_ratio_vs_sklearn_100k',
+      value: main.timeRatio,
+      unit: 'ratio',
+      goal: 'inertia within 0.5% of scikit-learn and no slower (ratio <= 1) at 100,000 x 8, k = 8',
+      met: main.timeRatio <= 1 && main.inertiaGapPct <= 0.5,
+      allSizesMet: allMet,
+      k: K,
+      nInit: N_INIT,
+      runs,
+      mlKMeansAlone100kOneInit: alone,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function mlKMeansAlone(matrix: DenseMatrix): { ms: number; inertia: number; iterations: number } {
+  const rows: number[][] = [];
+  for (let i = 0; i < matrix.rows; i++) rows.push(Array.from(matrix.data.subarray(i * COLS, (i + 1) * COLS)));
+  const start = performance.now();
+  const result = mlKMeans(rows, K, { initialization: 'kmeans++', seed: SEED });
+  const ms = performance.now() - start;
+  const centroids = Float64Array.from(result.centroids.flat());
+  return { ms: round(ms), inertia: round(assignNearest(matrix, centroids, K).inertia), iterations: result.iterations };
+}
+
+async function medianTime<T>(work: () => T): Promise<{ ms: number; result: T }> {
+  const runs: { ms: number; result: T }[] = [];
+  for (let r = 0; r < REPEATS; r++) runs.push(await timeMs(work));
+  return runs.sort((a, b) => a.ms - b.ms)[Math.floor(REPEATS / 2)];
+}
+
+function round(value: number, digits = 1): number {
+  return Number(value.toFixed(digits));
+}
