@@ -54,7 +54,7 @@ export function minimize(f: (x: Float64Array) => number, start: ArrayLike<number
     return Number.isNaN(v) ? Infinity : v;
   };
 
-  let best = Float64Array.from(start);
+  let best: Float64Array = Float64Array.from(start);
   let bestValue = objective(best);
   if (!Number.isFinite(bestValue)) {
     return { x: best, value: bestValue, iterations: 0, evaluations, converged: false, message: 'objective is not finite at the starting point' };

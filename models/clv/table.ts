@@ -1,0 +1,148 @@
+/**
+ * The store edge of lifetime value: read transactions from DuckDB, fit and predict, write `customer_clv`.
+ * Everything numeric happens in the pure modules; this file only moves rows.
+ */
+import { DuckDBDateValue } from '@duckdb/node-api';
+import type { Store } from '../../data/store.ts';
+import { badInput } from '../../data/errors.ts';
+import { fitBgNbd, type BgNbdFit } from './bgnbd.ts';
+import { fitGammaGamma, type GammaGammaFit } from './gammagamma.ts';
+import { holdoutCheck, type HoldoutReport } from './holdout.ts';
+import { predictCustomers } from './predict.ts';
+import { UNIT_DAYS, dateOfDay, dayOfDate, summarize, type TimeUnit, type TransactionArrays } from './summary.ts';
+
+export interface ClvOptions {
+  /** Cutoff 'YYYY-MM-DD': transactions with timestamp < asOf count. Default: the day after the last transaction. */
+  asOf?: string;
+  /** Model time unit. Default 'week'. */
+  unit?: TimeUnit;
+  /** Months ahead for expected purchases and CLV. Default 12. */
+  horizonMonths?: number;
+  /** Annual discount rate for CLV. Default 0.1. */
+  discountRateAnnual?: number;
+}
+
+export interface ClvRun {
+  asOf: string;
+  unit: TimeUnit;
+  horizonMonths: number;
+  discountRateAnnual: number;
+  customers: number;
+  bgnbd: BgNbdFit;
+  gammaGamma: GammaGammaFit;
+  /** The per-horizon column names written (`expected_purchases_12m`, `clv_12m` at the default horizon). */
+  columns: { expectedPurchases: string; clv: string };
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Transactions before `before` (exclusive, 'YYYY-MM-DD') as arrays for `summarize`. SQL pre-sums each customer's
+ * day into at most two lines, the non-negative and the negative ones, which keeps every fact the order rule needs.
+ *
+ * @example
+ * const tx = await readTransactions(store, { before: '2024-01-01' });
+ */
+export async function readTransactions(store: Store, options: { before: string }): Promise<TransactionArrays> {
+  dayOfDate(options.before, 'before');
+  const rows = await store.all<{ customer_id: string; day_ms: number; net: number }>(
+    `SELECT customer_id, epoch_ms(date_trunc('day', timestamp AT TIME ZONE 'UTC')) AS day_ms, sum(amount)::DOUBLE AS net
+       FROM transactions
+      WHERE timestamp < $1::DATE::TIMESTAMPTZ
+      GROUP BY customer_id, day_ms, amount < 0`,
+    [options.before],
+  );
+  return {
+    customerIds: rows.map((r) => r.customer_id),
+    timesMs: Float64Array.from(rows, (r) => r.day_ms),
+    amounts: Float64Array.from(rows, (r) => r.net),
+  };
+}
+
+/** The day after the last transaction, so that every transaction counts; throws when there are none. */
+async function defaultAsOf(store: Store): Promise<string> {
+  const row = await store.one<{ last_ms: number | null }>(`SELECT epoch_ms(max(timestamp)) AS last_ms FROM transactions`);
+  if (row?.last_ms == null) throw badInput('there are no transactions to fit lifetime value on');
+  return dateOfDay(Math.floor(row.last_ms / DAY_MS) + 1);
+}
+
+/**
+ * Fits BG/NBD and Gamma-Gamma on transactions before `asOf`, predicts every customer with an order, and replaces
+ * `customer_clv` in one transaction. Columns: customer_id, clv_frequency, clv_recency, clv_age (x, t_x, T in
+ * `clv_unit`), clv_unit, p_alive, expected_purchases_{H}m, next_order_date (NULL when not expected within the
+ * horizon), predicted_aov, clv_{H}m, for horizon H months (12 by default). Non-converged fits are still written
+ * (the best estimate found) and flagged in the returned run; check `bgnbd.converged` and `gammaGamma.converged`.
+ *
+ * @example
+ * const run = await writeClv(store, { asOf: '2024-01-01', unit: 'week' });
+ * // run.bgnbd.params, run.gammaGamma.params, run.customers
+ */
+export async function writeClv(store: Store, options: ClvOptions = {}): Promise<ClvRun> {
+  const asOf = options.asOf ?? (await defaultAsOf(store));
+  const unit = options.unit ?? 'week';
+  if (!(unit in UNIT_DAYS)) throw badInput(`unit must be day or week, got "${unit}"`, { field: 'unit' });
+  const summary = summarize(await readTransactions(store, { before: asOf }), { asOf, unit });
+  if (summary.customerIds.length === 0) throw badInput(`no orders before ${asOf} to fit lifetime value on`, { field: 'asOf' });
+  const bgnbd = fitBgNbd(summary);
+  const gammaGamma = fitGammaGamma(summary);
+  const predictions = predictCustomers(summary, { bgnbd: bgnbd.params, gammaGamma: gammaGamma.params }, options);
+  const { horizonMonths, discountRateAnnual } = predictions;
+  const columns = { expectedPurchases: `expected_purchases_${horizonMonths}m`, clv: `clv_${horizonMonths}m` };
+  const lastObservedDay = dayOfDate(asOf, 'asOf') - 1;
+  const unitDays = UNIT_DAYS[unit];
+
+  await store.transaction(async () => {
+    await store.run(`CREATE OR REPLACE TABLE customer_clv (
+      customer_id VARCHAR PRIMARY KEY, clv_frequency INTEGER, clv_recency DOUBLE, clv_age DOUBLE, clv_unit VARCHAR,
+      p_alive DOUBLE, ${columns.expectedPurchases} DOUBLE, next_order_date DATE, predicted_aov DOUBLE, ${columns.clv} DOUBLE)`);
+    const appender = await store.connection.createAppender('customer_clv');
+    for (let i = 0; i < summary.customerIds.length; i++) {
+      appender.appendVarchar(summary.customerIds[i]);
+      appender.appendInteger(summary.frequency[i]);
+      appender.appendDouble(summary.recency[i]);
+      appender.appendDouble(summary.age[i]);
+      appender.appendVarchar(unit);
+      appender.appendDouble(predictions.pAlive[i]);
+      appender.appendDouble(predictions.expectedPurchases[i]);
+      const wait = predictions.nextOrderUnits[i];
+      // The model clock stands at the last observed day; an order comes on a later day, at the earliest asOf.
+      if (Number.isNaN(wait)) appender.appendNull();
+      else appender.appendDate(new DuckDBDateValue(lastObservedDay + Math.max(1, Math.ceil(wait * unitDays))));
+      appendNumber(appender, predictions.predictedAov[i]);
+      appendNumber(appender, predictions.clv[i]);
+      appender.endRow();
+    }
+    appender.closeSync();
+  });
+  return { asOf, unit, horizonMonths, discountRateAnnual, customers: summary.customerIds.length, bgnbd, gammaGamma, columns };
+}
+
+/** NaN (e.g. AOV when q <= 1) is stored as NULL: DuckDB would keep NaN, which sorts above every number. */
+function appendNumber(appender: { appendDouble(v: number): void; appendNull(): void }, value: number): void {
+  if (Number.isFinite(value)) appender.appendDouble(value);
+  else appender.appendNull();
+}
+
+export interface ClvHoldoutOptions {
+  /** End of the holdout (exclusive). Default: the day after the last transaction. */
+  asOf?: string;
+  /** Length of the holdout; calibration ends `holdoutDays` before `asOf`. */
+  holdoutDays: number;
+  unit?: TimeUnit;
+}
+
+/**
+ * Calibration/holdout check on the store: fit BG/NBD on transactions before asOf - holdoutDays and compare its
+ * predictions with the orders of [asOf - holdoutDays, asOf).
+ *
+ * @example
+ * const { fit, report } = await clvHoldout(store, { asOf: '1998-07-01', holdoutDays: 273 });
+ */
+export async function clvHoldout(store: Store, options: ClvHoldoutOptions): Promise<{ calibrationEnd: string; fit: BgNbdFit; report: HoldoutReport }> {
+  const { holdoutDays } = options;
+  if (!Number.isInteger(holdoutDays) || holdoutDays < 1) throw badInput(`holdoutDays must be a whole number >= 1, got ${holdoutDays}`, { field: 'holdoutDays' });
+  const asOf = options.asOf ?? (await defaultAsOf(store));
+  const calibrationEnd = dateOfDay(dayOfDate(asOf, 'asOf') - holdoutDays);
+  const tx = await readTransactions(store, { before: asOf });
+  return { calibrationEnd, ...holdoutCheck(tx, { calibrationEnd, holdoutDays, unit: options.unit }) };
+}
