@@ -1,0 +1,96 @@
+/**
+ * Held-out evaluation of a churn model beside a one-feature baseline (recency, or tenure where there are no
+ * transactions), in the figures an analyst asks for.
+ */
+import { fitLogistic1D } from './calibration.ts';
+import { brierScore, calibrationTable, liftByDecile, logLoss, prAuc, precisionRecallAtK, rocAuc, type CalibrationBin, type DecileRow } from './metrics.ts';
+import type { ChurnModel, Dataset } from './model.ts';
+import type { FeatureRow } from './preprocess.ts';
+
+export interface ScoreReport {
+  roc_auc: number;
+  pr_auc: number;
+  log_loss: number;
+  brier: number;
+  calibration: CalibrationBin[];
+  lift: DecileRow[];
+  top_k: { k: number; precision: number; recall: number }[];
+}
+
+/** Shares of the held-out rows at which precision and recall are reported. */
+export const TOP_K_SHARES = [0.05, 0.1, 0.2];
+
+/**
+ * Every figure for one set of probabilities.
+ *
+ * @example
+ * scoreReport(model.predict(test.rows), test.labels).roc_auc;
+ */
+export function scoreReport(probabilities: Float64Array, labels: Float64Array): ScoreReport {
+  return {
+    roc_auc: rocAuc(probabilities, labels),
+    pr_auc: prAuc(probabilities, labels),
+    log_loss: logLoss(probabilities, labels),
+    brier: brierScore(probabilities, labels),
+    calibration: calibrationTable(probabilities, labels, { bins: 10 }),
+    lift: liftByDecile(probabilities, labels),
+    top_k: TOP_K_SHARES.map((share) => precisionRecallAtK(probabilities, labels, { k: Math.max(1, Math.round(share * labels.length)) })),
+  };
+}
+
+/** Features tried, in order, as the single-feature baseline: recency where there are orders, else tenure. */
+export const BASELINE_FEATURES = ['recency_days', 'tenure', 'tenure_days'];
+
+export interface Baseline {
+  feature: string;
+  median: number;
+  slope: number;
+  intercept: number;
+}
+
+function numeric(rows: FeatureRow[], feature: string, fill: number): Float64Array {
+  return Float64Array.from(rows, (r) => (typeof r[feature] === 'number' && !Number.isNaN(r[feature]) ? (r[feature] as number) : fill));
+}
+
+/**
+ * A one-feature logistic regression on the first of BASELINE_FEATURES the rows have; undefined if none.
+ *
+ * @example
+ * const baseline = fitBaseline(train); // { feature: 'tenure', ... }
+ */
+export function fitBaseline(data: Dataset): Baseline | undefined {
+  const feature = BASELINE_FEATURES.find((f) => data.rows.some((r) => typeof r[f] === 'number'));
+  if (!feature) return undefined;
+  const present = data.rows.map((r) => r[feature]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+  const median = present[present.length >> 1];
+  return { feature, median, ...fitLogistic1D(numeric(data.rows, feature, median), data.labels) };
+}
+
+/** Baseline probabilities for rows. */
+export function predictBaseline(baseline: Baseline, rows: FeatureRow[]): Float64Array {
+  return numeric(rows, baseline.feature, baseline.median).map((x) => 1 / (1 + Math.exp(-(baseline.slope * x + baseline.intercept))));
+}
+
+export interface Evaluation extends ScoreReport {
+  rows: number;
+  positives: number;
+  baseline?: { feature: string } & ScoreReport;
+}
+
+/**
+ * The model and the baseline (fitted on `train`) scored on the held-out rows.
+ *
+ * @example
+ * const evaluation = evaluate(model, { train, test });
+ * console.log(evaluation.roc_auc, evaluation.baseline?.roc_auc);
+ */
+export function evaluate(model: ChurnModel, data: { train: Dataset; test: Dataset }): Evaluation {
+  const { test } = data;
+  const baseline = fitBaseline(data.train);
+  return {
+    rows: test.labels.length,
+    positives: test.labels.reduce((s, y) => s + y, 0),
+    ...scoreReport(model.predict(test.rows), test.labels),
+    ...(baseline ? { baseline: { feature: baseline.feature, ...scoreReport(predictBaseline(baseline, test.rows), test.labels) } } : {}),
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Why a score is what it is: global permutation importance (AUC lost when one raw feature is shuffled on the
+ * held-out rows) and, per customer, the features that push the risk up the most compared with a typical value
+ * (training median or most frequent level), phrased for an analyst.
+ */
+import type { ChurnModel } from './model.ts';
+import { rocAuc } from './metrics.ts';
+import { referenceValue, type FeatureRow, type FeatureValue } from './preprocess.ts';
+import { seededRandom, shuffleInPlace } from './random.ts';
+
+export interface FeatureImportance {
+  feature: string;
+  /** Held-out AUC minus the AUC with this feature shuffled (mean over repeats). */
+  aucDrop: number;
+}
+
+/**
+ * Permutation importance on held-out rows, largest drop first.
+ *
+ * @example
+ * permutationImportance(model, test.rows, test.labels, { repeats: 3, seed: 1 })[0]; // { feature: 'contract', aucDrop: 0.06 }
+ */
+export function permutationImportance(model: ChurnModel, rows: FeatureRow[], labels: Float64Array, options: { repeats?: number; seed?: number } = {}): FeatureImportance[] {
+  const repeats = options.repeats ?? 3;
+  const next = seededRandom(options.seed ?? 1);
+  const baseline = rocAuc(model.predict(rows), labels);
+  return model.json.preprocessor.columns
+    .map(({ name }) => {
+      let drop = 0;
+      for (let r = 0; r < repeats; r++) {
+        const order = shuffleInPlace(Int32Array.from(rows.keys()), next);
+        const shuffled = rows.map((row, i) => ({ ...row, [name]: rows[order[i]][name] ?? null }));
+        drop += baseline - rocAuc(model.predict(shuffled), labels);
+      }
+      return { feature: name, aucDrop: drop / repeats };
+    })
+    .sort((a, b) => b.aucDrop - a.aucDrop);
+}
+
+export interface Reason {
+  feature: string;
+  value: FeatureValue;
+  /** Predicted risk minus the risk with this feature set to its reference value (positive = pushes risk up). */
+  contribution: number;
+  text: string;
+}
+
+const round = (v: number) => (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
+const words = (name: string) => name.replaceAll('_', ' ');
+
+/**
+ * Says a feature value in an analyst's words. Known feature names get a sentence; other numbers are set against
+ * the typical (median) customer, categories are said as "<value> <feature>", 0/1 flags as "<feature>"/"no <feature>".
+ *
+ * @example
+ * describeFeature('recency_days', 143, 20); // 'no order for 143 days'
+ * describeFeature('contract', 'Month-to-month', 'Two year'); // 'Month-to-month contract'
+ */
+export function describeFeature(feature: string, value: FeatureValue, reference: FeatureValue): string {
+  if (value === null || value === undefined) return `${words(feature)} unknown`;
+  if (typeof value === 'string') return `${value} ${words(feature)}`;
+  const known: Record<string, (v: number) => string> = {
+    recency_days: (v) => `no order for ${Math.round(v)} days`,
+    frequency: (v) => `${Math.round(v)} order${Math.round(v) === 1 ? '' : 's'} in total`,
+    tenure_days: (v) => `customer for ${Math.round(v)} days`,
+    tenure: (v) => `customer for ${Math.round(v)} months`,
+    spend_trend: (v) => (v < 0 ? `spend down ${Math.round(-v * 100)}% vs prior quarter` : `spend up ${Math.round(v * 100)}% vs prior quarter`),
+    return_rate: (v) => `${Math.round(v * 100)}% of orders returned`,
+    negative_feedback_count: (v) => `${Math.round(v)} negative review${Math.round(v) === 1 ? '' : 's'}`,
+    negative_reviews: (v) => `${Math.round(v)} negative review${Math.round(v) === 1 ? '' : 's'}`,
+  };
+  if (known[feature]) return known[feature](value);
+  if ((value === 0 || value === 1) && (reference === 0 || reference === 1)) return value ? words(feature) : `no ${words(feature)}`;
+  const typical = typeof reference === 'number' ? ` (typical ${round(reference)})` : '';
+  return `${words(feature)} ${round(value)}${typical}`;
+}
+
+/**
+ * Per-customer reasons: for each raw feature, the change in predicted risk when it is replaced by its reference
+ * value; the `top` largest positive changes, in words.
+ *
+ * @example
+ * explain(model, [row], { top: 3 })[0]; // [{ feature: 'contract', text: 'Month-to-month contract', contribution: 0.21, ... }]
+ */
+export function explain(model: ChurnModel, rows: FeatureRow[], options: { top?: number } = {}): Reason[][] {
+  const top = options.top ?? 3;
+  const base = model.predict(rows);
+  const candidates: Reason[][] = rows.map(() => []);
+  for (const column of model.json.preprocessor.columns) {
+    const reference = referenceValue(column);
+    const changed = model.predict(rows.map((row) => ({ ...row, [column.name]: reference })));
+    rows.forEach((row, i) => {
+      const contribution = base[i] - changed[i];
+      if (contribution > 1e-4) {
+        const value = row[column.name] ?? null;
+        candidates[i].push({ feature: column.name, value, contribution, text: describeFeature(column.name, value, reference) });
+      }
+    });
+  }
+  return candidates.map((reasons) => reasons.sort((a, b) => b.contribution - a.contribution).slice(0, top));
+}

@@ -1,0 +1,134 @@
+/**
+ * The two candidate networks (logistic regression = one sigmoid unit; a small MLP), trained with TensorFlow.js
+ * and scored by a plain forward pass over `Float64Array`, so scoring needs no backend and gives the same numbers
+ * before and after a save.
+ */
+import type { Tf } from './backend.ts';
+import type { Matrix } from './preprocess.ts';
+import { rocAuc } from './metrics.ts';
+import { seededRandom, shuffleInPlace } from './random.ts';
+
+export interface DenseLayer {
+  units: number;
+  activation: 'relu' | 'sigmoid';
+  /** Row-major [inputs x units]. */
+  kernel: number[];
+  bias: number[];
+}
+
+export type NetworkKind = 'logistic' | 'mlp';
+
+export interface Network {
+  kind: NetworkKind;
+  inputSize: number;
+  layers: DenseLayer[];
+}
+
+/**
+ * Churn probabilities for an encoded matrix.
+ *
+ * @example
+ * const p = forward(network, transform(prep, rows));
+ */
+export function forward(network: Network, x: Matrix): Float64Array {
+  let input = x.data;
+  let width = x.cols;
+  for (const layer of network.layers) {
+    const out = new Float64Array(x.rows * layer.units);
+    for (let r = 0; r < x.rows; r++) {
+      for (let u = 0; u < layer.units; u++) {
+        let z = layer.bias[u];
+        for (let i = 0; i < width; i++) z += input[r * width + i] * layer.kernel[i * layer.units + u];
+        out[r * layer.units + u] = layer.activation === 'relu' ? Math.max(0, z) : 1 / (1 + Math.exp(-z));
+      }
+    }
+    input = out;
+    width = layer.units;
+  }
+  return input;
+}
+
+export interface TrainNetworkOptions {
+  kind: NetworkKind;
+  /** Hidden units of the MLP (ignored for logistic). */
+  hiddenUnits: number;
+  maxEpochs: number;
+  batchSize: number;
+  learningRate: number;
+  /** L2 penalty on kernels. */
+  l2: number;
+  /** Stop after this many epochs without a better validation AUC; the best epoch's weights are kept. */
+  patience: number;
+  seed: number;
+  /** Weight of positive rows relative to negatives (class imbalance). */
+  positiveWeight: number;
+}
+
+export interface TrainedNetwork {
+  network: Network;
+  bestEpoch: number;
+  epochsRun: number;
+  validationAuc: number;
+}
+
+function toNetwork(kind: NetworkKind, inputSize: number, weights: Float32Array[], activations: DenseLayer['activation'][]): Network {
+  const layers: DenseLayer[] = activations.map((activation, l) => ({
+    units: weights[2 * l + 1].length,
+    activation,
+    kernel: Array.from(weights[2 * l]),
+    bias: Array.from(weights[2 * l + 1]),
+  }));
+  return { kind, inputSize, layers };
+}
+
+/**
+ * Trains one candidate with Adam on seeded mini-batches, early-stopped on validation AUC.
+ *
+ * @example
+ * const { network, validationAuc } = await trainNetwork(tf, xTrain, yTrain, xValid, yValid, { kind: 'mlp', ... });
+ */
+export async function trainNetwork(tf: Tf, x: Matrix, y: Float64Array, xValid: Matrix, yValid: Float64Array, options: TrainNetworkOptions): Promise<TrainedNetwork> {
+  const regularizer = options.l2 > 0 ? tf.regularizers.l2({ l2: options.l2 }) : undefined;
+  const init = (offset: number) => tf.initializers.glorotUniform({ seed: options.seed + offset });
+  const activations: DenseLayer['activation'][] = options.kind === 'mlp' ? ['relu', 'sigmoid'] : ['sigmoid'];
+  const model = tf.sequential();
+  if (options.kind === 'mlp') {
+    model.add(tf.layers.dense({ inputShape: [x.cols], units: options.hiddenUnits, activation: 'relu', kernelInitializer: init(1), kernelRegularizer: regularizer }));
+  }
+  model.add(tf.layers.dense({
+    ...(options.kind === 'mlp' ? {} : { inputShape: [x.cols] }),
+    units: 1,
+    activation: 'sigmoid',
+    kernelInitializer: init(2),
+    kernelRegularizer: regularizer,
+  }));
+  model.compile({ optimizer: tf.train.adam(options.learningRate), loss: 'binaryCrossentropy' });
+
+  const xs = tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols]);
+  const ys = tf.tensor2d(Float32Array.from(y), [x.rows, 1]);
+  const next = seededRandom(options.seed);
+  const order = Int32Array.from(y.keys());
+  let best: TrainedNetwork | undefined;
+  let epoch = 0;
+  try {
+    for (; epoch < options.maxEpochs; epoch++) {
+      // tf's own shuffle uses Math.random; ours is seeded so a run repeats exactly on one backend.
+      const idx = tf.tensor1d(shuffleInPlace(order, next), 'int32');
+      const [bx, by] = [tf.gather(xs, idx), tf.gather(ys, idx)];
+      await model.fit(bx, by, { epochs: 1, batchSize: options.batchSize, shuffle: false, verbose: 0, classWeight: { 0: 1, 1: options.positiveWeight } });
+      tf.dispose([idx, bx, by]);
+      const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+      const network = toNetwork(options.kind, x.cols, weights, activations);
+      const validationAuc = rocAuc(forward(network, xValid), yValid);
+      if (!best || validationAuc > best.validationAuc + 1e-5) best = { network, bestEpoch: epoch + 1, epochsRun: 0, validationAuc };
+      else if (epoch + 1 - best.bestEpoch >= options.patience) {
+        epoch++;
+        break;
+      }
+    }
+  } finally {
+    tf.dispose([xs, ys]);
+    model.dispose();
+  }
+  return { ...best!, epochsRun: epoch };
+}
