@@ -1,0 +1,75 @@
+import { badInput } from '../../data/errors.ts';
+import { literal, type Store } from '../../data/store.ts';
+import type { SentimentModel } from './model.ts';
+
+export interface ScoreFeedbackOptions {
+  store: Store;
+  model: SentimentModel;
+}
+
+/**
+ * Scores every row of `feedback` and replaces table `feedback_scores(customer_id, timestamp, score DOUBLE,
+ * label VARCHAR)` in one transaction: readers see the old table or the new one, never a half-written one.
+ * Returns the number of rows scored.
+ *
+ * @example
+ * await scoreFeedbackTable({ store, model: defaultSentimentModel('en') });
+ */
+export async function scoreFeedbackTable(options: ScoreFeedbackOptions): Promise<number> {
+  const { store, model } = options;
+  return store.transaction(async () => {
+    // rowid ties scores back to their rows without round-tripping timestamps through JavaScript
+    const rows = await store.all<{ id: number; text: string }>('SELECT rowid AS id, text FROM feedback');
+    await store.run('CREATE OR REPLACE TEMP TABLE feedback_scores_staging (id BIGINT, score DOUBLE, label VARCHAR)');
+    const appender = await store.connection.createAppender('feedback_scores_staging', 'temp');
+    for (const row of rows) {
+      const result = model.score(row.text ?? '');
+      appender.appendBigInt(BigInt(row.id));
+      appender.appendDouble(result.score);
+      appender.appendVarchar(result.label);
+      appender.endRow();
+    }
+    appender.closeSync();
+    await store.run(`CREATE OR REPLACE TABLE feedback_scores AS
+      SELECT f.customer_id, f.timestamp, s.score, s.label
+        FROM feedback f JOIN temp.feedback_scores_staging s ON f.rowid = s.id`);
+    await store.run('DROP TABLE temp.feedback_scores_staging');
+    return rows.length;
+  });
+}
+
+export interface SentimentFeatureOptions {
+  /** Window of the recent mean in `sentiment_trend`. */
+  trendDays: number;
+}
+
+export const DEFAULT_SENTIMENT_FEATURES: SentimentFeatureOptions = { trendDays: 90 };
+
+/**
+ * A SELECT with one row per customer who left feedback before `asOf` ('YYYY-MM-DD', exclusive), from
+ * `feedback_scores`: feedback_count, sentiment_mean, sentiment_latest, negative_share, sentiment_trend (mean of
+ * the last `trendDays` days before asOf minus the mean before them; NULL unless both windows have feedback),
+ * days_since_negative (whole days from the latest negative to asOf; NULL when never negative).
+ *
+ * @example
+ * await store.all(`SELECT * FROM (${sentimentFeatureSql('2024-01-01')})`);
+ */
+export function sentimentFeatureSql(asOf: string, options: Partial<SentimentFeatureOptions> = {}): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) {
+    throw badInput(`asOf must be a date YYYY-MM-DD, got "${asOf}"`, { field: 'asOf' });
+  }
+  const { trendDays } = { ...DEFAULT_SENTIMENT_FEATURES, ...options };
+  if (!Number.isInteger(trendDays) || trendDays <= 0) throw badInput('trendDays must be a positive whole number', { field: 'trendDays' });
+  const cutoff = `CAST(${literal(`${asOf} 00:00:00+00`)} AS TIMESTAMPTZ)`;
+  const recent = `timestamp >= ${cutoff} - INTERVAL ${trendDays} DAY`;
+  return `SELECT customer_id,
+       count(*) AS feedback_count,
+       avg(score) AS sentiment_mean,
+       arg_max(score, timestamp) AS sentiment_latest,
+       avg(CASE WHEN label = 'negative' THEN 1 ELSE 0 END) AS negative_share,
+       avg(score) FILTER (WHERE ${recent}) - avg(score) FILTER (WHERE NOT (${recent})) AS sentiment_trend,
+       CAST(floor(epoch(${cutoff} - max(timestamp) FILTER (WHERE label = 'negative')) / 86400) AS INTEGER) AS days_since_negative
+  FROM feedback_scores
+ WHERE timestamp < ${cutoff}
+ GROUP BY customer_id`;
+}
