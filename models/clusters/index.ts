@@ -1,0 +1,14 @@
+/**
+ * Customer segments by k-means: features in, named and tiered clusters out. See README.md in this folder.
+ */
+export { segmentCustomers, assignCustomers, SegmentationResult, SEGMENT_DEFAULTS } from './segment.ts';
+export type { SegmentOptions, SegmentationModel, Assignment, ScatterPoint } from './segment.ts';
+export { loadCustomerTable, saveClusters } from './io.ts';
+export { tableFromRows } from './table.ts';
+export type { CustomerTable } from './table.ts';
+export { fitKMeans, assignNearest, KMEANS_DEFAULTS } from './kmeans.ts';
+export type { KMeansFit, KMeansOptions } from './kmeans.ts';
+export type { ClusterProfile } from './profiles.ts';
+export type { RfmComparison } from './compare.ts';
+export type { Stability } from './stability.ts';
+export type { KScore } from './select-k.ts';

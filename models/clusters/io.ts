@@ -1,0 +1,60 @@
+import { refreshAnalyticsView } from '../../data/analytics.ts';
+import { badInput, notFound } from '../../data/errors.ts';
+import { ident, literal, type Store } from '../../data/store.ts';
+import { PROFILE_COLUMNS } from './profiles.ts';
+import type { SegmentationResult } from './segment.ts';
+import { tableFromRows, type CustomerTable } from './table.ts';
+
+/**
+ * Reads `customer_features` (plus `rfm_segment` from `customer_rfm` when it exists) as a customer table with
+ * the chosen features and the profile columns, ordered by customer_id so runs are repeatable.
+ *
+ * @example
+ * const table = await loadCustomerTable(store, ['recency_days', 'frequency', 'monetary']);
+ */
+export async function loadCustomerTable(store: Store, features: string[]): Promise<CustomerTable> {
+  if (!(await store.has('customer_features'))) throw notFound('no customer_features table: build the features first (tierlab ingest / features)');
+  const available = new Set(
+    (await store.all<{ name: string }>(`SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'customer_features'`)).map((r) => r.name),
+  );
+  for (const f of features) if (!available.has(f)) throw badInput(`unknown feature "${f}"; customer_features has: ${[...available].join(', ')}`, { field: 'features' });
+  const columns = [...new Set([...features, ...PROFILE_COLUMNS.filter((c) => available.has(c))])];
+  const hasRfm = await store.has('customer_rfm');
+  const select = columns.map((c) => `CAST(f.${ident(c)} AS DOUBLE) AS ${ident(c)}`).join(', ');
+  const rows = await store.all(
+    `SELECT CAST(f.customer_id AS VARCHAR) AS customer_id, ${select}${hasRfm ? ', r.rfm_segment' : ''}
+     FROM customer_features f ${hasRfm ? 'LEFT JOIN customer_rfm r USING (customer_id)' : ''}
+     ORDER BY f.customer_id`,
+  );
+  return tableFromRows(rows, columns);
+}
+
+/** Rows per INSERT: large enough to keep statement overhead small, small enough for the SQL parser. */
+const INSERT_BATCH = 2000;
+
+/**
+ * Replaces `customer_clusters(customer_id, cluster, cluster_name, cluster_tier, pc1, pc2)` in one transaction
+ * (readers see the old table or the new one, never half), then refreshes `customer_analytics`.
+ *
+ * @example
+ * await saveClusters(store, segmentCustomers(table));
+ */
+export async function saveClusters(store: Store, result: SegmentationResult): Promise<void> {
+  const { customerIds, labels, projection, model } = result;
+  const number = (v: number) => (Number.isFinite(v) ? String(v) : 'NULL');
+  await store.transaction(async () => {
+    await store.run(`CREATE OR REPLACE TABLE customer_clusters (
+      customer_id VARCHAR PRIMARY KEY, cluster INTEGER, cluster_name VARCHAR, cluster_tier VARCHAR, pc1 DOUBLE, pc2 DOUBLE)`);
+    for (let start = 0; start < customerIds.length; start += INSERT_BATCH) {
+      const values: string[] = [];
+      for (let i = start; i < Math.min(start + INSERT_BATCH, customerIds.length); i++) {
+        const c = labels[i];
+        values.push(
+          `(${literal(customerIds[i])}, ${c}, ${literal(model.names[c])}, ${literal(model.tiers[c])}, ${number(projection[i * 2])}, ${number(projection[i * 2 + 1])})`,
+        );
+      }
+      await store.run(`INSERT INTO customer_clusters VALUES ${values.join(', ')}`);
+    }
+  });
+  await refreshAnalyticsView(store);
+}
