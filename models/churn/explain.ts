@@ -45,6 +45,17 @@ export interface Reason {
   text: string;
 }
 
+/**
+ * spend_trend is (last 90 days - prior 90) / (|last| + |prior|) (data/features.ts); for non-negative spend that
+ * is a change of 2t / (1 - t) against the prior quarter.
+ */
+function spendTrendText(t: number): string {
+  if (t <= -0.995) return 'stopped spending vs prior quarter';
+  if (t >= 0.995) return 'new spending this quarter';
+  const change = (2 * t) / (1 - t);
+  return `spend ${change < 0 ? 'down' : 'up'} ${Math.round(Math.abs(change) * 100)}% vs prior quarter`;
+}
+
 const round = (v: number) => (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
 const words = (name: string) => name.replaceAll('_', ' ');
 
@@ -64,7 +75,7 @@ export function describeFeature(feature: string, value: FeatureValue, reference:
     frequency: (v) => `${Math.round(v)} order${Math.round(v) === 1 ? '' : 's'} in total`,
     tenure_days: (v) => `customer for ${Math.round(v)} days`,
     tenure: (v) => `customer for ${Math.round(v)} months`,
-    spend_trend: (v) => (v < 0 ? `spend down ${Math.round(-v * 100)}% vs prior quarter` : `spend up ${Math.round(v * 100)}% vs prior quarter`),
+    spend_trend: spendTrendText,
     return_rate: (v) => `${Math.round(v * 100)}% of orders returned`,
     negative_feedback_count: (v) => `${Math.round(v)} negative review${Math.round(v) === 1 ? '' : 's'}`,
     negative_reviews: (v) => `${Math.round(v)} negative review${Math.round(v) === 1 ? '' : 's'}`,

@@ -101,7 +101,8 @@ export class ChurnModel {
   }
 }
 
-function subset(data: Dataset, idx: Int32Array): Dataset {
+/** The rows at `idx`, in that order. */
+export function subset(data: Dataset, idx: Int32Array | number[]): Dataset {
   return { ids: Array.from(idx, (i) => data.ids[i]), rows: Array.from(idx, (i) => data.rows[i]), labels: Float64Array.from(idx, (i) => data.labels[i]) };
 }
 

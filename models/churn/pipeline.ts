@@ -1,0 +1,146 @@
+/**
+ * The churn stage end to end, as the CLI and the server run it: build the dataset for the label kind, evaluate
+ * on a held-out split (stratified for explicit labels, out-of-time for behavioural), optionally cross-validate,
+ * refit on every labelled row, score everyone and write `customer_churn`.
+ */
+import { badInput } from '../../data/errors.ts';
+import type { Store } from '../../data/store.ts';
+import { behaviouralDataset, behaviouralScoring, defaultAsOf, explicitDataset, shiftDate, type LabelKind, type Scoring } from './dataset.ts';
+import { evaluate, type Evaluation } from './evaluate.ts';
+import { permutationImportance, type FeatureImportance } from './explain.ts';
+import { rocAuc } from './metrics.ts';
+import { subset, train, type ChurnModel, type Dataset, type TrainOptions } from './model.ts';
+import { stratifiedFolds, stratifiedSplit } from './random.ts';
+import { expectedValues, scoreCustomers, writeChurnTable } from './score.ts';
+
+export interface ChurnStageOptions {
+  label?: LabelKind;
+  /** Behavioural labels: days without a purchase that count as churn. */
+  horizonDays?: number;
+  /** Scoring date 'YYYY-MM-DD' (exclusive); default the day after the last transaction. */
+  asOf?: string;
+  /** Stratified folds for cross-validated ROC-AUC; 0 skips it. */
+  cvFolds?: number;
+  /** Held-out share for the explicit split. */
+  testFraction?: number;
+  seed?: number;
+  train?: TrainOptions;
+}
+
+export const STAGE_DEFAULTS = { label: 'explicit' as LabelKind, horizonDays: 90, cvFolds: 0, testFraction: 0.2, seed: 42 };
+
+/** A backtest needs a few rows of each class to say anything. */
+const MIN_CLASS_ROWS = 10;
+
+function checkClasses(data: Dataset, what: string): void {
+  const positives = data.labels.reduce((s, y) => s + y, 0);
+  if (positives < MIN_CLASS_ROWS || data.labels.length - positives < MIN_CLASS_ROWS) {
+    throw badInput(`${what}: ${positives} churned and ${data.labels.length - positives} retained customers; need at least ${MIN_CLASS_ROWS} of each`);
+  }
+}
+
+/**
+ * ROC-AUC over K stratified folds; `train` refits the preprocessing inside every fold.
+ *
+ * @example
+ * const { mean, std } = await crossValidate(data, { k: 5, seed: 42 });
+ */
+export async function crossValidate(data: Dataset, options: { k: number; seed: number; train?: TrainOptions }): Promise<{ folds: number[]; mean: number; std: number }> {
+  const fold = stratifiedFolds(data.labels, { k: options.k, seed: options.seed });
+  const folds: number[] = [];
+  for (let f = 0; f < options.k; f++) {
+    const inFold = (want: boolean) => Array.from(fold.keys()).filter((i) => (fold[i] === f) === want);
+    const test = subset(data, inFold(true));
+    const model = await train(subset(data, inFold(false)), { seed: options.seed, ...options.train });
+    folds.push(rocAuc(model.predict(test.rows), test.labels));
+  }
+  const mean = folds.reduce((s, v) => s + v, 0) / folds.length;
+  const std = Math.sqrt(folds.reduce((s, v) => s + (v - mean) ** 2, 0) / folds.length);
+  return { folds, mean, std };
+}
+
+export interface HeldOut {
+  split: string;
+  train: Dataset;
+  test: Dataset;
+  /** Rows the final model is refitted on. */
+  all: Dataset;
+  score: Scoring;
+}
+
+async function explicitHeldOut(store: Store, settings: typeof STAGE_DEFAULTS & ChurnStageOptions): Promise<HeldOut> {
+  const { train: all, score } = await explicitDataset(store, { asOf: settings.asOf });
+  checkClasses(all, 'explicit labels (customers.churned)');
+  const split = stratifiedSplit(all.labels, { testFraction: settings.testFraction, seed: settings.seed });
+  return { split: `stratified ${1 - settings.testFraction}/${settings.testFraction}, seed ${settings.seed}`, train: subset(all, split.train), test: subset(all, split.test), all, score };
+}
+
+/**
+ * Out of time: a model trained at T - 2H (labels [T-2H, T-H)) is tested at T - H (labels [T-H, T)); the final
+ * model is refitted at T - H and scores everyone at T.
+ */
+async function behaviouralHeldOut(store: Store, settings: typeof STAGE_DEFAULTS & ChurnStageOptions): Promise<HeldOut> {
+  const asOf = settings.asOf ?? (await defaultAsOf(store));
+  const h = settings.horizonDays;
+  const all = await behaviouralDataset(store, { cutoff: shiftDate(asOf, -h), horizonDays: h });
+  checkClasses(all, `behavioural labels at ${shiftDate(asOf, -h)} + ${h} days`);
+  const earlier = await behaviouralDataset(store, { cutoff: shiftDate(asOf, -2 * h), horizonDays: h });
+  return {
+    split: `out-of-time: train at ${shiftDate(asOf, -2 * h)}, test at ${shiftDate(asOf, -h)}, horizon ${h} days`,
+    train: earlier,
+    test: all,
+    all,
+    score: await behaviouralScoring(store, { asOf }),
+  };
+}
+
+export interface ChurnStageResult {
+  model: ChurnModel;
+  label: LabelKind;
+  split: string;
+  evaluation: Evaluation;
+  importance: FeatureImportance[];
+  selection: ChurnModel['json']['selection'];
+  backend: string;
+  trainMs: number;
+  cv?: { folds: number[]; mean: number; std: number };
+  scored: number;
+  expectedValueSource: string;
+}
+
+/**
+ * Trains, evaluates and scores; writes `customer_churn` and refreshes `customer_analytics`.
+ *
+ * @example
+ * const result = await runChurnStage(store, { label: 'behavioural', horizonDays: 90, cvFolds: 5 });
+ * console.log(result.evaluation.roc_auc);
+ */
+export async function runChurnStage(store: Store, options: ChurnStageOptions = {}): Promise<ChurnStageResult> {
+  const settings = { ...STAGE_DEFAULTS, ...options };
+  const trainOptions = { seed: settings.seed, ...settings.train };
+  const heldOut = settings.label === 'behavioural' ? await behaviouralHeldOut(store, settings) : await explicitHeldOut(store, settings);
+  checkClasses(heldOut.train, `training rows (${heldOut.split})`);
+  const started = performance.now();
+  const evalModel = await train(heldOut.train, trainOptions);
+  const trainMs = performance.now() - started;
+  const evaluation = evaluate(evalModel, heldOut);
+  const importance = permutationImportance(evalModel, heldOut.test.rows, heldOut.test.labels, { seed: settings.seed });
+  const cv = settings.cvFolds > 1 ? await crossValidate(heldOut.all, { k: settings.cvFolds, seed: settings.seed, train: trainOptions }) : undefined;
+  const model = await train(heldOut.all, trainOptions);
+  const expected = await expectedValues(store, { asOf: heldOut.score.asOf });
+  const scored = scoreCustomers(model, heldOut.score, expected.values);
+  await writeChurnTable(store, scored);
+  return {
+    model,
+    label: settings.label,
+    split: heldOut.split,
+    evaluation,
+    importance,
+    selection: model.json.selection,
+    backend: model.json.backend,
+    trainMs,
+    cv,
+    scored: scored.length,
+    expectedValueSource: expected.source,
+  };
+}
