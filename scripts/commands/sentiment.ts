@@ -1,0 +1,117 @@
+import { writeFileSync } from 'node:fs';
+import { defineCommand } from '../command.ts';
+import { badInput } from '../../data/errors.ts';
+import { Store } from '../../data/store.ts';
+import { defaultDbPath } from '../../data/paths.ts';
+import {
+  checkLanguage,
+  defaultSentimentModel,
+  evaluateSentiment,
+  loadSentimentModel,
+  readLabelledTexts,
+  scoreFeedbackTable,
+  trainSentimentModel,
+  type Evaluation,
+} from '../../models/sentiment/index.ts';
+
+const usage = `
+tierlab sentiment score --text TEXT [--language en|pt] [--model FILE]
+tierlab sentiment eval  --file CSV --text-col C --label-col L --positive VALUE [--model FILE] [--json]
+tierlab sentiment train --file CSV --text-col C --label-col L --positive VALUE --out FILE [--language en|pt]
+tierlab sentiment feedback [--db PATH] [--language en|pt] [--model FILE]
+
+score     prints {score, label, probability, lexicon, tokens, truncated} as JSON; score is in [-1, 1].
+eval      accuracy, balanced accuracy, ROC-AUC of the raw score, confusion matrix and texts/s on a labelled CSV.
+train     fits a model on a labelled CSV (rows whose label equals --positive are positive) and writes it as JSON.
+feedback  scores the feedback table into feedback_scores(customer_id, timestamp, score, label).
+Without --model, the shipped model of --language (default en) is used.`;
+
+function requireFlags<T extends Record<string, unknown>>(values: T, names: (keyof T & string)[]): void {
+  for (const name of names) if (values[name] === undefined) throw badInput(`--${name} is required`, { field: name });
+}
+
+function printEvaluation(report: Evaluation): void {
+  const c = report.confusion;
+  const pct = (x: number) => x.toFixed(4);
+  console.log(
+    [
+      `rows               ${report.rows} (${report.positives} positive)`,
+      `accuracy           ${pct(report.accuracy)}   (positive when score >= ${report.threshold})`,
+      `balanced accuracy  ${pct(report.balancedAccuracy)}`,
+      `ROC-AUC            ${pct(report.rocAuc)}`,
+      `confusion          predicted+  predicted-`,
+      `  actual+          ${String(c.truePositive).padStart(10)}  ${String(c.falseNegative).padStart(10)}`,
+      `  actual-          ${String(c.falsePositive).padStart(10)}  ${String(c.trueNegative).padStart(10)}`,
+      `labels (actual+)   ${JSON.stringify(report.labelCounts.positive)}`,
+      `labels (actual-)   ${JSON.stringify(report.labelCounts.other)}`,
+      `throughput         ${Math.round(report.textsPerSecond)} texts/s`,
+    ].join('\n'),
+  );
+}
+
+export default defineCommand({
+  summary: 'Score feedback sentiment; evaluate or train the sentiment model on a labelled CSV',
+  usage,
+  positionals: true,
+  options: {
+    text: { type: 'string' },
+    language: { type: 'string' },
+    model: { type: 'string' },
+    file: { type: 'string' },
+    'text-col': { type: 'string' },
+    'label-col': { type: 'string' },
+    positive: { type: 'string' },
+    out: { type: 'string' },
+    db: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(values, positionals) {
+    const [action, ...extra] = positionals;
+    if (extra.length) throw badInput(`unexpected argument ${extra[0]}`);
+    const language = checkLanguage(values.language ?? 'en');
+    const model = () => (values.model ? loadSentimentModel(values.model) : defaultSentimentModel(language));
+    const labelled = () => {
+      requireFlags(values, ['file', 'text-col', 'label-col', 'positive']);
+      return readLabelledTexts({ file: values.file!, textCol: values['text-col']!, labelCol: values['label-col']!, positive: values.positive! });
+    };
+
+    switch (action) {
+      case 'score': {
+        requireFlags(values, ['text']);
+        const scorer = model();
+        console.log(JSON.stringify({ ...scorer.score(values.text), language: scorer.language }));
+        return;
+      }
+      case 'eval': {
+        const { texts, labels } = await labelled();
+        const report = evaluateSentiment({ scorer: model(), texts, labels, passes: 3 });
+        if (values.json) console.log(JSON.stringify(report));
+        else printEvaluation(report);
+        return;
+      }
+      case 'train': {
+        requireFlags(values, ['out']);
+        const { texts, labels } = await labelled();
+        process.stderr.write(`training on ${texts.length} texts...\n`);
+        const source = { file: values.file!.split('/').pop(), textCol: values['text-col'], labelCol: values['label-col'], positive: values.positive };
+        const trained = trainSentimentModel({ texts, labels, language, source });
+        const json = JSON.stringify(trained.toJSON());
+        writeFileSync(values.out!, `${json}\n`);
+        console.log(JSON.stringify({ out: values.out, bytes: json.length + 1, thresholds: trained.thresholds, training: trained.training }));
+        return;
+      }
+      case 'feedback': {
+        const store = await Store.open({ path: values.db ?? defaultDbPath() });
+        try {
+          const rows = await scoreFeedbackTable({ store, model: model() });
+          console.log(JSON.stringify({ table: 'feedback_scores', rows }));
+        } finally {
+          store.close();
+        }
+        return;
+      }
+      default:
+        throw badInput(`unknown action "${action ?? ''}": use score, eval, train or feedback\n${usage.trim()}`);
+    }
+  },
+});
