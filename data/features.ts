@@ -120,7 +120,11 @@ FROM customers c
 LEFT JOIN order_stats o USING (customer_id)
 LEFT JOIN line_stats l USING (customer_id)
 ${extraJoins}
-WHERE c.signup_date IS NULL OR c.signup_date < DATE ${literal(asOf)} OR o.first_order_at IS NOT NULL`;
+-- A customer without a sign-up date exists as of the cutoff only through events before it; one known only from
+-- a customers file (no events at all) is a prospect.
+WHERE c.signup_date < DATE ${literal(asOf)} OR l.customer_id IS NOT NULL
+  OR (c.signup_date IS NULL AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = c.customer_id)
+      AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.customer_id = c.customer_id))`;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { CANONICAL_FIELDS, type DatasetKind, type FieldSpec, type FieldType } from './columns.ts';
 import { TierlabError } from './errors.ts';
@@ -58,6 +58,7 @@ const isMissing = (raw: string) => `(${raw} IS NULL OR lower(trim(${raw})) IN ${
 /**
  * SQL parsing a raw text column to its canonical type; NULL when it cannot be parsed.
  * Timestamps: ISO dates or date-times (an explicit offset is honoured; none means `timezone`), and YYYYMMDD.
+ * An offset only counts after a time of day: in a plain date such as 2024-01-15 the "-15" is the day.
  */
 function parseExpr(type: FieldType, raw: string, timezone: string): string {
   const v = `trim(${raw})`;
@@ -76,7 +77,7 @@ function parseExpr(type: FieldType, raw: string, timezone: string): string {
         ELSE TRY_CAST(TRY_CAST(${v} AS TIMESTAMP) AS DATE) END`;
     case 'timestamp':
       return `CASE WHEN regexp_full_match(${v}, '\\d{8}') THEN timezone(${literal(timezone)}, TRY_STRPTIME(${v}, '%Y%m%d'))
-        WHEN regexp_matches(${v}, '(Z|[+-]\\d\\d(:?\\d\\d)?)$') THEN TRY_CAST(${v} AS TIMESTAMPTZ)
+        WHEN regexp_matches(${v}, '\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*(Z|[+-]\\d\\d(:?\\d\\d)?)$') THEN TRY_CAST(${v} AS TIMESTAMPTZ)
         ELSE timezone(${literal(timezone)}, TRY_CAST(${v} AS TIMESTAMP)) END`;
   }
 }
@@ -91,20 +92,62 @@ const TYPE_WORDS: Record<FieldType, string> = {
   timestamp: 'a date or date-time (ISO or YYYYMMDD)',
 };
 
+const DELIMITERS = [',', ';', '\t', '|'];
+
+/** Splits one CSV line on `delimiter`, honouring double quotes. */
+function splitCsvLine(line: string, delimiter: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) fields.push(field), (field = '');
+    else field += ch;
+  }
+  fields.push(field);
+  return fields.map((f) => f.trim());
+}
+
+/**
+ * The header row and delimiter, read here rather than by DuckDB's sniffer: given one malformed row the sniffer
+ * settles on another dialect (the whole line as one column) and the user gets "missing column" instead of the
+ * row at fault. With the dialect fixed, DuckDB reports the line of a malformed row.
+ */
+function csvHeader(file: string): { delimiter: string; columns: string[] } {
+  const fd = openSync(file, 'r');
+  const buffer = Buffer.alloc(1 << 16);
+  const bytes = readSync(fd, buffer, 0, buffer.length, 0);
+  closeSync(fd);
+  const line = buffer.toString('utf8', 0, bytes).replace(/^\uFEFF/, '').split(/\r?\n/)[0];
+  const count = (d: string) => splitCsvLine(line, d).length;
+  const delimiter = DELIMITERS.reduce((best, d) => (count(d) > count(best) ? d : best), DELIMITERS[0]);
+  return { delimiter, columns: splitCsvLine(line, delimiter) };
+}
+
+function csvSource(file: string): string {
+  const { delimiter, columns } = csvHeader(file);
+  const types = columns.map((c) => `${literal(c)}: 'VARCHAR'`).join(', ');
+  return `SELECT * FROM read_csv(${literal(file)}, auto_detect = false, header = true, delim = ${literal(delimiter)},
+    quote = '"', escape = '"', columns = {${types}})`;
+}
+
 /** Reads the file into a staging table of text columns, numbering the data rows. */
 async function stage(store: Store, file: string): Promise<string[]> {
-  const source =
-    extname(file).toLowerCase() === '.parquet'
-      ? `SELECT COLUMNS(*)::VARCHAR FROM read_parquet(${literal(file)})`
-      : `SELECT * FROM read_csv(${literal(file)}, all_varchar = true, header = true, auto_detect = true)`;
+  const parquet = extname(file).toLowerCase() === '.parquet';
   try {
+    const source = parquet ? `SELECT COLUMNS(*)::VARCHAR FROM read_parquet(${literal(file)})` : csvSource(file);
     await store.run(`CREATE OR REPLACE TEMP TABLE ingest_stage AS SELECT row_number() OVER () AS __row, * FROM (${source})`);
   } catch (error) {
     const message = (error as Error).message;
     const line = /line[: ]+(\d+)/i.exec(message);
     throw new TierlabError(
       'bad_file',
-      `cannot read the file as ${extname(file) === '.parquet' ? 'Parquet' : 'CSV'}: ${message.split('\n')[0]}`,
+      `cannot read the file as ${parquet ? 'Parquet' : 'CSV'}: ${message.split('\n').slice(0, 3).join(' ')}`,
       { file: basename(file), ...(line ? { row: Number(line[1]) - 1 } : {}) },
     );
   }
@@ -212,14 +255,24 @@ async function attributeColumns(store: Store, columns: string[], used: Set<strin
  * const summary = await ingestFile(store, { kind: 'transactions', file: 'orders.csv' });
  */
 export async function ingestFile(store: Store, options: IngestOptions): Promise<IngestSummary> {
-  const { kind, file } = options;
-  const timezone = options.timezone ?? 'UTC';
-  const maxErrors = options.maxErrors ?? 20;
+  const { file } = options;
   const say = options.onProgress ?? (() => {});
   if (!existsSync(file) || !statSync(file).isFile()) throw new TierlabError('bad_file', 'file not found', { file });
 
   say(`reading ${basename(file)}`);
   const columns = await stage(store, file);
+  try {
+    return await checkAndLoad(store, options, columns);
+  } finally {
+    await dropStaging(store);
+  }
+}
+
+async function checkAndLoad(store: Store, options: IngestOptions, columns: string[]): Promise<IngestSummary> {
+  const { kind, file } = options;
+  const timezone = options.timezone ?? 'UTC';
+  const maxErrors = options.maxErrors ?? 20;
+  const say = options.onProgress ?? (() => {});
   const sources = resolveColumns(kind, columns, options);
   const fields = CANONICAL_FIELDS[kind];
   const generated = new Set<string>();
@@ -254,7 +307,6 @@ export async function ingestFile(store: Store, options: IngestOptions): Promise<
 
   const summary: IngestSummary = { kind, file: basename(file), rows_read, rows_loaded: 0, rows_rejected, customers: 0, error_count, errors };
   if (error_count > 0 && !options.skipBadRows) {
-    await dropStaging(store);
     const first = errors[0];
     throw new TierlabError(
       'unprocessable',
@@ -275,7 +327,6 @@ export async function ingestFile(store: Store, options: IngestOptions): Promise<
     }
   });
   Object.assign(summary, await loadedFigures(store, kind, good));
-  await dropStaging(store);
   return summary;
 }
 

@@ -1,0 +1,54 @@
+// Shared by the data and tiers tests: throw-away stores, files in a temp folder, and a fingerprint of the store.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll } from 'vitest';
+import { Store } from '../../data/store.ts';
+
+/** A temp folder removed after the file's tests; `file(name, text)` writes into it and returns the path. */
+export function tempDir(prefix = 'tierlab-test-'): { dir: string; file: (name: string, text: string) => string } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir,
+    file(name, text) {
+      const path = join(dir, name);
+      writeFileSync(path, text);
+      return path;
+    },
+  };
+}
+
+export const memoryStore = () => Store.open({ path: ':memory:' });
+
+/** CSV text from a header and rows (values written as given; quote them yourself where needed). */
+export const csv = (header: string, rows: string[]) => `${header}\n${rows.join('\n')}\n`;
+
+/**
+ * Counts and order-independent sums of every canonical table: equal fingerprints mean equal content
+ * (short of a change that keeps every count and every sum, which no partial load can do).
+ */
+export async function fingerprint(store: Store): Promise<Record<string, unknown>> {
+  const text = (col: string) => `sum(hash(${col}))::VARCHAR`;
+  return {
+    customers: await store.one(`SELECT count(*) n, ${text('customer_id')} ids, ${text('signup_date')} signup, ${text('churned')} churned FROM customers`),
+    attributes: await store.one(
+      `SELECT count(*) n, ${text('customer_id || name')} k, sum(num_value) num, ${text('text_value')} txt, ${text('kind')} kind FROM customer_attributes`,
+    ),
+    transactions: await store.one(
+      `SELECT count(*) n, CAST(sum(amount) AS VARCHAR) amount, sum(quantity) q, CAST(sum(unit_price) AS VARCHAR) price,
+              ${text('customer_id || order_id')} ids, ${text('timestamp')} ts, ${text('product')} product FROM transactions`,
+    ),
+    feedback: await store.one(`SELECT count(*) n, ${text('customer_id || text')} k, sum(rating) rating, ${text('timestamp')} ts FROM feedback`),
+  };
+}
+
+/** Runs `work` and returns the TierlabError it throws (fails the test when it does not throw). */
+export async function rejection(work: () => Promise<unknown>): Promise<{ code: string; place: Record<string, unknown>; message: string; details?: any }> {
+  try {
+    await work();
+  } catch (error) {
+    return error as never;
+  }
+  throw new Error('expected a TierlabError, but the call succeeded');
+}
