@@ -45,16 +45,86 @@ function validate(data: RepeatData): number {
 }
 
 /**
- * Total log-likelihood of the data (FHL 2005 eq. 6, in log space). The gamma-function ratios depend on x only,
- * so they are built once per distinct x as running sums of logs instead of per customer.
+ * Customers with identical (x, t_x, T) share every BG/NBD quantity, and on day-grained data there are far fewer
+ * groups than customers, and fewer distinct times still; the likelihood then takes one log per distinct time.
+ */
+export interface RepeatGroups extends RepeatData {
+  /** Customers per group. */
+  weight: Float64Array;
+  /** Group of each input customer. */
+  groupOf: Int32Array;
+  /** The distinct values of t_x and T, and where each group's t_x and T sit among them. */
+  times: Float64Array;
+  recencyAt: Int32Array;
+  ageAt: Int32Array;
+}
+
+/**
+ * Collapses customers with the same (x, t_x, T) into weighted groups.
+ *
+ * @example
+ * const g = groupRepeatData({ frequency: Float64Array.of(0, 0), recency: Float64Array.of(0, 0), age: Float64Array.of(5, 5) });
+ * // g.weight = [2], g.groupOf = [0, 0], g.times = [0, 5]
+ */
+export function groupRepeatData(data: RepeatData): RepeatGroups {
+  const n = data.frequency.length;
+  const timeIndex = new Map<number, number>();
+  const times: number[] = [];
+  const timeAt = (t: number) => {
+    let k = timeIndex.get(t);
+    if (k === undefined) {
+      timeIndex.set(t, (k = times.length));
+      times.push(t);
+    }
+    return k;
+  };
+  const recencyAll = Int32Array.from(data.recency, timeAt);
+  const ageAll = Int32Array.from(data.age, timeAt);
+  // One small-integer-keyed map per age: numeric keys past 2^31 would be boxed and slow the lookups.
+  const m = times.length;
+  const byAge = Array.from({ length: m }, () => new Map<number, number>());
+  const groupOf = new Int32Array(n);
+  const first: number[] = [];
+  const weight: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const groups = byAge[ageAll[i]];
+    const key = data.frequency[i] * m + recencyAll[i];
+    let g = groups.get(key);
+    if (g === undefined) {
+      groups.set(key, (g = weight.length));
+      first.push(i);
+      weight.push(0);
+    }
+    weight[g]++;
+    groupOf[i] = g;
+  }
+  return {
+    frequency: Float64Array.from(first, (i) => data.frequency[i]),
+    recency: Float64Array.from(first, (i) => data.recency[i]),
+    age: Float64Array.from(first, (i) => data.age[i]),
+    weight: Float64Array.from(weight),
+    groupOf,
+    times: Float64Array.from(times),
+    recencyAt: Int32Array.from(first, (i) => recencyAll[i]),
+    ageAt: Int32Array.from(first, (i) => ageAll[i]),
+  };
+}
+
+/**
+ * Total log-likelihood of the data (FHL 2005 eq. 6, in log space).
  *
  * @example
  * // One customer, no repeats, T = 2: the likelihood is (alpha / (alpha + T))^r.
  * bgnbdLogLikelihood({ r: 1, alpha: 2, a: 1, b: 1 }, { frequency: Float64Array.of(0), recency: Float64Array.of(0), age: Float64Array.of(2) });
  * // Math.log(0.5)
  */
-export function bgnbdLogLikelihood(params: BgNbdParams, data: RepeatData, maxX = validate(data)): number {
+export function bgnbdLogLikelihood(params: BgNbdParams, data: RepeatData): number {
+  return logLikelihood(params, groupRepeatData(data), validate(data));
+}
+
+function logLikelihood(params: BgNbdParams, data: RepeatGroups, maxX: number): number {
   const { r, alpha, a, b } = params;
+  // The gamma-function ratios depend on x only: running sums of logs, once per x.
   // base[x] = log[Gamma(r+x) alpha^r / Gamma(r)] + log[B(a, b+x) / B(a, b)]; dropTerm[x] = log[a / (b+x-1)].
   const base = new Float64Array(maxX + 1);
   const dropTerm = new Float64Array(maxX + 1);
@@ -63,13 +133,14 @@ export function bgnbdLogLikelihood(params: BgNbdParams, data: RepeatData, maxX =
     base[x] = base[x - 1] + Math.log(r + x - 1) + Math.log(b + x - 1) - Math.log(a + b + x - 1);
     dropTerm[x] = Math.log(a) - Math.log(b + x - 1);
   }
-  const { frequency, recency, age } = data;
+  const logTime = data.times.map((t) => Math.log(alpha + t));
+  const { frequency, recencyAt, ageAt, weight } = data;
   let total = 0;
   for (let i = 0; i < frequency.length; i++) {
     const x = frequency[i];
-    const stillAlive = -(r + x) * Math.log(alpha + age[i]);
-    const ll = x > 0 ? logAddExp(stillAlive, dropTerm[x] - (r + x) * Math.log(alpha + recency[i])) : stillAlive;
-    total += base[x] + ll;
+    const stillAlive = -(r + x) * logTime[ageAt[i]];
+    const ll = x > 0 ? logAddExp(stillAlive, dropTerm[x] - (r + x) * logTime[recencyAt[i]]) : stillAlive;
+    total += (base[x] + ll) * weight[i];
   }
   return total;
 }
@@ -92,8 +163,9 @@ export function fitBgNbd(data: RepeatData, options: MinimizeOptions = {}): BgNbd
     sumT += data.age[i];
   }
   const alphaStart = Math.max(sumT, 1) / Math.max(sumX, 1);
+  const groups = groupRepeatData(data);
   const fit = maximizePositive(
-    (p) => bgnbdLogLikelihood({ r: p[0], alpha: p[1], a: p[2], b: p[3] }, data, maxX),
+    (p) => logLikelihood({ r: p[0], alpha: p[1], a: p[2], b: p[3] }, groups, maxX),
     [1, alphaStart, 1, 1],
     { scale: n, names: ['r', 'alpha', 'a', 'b'], ...options },
   );

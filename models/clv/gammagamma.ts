@@ -30,30 +30,33 @@ export interface GammaGammaFit {
   customers: number;
 }
 
-/** The repeat customers, as (x, log x, mean value, log mean value); a zero mean has no Gamma density. */
+/** The repeat customers, as (x, log x, mean value, log mean value); x must be a whole number, a mean > 0. */
 function repeaters(data: SpendData) {
   const keep: number[] = [];
   for (let i = 0; i < data.frequency.length; i++) {
     if (data.frequency[i] > 0) {
+      if (!Number.isInteger(data.frequency[i])) throw badInput(`customer ${i}: frequency must be a whole number, got ${data.frequency[i]}`, { row: i });
       if (!(data.meanRepeatValue[i] > 0)) throw badInput(`customer ${i}: mean repeat-order value must be > 0, got ${data.meanRepeatValue[i]}`, { row: i });
       keep.push(i);
     }
   }
   const x = Float64Array.from(keep, (i) => data.frequency[i]);
   const m = Float64Array.from(keep, (i) => data.meanRepeatValue[i]);
-  return { x, logX: x.map(Math.log), m, logM: m.map(Math.log) };
+  return { x, logX: x.map(Math.log), m, logM: m.map(Math.log), maxX: x.reduce((a, b) => Math.max(a, b), 0) };
 }
 
 type Repeaters = ReturnType<typeof repeaters>;
 
 function logLikelihood({ p, q, gamma }: GammaGammaParams, d: Repeaters): number {
-  const lgq = lgamma(q);
-  const qLogGamma = q * Math.log(gamma);
+  // The gamma-function part depends on x only: once per x, not once per customer.
+  const constant = q * Math.log(gamma) - lgamma(q);
+  const gammas = new Float64Array(d.maxX + 1);
+  for (let x = 1; x <= d.maxX; x++) gammas[x] = lgamma(p * x + q) - lgamma(p * x) + constant;
   let total = 0;
   for (let i = 0; i < d.x.length; i++) {
-    const px = p * d.x[i];
-    total +=
-      lgamma(px + q) - lgamma(px) - lgq + qLogGamma + (px - 1) * d.logM[i] + px * d.logX[i] - (px + q) * Math.log(gamma + d.x[i] * d.m[i]);
+    const x = d.x[i];
+    const px = p * x;
+    total += gammas[x] + (px - 1) * d.logM[i] + px * d.logX[i] - (px + q) * Math.log(gamma + x * d.m[i]);
   }
   return total;
 }

@@ -7,7 +7,7 @@
 export interface MinimizeOptions {
   /** Iteration budget across all restarts. Default 5000. */
   maxIterations?: number;
-  /** The simplex has settled when its vertices differ by at most this in every coordinate. Default 1e-7. */
+  /** The simplex has settled when its vertices differ by at most this in every coordinate. Default 1e-6. */
   xTolerance?: number;
   /** ... and by at most this times (1 + |f|) in value. Default 1e-12. */
   fTolerance?: number;
@@ -28,7 +28,7 @@ export interface MinimizeResult {
   message: string;
 }
 
-const DEFAULTS = { maxIterations: 5000, xTolerance: 1e-7, fTolerance: 1e-12, initialStep: 0.5 };
+const DEFAULTS = { maxIterations: 5000, xTolerance: 1e-6, fTolerance: 1e-12, initialStep: 0.5 };
 // A converged run is restarted from its answer; if the restart finds nothing better we trust the minimum.
 const MAX_RESTARTS = 4;
 
@@ -61,7 +61,9 @@ export function minimize(f: (x: Float64Array) => number, start: ArrayLike<number
   }
   let iterations = 0;
   for (let restart = 0; restart <= MAX_RESTARTS; restart++) {
-    const run = simplexSearch(objective, best, bestValue, { maxIterations: maxIterations - iterations, xTolerance, fTolerance, initialStep });
+    // Restarts only check for a stall, so a smaller simplex will do.
+    const step = restart === 0 ? initialStep : initialStep / 10;
+    const run = simplexSearch(objective, best, bestValue, { maxIterations: maxIterations - iterations, xTolerance, fTolerance, initialStep: step });
     iterations += run.iterations;
     const improvement = bestValue - run.value;
     best = run.x;

@@ -16,7 +16,7 @@
  */
 import { badInput } from '../../data/errors.ts';
 import type { BgNbdParams } from './bgnbd.ts';
-import { expectedPurchases, probabilityAlive } from './bgnbd.ts';
+import { expectedPurchases, groupRepeatData, probabilityAlive } from './bgnbd.ts';
 import type { GammaGammaParams } from './gammagamma.ts';
 import { expectedOrderValue } from './gammagamma.ts';
 import { UNIT_DAYS, type CustomerSummary } from './summary.ts';
@@ -88,25 +88,37 @@ export function predictCustomers(summary: CustomerSummary, models: ClvModels, op
     discountRateAnnual,
   };
   const { bgnbd, gammaGamma } = models;
-  for (let i = 0; i < n; i++) {
-    const x = summary.frequency[i];
-    const tx = summary.recency[i];
-    const T = summary.age[i];
-    const aov = expectedOrderValue(gammaGamma, x, summary.meanRepeatValue[i]);
+  // Purchase predictions depend on (x, t_x, T) only: once per group of equal customers.
+  const groups = groupRepeatData(summary);
+  const g = groups.weight.length;
+  const pAlive = new Float64Array(g);
+  const expected = new Float64Array(g);
+  const nextOrder = new Float64Array(g);
+  const discountedPurchases = new Float64Array(g);
+  for (let k = 0; k < g; k++) {
+    const x = groups.frequency[k];
+    const tx = groups.recency[k];
+    const T = groups.age[k];
     let previous = 0;
     let discount = 1;
-    let discountedPurchases = 0;
     for (let m = 1; m <= horizonMonths; m++) {
       const cumulative = expectedPurchases(bgnbd, m * monthUnits, x, tx, T);
       discount *= monthlyFactor;
-      discountedPurchases += (cumulative - previous) * discount;
+      discountedPurchases[k] += (cumulative - previous) * discount;
       previous = cumulative;
     }
-    out.pAlive[i] = probabilityAlive(bgnbd, x, tx, T);
-    out.expectedPurchases[i] = previous;
-    out.nextOrderUnits[i] = medianNextOrder(bgnbd, x, tx, T, horizonMonths * monthUnits);
+    pAlive[k] = probabilityAlive(bgnbd, x, tx, T);
+    expected[k] = previous;
+    nextOrder[k] = medianNextOrder(bgnbd, x, tx, T, horizonMonths * monthUnits);
+  }
+  for (let i = 0; i < n; i++) {
+    const k = groups.groupOf[i];
+    const aov = expectedOrderValue(gammaGamma, summary.frequency[i], summary.meanRepeatValue[i]);
+    out.pAlive[i] = pAlive[k];
+    out.expectedPurchases[i] = expected[k];
+    out.nextOrderUnits[i] = nextOrder[k];
     out.predictedAov[i] = aov;
-    out.clv[i] = aov * discountedPurchases;
+    out.clv[i] = aov * discountedPurchases[k];
   }
   return out;
 }

@@ -71,7 +71,7 @@ export function dateOfDay(day: number): string {
 
 /**
  * Net amount per customer and UTC day, for days in [fromDay, toDay); only the days that are orders (see above).
- * Customers come in order of first appearance, days ascending.
+ * Customers come in order of first appearance in the data, days ascending.
  *
  * @example
  * orderDays({ customerIds: ['a', 'a'], timesMs: [0, 3600e3], amounts: [5, -2] }, { fromDay: 0, toDay: 1 });
@@ -82,24 +82,46 @@ export function orderDays(tx: TransactionArrays, window: { fromDay: number; toDa
   if (timesMs.length !== customerIds.length || amounts.length !== customerIds.length) {
     throw badInput('customerIds, timesMs and amounts must have the same length');
   }
-  const byCustomer = new Map<string, Map<number, { net: number; hasReturn: boolean }>>();
+  // Number the customers, bucket the lines by customer (counting sort, linear), order each bucket by day, then
+  // one pass sums each day: no per-day objects for the garbage collector, no n log n sort over all lines.
+  const customerIndex = new Map<string, number>();
+  const names: string[] = [];
+  const customerOf = new Int32Array(customerIds.length).fill(-1);
+  const counts: number[] = [];
   for (let i = 0; i < customerIds.length; i++) {
     const day = Math.floor(timesMs[i] / DAY_MS);
     if (!(day >= window.fromDay && day < window.toDay)) continue;
-    let days = byCustomer.get(customerIds[i]);
-    if (!days) byCustomer.set(customerIds[i], (days = new Map()));
-    const seen = days.get(day);
-    if (seen) {
-      seen.net += amounts[i];
-      seen.hasReturn ||= amounts[i] < 0;
-    } else days.set(day, { net: amounts[i], hasReturn: amounts[i] < 0 });
+    let c = customerIndex.get(customerIds[i]);
+    if (c === undefined) {
+      customerIndex.set(customerIds[i], (c = names.length));
+      names.push(customerIds[i]);
+      counts.push(0);
+    }
+    customerOf[i] = c;
+    counts[c]++;
   }
+  const start = new Int32Array(names.length + 1);
+  for (let c = 0; c < names.length; c++) start[c + 1] = start[c] + counts[c];
+  const fill = start.slice(0, names.length);
+  const lines = new Int32Array(start[names.length]);
+  for (let i = 0; i < customerIds.length; i++) if (customerOf[i] >= 0) lines[fill[customerOf[i]]++] = i;
+
   const out = new Map<string, { day: number; net: number }[]>();
-  for (const [id, days] of byCustomer) {
-    const orders = [...days]
-      .filter(([, d]) => d.net > 0 || (d.net === 0 && !d.hasReturn))
-      .map(([day, d]) => ({ day, net: d.net }));
-    if (orders.length) out.set(id, orders.sort((a, b) => a.day - b.day));
+  for (let c = 0; c < names.length; c++) {
+    const bucket = Array.from(lines.subarray(start[c], start[c + 1]), (i) => ({ day: Math.floor(timesMs[i] / DAY_MS), amount: amounts[i] }));
+    bucket.sort((u, v) => u.day - v.day);
+    const orders: { day: number; net: number }[] = [];
+    for (let k = 0; k < bucket.length; ) {
+      const day = bucket[k].day;
+      let net = 0;
+      let hasReturn = false;
+      for (; k < bucket.length && bucket[k].day === day; k++) {
+        net += bucket[k].amount;
+        hasReturn ||= bucket[k].amount < 0;
+      }
+      if (net > 0 || (net === 0 && !hasReturn)) orders.push({ day, net });
+    }
+    if (orders.length) out.set(names[c], orders);
   }
   return out;
 }
