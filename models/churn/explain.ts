@@ -75,14 +75,22 @@ export function describeFeature(feature: string, value: FeatureValue, reference:
     frequency: (v) => `${Math.round(v)} order${Math.round(v) === 1 ? '' : 's'} in total`,
     tenure_days: (v) => `customer for ${Math.round(v)} days`,
     tenure: (v) => `customer for ${Math.round(v)} months`,
+    mean_days_between_orders: (v) => `orders every ${Math.round(v)} days on average`,
     spend_trend: spendTrendText,
     return_rate: (v) => `${Math.round(v * 100)}% of orders returned`,
     negative_feedback_count: (v) => `${Math.round(v)} negative review${Math.round(v) === 1 ? '' : 's'}`,
     negative_reviews: (v) => `${Math.round(v)} negative review${Math.round(v) === 1 ? '' : 's'}`,
   };
   if (known[feature]) return known[feature](value);
-  if ((value === 0 || value === 1) && (reference === 0 || reference === 1)) return value ? words(feature) : `no ${words(feature)}`;
   const typical = typeof reference === 'number' ? ` (typical ${round(reference)})` : '';
+  const window = /^(orders|spend)_(prior_)?(\d+)d$/.exec(feature);
+  if (window) {
+    const [, what, prior, days] = window;
+    const when = prior ? `the ${days} days before the last ${days}` : `the last ${days} days`;
+    if (what === 'orders') return value === 0 ? `no orders in ${when}` : `${Math.round(value)} orders in ${when}${typical}`;
+    return `spent ${round(value)} in ${when}${typical}`;
+  }
+  if ((value === 0 || value === 1) && (reference === 0 || reference === 1)) return value ? words(feature) : `no ${words(feature)}`;
   return `${words(feature)} ${round(value)}${typical}`;
 }
 
