@@ -28,7 +28,7 @@ function distance(a: Float64Array, i: number, b: Float64Array, j: number, cols: 
  * Mean silhouette (b - a) / max(a, b); a point alone in its cluster scores 0. O(n^2): callers pass a sample.
  *
  * @example
- * silhouette(matrixFromRows([[0], [1], [10], [11]]), Int32Array.of(0, 0, 1, 1), 2); // 0.9
+ * silhouette(matrixFromRows([[0], [1], [10], [11]]), Int32Array.of(0, 0, 1, 1), 2); // 0.8997
  */
 export function silhouette(matrix: DenseMatrix, labels: Int32Array, k: number): number {
   const { data, rows, cols } = matrix;
@@ -84,7 +84,7 @@ export function daviesBouldin(matrix: DenseMatrix, labels: Int32Array, k: number
  * Calinski-Harabasz: between-cluster over within-cluster dispersion, each per degree of freedom; higher is better.
  *
  * @example
- * calinskiHarabasz(matrixFromRows([[0], [2], [10], [12]]), Int32Array.of(0, 0, 1, 1), 2); // 100
+ * calinskiHarabasz(matrixFromRows([[0], [2], [10], [12]]), Int32Array.of(0, 0, 1, 1), 2); // 50
  */
 export function calinskiHarabasz(matrix: DenseMatrix, labels: Int32Array, k: number): number {
   const { data, rows, cols } = matrix;

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { kmeans as mlKMeans } from 'ml-kmeans';
 import { fitKMeans, assignNearest, KMEANS_DEFAULTS } from '../../models/clusters/kmeans.ts';
 import { takeRows, type DenseMatrix } from '../../models/clusters/matrix.ts';
-import { seededGaussian, seededRandom, uniformSample } from '../../models/clusters/random.ts';
+import { gaussianBlobs } from '../../models/clusters/blobs.ts';
+import { uniformSample } from '../../models/clusters/random.ts';
 import { progress, timeMs, type BenchResult } from './result.ts';
 
 const K = 8;
@@ -17,19 +18,8 @@ const PYTHON = '/usr/bin/python3';
 /** Timed repetitions per side; the median is reported because the machine is shared. */
 const REPEATS = 3;
 
-/** Seeded Gaussian blobs: K centres uniform in [-10, 10]^COLS, spreads 1..3, so neighbouring blobs overlap. */
-function blobs(rows: number, seed: number): DenseMatrix {
-  const uniform = seededRandom(seed);
-  const centres = Float64Array.from({ length: K * COLS }, () => uniform() * 20 - 10);
-  const spreads = Float64Array.from({ length: K }, () => 1 + 2 * uniform());
-  const gauss = seededGaussian(seed + 1);
-  const data = new Float64Array(rows * COLS);
-  for (let i = 0; i < rows; i++) {
-    const blob = Math.floor(uniform() * K);
-    for (let t = 0; t < COLS; t++) data[i * COLS + t] = centres[blob * COLS + t] + spreads[blob] * gauss();
-  }
-  return { data, rows, cols: COLS };
-}
+/** The bench data: K seeded blobs, centres in [-10, 10]^COLS, spreads 1..3, so neighbouring blobs overlap. */
+const blobs = (rows: number, seed: number): DenseMatrix => gaussianBlobs({ rows, cols: COLS, centers: K, seed }).matrix;
 
 const SKLEARN_SCRIPT = `
 import json, sys, time, numpy as np

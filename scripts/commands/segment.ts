@@ -1,0 +1,89 @@
+import { badInput } from '../../data/errors.ts';
+import { loadCustomerTable, saveClusters, segmentCustomers, SEGMENT_DEFAULTS, type SegmentationResult } from '../../models/clusters/index.ts';
+import { defineCommand, numberFlag } from '../command.ts';
+import { withStore } from '../store-flag.ts';
+
+function parseKRange(value: string | undefined): { kMin: number; kMax: number } {
+  if (value === undefined) return { kMin: SEGMENT_DEFAULTS.kMin, kMax: SEGMENT_DEFAULTS.kMax };
+  const match = /^(\d+)\.\.(\d+)$/.exec(value);
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < Number(match[1])) {
+    throw badInput(`--k-range must look like 2..10, got "${value}"`, { field: 'k-range' });
+  }
+  return { kMin: Number(match[1]), kMax: Number(match[2]) };
+}
+
+const fixed = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
+const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+
+function report(result: SegmentationResult): string {
+  const { model, kScores, profiles, comparison, stability } = result;
+  const lines = [
+    `${result.customerIds.length} customers, features ${model.features.join(', ')} (signed log1p, standardized); fitted on ${result.fitRows}`,
+    '',
+    'k  inertia        silhouette  davies-bouldin  calinski-harabasz',
+    ...kScores.map((s) => `${String(s.k).padEnd(2)} ${fixed(s.inertia, 1).padStart(12)} ${fixed(s.silhouette).padStart(11)} ${fixed(s.daviesBouldin).padStart(15)} ${fixed(s.calinskiHarabasz, 1).padStart(18)}${s.k === model.k ? '  <- chosen' : ''}`),
+    result.kRule === 'forced' ? `k = ${model.k} (forced)` : `k = ${model.k}: best silhouette, near-ties (within ${SEGMENT_DEFAULTS.silhouetteTolerance}) to the smaller k`,
+    '',
+  ];
+  for (const p of profiles) {
+    const medians = Object.entries(p.medians).map(([f, v]) => `${f} ${fixed(v, 1)}`).join(', ');
+    const apart = p.distinguishing.map((d) => `${d.direction} ${d.feature} (z ${d.z >= 0 ? '+' : ''}${d.z.toFixed(2)})`).join(', ') || 'close to average';
+    const jaccard = stability.clusterJaccard[p.cluster];
+    lines.push(`#${p.cluster} ${p.name} [${p.tier}]: ${p.size} customers (${pct(p.share)}), ${pct(p.revenueShare)} of revenue, stability ${fixed(jaccard, 2)}`);
+    lines.push(`   medians: ${medians}`);
+    lines.push(`   sets it apart: ${apart}`);
+    if (comparison) lines.push(`   RFM mix: ${comparison.mixes[p.cluster].map((m) => `${m.segment} ${pct(m.share)}`).join(', ')}`);
+  }
+  lines.push('', `Stability over ${stability.runs} bootstrap refits: ARI mean ${fixed(stability.meanAri)}, min ${fixed(stability.minAri)} (per-cluster Jaccard below 0.6 = not reproduced)`);
+  if (comparison) {
+    lines.push(`Against RFM segments: ARI ${fixed(comparison.adjustedRandIndex)}, NMI ${fixed(comparison.normalizedMutualInfo)} (arithmetic mean)`);
+    lines.push('', `cluster  ${comparison.segments.map((s) => s.slice(0, 12).padStart(12)).join(' ')}`);
+    comparison.counts.forEach((row, c) => lines.push(`#${String(c).padEnd(7)} ${row.map((v) => String(v).padStart(12)).join(' ')}`));
+  }
+  return lines.join('\n');
+}
+
+export default defineCommand({
+  summary: 'Segment customers with k-means: choose k, name and tier the clusters, compare with RFM',
+  usage: `
+tierlab segment [--db PATH] [--k N | --k-range 2..10] [--features a,b,c] [--seed S] [--sample N] [--json]
+
+  --k N            force the number of clusters
+  --k-range A..B   try k = A..B and keep the best silhouette (near-ties to the smaller k); default 2..10
+  --features LIST  customer_features columns to cluster on; default recency_days,frequency,monetary
+  --seed S         seed for sampling and k-means++ (same seed, same segments); default 42
+  --sample N       fit on a uniform sample of N customers, then assign everyone; default 100000
+  --json           print JSON instead of text
+
+Features are transformed by sign(x)*log1p(|x|) (monetary can be negative) and standardized. Writes
+customer_clusters(customer_id, cluster, cluster_name, cluster_tier, pc1, pc2), replacing it atomically, and
+refreshes customer_analytics. Prints the k table (inertia, silhouette, Davies-Bouldin, Calinski-Harabasz),
+cluster profiles, stability over bootstrap refits and the comparison with RFM segments.`,
+  options: {
+    db: { type: 'string' },
+    k: { type: 'string' },
+    'k-range': { type: 'string' },
+    features: { type: 'string' },
+    seed: { type: 'string' },
+    sample: { type: 'string' },
+    json: { type: 'boolean' },
+  },
+  async run(flags) {
+    if (flags.k !== undefined && flags['k-range'] !== undefined) throw badInput('give --k or --k-range, not both', { field: 'k' });
+    const features = flags.features ? flags.features.split(',').map((f) => f.trim()).filter(Boolean) : [...SEGMENT_DEFAULTS.features];
+    const options = {
+      features,
+      ...parseKRange(flags['k-range']),
+      k: flags.k === undefined ? undefined : numberFlag(flags.k, 'k', 0),
+      seed: numberFlag(flags.seed, 'seed', SEGMENT_DEFAULTS.seed),
+      fitSampleSize: numberFlag(flags.sample, 'sample', SEGMENT_DEFAULTS.fitSampleSize),
+    };
+    await withStore(flags.db, async (store) => {
+      const table = await loadCustomerTable(store, features);
+      process.stderr.write(`segmenting ${table.customerIds.length} customers\n`);
+      const result = segmentCustomers(table, options);
+      await saveClusters(store, result);
+      console.log(flags.json ? JSON.stringify(result) : report(result));
+    });
+  },
+});
