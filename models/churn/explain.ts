@@ -1,11 +1,11 @@
 /**
  * Why a score is what it is: global permutation importance (AUC lost when one raw feature is shuffled on the
  * held-out rows) and, per customer, the features that push the risk up the most compared with a typical value
- * (training median or most frequent level), phrased for an analyst.
+ * (training median, or the mix of levels of an average customer), phrased for an analyst.
  */
 import type { ChurnModel } from './model.ts';
 import { rocAuc } from './metrics.ts';
-import { referenceValue, type FeatureRow, type FeatureValue } from './preprocess.ts';
+import { OTHER_LEVEL, type Column, type FeatureRow, type FeatureValue } from './preprocess.ts';
 import { seededRandom, shuffleInPlace } from './random.ts';
 
 export interface FeatureImportance {
@@ -40,7 +40,7 @@ export function permutationImportance(model: ChurnModel, rows: FeatureRow[], lab
 export interface Reason {
   feature: string;
   value: FeatureValue;
-  /** Predicted risk minus the risk with this feature set to its reference value (positive = pushes risk up). */
+  /** Predicted risk minus the risk with this feature typical (positive = pushes risk up). */
   contribution: number;
   text: string;
 }
@@ -95,8 +95,23 @@ export function describeFeature(feature: string, value: FeatureValue, reference:
 }
 
 /**
- * Per-customer reasons: for each raw feature, the change in predicted risk when it is replaced by its reference
- * value; the `top` largest positive changes, in words.
+ * Risk of each row had this feature been typical: the training median for a number; for a category, the
+ * share-weighted mean over its levels (comparing against the most frequent level would make that level,
+ * often the risky one, never a reason).
+ */
+function typicalRisk(model: ChurnModel, rows: FeatureRow[], column: Column): Float64Array {
+  const withValue = (value: FeatureValue) => model.predict(rows.map((row) => ({ ...row, [column.name]: value })));
+  if (column.kind === 'numeric') return withValue(column.median);
+  const mean = new Float64Array(rows.length);
+  [...column.levels, OTHER_LEVEL].forEach((level, l) => {
+    if (column.shares[l] > 0) withValue(level).forEach((p, i) => (mean[i] += column.shares[l] * p));
+  });
+  return mean;
+}
+
+/**
+ * Per-customer reasons: for each raw feature, predicted risk minus the risk with that feature typical; the `top`
+ * largest positive differences, in words.
  *
  * @example
  * explain(model, [row], { top: 3 })[0]; // [{ feature: 'contract', text: 'Month-to-month contract', contribution: 0.21, ... }]
@@ -106,10 +121,10 @@ export function explain(model: ChurnModel, rows: FeatureRow[], options: { top?: 
   const base = model.predict(rows);
   const candidates: Reason[][] = rows.map(() => []);
   for (const column of model.json.preprocessor.columns) {
-    const reference = referenceValue(column);
-    const changed = model.predict(rows.map((row) => ({ ...row, [column.name]: reference })));
+    const typical = typicalRisk(model, rows, column);
+    const reference = column.kind === 'numeric' ? column.median : null;
     rows.forEach((row, i) => {
-      const contribution = base[i] - changed[i];
+      const contribution = base[i] - typical[i];
       if (contribution > 1e-4) {
         const value = row[column.name] ?? null;
         candidates[i].push({ feature: column.name, value, contribution, text: describeFeature(column.name, value, reference) });

@@ -106,6 +106,8 @@ export interface ChurnStageResult {
   cv?: { folds: number[]; mean: number; std: number };
   scored: number;
   expectedValueSource: string;
+  /** The held-out rows, so another model (the active version's) can be compared on the same rows. */
+  test: Dataset;
 }
 
 /**
@@ -142,5 +144,6 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
     cv,
     scored: scored.length,
     expectedValueSource: expected.source,
+    test: heldOut.test,
   };
 }

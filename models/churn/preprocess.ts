@@ -31,6 +31,8 @@ export interface CategoricalColumn {
   name: string;
   /** Levels with their own one-hot column, most frequent first; anything else (rare, unseen, missing) is 'other'. */
   levels: string[];
+  /** Training share of each level, then of 'other': the average customer that explanations compare against. */
+  shares: number[];
 }
 
 export type Column = NumericColumn | CategoricalColumn;
@@ -99,7 +101,9 @@ function fitCategorical(name: string, values: string[], total: number, options: 
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, options.maxLevels)
     .map(([level]) => level);
-  return { kind: 'categorical', name, levels };
+  const shares = levels.map((level) => counts.get(level)! / total);
+  shares.push(1 - shares.reduce((a, b) => a + b, 0));
+  return { kind: 'categorical', name, levels, shares };
 }
 
 function featureNamesOf(columns: Column[]): string[] {
@@ -170,13 +174,3 @@ export function transform(prep: Preprocessor, rows: FeatureRow[]): Matrix {
   return { data, rows: rows.length, cols };
 }
 
-/**
- * The value a feature is compared against when explaining a score: the training median for numbers, the most
- * frequent level for categories.
- *
- * @example
- * referenceValue(prep.columns[0]); // 29 for tenure
- */
-export function referenceValue(column: Column): FeatureValue {
-  return column.kind === 'numeric' ? column.median : (column.levels[0] ?? OTHER_LEVEL);
-}
