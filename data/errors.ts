@@ -21,6 +21,7 @@ export type ErrorCode =
   | 'too_large'
   | 'unprocessable'
   | 'busy'
+  | 'timeout'
   | 'failed';
 
 export class TierlabError extends Error {

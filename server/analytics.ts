@@ -1,0 +1,113 @@
+import { notFound } from '../data/errors.ts';
+import { ident } from '../data/store.ts';
+import { adjustedRandIndex, encodeLabels, normalizedMutualInfo } from '../models/clusters/agreement.ts';
+import { Registry } from '../models/registry/registry.ts';
+import { tierSummary } from '../models/tiers/index.ts';
+import type { TierDimension } from '../models/tiers/summary.ts';
+import type { AppDeps, RouteInput } from './context.ts';
+import type { Schema } from './validate.ts';
+
+const DIMENSIONS: TierDimension[] = ['rfm_segment', 'abc_class', 'value_tier', 'lifecycle_stage'];
+
+/** The evaluation recorded by the active model version, or null before the first training. */
+export function activeEvaluation(home: string): { version: number; evaluation: Record<string, any>; manifest: Record<string, any> } | null {
+  const registry = new Registry(home);
+  const version = registry.active();
+  if (version === null) return null;
+  const manifest = registry.manifest(version) as unknown as Record<string, any>;
+  return { version, evaluation: manifest.evaluation ?? {}, manifest };
+}
+
+/** GET /api/tiers */
+export async function getTiers({ deps }: RouteInput) {
+  if (!(await deps.store.has('customer_rfm'))) throw notFound('no tiers yet: upload transactions first');
+  const dimensions: Record<string, unknown> = {};
+  for (const d of DIMENSIONS) dimensions[d] = await tierSummary(deps.store, d);
+  const stored = activeEvaluation(deps.home)?.manifest.config?.tiers ?? null;
+  return { dimensions, rules: stored };
+}
+
+/** The segmentation report of the active version (what the training pipeline stored about k-means). */
+function clusterReport(deps: AppDeps): Record<string, any> | null {
+  const evaluation = activeEvaluation(deps.home)?.evaluation;
+  return evaluation?.clusters ?? evaluation?.segmentation ?? null;
+}
+
+const NOTHING_TRAINED = 'no segmentation trained yet: start a training job (POST /api/jobs/train)';
+
+async function requireClusterTable(deps: AppDeps): Promise<Set<string>> {
+  if (!(await deps.store.has('customer_clusters'))) throw notFound(NOTHING_TRAINED);
+  return new Set((await deps.store.all<{ column_name: string }>('DESCRIBE customer_clusters')).map((c) => c.column_name));
+}
+
+/** GET /api/clusters: profile of each cluster; from the stored report, else summarized from the tables. */
+export async function getClusters({ deps }: RouteInput) {
+  const report = clusterReport(deps);
+  if (report?.profiles || report?.clusters) return { source: 'registry', ...report };
+  const columns = await requireClusterTable(deps);
+  const name = columns.has('cluster_name') ? 'any_value(c.cluster_name)' : 'NULL';
+  const clusters = await deps.store.all(
+    `SELECT c.cluster, ${name} AS name, count(*) AS customers, round(count(*) / sum(count(*)) OVER (), 4) AS share,
+       avg(f.recency_days) AS mean_recency_days, avg(f.frequency) AS mean_frequency, CAST(avg(f.monetary) AS DOUBLE) AS mean_monetary,
+       CAST(sum(f.monetary) AS DOUBLE) AS revenue
+     FROM customer_clusters c JOIN customer_features f USING (customer_id) GROUP BY c.cluster ORDER BY c.cluster`,
+  );
+  return { source: 'tables', k: clusters.length, clusters };
+}
+
+/** GET /api/clusters/k-selection */
+export async function getKSelection({ deps }: RouteInput) {
+  const report = clusterReport(deps);
+  const rows = report?.k_selection ?? report?.kSelection ?? report?.scores;
+  if (!rows) throw notFound(report ? 'the active model stored no k-selection scores' : NOTHING_TRAINED);
+  return { rows, chosen_k: report?.k ?? report?.chosen_k ?? null };
+}
+
+/** GET /api/clusters/comparison: clusters against RFM segments (cross-table, ARI, NMI). */
+export async function getComparison({ deps }: RouteInput) {
+  const stored = clusterReport(deps)?.comparison;
+  if (stored) return stored;
+  await requireClusterTable(deps);
+  if (!(await deps.store.has('customer_rfm'))) throw notFound('no RFM segments to compare with yet');
+  const pairs = await deps.store.all<{ cluster: string; segment: string | null }>(
+    'SELECT CAST(c.cluster AS VARCHAR) AS cluster, r.rfm_segment AS segment FROM customer_clusters c JOIN customer_rfm r USING (customer_id)',
+  );
+  const a = encodeLabels(pairs.map((p) => p.cluster));
+  const b = encodeLabels(pairs.map((p) => p.segment));
+  const counts = a.names.map(() => b.names.map(() => 0));
+  for (let i = 0; i < pairs.length; i++) counts[a.codes[i]][b.codes[i]]++;
+  return { ari: adjustedRandIndex(a.codes, b.codes), nmi: normalizedMutualInfo(a.codes, b.codes), table: { rows: a.names, columns: b.names, counts } };
+}
+
+export const PROJECTION_QUERY: Schema = {
+  color: { type: 'string', enum: ['cluster', 'rfm_segment'], description: 'what colours the points (default cluster)' },
+  max_points: { type: 'integer', min: 1, max: 20000, description: 'sample size (default 5000)' },
+};
+
+/** GET /api/clusters/projection: a reproducible sample of the 2-D projection the segmentation stored. */
+export async function getProjection({ deps, query }: RouteInput) {
+  const columns = await requireClusterTable(deps);
+  const [x, y] = [['x', 'y'], ['pc1', 'pc2'], ['projection_x', 'projection_y']].find(([a, b]) => columns.has(a) && columns.has(b)) ?? [];
+  if (!x || !y) throw notFound('the segmentation stored no 2-D projection');
+  const color: string = query.color ?? 'cluster';
+  const maxPoints: number = query.max_points ?? 5000;
+  if (color === 'rfm_segment' && !(await deps.store.has('customer_rfm'))) throw notFound('no RFM segments yet', { field: 'color' });
+  const group = color === 'cluster' ? 'CAST(c.cluster AS VARCHAR)' : 'r.rfm_segment';
+  const join = color === 'rfm_segment' ? 'LEFT JOIN customer_rfm r USING (customer_id)' : '';
+  const total = (await deps.store.one<{ n: number }>('SELECT count(*) AS n FROM customer_clusters'))!.n;
+  // Hash order gives the same sample on every call, so the chart does not jump between reloads.
+  const points = await deps.store.all(
+    `SELECT c.customer_id, c.${ident(x)} AS x, c.${ident(y)} AS y, ${group} AS "group" FROM customer_clusters c ${join}
+     ORDER BY hash(c.customer_id) LIMIT $limit`,
+    { limit: maxPoints },
+  );
+  return { color, points, total };
+}
+
+/** GET /api/churn/evaluation: the figures recorded for the active model. */
+export async function getChurnEvaluation({ deps }: RouteInput) {
+  const active = activeEvaluation(deps.home);
+  const churn = active?.evaluation.churn;
+  if (!active || !churn) throw notFound('no churn model trained yet: start a training job (POST /api/jobs/train)');
+  return { model_version: active.version, ...churn };
+}

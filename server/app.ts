@@ -1,0 +1,162 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { secureHeaders } from 'hono/secure-headers';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { TierlabError, badInput } from '../data/errors.ts';
+import { sharedDataDir } from '../data/paths.ts';
+import type { Store } from '../data/store.ts';
+import { allows, TokenStore, type Role } from './auth.ts';
+import { DEFAULT_LIMITS, type AppDeps, type Limits, type RouteSpec, type TrainFunction } from './context.ts';
+import { CustomerCache } from './customer-cache.ts';
+import { uploadsDir } from './datasets.ts';
+import { errorResponse } from './errors.ts';
+import { JobRunner, SerialQueue } from './jobs.ts';
+import { AuthFailureLimiter } from './rate-limit.ts';
+import { ROUTES } from './routes.ts';
+import { validate, type Values } from './validate.ts';
+
+export interface CreateAppOptions {
+  store: Store;
+  /** The runtime folder (tokens, notebooks, registry, uploads). */
+  home: string;
+  limits?: Partial<Limits>;
+  /** Allowed browser origins; default from TIERLAB_CORS_ORIGINS (comma-separated), none when unset. */
+  corsOrigins?: string[];
+  /** The built UI; default dist/web of the project. */
+  webDir?: string;
+  /** Turn the store's file access off except for uploads and the registry (default true; it cannot be undone). */
+  lockDown?: boolean;
+  /** Request log lines; default: JSON to stdout. */
+  log?: (line: Record<string, unknown>) => void;
+  train?: TrainFunction;
+  activate?: AppDeps['activate'];
+  rollback?: AppDeps['rollback'];
+}
+
+type Env = { Variables: { role: Role | undefined } };
+
+/**
+ * DuckDB's file access is instance-wide: SQL cells must not read /etc/passwd, while uploads and the registry's
+ * Parquet copies must still work. Allow exactly those folders, then switch external access off for good.
+ */
+async function lockDownStore(store: Store, home: string): Promise<void> {
+  const row = await store.one<{ on: boolean }>(`SELECT current_setting('enable_external_access') AS "on"`);
+  if (!row?.on) return;
+  const dirs = [uploadsDir(home), join(home, 'registry'), sharedDataDir].map((d) => `'${d.replaceAll("'", "''")}/'`);
+  await store.run(`SET allowed_directories = [${dirs.join(', ')}]`);
+  await store.run('SET enable_external_access = false');
+}
+
+/** Query text, JSON body or nothing, validated against the route's schemas. */
+async function readInput(c: Context, route: RouteSpec): Promise<{ query: Values; body: Values }> {
+  const rawQuery = c.req.query();
+  delete rawQuery.token; // EventSource cannot send headers: the events route takes its token here
+  const query = validate(route.query ?? {}, rawQuery, 'query');
+  if (!route.body || route.body === 'raw') return { query, body: {} };
+  const text = await c.req.text();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw badInput('the body is not valid JSON', { field: 'body' });
+  }
+  return { query, body: validate(route.body, parsed, 'body') };
+}
+
+function bearer(c: Context, route: RouteSpec): string | undefined {
+  const header = c.req.header('authorization');
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  if (match) return match[1];
+  if (route.path.endsWith('/events')) return c.req.query('token');
+  return undefined;
+}
+
+function clientIp(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'in-process';
+}
+
+/**
+ * The Tierlab HTTP app: the route table behind one auth, validation and error layer, plus the built UI.
+ *
+ * @example
+ * const app = await createApp({ store, home });
+ * const res = await app.request('/api/health');
+ */
+export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
+  const { store, home } = options;
+  if (options.lockDown ?? true) await lockDownStore(store, home);
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const deps: AppDeps = {
+    store,
+    home,
+    tokens: new TokenStore(home),
+    jobs: new JobRunner(),
+    customers: new CustomerCache(store),
+    limits,
+    writes: new SerialQueue(),
+    train: options.train,
+    activate: options.activate,
+    rollback: options.rollback,
+  };
+  const limiter = new AuthFailureLimiter({ perMinute: limits.authFailuresPerMinute });
+  const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  const app = new Hono<Env>();
+
+  app.use(async (c, next) => {
+    const started = performance.now();
+    await next();
+    // Path only: query strings can carry filters typed by people, and never a token.
+    log({ time: new Date().toISOString(), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, role: c.get('role') ?? null });
+  });
+  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"] } }));
+  const origins = options.corsOrigins ?? (process.env.TIERLAB_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  if (origins.length) app.use('/api/*', cors({ origin: origins, allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'] }));
+  app.onError((error) => errorResponse(error, home));
+
+  const jsonLimit = bodyLimit({ maxSize: limits.jsonBytes, onError: () => { throw new TierlabError('too_large', `the body is larger than ${limits.jsonBytes} bytes`); } });
+  for (const route of ROUTES) {
+    const handlers = [
+      async (c: Context<Env>, next: () => Promise<void>) => {
+        if (route.access === 'public') return next();
+        const ip = clientIp(c);
+        if (limiter.blocked(ip)) return c.json({ error: 'rate_limited', message: 'too many failed attempts; wait a minute' }, 429);
+        const token = bearer(c, route);
+        const role = token ? deps.tokens.roleOf(token) : undefined;
+        if (!role) {
+          limiter.fail(ip);
+          throw new TierlabError('unauthorized', token ? 'unknown token' : 'send Authorization: Bearer <token>');
+        }
+        c.set('role', role);
+        if (!allows(role, route.access)) throw new TierlabError('forbidden', `this needs the ${route.access} role; the token has ${role}`);
+        return next();
+      },
+      ...(route.body && route.body !== 'raw' ? [jsonLimit] : []),
+      async (c: Context<Env>) => {
+        const { query, body } = await readInput(c, route);
+        const result = await route.handler({ c, deps, params: c.req.param() as Record<string, string>, query, body, role: c.get('role') });
+        return result instanceof Response ? result : c.json(result as object);
+      },
+    ];
+    app.on(route.method, route.path, ...(handlers as [any, any]));
+  }
+  app.all('/api/*', (c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
+
+  const webDir = options.webDir ?? join(import.meta.dirname, '..', 'dist', 'web');
+  app.use('/*', serveStatic({ root: webDir }));
+  app.get('/*', (c) => {
+    const index = join(webDir, 'index.html');
+    if (!existsSync(index)) return c.text('The UI is not built: run `npm run build`. The API is at /api (docs: /api/docs).', 404);
+    return c.html(readFileSync(index, 'utf8'));
+  });
+  Object.defineProperty(app, 'deps', { value: deps });
+  return app;
+}
+
+/** The dependencies behind an app (tests and startServer reach the job runner and caches through it). */
+export function appDeps(app: Hono<Env>): AppDeps {
+  return (app as unknown as { deps: AppDeps }).deps;
+}

@@ -1,0 +1,62 @@
+import type { Context } from 'hono';
+import type { Store } from '../data/store.ts';
+import type { Access, Role, TokenStore } from './auth.ts';
+import type { CustomerCache } from './customer-cache.ts';
+import type { JobRunner, SerialQueue } from './jobs.ts';
+import type { Schema, Values } from './validate.ts';
+
+/** Everything a handler may use; built once by createApp. */
+export interface AppDeps {
+  store: Store;
+  /** The runtime folder: tokens, notebooks, registry, uploads. */
+  home: string;
+  tokens: TokenStore;
+  jobs: JobRunner;
+  customers: CustomerCache;
+  limits: Limits;
+  /** Serializes the work that replaces tables (uploads, training, activation). */
+  writes: SerialQueue;
+  /** The training work a `POST /api/jobs/train` runs; the lead's retrain once it exists. */
+  train?: TrainFunction;
+  /** Activation that also swaps the served tables (the lead's registry); the bare pointer flip otherwise. */
+  activate?: (options: { store: Store; home: string; version: number }) => Promise<void>;
+  rollback?: (options: { store: Store; home: string }) => Promise<number>;
+}
+
+export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; onProgress: (p: { step: string; fraction?: number; message?: string }) => void }) => Promise<unknown>;
+
+export interface Limits {
+  uploadBytes: number;
+  jsonBytes: number;
+  sqlTimeoutMs: number;
+  authFailuresPerMinute: number;
+}
+
+export const DEFAULT_LIMITS: Limits = { uploadBytes: 512 * 1024 * 1024, jsonBytes: 1024 * 1024, sqlTimeoutMs: 5000, authFailuresPerMinute: 20 };
+
+export interface RouteInput {
+  c: Context;
+  deps: AppDeps;
+  params: Record<string, string>;
+  query: Values;
+  body: Values;
+  role: Role | undefined;
+}
+
+/**
+ * One row of the route table: the method and path, who may call it, what it accepts (validated before the
+ * handler runs, and published in the OpenAPI document) and what it answers.
+ */
+export interface RouteSpec {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  access: Access;
+  tag: string;
+  summary: string;
+  query?: Schema;
+  /** A JSON body schema, or 'raw' for file uploads streamed by the handler itself. */
+  body?: Schema | 'raw';
+  /** The answer's shape in words, for the docs. */
+  response: string;
+  handler: (input: RouteInput) => Promise<unknown>;
+}

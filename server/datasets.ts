@@ -1,0 +1,104 @@
+import { createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { parseKind, parseMapping } from '../data/columns.ts';
+import { TierlabError, badInput } from '../data/errors.ts';
+import { buildFeatures } from '../data/features.ts';
+import { ingestFile } from '../data/ingest.ts';
+import { buildTiers } from '../models/tiers/index.ts';
+import type { RouteInput } from './context.ts';
+import type { Schema } from './validate.ts';
+
+export const UPLOAD_QUERY: Schema = {
+  map: { type: 'string', maxLength: 2000, description: 'source=field,... maps the file\'s own column names to Tierlab\'s' },
+  skip_bad_rows: { type: 'boolean', description: 'load the good rows and report the bad ones' },
+  generate_ids: { type: 'boolean', description: 'number the rows as customer ids' },
+  timezone: { type: 'string', maxLength: 64, description: 'IANA zone for timestamps without an offset (default UTC)' },
+  format: { type: 'string', enum: ['csv', 'parquet'], description: 'default: sniffed from the first bytes' },
+};
+
+/** Where uploads are spooled; the store's file access is limited to this folder and the registry. */
+export const uploadsDir = (home: string) => join(home, 'uploads');
+
+/** Streams the request body to `file`, stopping at `maxBytes` with a 413 (content-length can lie or be absent). */
+async function spool(body: ReadableStream<Uint8Array>, file: string, maxBytes: number): Promise<{ bytes: number; parquet: boolean }> {
+  let bytes = 0;
+  let head = Buffer.alloc(0);
+  const limit = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      bytes += chunk.length;
+      if (head.length < 4) head = Buffer.concat([head, chunk]).subarray(0, 4);
+      if (bytes > maxBytes) done(new TierlabError('too_large', `the upload is larger than ${Math.round(maxBytes / 1024 / 1024)} MB`));
+      else done(null, chunk);
+    },
+  });
+  await pipeline(Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>), limit, createWriteStream(file));
+  return { bytes, parquet: head.toString('latin1') === 'PAR1' };
+}
+
+/** POST /api/datasets/:kind: load an uploaded file through the same ingest as the CLI, then rebuild features and tiers. */
+export async function uploadDataset({ c, deps, params, query }: RouteInput) {
+  const kind = parseKind(params.kind);
+  const mapping = parseMapping(query.map, kind);
+  const body = c.req.raw.body;
+  if (!body) throw badInput('send the file as the request body', { field: 'body' });
+  mkdirSync(uploadsDir(deps.home), { recursive: true });
+  const dir = mkdtempSync(join(uploadsDir(deps.home), 'up-'));
+  try {
+    const spoolFile = join(dir, 'spool');
+    const { bytes, parquet } = await spool(body, spoolFile, deps.limits.uploadBytes);
+    if (bytes === 0) throw badInput('the upload is empty', { field: 'body' });
+    const isParquet = query.format ? query.format === 'parquet' : parquet;
+    // ingestFile picks the reader by extension; the name also becomes the `file` of the summary.
+    const file = join(dir, `${kind}.${isParquet ? 'parquet' : 'csv'}`);
+    renameSync(spoolFile, file);
+    const summary = await deps.writes.run(async () => {
+      const result = await ingestFile(deps.store, {
+        kind,
+        file,
+        mapping,
+        skipBadRows: query.skip_bad_rows,
+        generateIds: query.generate_ids,
+        timezone: query.timezone,
+      });
+      const rebuilt = await rebuildDerived(deps.store);
+      return { summary: result, ...rebuilt };
+    });
+    return summary;
+  } finally {
+    deps.customers.invalidate();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Features and tiers follow the data: after every load they are rebuilt (models wait for a training job). */
+async function rebuildDerived(store: RouteInput['deps']['store']): Promise<{ features_as_of: string | null; tiers_built: boolean }> {
+  const tx = await store.one<{ n: number }>('SELECT count(*) AS n FROM transactions');
+  if (!tx?.n) return { features_as_of: null, tiers_built: false };
+  const asOf = await buildFeatures(store);
+  await buildTiers(store);
+  return { features_as_of: asOf, tiers_built: true };
+}
+
+/** GET /api/datasets: row counts and time ranges of the input tables, row counts of the derived ones. */
+export async function listDatasets({ deps }: RouteInput) {
+  const { store } = deps;
+  const ranges: Record<string, string> = {
+    customers: 'SELECT count(*) AS rows, CAST(min(signup_date) AS VARCHAR) AS "from", CAST(max(signup_date) AS VARCHAR) AS "to" FROM customers',
+    transactions: 'SELECT count(*) AS rows, min(timestamp) AS "from", max(timestamp) AS "to" FROM transactions',
+    feedback: 'SELECT count(*) AS rows, min(timestamp) AS "from", max(timestamp) AS "to" FROM feedback',
+  };
+  const tables: { name: string; rows: number; from: string | null; to: string | null }[] = [];
+  for (const [name, sql] of Object.entries(ranges)) {
+    const row = (await store.one<{ rows: number; from: string | null; to: string | null }>(sql))!;
+    tables.push({ name, rows: row.rows, from: row.from ?? null, to: row.to ?? null });
+  }
+  for (const name of ['customer_features', 'customer_rfm', 'customer_clusters', 'customer_churn', 'customer_clv', 'feedback_scores']) {
+    if (!(await store.has(name))) continue;
+    const row = (await store.one<{ rows: number }>(`SELECT count(*) AS rows FROM ${name}`))!;
+    tables.push({ name, rows: row.rows, from: null, to: null });
+  }
+  return { tables };
+}

@@ -1,0 +1,43 @@
+import { TierlabError, type ErrorCode } from '../data/errors.ts';
+
+const STATUS: Record<ErrorCode, number> = {
+  bad_input: 400,
+  bad_file: 400,
+  missing_column: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  timeout: 408,
+  conflict: 409,
+  busy: 409,
+  too_large: 413,
+  unprocessable: 422,
+  failed: 500,
+};
+
+/** Absolute paths (the runtime folder, temp files) never leave the server. */
+const PATH = /(?:[A-Za-z]:)?(?:\/[\w.@+-]+){2,}\/?/g;
+
+function scrub(value: unknown): unknown {
+  if (typeof value === 'string') return value.replace(PATH, (path) => `<${path.split('/').filter(Boolean).at(-1)}>`);
+  if (Array.isArray(value)) return value.map(scrub);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v)]));
+  return value;
+}
+
+/**
+ * The one place errors become HTTP answers: a TierlabError keeps its code, message and place (with paths
+ * scrubbed); anything else is a 500 without details, logged on the server only.
+ *
+ * @example
+ * app.onError((error) => errorResponse(error));
+ */
+export function errorResponse(error: unknown, _home?: string): Response {
+  if (error instanceof TierlabError) {
+    const body = scrub(error.toJSON()) as Record<string, unknown>;
+    if (typeof body.file === 'string') body.file = body.file.replace(/^<|>$/g, '');
+    return Response.json(body, { status: STATUS[error.code] ?? 500 });
+  }
+  console.error(error);
+  return Response.json({ error: 'failed', message: 'internal error' }, { status: 500 });
+}

@@ -1,0 +1,24 @@
+import { Registry } from '../models/registry/registry.ts';
+import { parseRole } from './auth.ts';
+import type { RouteInput } from './context.ts';
+import type { Schema } from './validate.ts';
+
+export const TOKEN_BODY: Schema = { role: { type: 'string', required: true, enum: ['admin', 'analyst', 'retention'] } };
+
+/** GET /api/health: liveness plus what is being served. */
+export async function health({ deps }: RouteInput) {
+  const registry = new Registry(deps.home);
+  const active = registry.active();
+  const backend = active === null ? null : registry.manifest(active).backend ?? null;
+  return { status: 'ok', model_version: active === null ? null : String(active), customers: await deps.customers.count(), backend };
+}
+
+export async function me({ role }: RouteInput) {
+  return { role };
+}
+
+/** POST /api/tokens: a new token, shown once; only its hash is kept. */
+export async function createToken({ c, deps, body }: RouteInput) {
+  const role = parseRole(body.role);
+  return c.json({ token: deps.tokens.create(role), role }, 201);
+}

@@ -1,0 +1,51 @@
+import { badInput } from '../data/errors.ts';
+import { Registry } from '../models/registry/registry.ts';
+import type { RouteInput } from './context.ts';
+
+function parseVersion(text: string): number {
+  const version = Number(text);
+  if (!Number.isInteger(version) || version < 1) throw badInput(`version must be a positive whole number, got "${text}"`, { field: 'version' });
+  return version;
+}
+
+/** GET /api/models: every version with its headline figures. */
+export async function listModels({ deps }: RouteInput) {
+  const registry = new Registry(deps.home);
+  const active = registry.active();
+  const versions = registry.versions().map((version) => {
+    const m = registry.manifest(version);
+    return { version, created_at: m.created_at, active: version === active, backend: m.backend, as_of: m.data_snapshot?.as_of ?? null };
+  });
+  return { active, versions: versions.reverse() };
+}
+
+/** GET /api/models/:version: the full manifest. */
+export async function getModel({ deps, params }: RouteInput) {
+  const registry = new Registry(deps.home);
+  const version = parseVersion(params.version);
+  return { ...registry.manifest(version), active: registry.active() === version };
+}
+
+/**
+ * Switches the served version. The registry flips its pointer; the served tables follow through the lead's
+ * activation (models/registry), run on the write queue so no upload interleaves.
+ */
+export async function activateModel({ deps, params }: RouteInput) {
+  const version = parseVersion(params.version);
+  await deps.writes.run(async () => {
+    if (deps.activate) await deps.activate({ store: deps.store, home: deps.home, version });
+    else new Registry(deps.home).activate(version);
+  });
+  deps.customers.invalidate();
+  return { active: version };
+}
+
+/** POST /api/models/rollback: back to the version active before the current one. */
+export async function rollbackModel({ deps }: RouteInput) {
+  const active = await deps.writes.run(async () => {
+    if (deps.rollback) return deps.rollback({ store: deps.store, home: deps.home });
+    return new Registry(deps.home).rollback();
+  });
+  deps.customers.invalidate();
+  return { active };
+}

@@ -1,0 +1,43 @@
+import { streamSSE } from 'hono/streaming';
+import { TierlabError } from '../data/errors.ts';
+import type { RouteInput } from './context.ts';
+
+/** POST /api/jobs/train: starts the training pipeline in the background (one at a time). */
+export async function startTraining({ c, deps }: RouteInput) {
+  const train = deps.train;
+  if (!train) throw new TierlabError('conflict', 'training is not available in this build (models/registry/retrain.ts is missing)');
+  const job = deps.jobs.start(
+    'train',
+    (signal, progress) => deps.writes.run(() => train({ store: deps.store, home: deps.home, signal, onProgress: progress })),
+    { onFinish: () => deps.customers.invalidate() },
+  );
+  return c.json(job, 202);
+}
+
+export async function getJob({ deps, params }: RouteInput) {
+  return deps.jobs.get(params.id);
+}
+
+export async function cancelJob({ deps, params }: RouteInput) {
+  return deps.jobs.cancel(params.id);
+}
+
+/** GET /api/jobs/:id/events: progress as Server-Sent Events, closing with a `done` event carrying the job. */
+export async function jobEvents({ c, deps, params }: RouteInput) {
+  deps.jobs.get(params.id); // 404 before the stream starts
+  return streamSSE(c, async (sse) => {
+    await new Promise<void>((resolve) => {
+      let unsubscribe = () => {};
+      sse.onAbort(() => {
+        unsubscribe();
+        resolve();
+      });
+      unsubscribe = deps.jobs.subscribe(params.id, (event) => {
+        const write = event.type === 'progress'
+          ? sse.writeSSE({ event: 'progress', data: JSON.stringify(event.progress) })
+          : sse.writeSSE({ event: 'done', data: JSON.stringify(event.job) });
+        if (event.type === 'done') void write.then(resolve, resolve);
+      });
+    });
+  });
+}
