@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDemo } from '../../data/demo.ts';
+import { Store } from '../../data/store.ts';
+import { atRiskList } from '../../models/churn/at-risk.ts';
+import { behaviouralDataset, behaviouralLabels, explicitDataset } from '../../models/churn/dataset.ts';
+import { runChurnStage } from '../../models/churn/pipeline.ts';
+import { expectedValues, riskBand, writeChurnTable, type ScoredCustomer } from '../../models/churn/score.ts';
+
+const CUTOFF = '2024-04-02'; // T = 2024-07-01, H = 90 days: the label window is [2024-04-02, 2024-07-01)
+
+async function order(store: Store, customer: string, id: string, timestamp: string, amount: number) {
+  await store.run('INSERT INTO transactions (customer_id, order_id, timestamp, amount) VALUES ($1, $2, $3::TIMESTAMPTZ, $4)', [customer, id, timestamp, amount]);
+}
+
+async function history(): Promise<Store> {
+  const store = await Store.open({ path: ':memory:' });
+  for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) await store.run('INSERT INTO customers VALUES ($1, DATE \'2023-12-01\', NULL)', [id]);
+  await order(store, 'a', 'a1', '2024-01-10 10:00:00+00', 50);
+  await order(store, 'a', 'a2', '2024-05-01 10:00:00+00', 20); // buys inside the window: retained
+  await order(store, 'b', 'b1', '2024-02-01 10:00:00+00', 80); // silent afterwards: churned
+  await order(store, 'c', 'c1', '2024-05-01 10:00:00+00', 30); // first order inside the window: not eligible
+  await order(store, 'd', 'd1', '2024-03-01 10:00:00+00', 40);
+  await order(store, 'd', 'd2', '2024-04-10 10:00:00+00', -40); // only a return inside the window: churned
+  await order(store, 'e', 'e1', '2024-03-15 10:00:00+00', 60);
+  await order(store, 'e', 'e2', '2024-07-01 00:00:00+00', 60); // at T, after the window: churned
+  await order(store, 'f', 'f1', '2024-01-01 10:00:00+00', 10);
+  await order(store, 'f', 'f2', '2024-04-02 00:00:00+00', 10); // at the cutoff, inside the window: retained
+  return store;
+}
+
+describe('behavioural labels on a hand-made history', () => {
+  let store: Store;
+  beforeAll(async () => (store = await history()));
+  afterAll(() => store.close());
+
+  it('labels customers active before the cutoff by whether they buy in the next H days', async () => {
+    const labels = await behaviouralLabels(store, { cutoff: CUTOFF, horizonDays: 90 });
+    expect(labels).toEqual([
+      { customer_id: 'a', churned: 0 },
+      { customer_id: 'b', churned: 1 },
+      { customer_id: 'd', churned: 1 },
+      { customer_id: 'e', churned: 1 },
+      { customer_id: 'f', churned: 0 },
+    ]);
+  });
+
+  it('training features never see the label window', async () => {
+    const before = await behaviouralDataset(store, { cutoff: CUTOFF, horizonDays: 90 });
+    expect(before.rows.find((_, i) => before.ids[i] === 'a')!.frequency).toBe(1);
+    // Rewrite the label window: b now buys, a's purchase disappears, e buys twice more.
+    await order(store, 'b', 'b2', '2024-06-01 10:00:00+00', 999);
+    await store.run("DELETE FROM transactions WHERE order_id = 'a2'");
+    await order(store, 'e', 'e3', '2024-04-03 10:00:00+00', 500);
+    const after = await behaviouralDataset(store, { cutoff: CUTOFF, horizonDays: 90 });
+    expect(after.ids).toEqual(before.ids);
+    expect(after.rows).toEqual(before.rows);
+    expect(Array.from(after.labels)).not.toEqual(Array.from(before.labels));
+    expect(after.labels[after.ids.indexOf('b')]).toBe(0);
+    expect(after.labels[after.ids.indexOf('a')]).toBe(1);
+  });
+
+  it('expected value falls back to trailing 12-month spend', async () => {
+    const { source, values } = await expectedValues(store, { asOf: '2024-03-02' });
+    expect(source).toBe('trailing 12-month spend');
+    expect(values.get('a')).toBe(50);
+    expect(values.get('d')).toBe(40);
+    expect(values.has('c')).toBe(false);
+  });
+});
+
+describe('explicit labels, the churn table and the at-risk list', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await Store.open({ path: ':memory:' });
+    await store.run(`INSERT INTO customers VALUES ('x', NULL, true), ('y', NULL, false), ('z', NULL, NULL)`);
+    await store.run(`INSERT INTO customer_attributes VALUES ('x', 'contract', 'categorical', NULL, 'Month-to-month'),
+      ('x', 'tenure', 'numeric', 2, NULL), ('y', 'tenure', 'numeric', 40, NULL), ('z', 'contract', 'categorical', NULL, 'Two year')`);
+  });
+  afterAll(() => store.close());
+
+  it('trains on customers with churned set and scores everyone', async () => {
+    const { train, score } = await explicitDataset(store, { asOf: '2024-01-01' });
+    expect(train.ids).toEqual(['x', 'y']);
+    expect(Array.from(train.labels)).toEqual([1, 0]);
+    expect(train.rows).toEqual([{ contract: 'Month-to-month', tenure: 2 }, { tenure: 40 }]);
+    expect(score.ids).toEqual(['x', 'y', 'z']);
+  });
+
+  it('replaces customer_churn and ranks by value at risk', async () => {
+    const scored = (p: number, id: string, value: number | null): ScoredCustomer => ({
+      customer_id: id, churn_probability: p, risk_band: riskBand(p), expected_value: value,
+      value_at_risk: value === null ? null : p * value, reasons: [{ feature: 'tenure', value: 2, contribution: 0.1, text: 'customer for 2 months' }],
+    });
+    await writeChurnTable(store, [scored(0.9, 'x', 10), scored(0.3, 'y', 100), scored(0.6, 'z', null)]);
+    const rows = await atRiskList(store, {});
+    expect(rows.map((r) => [r.customer_id, r.risk_band])).toEqual([['y', 'medium'], ['x', 'high'], ['z', 'high']]);
+    expect(rows[0].reasons).toEqual(['customer for 2 months']);
+    expect((await atRiskList(store, { minRisk: 0.5, limit: 1 })).map((r) => r.customer_id)).toEqual(['x']);
+    await writeChurnTable(store, [scored(0.1, 'x', 10)]);
+    expect((await atRiskList(store, {})).map((r) => [r.customer_id, r.risk_band])).toEqual([['x', 'low']]);
+    await expect(atRiskList(store, { tier: 'VIP' })).rejects.toThrow(/value tiers/);
+  });
+});
+
+describe('the churn stage end to end on generated data', () => {
+  it('backtests behavioural churn out of time and scores every active customer', async () => {
+    const store = await Store.open({ path: ':memory:' });
+    try {
+      await loadDemo(store, { customers: 800, seed: 3 });
+      const result = await runChurnStage(store, { label: 'behavioural', horizonDays: 90, train: { maxEpochs: 10, patience: 3 } });
+      expect(result.split).toMatch(/^out-of-time/);
+      expect(result.evaluation.roc_auc).toBeGreaterThan(0.6);
+      expect(result.evaluation.baseline?.feature).toBe('recency_days');
+      const { n, bad } = (await store.one<{ n: number; bad: number }>(
+        `SELECT count(*) AS n, count(*) FILTER (WHERE churn_probability NOT BETWEEN 0 AND 1 OR risk_band NOT IN ('high', 'medium', 'low')) AS bad FROM customer_churn`,
+      ))!;
+      expect(n).toBe(result.scored);
+      expect(n).toBeGreaterThan(500);
+      expect(bad).toBe(0);
+    } finally {
+      store.close();
+    }
+  });
+});
