@@ -35,8 +35,14 @@ export class Store {
   readonly path: string;
   readonly instance: DuckDBInstance;
   readonly connection: DuckDBConnection;
+  private transactionDepth = 0;
 
-  private constructor(path: string, instance: DuckDBInstance, connection: DuckDBConnection) {
+  private constructor(
+    path: string,
+    instance: DuckDBInstance,
+    connection: DuckDBConnection,
+    private readonly owner = false,
+  ) {
     this.path = path;
     this.instance = instance;
     this.connection = connection;
@@ -49,7 +55,7 @@ export class Store {
     if (options.readOnly) settings.access_mode = 'READ_ONLY';
     const instance = await DuckDBInstance.create(path, settings);
     const connection = await instance.connect();
-    const store = new Store(path, instance, connection);
+    const store = new Store(path, instance, connection, true);
     if (!options.readOnly) await createSchema(store);
     return store;
   }
@@ -75,19 +81,50 @@ export class Store {
   }
 
   /**
-   * Runs `work` inside one transaction: all of it lands, or none of it does.
-   * DuckDB has one transaction per connection, so callers never nest these.
+   * Runs `work` inside one transaction: all of it lands, or none of it does. Nested calls join the outer
+   * transaction (DuckDB has one per connection), so a stage that is atomic alone stays atomic inside a retrain.
    */
   async transaction<T>(work: () => Promise<T>): Promise<T> {
+    if (this.transactionDepth > 0) return this.nested(work);
     await this.run('BEGIN TRANSACTION');
     try {
-      const result = await work();
+      const result = await this.nested(work);
       await this.run('COMMIT');
       return result;
     } catch (error) {
       await this.run('ROLLBACK');
       throw error;
     }
+  }
+
+  /**
+   * Runs `work` in a transaction that is always rolled back: its writes are visible to `work` only.
+   * Training uses this to build a candidate without touching what is served.
+   */
+  async scratch<T>(work: () => Promise<T>): Promise<T> {
+    await this.run('BEGIN TRANSACTION');
+    try {
+      return await this.nested(work);
+    } finally {
+      await this.run('ROLLBACK');
+    }
+  }
+
+  private async nested<T>(work: () => Promise<T>): Promise<T> {
+    this.transactionDepth += 1;
+    try {
+      return await work();
+    } finally {
+      this.transactionDepth -= 1;
+    }
+  }
+
+  /**
+   * A second connection to the same database: its own transactions, the same data. Long work (training) runs on
+   * a fork so requests on the main connection keep seeing committed data only.
+   */
+  async fork(): Promise<Store> {
+    return new Store(this.path, this.instance, await this.instance.connect());
   }
 
   /** Does a table or view of this name exist? */
@@ -100,9 +137,10 @@ export class Store {
     return (row?.n ?? 0) > 0;
   }
 
+  /** Closes this connection; the first store opened also closes the database. */
   close(): void {
     this.connection.closeSync();
-    this.instance.closeSync();
+    if (this.owner) this.instance.closeSync();
   }
 }
 

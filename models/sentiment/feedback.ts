@@ -21,7 +21,7 @@ export async function scoreFeedbackTable(options: ScoreFeedbackOptions): Promise
     // rowid ties scores back to their rows without round-tripping timestamps through JavaScript
     const rows = await store.all<{ id: number; text: string }>('SELECT rowid AS id, text FROM feedback');
     await store.run('CREATE OR REPLACE TEMP TABLE feedback_scores_staging (id BIGINT, score DOUBLE, label VARCHAR)');
-    const appender = await store.connection.createAppender('feedback_scores_staging', 'temp');
+    const appender = await store.connection.createAppender('feedback_scores_staging', 'main', 'temp');
     for (const row of rows) {
       const result = model.score(row.text ?? '');
       appender.appendBigInt(BigInt(row.id));

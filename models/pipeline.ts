@@ -1,0 +1,134 @@
+import { buildFeatures, defaultAsOf } from '../data/features.ts';
+import { TierlabError } from '../data/errors.ts';
+import type { Store } from '../data/store.ts';
+import { runChurnStage, type ChurnStageResult } from './churn/pipeline.ts';
+import type { TrainOptions as ChurnTrainOptions } from './churn/model.ts';
+import type { LabelKind } from './churn/dataset.ts';
+import { loadCustomerTable, saveClusters, segmentCustomers, SEGMENT_DEFAULTS, type SegmentOptions } from './clusters/index.ts';
+import { writeClv, type ClvRun } from './clv/index.ts';
+import { defaultSentimentModel, SentimentModel, scoreFeedbackTable, sentimentFeatureSql, type Language } from './sentiment/index.ts';
+import { buildTiers, type AppliedTierRules, type TierRules } from './tiers/index.ts';
+
+export interface TrainOptions {
+  /** Cutoff 'YYYY-MM-DD' (exclusive). Default: the day after the last transaction. */
+  asOf?: string;
+  /** Churn labels: explicit when customers carry a churn column, else behavioural. Default: chosen from the data. */
+  label?: LabelKind;
+  horizonDays?: number;
+  tierRules?: TierRules;
+  segment?: SegmentOptions;
+  /** Language of the feedback text. */
+  language?: Language;
+  /** The sentiment model to score feedback with (the active bundle's); default the shipped pretrained one. */
+  sentiment?: SentimentModel;
+  seed?: number;
+  /** Churn training settings (candidates, epochs, ...); defaults in models/churn/model.ts. */
+  churnTrain?: ChurnTrainOptions;
+  onProgress?: (step: string, detail?: Record<string, unknown>) => void;
+  signal?: AbortSignal;
+}
+
+/** Everything a version needs to reproduce its scores: the trained parts and the rules. */
+export interface Bundle {
+  format: 'tierlab-bundle';
+  as_of: string;
+  tiers: AppliedTierRules;
+  segmentation: unknown;
+  churn: unknown;
+  sentiment: unknown;
+  clv: unknown;
+}
+
+export interface TrainResult {
+  asOf: string;
+  bundle: Bundle;
+  /** Figures for the manifest and for comparing versions. */
+  evaluation: {
+    churn?: Pick<ChurnStageResult, 'label' | 'split' | 'evaluation' | 'importance' | 'selection' | 'trainMs' | 'expectedValueSource'>;
+    segmentation?: Record<string, unknown>;
+    clv?: Pick<ClvRun, 'bgnbd' | 'gammaGamma' | 'customers'>;
+    sentiment?: { scored: number; language: string };
+  };
+  churn?: ChurnStageResult;
+}
+
+export const STEPS = ['sentiment', 'features', 'tiers', 'clv', 'segments', 'churn'] as const;
+
+function checkAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new TierlabError('failed', 'training was cancelled');
+}
+
+async function hasExplicitLabels(store: Store): Promise<boolean> {
+  const row = await store.one<{ n: number }>(`SELECT count(*) AS n FROM customers WHERE churned IS NOT NULL`);
+  return (row?.n ?? 0) > 0;
+}
+
+/**
+ * The whole training run over the store, in data-flow order: score feedback, build features and tiers, fit
+ * lifetime value, segment, train churn. Each stage writes its per-customer table, so later stages read the
+ * earlier ones (churn's value at risk uses CLV; clusters are compared with RFM segments).
+ *
+ * @example
+ * const result = await trainAll(store, { onProgress: (step) => console.error(step) });
+ */
+export async function trainAll(store: Store, options: TrainOptions = {}): Promise<TrainResult> {
+  const say = options.onProgress ?? (() => {});
+  const asOf = options.asOf ?? (await defaultAsOf(store));
+  const evaluation: TrainResult['evaluation'] = {};
+
+  say('sentiment');
+  const sentiment = options.sentiment ?? defaultSentimentModel(options.language ?? 'en');
+  const feedbackRows = (await store.one<{ n: number }>('SELECT count(*) AS n FROM feedback'))!.n;
+  if (feedbackRows > 0) {
+    evaluation.sentiment = { scored: await scoreFeedbackTable({ store, model: sentiment }), language: sentiment.language };
+  }
+  checkAborted(options.signal);
+
+  say('features', { asOf });
+  const extraSources = feedbackRows > 0 ? [sentimentFeatureSql(asOf)] : [];
+  await buildFeatures(store, { asOf, extraSources });
+  say('tiers');
+  const tiers = await buildTiers(store, options.tierRules);
+  checkAborted(options.signal);
+
+  say('clv');
+  let clv: ClvRun | undefined;
+  try {
+    clv = await writeClv(store, { asOf });
+    evaluation.clv = { bgnbd: clv.bgnbd, gammaGamma: clv.gammaGamma, customers: clv.customers };
+  } catch (error) {
+    // Too little repeat buying (e.g. a subscription table with no transactions) is no reason to stop training.
+    say('clv skipped', { reason: (error as Error).message });
+  }
+  checkAborted(options.signal);
+
+  say('segments');
+  const segmentOptions = { ...(options.seed !== undefined && { seed: options.seed }), ...options.segment };
+  const table = await loadCustomerTable(store, segmentOptions.features ?? [...SEGMENT_DEFAULTS.features]);
+  const segmentation = segmentCustomers(table, segmentOptions);
+  await saveClusters(store, segmentation);
+  const { scatter: _scatter, model: segmentationModel, ...segmentationReport } = segmentation.toJSON();
+  evaluation.segmentation = segmentationReport;
+  checkAborted(options.signal);
+
+  say('churn');
+  const label = options.label ?? ((await hasExplicitLabels(store)) ? 'explicit' : 'behavioural');
+  const churn = await runChurnStage(store, { label, asOf, ...(options.horizonDays && { horizonDays: options.horizonDays }), ...(options.seed !== undefined && { seed: options.seed }), train: options.churnTrain });
+  const { model: _model, cv: _cv, scored: _scored, backend: _backend, test: _test, ...churnReport } = churn;
+  evaluation.churn = churnReport;
+
+  return {
+    asOf,
+    bundle: {
+      format: 'tierlab-bundle',
+      as_of: asOf,
+      tiers,
+      segmentation: segmentationModel,
+      churn: churn.model.json,
+      sentiment: sentiment.toJSON(),
+      clv: clv ? { bgnbd: clv.bgnbd.params, gammaGamma: clv.gammaGamma.params, unit: clv.unit, horizonMonths: clv.horizonMonths, discountRateAnnual: clv.discountRateAnnual } : null,
+    },
+    evaluation,
+    churn,
+  };
+}

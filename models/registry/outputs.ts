@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ANALYTICS_TABLES, refreshAnalyticsView } from '../../data/analytics.ts';
+import { literal, type Store } from '../../data/store.ts';
+
+/**
+ * The per-customer tables a version serves. Training writes them, a version keeps them as Parquet beside its
+ * bundle, and activating a version loads them back in one transaction: what is served is always one version's.
+ */
+export const SERVED_TABLES = ['customer_features', ...ANALYTICS_TABLES, 'feedback_scores'] as const;
+
+/** Copies the served tables present now into `dir` as Parquet; returns the tables written. */
+export async function exportOutputs(store: Store, dir: string): Promise<string[]> {
+  const written: string[] = [];
+  for (const table of SERVED_TABLES) {
+    if (!(await store.has(table))) continue;
+    await store.run(`COPY ${table} TO ${literal(join(dir, `${table}.parquet`))} (FORMAT parquet, COMPRESSION zstd)`);
+    written.push(table);
+  }
+  return written;
+}
+
+/**
+ * Replaces the served tables with a version's outputs, all or nothing, and refreshes `customer_analytics`.
+ *
+ * @example
+ * await applyOutputs(store, registry.versionFile(3, ''));
+ */
+export async function applyOutputs(store: Store, dir: string): Promise<void> {
+  await store.transaction(async () => {
+    for (const table of SERVED_TABLES) {
+      const file = join(dir, `${table}.parquet`);
+      if (existsSync(file)) await store.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_parquet(${literal(file)})`);
+      else await store.run(`DROP TABLE IF EXISTS ${table}`);
+    }
+    await refreshAnalyticsView(store);
+  });
+}

@@ -1,0 +1,61 @@
+import { badInput } from '../../data/errors.ts';
+import { tierlabHome } from '../../data/paths.ts';
+import { applyOutputs } from '../../models/registry/outputs.ts';
+import { Registry } from '../../models/registry/registry.ts';
+import { figuresOf } from '../../models/registry/retrain.ts';
+import { defineCommand } from '../command.ts';
+import { withStore } from '../store-flag.ts';
+
+export default defineCommand({
+  summary: 'Model versions: list, show V, activate V, rollback',
+  usage: `
+tierlab models list [--json]
+tierlab models show V         manifest: data snapshot, configuration, libraries, figures, drift, migration
+tierlab models activate V     make V the active version (a running server switches without restart)
+tierlab models rollback       re-activate the version active before the current one`,
+  options: { json: { type: 'boolean' }, db: { type: 'string' } },
+  positionals: true,
+  async run(flags, [action = 'list', arg]) {
+    const registry = new Registry(tierlabHome());
+    const version = () => {
+      const v = Number(arg);
+      if (!Number.isInteger(v) || v < 1) throw badInput(`a version number is required, got "${arg ?? ''}"`, { field: 'version' });
+      return v;
+    };
+    const apply = (v: number) => withStore(flags.db, (store) => applyOutputs(store, registry.versionFile(v, '')));
+    switch (action) {
+      case 'list': {
+        const active = registry.active();
+        const rows = registry.versions().map((v) => {
+          const m = registry.manifest(v);
+          return { version: v, active: v === active, created_at: m.created_at, as_of: m.data_snapshot.as_of, ...figuresOf(m) };
+        });
+        if (flags.json) console.log(JSON.stringify(rows));
+        else if (!rows.length) console.log('no versions yet (tierlab retrain)');
+        else for (const r of rows) console.log(`${r.active ? '*' : ' '} v${r.version}  ${r.created_at}  as of ${r.as_of}  churn ROC-AUC ${r.churn_roc_auc ?? '-'}  k=${r.clusters ?? '-'}`);
+        return;
+      }
+      case 'show': {
+        const { evaluation, ...manifest } = registry.manifest(version());
+        const { feature_profiles: _profiles, ...figures } = evaluation as Record<string, unknown>;
+        console.log(JSON.stringify({ ...manifest, evaluation: figures }, null, flags.json ? undefined : 2));
+        return;
+      }
+      case 'activate': {
+        const v = version();
+        registry.activate(v);
+        await apply(v);
+        console.log(`version ${v} is active`);
+        return;
+      }
+      case 'rollback': {
+        const v = registry.rollback();
+        await apply(v);
+        console.log(`rolled back: version ${v} is active`);
+        return;
+      }
+      default:
+        throw badInput(`unknown action "${action}"; use list, show, activate or rollback`);
+    }
+  },
+});

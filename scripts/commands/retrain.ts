@@ -1,0 +1,56 @@
+import { parseKind } from '../../data/columns.ts';
+import { badInput } from '../../data/errors.ts';
+import { tierlabHome } from '../../data/paths.ts';
+import { retrain, RETRAIN_DEFAULTS, type PromotePolicy } from '../../models/registry/retrain.ts';
+import { defineCommand, numberFlag } from '../command.ts';
+import { withStore } from '../store-flag.ts';
+
+const POLICIES: PromotePolicy[] = ['auto', 'always', 'never'];
+
+export default defineCommand({
+  summary: 'Retrain tiers, segments, churn and CLV; promote the new version only when it is not worse',
+  usage: `
+tierlab retrain [--ingest KIND=PATH ...] [--promote auto|always|never] [--as-of DATE] [--horizon DAYS] [--json] [--db PATH]
+
+  --ingest KIND=PATH   load a file first (transactions=..., customers=..., feedback=...); repeatable; all-or-nothing
+  --promote POLICY     auto (default): promote when the held-out churn ROC-AUC is at most ${RETRAIN_DEFAULTS.aucTolerance}
+                       below the active version's on the same rows; always; never
+  --tolerance X        the ROC-AUC tolerance for auto (default ${RETRAIN_DEFAULTS.aucTolerance})
+  --json               print the run record as JSON on stdout (progress is JSON lines on stderr either way)
+
+Exit codes: 0 finished (promoted or kept), 1 failed (the active version is untouched), 75 another run holds the lock.
+Every run is recorded: tierlab runs. A failed run POSTs to $TIERLAB_WEBHOOK_URL when set.`,
+  options: {
+    ingest: { type: 'string', multiple: true },
+    promote: { type: 'string' },
+    tolerance: { type: 'string' },
+    'as-of': { type: 'string' },
+    horizon: { type: 'string' },
+    json: { type: 'boolean' },
+    db: { type: 'string' },
+  },
+  async run(flags) {
+    const promote = (flags.promote ?? 'auto') as PromotePolicy;
+    if (!POLICIES.includes(promote)) throw badInput(`--promote must be one of ${POLICIES.join(', ')}`, { field: 'promote' });
+    const ingest = (flags.ingest ?? []).map((spec) => {
+      const eq = spec.indexOf('=');
+      if (eq < 0) throw badInput(`--ingest takes KIND=PATH, got "${spec}"`, { field: 'ingest' });
+      return { kind: parseKind(spec.slice(0, eq)), file: spec.slice(eq + 1) };
+    });
+    return withStore(flags.db, async (store) => {
+      const record = await retrain({
+        home: tierlabHome(),
+        store,
+        ingest,
+        promote,
+        aucTolerance: numberFlag(flags.tolerance, 'tolerance', RETRAIN_DEFAULTS.aucTolerance),
+        asOf: flags['as-of'],
+        horizonDays: flags.horizon ? numberFlag(flags.horizon, 'horizon', 90) : undefined,
+        onEvent: (event) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`),
+      });
+      if (flags.json) console.log(JSON.stringify(record));
+      else console.log(`${record.outcome}: ${record.reason}${record.version ? ` (version ${record.version})` : ''}`);
+      return record.outcome === 'failed' ? 1 : 0;
+    });
+  },
+});

@@ -1,0 +1,21 @@
+import { tierlabHome } from '../../data/paths.ts';
+import { listRuns } from '../../models/registry/retrain.ts';
+import { defineCommand } from '../command.ts';
+
+export default defineCommand({
+  summary: 'List retraining runs: start, end, outcome, version, reason',
+  usage: `
+tierlab runs [--json] [--limit N]
+
+Every retrain is recorded (promoted, kept or failed) with its figures and the reason for the decision.`,
+  options: { json: { type: 'boolean' }, limit: { type: 'string' } },
+  async run(flags) {
+    const runs = listRuns(tierlabHome()).slice(-(Number(flags.limit) || 20));
+    if (flags.json) {
+      console.log(JSON.stringify(runs));
+      return;
+    }
+    if (!runs.length) console.log('no runs yet (tierlab retrain)');
+    for (const r of runs) console.log(`${r.started_at}  ${r.outcome.padEnd(8)} v${r.version ?? '-'}  active ${r.active_before ?? '-'} -> ${r.active_after ?? '-'}  ${r.reason}`);
+  },
+});
