@@ -52,3 +52,60 @@ export async function rejection(work: () => Promise<unknown>): Promise<{ code: s
   }
   throw new Error('expected a TierlabError, but the call succeeded');
 }
+
+/**
+ * A small RFC 4180 reader (quotes, doubled quotes, quoted line breaks, CRLF), independent of the ingest path
+ * under test. Lines without a quote take the fast path (a plain split).
+ */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i];
+    if (line.endsWith('\r')) line = line.slice(0, -1);
+    if (!line.includes('"')) {
+      if (line !== '' || i < lines.length - 1) rows.push(line.split(','));
+      continue;
+    }
+    // A quoted field may hold line breaks: gather lines until the quotes balance.
+    while ((line.match(/"/g)?.length ?? 0) % 2 === 1 && i + 1 < lines.length) line += '\n' + lines[++i];
+    rows.push(splitQuoted(line));
+  }
+  return rows;
+}
+
+function splitQuoted(line: string): string[] {
+  const fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') fields.push(field), (field = '');
+    else field += ch;
+  }
+  fields.push(field);
+  return fields;
+}
+
+/** A decimal string as integer thousandths ("2.55" -> 2550, "-0.001" -> -1): money sums without float drift. */
+export function thousandths(value: string): number {
+  const negative = value.startsWith('-');
+  const [whole, fraction = ''] = value.replace(/^[-+]/, '').split('.');
+  if (fraction.length > 3) throw new Error(`more than 3 decimals: ${value}`);
+  const n = Number(whole) * 1000 + Number(fraction.padEnd(3, '0'));
+  return negative ? -n : n;
+}
+
+export const RETAIL_MAPPING = {
+  InvoiceNo: 'order_id',
+  StockCode: 'product',
+  Quantity: 'quantity',
+  InvoiceDate: 'timestamp',
+  UnitPrice: 'unit_price',
+  CustomerID: 'customer_id',
+};
