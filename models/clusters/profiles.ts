@@ -147,7 +147,7 @@ function capitalize(text: string): string {
 }
 
 function median(values: number[]): number {
-  const present = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  const present = Float64Array.from(values.filter((v) => Number.isFinite(v))).sort();
   if (!present.length) return NaN;
   const mid = present.length >> 1;
   return present.length % 2 ? present[mid] : (present[mid - 1] + present[mid]) / 2;

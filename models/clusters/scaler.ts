@@ -47,7 +47,7 @@ export function fitScaler(table: CustomerTable, features: string[]): Scaler {
   const scaler: Scaler = { features, fill: [], mean: [], std: [] };
   for (const name of features) {
     const values = column(table, name);
-    const present = Array.from(values).filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+    const present = values.filter((v) => Number.isFinite(v)).sort();
     const fill = present.length === 0 ? 0 : FILL_WITH_MAX.has(name) ? present[present.length - 1] : present[Math.floor(present.length / 2)];
     let sum = 0;
     let sumSq = 0;

@@ -9,7 +9,7 @@ import { uniformSample } from '../../models/clusters/random.ts';
 /** Textbook Lloyd: every distance every iteration, until no label changes. The reference for the bounded kernel. */
 function plainLloyd(matrix: DenseMatrix, start: Float64Array, k: number): Int32Array {
   let centroids = Float64Array.from(start);
-  let labels = new Int32Array(matrix.rows).fill(-1);
+  let labels: Int32Array = new Int32Array(matrix.rows).fill(-1);
   for (let iteration = 0; iteration < 300; iteration++) {
     const next = assignNearest(matrix, centroids, k).labels;
     if (next.every((l, i) => l === labels[i])) break;
