@@ -37,22 +37,23 @@ async function loadNative(): Promise<Tf | undefined> {
 
 /**
  * Picks the TensorFlow.js backend once per process: native tfjs-node when installed, else wasm (SIMD), else cpu.
- * Later calls return the same choice.
+ * Later calls return the same choice unless they name another ('wasm' or 'cpu').
  *
  * @example
  * const { tf, backend } = await initBackend();
  * console.error(`training on ${backend}`);
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<{ tf: Tf; backend: BackendName }> {
-  if (active) return active;
-  const native = await loadNative();
+  const prefer = options.prefer ?? 'auto';
+  // An explicit preference switches (the bench times both); 'auto' keeps whatever was chosen first.
+  if (active && (prefer === 'auto' || prefer === active.backend)) return active;
+  const native = prefer === 'auto' ? await loadNative() : undefined;
   if (native) {
     await native.setBackend('tensorflow');
     await native.ready();
     active = { tf: native, backend: 'tensorflow' };
     return active;
   }
-  const prefer = options.prefer ?? 'auto';
   if (prefer !== 'cpu') {
     try {
       const wasm = await import('@tensorflow/tfjs-backend-wasm');
