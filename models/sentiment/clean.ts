@@ -12,9 +12,8 @@ const ANY_TAG = /<\/?[a-z][^>]*>/gi;
 const ENTITY = /&(#x[0-9a-f]+|#\d+|[a-z]+);/gi;
 const URL = /\b(?:https?:\/\/|www\.)\S+/gi;
 const CURLY_APOSTROPHE = /[\u2018\u2019\u02bc]/g;
-const NOT_CONTRACTION = /(?:\b(ca|wo|sha))?n't\b/gi;
-// "can't", "won't", "shan't" lose more than "n't".
-const CONTRACTED_STEMS: Record<string, string> = { ca: 'can', wo: 'will', sha: 'shall' };
+// "can't" becomes "ca not": the stray stem is harmless, and "not" is what the negation scope needs.
+const NOT_CONTRACTION = /n't\b/gi;
 const REPEATED_PUNCTUATION = /([!?.,;:*~\-])\1+/g;
 const LINE_BREAK = /[\r\n]+/g;
 
@@ -40,6 +39,6 @@ export function cleanText(text: string): string {
   if (out.includes('&')) out = out.replace(ENTITY, decodeEntity);
   if (out.includes('://') || out.includes('www.')) out = out.replace(URL, ' ');
   out = out.replace(CURLY_APOSTROPHE, "'");
-  if (out.includes("'")) out = out.replace(NOT_CONTRACTION, (_match, stem: string | undefined) => `${stem ? CONTRACTED_STEMS[stem.toLowerCase()] : ''} not`);
+  if (out.includes("'")) out = out.replace(NOT_CONTRACTION, ' not');
   return out.replace(LINE_BREAK, '. ').replace(REPEATED_PUNCTUATION, '$1');
 }

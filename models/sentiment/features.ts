@@ -24,32 +24,18 @@ export interface SparseRow {
 
 const NEGATED_SALT = 0x5bd1e995;
 
-/** FNV-1a, 32 bit: cheap, stable across runs and platforms, so saved weights keep their slots. */
-export function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
 function mix(a: number, b: number): number {
   let h = Math.imul(a ^ (b + 0x9e3779b9 + (a << 6) + (a >>> 2)), 0x85ebca6b);
   h ^= h >>> 13;
   return Math.imul(h, 0xc2b2ae35) >>> 0;
 }
 
-/** Drops repeats from a sorted array, in place: features are binary (present or not). */
-function unique(sorted: Int32Array): Int32Array {
-  let kept = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[kept++] = sorted[i];
-  return sorted.subarray(0, kept);
-}
+// Per hash size, the stamp of the last row that used each slot: de-duplicates a row's slots without sorting.
+const stamps = new Map<number, { seen: Uint32Array; row: number }>();
 
 /**
  * Turns an analysis into a sparse row: binary hashed stems and bigrams scaled to unit length, then the dense
- * lexicon inputs at slots 2^hashBits + k.
+ * lexicon inputs at slots 2^hashBits + k. Slots come in first-seen order, each once.
  *
  * @example
  * const row = featurize(analyzeText('not good', languageKit('en')), DEFAULT_FEATURES);
@@ -57,28 +43,40 @@ function unique(sorted: Int32Array): Int32Array {
 export function featurize(analysis: Analysis, options: FeatureOptions): SparseRow {
   const size = 2 ** options.hashBits;
   const mask = size - 1;
-  const { stems, negated, clauseStart } = analysis;
-  const n = stems.length;
-  const all = new Int32Array(2 * n);
+  const { terms, negated, clauseStart } = analysis;
+  const n = terms.length;
+  let stamp = stamps.get(size);
+  if (!stamp) stamps.set(size, (stamp = { seen: new Uint32Array(size), row: 0 }));
+  if (stamp.row === 0xffffffff) {
+    stamp.seen.fill(0);
+    stamp.row = 0;
+  }
+  const row = ++stamp.row;
+  const { seen } = stamp;
+  const sparse = new Int32Array(2 * n);
   let count = 0;
   let previous = 0;
   for (let i = 0; i < n; i++) {
-    let hash = hashString(stems[i]);
+    let hash = terms[i].stemHash;
     if (options.negationMarking && negated[i]) hash = mix(hash, NEGATED_SALT);
-    if (options.unigrams) all[count++] = hash & mask;
-    if (options.bigrams && !clauseStart[i]) all[count++] = mix(previous, hash) & mask;
+    if (options.unigrams) {
+      const slot = hash & mask;
+      if (seen[slot] !== row) (seen[slot] = row), (sparse[count++] = slot);
+    }
+    if (options.bigrams && !clauseStart[i]) {
+      const slot = mix(previous, hash) & mask;
+      if (seen[slot] !== row) (seen[slot] = row), (sparse[count++] = slot);
+    }
     previous = hash;
   }
-  const sparse = unique(all.subarray(0, count).sort());
-  const indices = new Int32Array(sparse.length + DENSE_FEATURES.length);
+  const indices = new Int32Array(count + DENSE_FEATURES.length);
   const values = new Float64Array(indices.length);
-  const unit = sparse.length ? 1 / Math.sqrt(sparse.length) : 0;
-  indices.set(sparse);
-  values.fill(unit, 0, sparse.length);
+  indices.set(sparse.subarray(0, count));
+  values.fill(count ? 1 / Math.sqrt(count) : 0, 0, count);
   const dense = [n ? analysis.lexiconSum / n : 0, n ? analysis.lexiconSum / Math.sqrt(n) : 0, Math.log1p(n)];
   for (let k = 0; k < dense.length; k++) {
-    indices[sparse.length + k] = size + k;
-    values[sparse.length + k] = dense[k];
+    indices[count + k] = size + k;
+    values[count + k] = dense[k];
   }
   return { indices, values };
 }

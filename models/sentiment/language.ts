@@ -8,10 +8,14 @@ export type Language = (typeof LANGUAGES)[number];
 
 /** What the scorer knows of one lower-cased token. */
 export interface Term {
+  /** A word, a negation cue, or a clause break (punctuation or a contrast word such as "but"). */
+  role: 'word' | 'negation' | 'break';
   /** AFINN polarity (-5..5), 0 when the lexicon lacks it. */
   polarity: number;
   /** natural's Porter stem, letters stretched past two squeezed first ("sooo" -> "soo"). */
   stem: string;
+  /** FNV-1a hash of the stem: a stable id, computed once per distinct token. */
+  stemHash: number;
 }
 
 /** What natural gives us per language: a tokenizer, a stemmer, and the AFINN SentimentAnalyzer. */
@@ -21,11 +25,8 @@ export interface LanguageKit {
   tokenize(text: string): string[];
   /** Memoised: stemming is the slowest step per token, and review vocabularies repeat a lot. */
   term(token: string): Term;
-  /** natural's AFINN analyzer (emoji added); its negation list is widened with the cues below. */
+  /** natural's AFINN analyzer (emoji added); its negation list is widened with more cues. */
   analyzer: LexiconAnalyzer;
-  negations: ReadonlySet<string>;
-  /** Words that end a negation's scope inside a sentence ("not great, but tasty"). */
-  contrastWords: ReadonlySet<string>;
 }
 
 /** The parts of natural's SentimentAnalyzer its typings leave out. */
@@ -52,11 +53,23 @@ const SETTINGS = {
   },
 } as const;
 
+/** FNV-1a, 32 bit: cheap, and stable across runs and platforms, so saved weights keep their slots. */
+export function hashString(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
 const EMOJI = /\p{Extended_Pictographic}/u;
 // Matching tokens (natural's RegexpTokenizer with gaps off) yields, in one pass, words (Latin, Greek, Cyrillic),
 // emoji (astral pairs and the BMP symbol blocks) and the punctuation that ends a negation's scope. Plain
 // character ranges: the same pattern with Unicode property classes runs four times slower.
 const TOKEN = /[a-z0-9_\u00c0-\u024f\u0370-\u04ff]+|[\ud800-\udbff][\udc00-\udfff]|[\u2600-\u27bf]|[.!?;:,()"]/gi;
+// Negation scope ends at punctuation (Pang, Lee and Vaithyanathan 2002) and at contrast words.
+const CLAUSE_PUNCTUATION = [...'.!?;:,()"'];
 const STRETCHED_LETTERS = /(\p{L})\1{2,}/gu;
 const MEMO_LIMIT = 200_000;
 const kits = new Map<Language, LanguageKit>();
@@ -95,6 +108,9 @@ export function languageKit(language: Language): LanguageKit {
   Object.assign(analyzer.vocabulary, emojiLexicon());
   analyzer.negations = [...new Set([...analyzer.negations, ...settings.extraNegations])];
   const vocabulary = analyzer.vocabulary;
+  const negations = new Set(analyzer.negations);
+  const breaks = new Set([...CLAUSE_PUNCTUATION, ...settings.contrastWords]);
+  // One lookup per token decides everything about it: the analysis loop runs once per token scored.
   const terms = new Map<string, Term>();
   kit = {
     language,
@@ -103,7 +119,9 @@ export function languageKit(language: Language): LanguageKit {
       let term = terms.get(token);
       if (term === undefined) {
         const squeezed = token.replace(STRETCHED_LETTERS, '$1$1');
-        term = { polarity: vocabulary[token] ?? vocabulary[squeezed] ?? 0, stem: settings.stemmer.stem(squeezed) };
+        const stem = settings.stemmer.stem(squeezed);
+        const role = breaks.has(token) ? 'break' : negations.has(token) ? 'negation' : 'word';
+        term = { role, polarity: vocabulary[token] ?? vocabulary[squeezed] ?? 0, stem, stemHash: hashString(stem) };
         // Bounded: a long-running server sees an open-ended vocabulary.
         if (terms.size >= MEMO_LIMIT) terms.clear();
         terms.set(token, term);
@@ -111,8 +129,6 @@ export function languageKit(language: Language): LanguageKit {
       return term;
     },
     analyzer,
-    negations: new Set(analyzer.negations),
-    contrastWords: new Set(settings.contrastWords),
   };
   kits.set(language, kit);
   return kit;

@@ -88,7 +88,7 @@ export class SentimentModel {
     const truncated = text.length > MAX_TEXT_CHARS;
     const kit = languageKit(this.language);
     const analysis = analyzeText(truncated ? text.slice(0, MAX_TEXT_CHARS) : text, kit);
-    const tokens = analysis.stems.length;
+    const tokens = analysis.terms.length;
     const lexicon = tokens ? analysis.lexiconSum / tokens : 0;
     if (!tokens) return { score: 0, label: 'neutral', probability: 0.5, lexicon, tokens, truncated };
     const probability = sigmoid(logit(this, featurize(analysis, this.features)));

@@ -44,7 +44,7 @@ function printEvaluation(report: Evaluation): void {
       `  actual-          ${String(c.falsePositive).padStart(10)}  ${String(c.trueNegative).padStart(10)}`,
       `labels (actual+)   ${JSON.stringify(report.labelCounts.positive)}`,
       `labels (actual-)   ${JSON.stringify(report.labelCounts.other)}`,
-      `throughput         ${Math.round(report.textsPerSecond)} texts/s`,
+      `throughput         ${Math.round(report.textsPerSecond)} texts/s (${Math.round(report.textsPerCpuSecond)} per CPU second)`,
     ].join('\n'),
   );
 }
