@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { badInput } from '../data/errors.ts';
 
@@ -41,18 +41,29 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest();
  */
 export class TokenStore {
   readonly file: string;
-  private entries: StoredToken[];
+  private entries: StoredToken[] = [];
+  private loadedMtimeMs = -1;
 
   constructor(home: string) {
     this.file = join(home, 'tokens.json');
-    this.entries = existsSync(this.file) ? (JSON.parse(readFileSync(this.file, 'utf8')) as StoredToken[]) : [];
+    this.reload();
+  }
+
+  /** Re-reads tokens.json when it changed, so `tierlab token create` works while the server runs. */
+  private reload(): void {
+    const mtimeMs = existsSync(this.file) ? statSync(this.file).mtimeMs : 0;
+    if (mtimeMs === this.loadedMtimeMs) return;
+    this.entries = mtimeMs ? (JSON.parse(readFileSync(this.file, 'utf8')) as StoredToken[]) : [];
+    this.loadedMtimeMs = mtimeMs;
   }
 
   get size(): number {
+    this.reload();
     return this.entries.length;
   }
 
   create(role: Role): string {
+    this.reload();
     const token = `tl_${randomBytes(24).toString('base64url')}`;
     this.entries.push({ sha256: sha256(token).toString('hex'), role, created_at: new Date().toISOString() });
     const temp = `${this.file}.${process.pid}.tmp`;
@@ -63,6 +74,7 @@ export class TokenStore {
 
   /** The role of a token, or undefined. Compares every stored hash in constant time, so timing tells nothing. */
   roleOf(token: string): Role | undefined {
+    this.reload();
     const digest = sha256(token);
     let found: Role | undefined;
     for (const entry of this.entries) {

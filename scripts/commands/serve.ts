@@ -1,0 +1,60 @@
+import { buildFeatures } from '../../data/features.ts';
+import { DEMO_DEFAULTS, loadDemo } from '../../data/demo.ts';
+import { tierlabHome } from '../../data/paths.ts';
+import { Store } from '../../data/store.ts';
+import { buildTiers } from '../../models/tiers/index.ts';
+import { TokenStore } from '../../server/auth.ts';
+import { startServer } from '../../server/start.ts';
+import { defineCommand, numberFlag } from '../command.ts';
+
+/** An empty store gets the demo data and a first model, so `--demo` shows every screen with something in it. */
+async function prepareDemo(store: Store, home: string): Promise<void> {
+  const row = await store.one<{ n: number }>('SELECT count(*) AS n FROM customers');
+  if (row?.n) return;
+  const say = (m: string) => process.stderr.write(`${m}\n`);
+  say(`Loading ${DEMO_DEFAULTS.customers} demo customers...`);
+  await loadDemo(store, { onProgress: say });
+  const pipeline = (await import('../../models/pipeline.ts')) as Record<string, unknown>;
+  if (typeof pipeline.bootstrap === 'function') {
+    say('Training the first model version...');
+    await (pipeline.bootstrap as (o: { store: Store; home: string; onProgress: (s: string) => void }) => Promise<unknown>)({ store, home, onProgress: say });
+  } else {
+    await buildFeatures(store);
+    await buildTiers(store);
+  }
+}
+
+export default defineCommand({
+  summary: 'Serve the API and the UI',
+  usage: `
+tierlab serve [--port N] [--host H] [--db PATH] [--demo]
+
+  --port N    default 8787 (or PORT)
+  --host H    default 127.0.0.1; another address needs a token first (tierlab token create --role admin)
+  --db PATH   the DuckDB store (default: $TIERLAB_HOME/tierlab.duckdb)
+  --demo      load demo data into an empty store, train, and print a URL with a fresh admin token
+
+Environment: TIERLAB_CORS_ORIGINS=https://a.example,https://b.example allows those browser origins.`,
+  options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, demo: { type: 'boolean' } },
+  async run(flags) {
+    const home = tierlabHome();
+    const port = flags.port !== undefined ? numberFlag(flags.port, 'port', 8787) : undefined;
+    const store = await Store.open({ path: flags.db });
+    if (flags.demo) await prepareDemo(store, home);
+    const token = flags.demo ? new TokenStore(home).create('admin') : undefined;
+    const server = await startServer({ port, host: flags.host, store, home });
+    const lines = [`Tierlab is serving on ${server.url} (API docs: ${server.url}/api/docs)`];
+    if (token) {
+      lines.push(`Open ${server.url}/#token=${token}`, 'More tokens: tierlab token create --role admin|analyst|retention');
+    }
+    process.stderr.write(`${lines.join('\n')}\n`);
+    const stop = async () => {
+      await server.close();
+      store.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    await new Promise(() => {});
+  },
+});

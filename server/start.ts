@@ -1,0 +1,84 @@
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Hono } from 'hono';
+import { TierlabError, badInput } from '../data/errors.ts';
+import { tierlabHome } from '../data/paths.ts';
+import { Store } from '../data/store.ts';
+import { retrain } from '../models/registry/retrain.ts';
+import { appDeps, createApp, type CreateAppOptions } from './app.ts';
+import { TokenStore } from './auth.ts';
+import type { TrainFunction } from './context.ts';
+
+export interface StartOptions extends Partial<Omit<CreateAppOptions, 'store' | 'home'>> {
+  /** 0 picks a free port (tests). Default 8787, or PORT. */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** An open store to serve; otherwise `dbPath` (default: the runtime folder's store) is opened and closed with the server. */
+  store?: Store;
+  dbPath?: string;
+  home?: string;
+}
+
+export interface RunningServer {
+  url: string;
+  app: Hono<any>;
+  store: Store;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+/** The training job: the lead's retrain (train a candidate, keep it as a version, promote when not worse). */
+export const retrainJob: TrainFunction = async ({ store, home, signal, onProgress }) => {
+  const run = await retrain({
+    home,
+    store,
+    signal,
+    onEvent: (event) => {
+      if (event.event === 'progress' || event.event === 'start') onProgress({ step: String(event.step ?? event.event), message: typeof event.message === 'string' ? event.message : undefined });
+    },
+  });
+  if (run.outcome === 'failed') throw new TierlabError('failed', `training failed: ${run.reason}`);
+  return run;
+};
+
+/**
+ * Serves the app on a socket. Refuses a non-loopback address while no token exists: an open analytics
+ * server with customer data must never be one flag away.
+ *
+ * @example
+ * const server = await startServer({ port: 0, store });
+ * await fetch(`${server.url}/api/health`);
+ * await server.close();
+ */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1';
+  const port = options.port ?? (process.env.PORT ? Number(process.env.PORT) : 8787);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw badInput(`port must be 0..65535, got ${port}`, { field: 'port' });
+  const home = options.home ?? tierlabHome();
+  if (!LOOPBACK.has(host) && new TokenStore(home).size === 0) {
+    throw badInput(`refusing to listen on ${host} with no tokens: anyone on the network could read the data. Create one first: tierlab token create --role admin`, { field: 'host' });
+  }
+  const store = options.store ?? (await Store.open({ path: options.dbPath }));
+  const app = await createApp({ train: retrainJob, ...options, store, home });
+  const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
+    s.once('error', reject);
+  });
+  const address = server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shown}:${address.port}`,
+    app,
+    store,
+    async close() {
+      await appDeps(app).jobs.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Keep-alive and event-stream connections would hold close() open.
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
+      if (!options.store) store.close();
+    },
+  };
+}
