@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadDemo } from '../../data/demo.ts';
+import { buildFeatures } from '../../data/features.ts';
+import { Store } from '../../data/store.ts';
+import { buildTiers } from '../../models/tiers/index.ts';
+import { createApp, type CreateAppOptions } from '../../server/app.ts';
+import { TokenStore, type Role } from '../../server/auth.ts';
+
+export interface Fixture {
+  store: Store;
+  home: string;
+  app: Awaited<ReturnType<typeof createApp>>;
+  tokens: Record<Role, string>;
+  /** app.request with a role's token (or none) and JSON helpers. */
+  call(method: string, path: string, options?: { role?: Role; token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }): Promise<Response>;
+  close(): void;
+}
+
+/** A small seeded demo store (features and tiers built) behind an app, with one token per role. */
+export async function fixture(options: Partial<CreateAppOptions> & { customers?: number } = {}): Promise<Fixture> {
+  const home = mkdtempSync(join(tmpdir(), 'tierlab-server-test-'));
+  const store = await Store.open({ path: ':memory:' });
+  await loadDemo(store, { customers: options.customers ?? 300, seed: 7 });
+  await buildFeatures(store);
+  await buildTiers(store);
+  const tokenStore = new TokenStore(home);
+  const tokens = { admin: tokenStore.create('admin'), analyst: tokenStore.create('analyst'), retention: tokenStore.create('retention') };
+  const app = await createApp({ log: () => {}, ...options, store, home });
+  return {
+    store,
+    home,
+    app,
+    tokens,
+    call(method, path, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      const token = o.token ?? (o.role ? tokens[o.role] : undefined);
+      if (token) headers.authorization = `Bearer ${token}`;
+      let body = o.body;
+      if (o.json !== undefined) {
+        body = JSON.stringify(o.json);
+        headers['content-type'] = 'application/json';
+      }
+      return app.request(path, { method, headers, body });
+    },
+    close() {
+      store.close();
+      rmSync(home, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Row counts and a content hash of the input tables: "the stored data is unchanged". */
+export async function fingerprint(store: Store): Promise<string> {
+  const parts: unknown[] = [];
+  for (const table of ['customers', 'transactions', 'feedback', 'customer_features', 'customer_rfm']) {
+    parts.push(await store.one(`SELECT count(*) AS n, sum(hash(t)) AS h FROM ${table} t`));
+  }
+  return JSON.stringify(parts, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+}
