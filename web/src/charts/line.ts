@@ -1,0 +1,31 @@
+import * as Plot from '@observablehq/plot';
+import { CHART_DEFAULTS, frame, isNumeric, type ChartOptions, type Row } from './defaults.ts';
+
+/** Options of a line chart: a marked x value (e.g. the chosen k) is a dashed rule; `diagonal` draws y = x. */
+export interface LineOptions extends ChartOptions {
+  markX?: number;
+  diagonal?: boolean;
+}
+
+/**
+ * A line of `y` over `x` (one per `color` series) with dots at the data points.
+ *
+ * @example
+ * container.append(lineChart(kRows, { x: 'k', y: 'silhouette', markX: 5 }));
+ */
+export function lineChart(rows: Row[], options: LineOptions): SVGSVGElement | HTMLElement {
+  const stroke = options.color ?? CHART_DEFAULTS.accent;
+  const numericX = isNumeric(rows, options.x);
+  return Plot.plot({
+    ...frame(options),
+    x: { label: options.xLabel ?? options.x, type: numericX ? 'linear' : 'point' },
+    y: { label: options.yLabel ?? options.y, grid: true, nice: true },
+    color: options.color ? { legend: true, scheme: CHART_DEFAULTS.scheme } : undefined,
+    marks: [
+      options.markX === undefined ? null : Plot.ruleX([options.markX], { stroke: '#9aa3b5', strokeDasharray: '4,3' }),
+      options.diagonal ? Plot.line([[0, 0], [1, 1]], { stroke: '#9aa3b5', strokeDasharray: '4,3' }) : null,
+      Plot.lineY(rows, { x: options.x, y: options.y, stroke, sort: numericX ? options.x : undefined, strokeWidth: 2 }),
+      Plot.dot(rows, { x: options.x, y: options.y, fill: stroke, r: 3, tip: true }),
+    ],
+  });
+}

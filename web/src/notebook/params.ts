@@ -1,0 +1,104 @@
+import type { Cell, InputCell, Notebook } from './model.ts';
+
+/**
+ * The named parameters a SQL text uses, `:name` or `$name`, skipping string literals, quoted identifiers,
+ * comments and `::type` casts, so `'a:b'` or `x::INT` do not count.
+ *
+ * @example
+ * sqlParams("SELECT * FROM t WHERE a > :k AND b = $threshold AND c::INT = 1 -- :ignored"); // ['k', 'threshold']
+ */
+export function sqlParams(sql: string): string[] {
+  const names = new Set<string>();
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i];
+    if (ch === "'" || ch === '"') {
+      i = closing(sql, i + 1, ch);
+    } else if (ch === '-' && sql[i + 1] === '-') {
+      i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
+    } else if (ch === '/' && sql[i + 1] === '*') {
+      i = sql.indexOf('*/', i) < 0 ? sql.length : sql.indexOf('*/', i) + 2;
+    } else if ((ch === ':' || ch === '$') && sql[i - 1] !== ':' && sql[i + 1] !== ':') {
+      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1));
+      if (match) names.add(match[0]);
+      i += 1 + (match?.[0].length ?? 0);
+    } else {
+      i++;
+    }
+  }
+  return [...names];
+}
+
+function closing(sql: string, from: number, quote: string): number {
+  for (let i = from; i < sql.length; i++) {
+    if (sql[i] !== quote) continue;
+    if (sql[i + 1] === quote) i++;
+    else return i + 1;
+  }
+  return sql.length;
+}
+
+/** A view param value that names an input: `$k` or `:k`. */
+function reference(value: string | number): string | undefined {
+  return typeof value === 'string' ? /^[:$]([A-Za-z_][A-Za-z0-9_]*)$/.exec(value)?.[1] : undefined;
+}
+
+/**
+ * The input names a cell depends on: those in its SQL, or those its view params refer to.
+ *
+ * @example
+ * cellInputs({ id: 'a', kind: 'sql', source: 'SELECT :k' }); // ['k']
+ */
+export function cellInputs(cell: Cell): string[] {
+  if (cell.kind === 'sql') return sqlParams(cell.source);
+  if (cell.kind === 'view') return Object.values(cell.options.params).flatMap((v) => reference(v) ?? []);
+  return [];
+}
+
+/** Current input values by name. */
+export type InputValues = Record<string, string | number>;
+
+/** The values of all input cells of a notebook. */
+export function inputValues(notebook: Notebook): InputValues {
+  const values: InputValues = {};
+  for (const cell of notebook.cells) if (cell.kind === 'input') values[cell.name] = (cell as InputCell).value;
+  return values;
+}
+
+/**
+ * The cells to re-run when an input changes: exactly those that mention it.
+ *
+ * @example
+ * dependents(notebook, 'threshold').map((c) => c.id);
+ */
+export function dependents(notebook: Notebook, inputName: string): Cell[] {
+  return notebook.cells.filter((cell) => cellInputs(cell).includes(inputName));
+}
+
+/**
+ * The params a SQL cell sends: only the names its text uses (the server rejects unused ones), from the inputs.
+ *
+ * @example
+ * sqlParamValues('SELECT :k', { k: 4, other: 1 }); // { k: 4 }
+ */
+export function sqlParamValues(sql: string, inputs: InputValues): InputValues {
+  const params: InputValues = {};
+  for (const name of sqlParams(sql)) if (name in inputs) params[name] = inputs[name];
+  return params;
+}
+
+/**
+ * A view's params with input references replaced by the inputs' values; unknown references are left out.
+ *
+ * @example
+ * resolveViewParams({ min_risk: '$threshold', limit: 50 }, { threshold: 0.6 }); // { min_risk: 0.6, limit: 50 }
+ */
+export function resolveViewParams(params: Record<string, string | number>, inputs: InputValues): InputValues {
+  const resolved: InputValues = {};
+  for (const [key, value] of Object.entries(params)) {
+    const name = reference(value);
+    if (name === undefined) resolved[key] = value;
+    else if (name in inputs) resolved[key] = inputs[name];
+  }
+  return resolved;
+}

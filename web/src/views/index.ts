@@ -1,0 +1,47 @@
+/**
+ * The built-in views a view cell can show: title, the params it takes (so the cell can offer them), how it
+ * loads its data, and the component that draws it.
+ */
+import type { Component } from 'svelte';
+import AtRiskTable from './AtRiskTable.svelte';
+import Calibration from './Calibration.svelte';
+import ChurnDistribution from './ChurnDistribution.svelte';
+import ClusterProfiles from './ClusterProfiles.svelte';
+import ClustersVsRfm from './ClustersVsRfm.svelte';
+import DatasetSummary from './DatasetSummary.svelte';
+import KSelection from './KSelection.svelte';
+import * as load from './load.ts';
+import ModelVersions from './ModelVersions.svelte';
+import Projection from './Projection.svelte';
+import TierSummary from './TierSummary.svelte';
+
+/** What every view component receives. */
+export interface ViewProps {
+  /** What the view's loader returned; each component narrows it to its own type. */
+  data: any;
+  params: load.Params;
+  /** Changes one of the cell's params (saved with the notebook) and re-runs the cell. */
+  setParam: (name: string, value: string | number) => void;
+  rerun: () => void;
+}
+
+export interface ViewDefinition {
+  title: string;
+  /** Params the view reads, with their defaults; a value may be `$input` to follow an input cell. */
+  params: Record<string, string | number>;
+  load: (params: load.Params) => Promise<unknown>;
+  component: Component<ViewProps>;
+}
+
+export const VIEWS: Record<string, ViewDefinition> = {
+  'dataset-summary': { title: 'Data set summary', params: {}, load: load.datasetSummary, component: DatasetSummary as Component<ViewProps> },
+  'tier-summary': { title: 'Tier summary', params: { dimension: 'rfm_segment' }, load: load.tierSummary, component: TierSummary as Component<ViewProps> },
+  'k-selection': { title: 'Choosing k', params: {}, load: load.kSelection, component: KSelection as Component<ViewProps> },
+  'cluster-profiles': { title: 'Cluster profiles', params: {}, load: load.clusterProfiles, component: ClusterProfiles as Component<ViewProps> },
+  'clusters-vs-rfm': { title: 'Clusters × RFM segments', params: {}, load: load.clusterComparison, component: ClustersVsRfm as Component<ViewProps> },
+  projection: { title: 'Customer map (2-D projection)', params: { color: 'cluster', max_points: 5000 }, load: load.projection, component: Projection as Component<ViewProps> },
+  'churn-distribution': { title: 'Churn risk distribution', params: {}, load: load.churnDistribution, component: ChurnDistribution as Component<ViewProps> },
+  calibration: { title: 'Churn model: calibration and lift', params: {}, load: load.churnEvaluation, component: Calibration as Component<ViewProps> },
+  'at-risk': { title: 'At-risk customers', params: { limit: 100 }, load: load.atRisk, component: AtRiskTable as Component<ViewProps> },
+  'model-versions': { title: 'Model versions', params: {}, load: load.modelVersions, component: ModelVersions as Component<ViewProps> },
+};

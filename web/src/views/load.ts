@@ -1,0 +1,192 @@
+/**
+ * Data loaders of the built-in views: each fetches what its view draws and nothing else. A loader throws
+ * `NotReadyError` (or the server answers 404) when the data is not built yet.
+ */
+import { api, ApiError, type Query } from '../api.ts';
+import type { SqlResult } from '../notebook/runtime.svelte.ts';
+import { NotReadyError } from './ready.ts';
+
+export type Params = Record<string, string | number>;
+type Row = Record<string, unknown>;
+
+async function sql(text: string): Promise<SqlResult> {
+  return api<SqlResult>('/api/sql', { method: 'POST', body: { sql: text, limit: 10000 } });
+}
+
+const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+
+let columnsCache: { at: number; columns: Promise<string[]> } | undefined;
+
+/** The columns of view `customer_analytics` now (which stages are built); cached briefly so a run-all asks once. */
+export function analyticsColumns(): Promise<string[]> {
+  if (!columnsCache || performance.now() - columnsCache.at > 2000) {
+    const columns = sql('SELECT * FROM customer_analytics LIMIT 0')
+      .then((result) => result.columns.map((c) => c.name))
+      .catch((error) => {
+        if (error instanceof ApiError && error.status === 400) throw new NotReadyError('No customer analytics yet: load a data set first.');
+        throw error;
+      });
+    columnsCache = { at: performance.now(), columns };
+  }
+  return columnsCache.columns;
+}
+
+async function needColumns(names: string[], what: string): Promise<void> {
+  const columns = await analyticsColumns();
+  if (!names.every((name) => columns.includes(name))) throw new NotReadyError(`${what} not built yet: run a training job.`);
+}
+
+export interface DatasetSummary {
+  tables: { name: string; rows: number; from: string | null; to: string | null }[];
+  health: { model_version: string | null; customers: number; backend: string | null };
+}
+
+export async function datasetSummary(): Promise<DatasetSummary> {
+  const [datasets, health] = await Promise.all([api<Pick<DatasetSummary, 'tables'>>('/api/datasets'), api<DatasetSummary['health']>('/api/health')]);
+  return { tables: datasets.tables, health };
+}
+
+export interface TierGroup {
+  tier: string;
+  customers: number;
+  share_of_customers: number;
+  revenue: string | number;
+  share_of_revenue: number;
+  median_recency_days: number;
+  median_frequency: number;
+  median_monetary: number;
+}
+
+export async function tierSummary(params: Params): Promise<{ dimension: string; groups: TierGroup[] }> {
+  const dimension = String(params.dimension ?? 'rfm_segment');
+  const tiers = await api<{ dimensions: Record<string, TierGroup[]> }>('/api/tiers');
+  const groups = tiers.dimensions[dimension];
+  if (!groups) throw new Error(`no tier dimension "${dimension}"; one of ${Object.keys(tiers.dimensions).join(', ')}`);
+  return { dimension, groups };
+}
+
+export interface KSelection {
+  rows: { k: number; inertia: number; silhouette: number; davies_bouldin: number }[];
+  chosen_k: number;
+}
+
+export const kSelection = () => api<KSelection>('/api/clusters/k-selection');
+
+export interface ClusterProfiles {
+  features: string[];
+  /** One row per cluster: cluster, name, customers, then each feature's mean in original units. */
+  means: Row[];
+  /** Long form for the heatmap: cluster name, feature, standardized mean (z). */
+  z: { cluster: string; feature: string; z: number }[];
+}
+
+export async function clusterProfiles(): Promise<ClusterProfiles> {
+  const [clusters, columns] = await Promise.all([
+    api<{ clusters: { cluster: number | string; name?: string }[]; features: string[] }>('/api/clusters'),
+    analyticsColumns(),
+  ]);
+  if (!columns.includes('cluster')) throw new NotReadyError('Clusters are not built yet: run a training job.');
+  // Means come from the customers themselves so the table is in original units whatever the model stores.
+  const features = clusters.features.filter((f) => columns.includes(f));
+  const averages = features.map((f) => `avg(${quote(f)}) AS ${quote(f)}`).join(', ');
+  const spreads = features.map((f) => `avg(${quote(f)}) AS ${quote(`${f}.mean`)}, stddev_pop(${quote(f)}) AS ${quote(`${f}.sd`)}`).join(', ');
+  const [byCluster, overall] = await Promise.all([
+    sql(`SELECT cluster, count(*) AS customers, ${averages} FROM customer_analytics WHERE cluster IS NOT NULL GROUP BY cluster ORDER BY cluster`),
+    sql(`SELECT ${spreads} FROM customer_analytics WHERE cluster IS NOT NULL`),
+  ]);
+  const names = new Map(clusters.clusters.map((c) => [String(c.cluster), c.name ?? `Cluster ${c.cluster}`]));
+  const stats = overall.rows[0] ?? {};
+  const means: Row[] = byCluster.rows.map((row) => ({ name: names.get(String(row.cluster)) ?? `Cluster ${row.cluster}`, ...row }));
+  const z = means.flatMap((row) =>
+    features.map((feature) => {
+      const sd = Number(stats[`${feature}.sd`]) || 1;
+      return { cluster: String(row.name), feature, z: (Number(row[feature]) - Number(stats[`${feature}.mean`])) / sd };
+    }),
+  );
+  return { features, means, z };
+}
+
+export interface ClusterComparison {
+  ari: number;
+  nmi: number;
+  table: { rows: string[]; columns: string[]; counts: number[][] };
+}
+
+export const clusterComparison = () => api<ClusterComparison>('/api/clusters/comparison');
+
+export interface Projection {
+  color: string;
+  points: { customer_id: string | number; x: number; y: number; group: string | number }[];
+  total: number;
+}
+
+export const projection = (params: Params) =>
+  api<Projection>('/api/clusters/projection', { query: { color: params.color ?? 'cluster', max_points: params.max_points ?? 5000 } as Query });
+
+export interface ChurnDistribution {
+  bins: { from: number; risk_band: string; customers: number }[];
+  bands: { risk_band: string; customers: number; value_at_risk: number }[];
+}
+
+export async function churnDistribution(): Promise<ChurnDistribution> {
+  await needColumns(['churn_probability', 'risk_band'], 'Churn risk is');
+  const hasValue = (await analyticsColumns()).includes('value_at_risk');
+  const [bins, bands] = await Promise.all([
+    sql(`SELECT least(floor(churn_probability * 20), 19) / 20 AS "from", risk_band, count(*) AS customers
+         FROM customer_analytics WHERE churn_probability IS NOT NULL GROUP BY ALL ORDER BY 1`),
+    sql(`SELECT risk_band, count(*) AS customers, ${hasValue ? 'round(sum(value_at_risk), 2)' : '0'} AS value_at_risk
+         FROM customer_analytics WHERE churn_probability IS NOT NULL GROUP BY ALL ORDER BY min(churn_probability)`),
+  ]);
+  return { bins: bins.rows as ChurnDistribution['bins'], bands: bands.rows as ChurnDistribution['bands'] };
+}
+
+export interface ChurnEvaluation {
+  model_version?: string;
+  metrics?: Record<string, number>;
+  calibration?: Row[];
+  lift?: Row[];
+  [key: string]: unknown;
+}
+
+export const churnEvaluation = () => api<ChurnEvaluation>('/api/churn/evaluation');
+
+export interface AtRisk {
+  items: { customer_id: string | number; churn_probability: number; risk_band: string; value_at_risk: number; rfm_segment: string; cluster: unknown; top_reasons: unknown }[];
+  bands: string[];
+  segments: string[];
+  query: Query;
+}
+
+/** The at-risk list's filters from view params: only the ones the API knows. */
+export function atRiskQuery(params: Params): Query {
+  const { risk_band, rfm_segment, min_risk, limit } = params;
+  return { risk_band, rfm_segment, min_risk, limit: limit ?? 100 } as Query;
+}
+
+export async function atRisk(params: Params): Promise<AtRisk> {
+  const query = atRiskQuery(params);
+  // The filter choices need SQL, which the retention role may not use: then the filters offer what is listed.
+  const choices = sql('SELECT list(DISTINCT risk_band ORDER BY risk_band) AS bands, list(DISTINCT rfm_segment ORDER BY rfm_segment) AS segments FROM customer_analytics')
+    .then((result) => result.rows[0] ?? {})
+    .catch(() => ({}) as Row);
+  const [list, row] = await Promise.all([api<Pick<AtRisk, 'items'>>('/api/churn/at-risk', { query }), choices]);
+  if (!row.bands) {
+    row.bands = [...new Set(list.items.map((item) => item.risk_band))].sort();
+    row.segments = [...new Set(list.items.map((item) => item.rfm_segment))].sort();
+  }
+  return { items: list.items, bands: (row.bands as string[]) ?? [], segments: (row.segments as string[]) ?? [], query };
+}
+
+export interface ModelVersions {
+  active: string | number | null;
+  versions: ({ version: string | number; created_at: string; active: boolean } & Row)[];
+  /** The active version's manifest. */
+  manifest: Row | null;
+}
+
+export async function modelVersions(): Promise<ModelVersions> {
+  const list = await api<Omit<ModelVersions, 'manifest'>>('/api/models');
+  if (!list.versions.length) throw new NotReadyError('No model versions yet: run a training job.');
+  const manifest = list.active ? await api<Row>(`/api/models/${encodeURIComponent(String(list.active))}`) : null;
+  return { ...list, manifest };
+}
