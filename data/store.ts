@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { TierlabError } from './errors.ts';
 import { defaultDbPath } from './paths.ts';
 import { createSchema } from './schema.ts';
 
@@ -53,7 +54,15 @@ export class Store {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     const settings: Record<string, string> = { ...options.settings };
     if (options.readOnly) settings.access_mode = 'READ_ONLY';
-    const instance = await DuckDBInstance.create(path, settings);
+    let instance: DuckDBInstance;
+    try {
+      instance = await DuckDBInstance.create(path, settings);
+    } catch (error) {
+      if (/Could not set lock/i.test((error as Error).message)) {
+        throw new TierlabError('busy', 'the store is in use by another process (a running server or retrain); stop it or use its API', { file: path });
+      }
+      throw error;
+    }
     const connection = await instance.connect();
     const store = new Store(path, instance, connection, true);
     if (!options.readOnly) await createSchema(store);

@@ -60,7 +60,8 @@ export function numberFlag(value: string | undefined, flag: string, fallback: nu
 export function reportFailure(error: unknown): number {
   if (error instanceof TierlabError) {
     console.error(`tierlab: ${error.describe()}`);
-    return 2;
+    // 75 (EX_TEMPFAIL): busy, try again later - what cron wrappers expect for "another run holds the lock".
+    return error.code === 'busy' ? 75 : 2;
   }
   console.error(`tierlab: ${(error as Error)?.stack ?? String(error)}`);
   return 1;

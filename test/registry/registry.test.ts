@@ -1,0 +1,74 @@
+import { mkdtempSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { binProfile, populationStabilityIndex } from '../../models/registry/drift.ts';
+import { acquireLock } from '../../models/registry/lock.ts';
+import { Registry } from '../../models/registry/registry.ts';
+
+const manifest = (n: number) => ({
+  created_at: new Date().toISOString(),
+  data_snapshot: { as_of: '2024-01-01', from: null, to: null, rows: { customers: n, transactions: 0, feedback: 0 }, content_hash: 'sha256:x' },
+  config: {},
+  libraries: {},
+  backend: 'cpu',
+  evaluation: {},
+});
+
+describe('registry', () => {
+  it('numbers versions, switches the active pointer and rolls back', async () => {
+    const registry = new Registry(mkdtempSync(join(tmpdir(), 'reg-')));
+    expect(registry.active()).toBeNull();
+    const v1 = await registry.write(manifest(1), { a: 1 });
+    const v2 = await registry.write(manifest(2), { a: 2 });
+    expect([v1, v2]).toEqual([1, 2]);
+    registry.activate(v1);
+    registry.activate(v2);
+    expect(registry.active()).toBe(2);
+    expect(registry.bundle<{ a: number }>(2).a).toBe(2);
+    expect(registry.rollback()).toBe(1);
+    expect(registry.active()).toBe(1);
+    expect(() => registry.rollback()).toThrow(/no earlier active version/);
+    expect(() => registry.manifest(9)).toThrow(/does not exist/);
+  });
+
+  it('ignores a half-written version folder and cleans it up on the next write', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'reg-'));
+    const registry = new Registry(home);
+    await registry.write(manifest(1), {});
+    const torn = join(home, 'registry', 'versions', '.tmp-deadbeef');
+    mkdirSync(torn);
+    writeFileSync(join(torn, 'bundle.json'), '{"partial":');
+    expect(registry.versions()).toEqual([1]);
+    expect(await registry.write(manifest(2), {})).toBe(2);
+    expect(readdirSync(join(home, 'registry', 'versions')).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('retrain lock', () => {
+  it('refuses a second holder while the first is alive, and takes over a dead owner', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'lock-')), 'retrain.lock');
+    const release = acquireLock(file);
+    expect(() => acquireLock(file)).toThrow(/another retrain is running/);
+    release();
+    writeFileSync(file, '999999999\n'); // a pid that does not exist: the owner was killed
+    const again = acquireLock(file);
+    again();
+  });
+});
+
+describe('population stability index', () => {
+  it('is zero for the same distribution and large for a shifted one', () => {
+    const base = Float64Array.from({ length: 1000 }, (_, i) => i);
+    const profile = binProfile(base);
+    expect(populationStabilityIndex(profile, base)).toBeCloseTo(0, 10);
+    expect(populationStabilityIndex(profile, Float64Array.from(base, (v) => v + 500))).toBeGreaterThan(0.25);
+  });
+
+  it('matches a hand computation on two bins', () => {
+    // edges [1]: bins (<=1) and (>1); expected 50/50, actual 75/25
+    const profile = { edges: [1], shares: [0.5, 0.5] };
+    const psi = populationStabilityIndex(profile, Float64Array.from([0, 1, 1, 2]));
+    expect(psi).toBeCloseTo((0.75 - 0.5) * Math.log(0.75 / 0.5) + (0.25 - 0.5) * Math.log(0.25 / 0.5), 12);
+  });
+});

@@ -1,0 +1,91 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Registry } from '../../models/registry/registry.ts';
+import { listRuns, retrain } from '../../models/registry/retrain.ts';
+import { Store } from '../../data/store.ts';
+
+const bin = join(import.meta.dirname, '..', '..', 'scripts', 'tierlab.mjs');
+
+function tierlab(home: string, args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, TIERLAB_HOME: home }, encoding: 'utf8', timeout: 300_000 });
+}
+
+/** A home with demo data and one promoted version. */
+function trainedHome(): string {
+  const home = mkdtempSync(join(tmpdir(), 'retrain-'));
+  expect(tierlab(home, ['demo', '--customers', '800', '--seed', '3']).status).toBe(0);
+  const first = tierlab(home, ['retrain', '--json']);
+  expect(first.status, first.stderr).toBe(0);
+  expect(JSON.parse(first.stdout).outcome).toBe('promoted');
+  return home;
+}
+
+describe('retrain (subprocesses on a demo store)', () => {
+  let home: string;
+  beforeAll(() => {
+    home = trainedHome();
+  });
+
+  it('records the run and logs JSON lines', () => {
+    const runs = listRuns(home);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]).toMatchObject({ outcome: 'promoted', version: 1, active_before: null, active_after: 1 });
+    const manifest = new Registry(home).manifest(1);
+    expect(manifest.data_snapshot.rows.customers).toBe(800);
+    expect(manifest.data_snapshot.content_hash).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(manifest.libraries['@duckdb/node-api']).toBeTruthy();
+  });
+
+  it('keeps the active version when the candidate is worse (--promote never keeps it too)', () => {
+    const kept = tierlab(home, ['retrain', '--json', '--promote', 'never']);
+    expect(kept.status).toBe(0);
+    expect(JSON.parse(kept.stdout)).toMatchObject({ outcome: 'kept', active_after: 1 });
+    expect(kept.stderr.split('\n').filter(Boolean).every((line) => JSON.parse(line).event)).toBe(true);
+  });
+
+  it('a retrain killed with SIGKILL mid-run leaves the registry loadable with the previous active version', async () => {
+    for (const delayMs of [1500, 5000]) {
+      const child = spawn(process.execPath, [bin, 'retrain', '--promote', 'always'], { env: { ...process.env, TIERLAB_HOME: home }, stdio: 'ignore' });
+      await new Promise((r) => setTimeout(r, delayMs));
+      child.kill('SIGKILL');
+      await new Promise((r) => child.once('exit', r));
+      const registry = new Registry(home);
+      const active = registry.active()!;
+      expect(registry.versions()).toContain(active);
+      expect(registry.manifest(active).version).toBe(active);
+      expect(registry.bundle(active)).toBeTruthy();
+    }
+    // The killed runs left a stale lock at most: the next test's runs take it over and finish.
+  });
+
+  it('two concurrent retrains: one runs, the other exits clearly with code 75', async () => {
+    const run = () =>
+      new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, 'retrain', '--promote', 'never'], { env: { ...process.env, TIERLAB_HOME: home } });
+        let stderr = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.on('exit', (code) => resolve({ code, stderr }));
+      });
+    const [a, b] = await Promise.all([run(), run()]);
+    const codes = [a.code, b.code].sort();
+    expect(codes).toEqual([0, 75]);
+    expect((a.code === 75 ? a : b).stderr).toMatch(/another retrain is running|in use by another process/);
+  });
+
+  it('does not promote a worse candidate (auto policy)', async () => {
+    const store = await Store.open({ path: join(home, 'tierlab.duckdb') });
+    try {
+      const before = new Registry(home).active();
+      // A crippled churn model: one epoch at a vanishing learning rate ranks customers close to at random.
+      const record = await retrain({ home, store, promote: 'auto', churnTrain: { candidates: ['logistic'], maxEpochs: 1, learningRate: { logistic: 1e-9 } } });
+      expect(record.outcome, record.reason).toBe('kept');
+      expect(record.reason).toMatch(/worse by/);
+      expect(new Registry(home).active()).toBe(before);
+    } finally {
+      store.close();
+    }
+  });
+});
