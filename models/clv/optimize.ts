@@ -29,12 +29,12 @@ export interface MinimizeResult {
 }
 
 const DEFAULTS = { maxIterations: 5000, xTolerance: 1e-6, fTolerance: 1e-12, initialStep: 0.5 };
-// A converged run is restarted from its answer; if the restart finds nothing better we trust the minimum.
+// A settled run that a local probe can still improve is restarted from the better point, this many times at most.
 const MAX_RESTARTS = 4;
 
 /**
  * Minimises `f` from `start` with the Nelder-Mead simplex (adaptive coefficients of Gao and Han 2012, which
- * behave better than the classic ones as the dimension grows).
+ * behave better than the classic ones as the dimension grows), checked by a local probe before it is accepted.
  *
  * @example
  * const { x, converged } = minimize((p) => (p[0] - 1) ** 2 + (p[1] + 2) ** 2, [0, 0]);
@@ -61,21 +61,37 @@ export function minimize(f: (x: Float64Array) => number, start: ArrayLike<number
   }
   let iterations = 0;
   for (let restart = 0; restart <= MAX_RESTARTS; restart++) {
-    // Restarts only check for a stall, so a smaller simplex will do.
-    const step = restart === 0 ? initialStep : initialStep / 10;
-    const run = simplexSearch(objective, best, bestValue, { maxIterations: maxIterations - iterations, xTolerance, fTolerance, initialStep: step });
+    const run = simplexSearch(objective, best, bestValue, { maxIterations: maxIterations - iterations, xTolerance, fTolerance, initialStep });
     iterations += run.iterations;
-    const improvement = bestValue - run.value;
     best = run.x;
     bestValue = run.value;
     if (!run.settled) {
       return { x: best, value: bestValue, iterations, evaluations, converged: false, message: `iteration limit (${maxIterations}) reached before the simplex settled` };
     }
-    if (restart > 0 && improvement <= fTolerance * (1 + Math.abs(bestValue))) {
-      return { x: best, value: bestValue, iterations, evaluations, converged: true, message: `converged after ${restart} restart(s)` };
-    }
+    // A simplex can settle on a ridge short of the minimum. As in O'Neill's AS 47, probe a small step either way
+    // along each axis: if nothing is lower we accept, else we restart from the better point.
+    const probe = probeAround(objective, best, bestValue, PROBE_STEP);
+    if (!probe) return { x: best, value: bestValue, iterations, evaluations, converged: true, message: 'converged (no lower point on a local probe)' };
+    best = probe.x;
+    bestValue = probe.value;
   }
   return { x: best, value: bestValue, iterations, evaluations, converged: false, message: `still improving after ${MAX_RESTARTS} restarts` };
+}
+
+const PROBE_STEP = 1e-3;
+
+/** The first point ±step along an axis that is lower than `value` by more than rounding, if any. */
+function probeAround(f: (x: Float64Array) => number, x: Float64Array, value: number, step: number) {
+  const margin = 1e-14 * (1 + Math.abs(value));
+  for (let j = 0; j < x.length; j++) {
+    for (const sign of [1, -1]) {
+      const p = Float64Array.from(x);
+      p[j] += sign * step;
+      const v = f(p);
+      if (v < value - margin) return { x: p, value: v };
+    }
+  }
+  return undefined;
 }
 
 interface SearchOptions {

@@ -108,16 +108,27 @@ export function orderDays(tx: TransactionArrays, window: { fromDay: number; toDa
 
   const out = new Map<string, { day: number; net: number }[]>();
   for (let c = 0; c < names.length; c++) {
-    const bucket = Array.from(lines.subarray(start[c], start[c + 1]), (i) => ({ day: Math.floor(timesMs[i] / DAY_MS), amount: amounts[i] }));
-    bucket.sort((u, v) => u.day - v.day);
+    // Buckets hold a customer's lines, a handful as a rule: insertion sort by day in place, a real sort for
+    // the rare big account.
+    const from = start[c];
+    const to = start[c + 1];
+    const dayAt = (k: number) => Math.floor(timesMs[lines[k]] / DAY_MS);
+    if (to - from > 32) lines.subarray(from, to).sort((u, v) => timesMs[u] - timesMs[v]);
+    else for (let k = from + 1; k < to; k++) {
+      const line = lines[k];
+      const day = dayAt(k);
+      let j = k - 1;
+      for (; j >= from && dayAt(j) > day; j--) lines[j + 1] = lines[j];
+      lines[j + 1] = line;
+    }
     const orders: { day: number; net: number }[] = [];
-    for (let k = 0; k < bucket.length; ) {
-      const day = bucket[k].day;
+    for (let k = from; k < to; ) {
+      const day = dayAt(k);
       let net = 0;
       let hasReturn = false;
-      for (; k < bucket.length && bucket[k].day === day; k++) {
-        net += bucket[k].amount;
-        hasReturn ||= bucket[k].amount < 0;
+      for (; k < to && dayAt(k) === day; k++) {
+        net += amounts[lines[k]];
+        hasReturn ||= amounts[lines[k]] < 0;
       }
       if (net > 0 || (net === 0 && !hasReturn)) orders.push({ day, net });
     }

@@ -43,7 +43,7 @@ describe('customer_clv in the store', () => {
     const day = (d: number) => Date.UTC(1970, 0, 1 + d);
     // A returner (order, later return-only day), a one-time buyer, and a line on asOf itself (must be ignored).
     const tx: TransactionArrays = {
-      customerIds: [...sim.tx.customerIds, 'ret', 'ret', 'ret', 'once', 'late'],
+      customerIds: [...Array.from(sim.tx.customerIds), 'ret', 'ret', 'ret', 'once', 'late'],
       timesMs: [...Array.from(sim.tx.timesMs), day(10), day(20), day(30), day(50), day(273)],
       amounts: [...Array.from(sim.tx.amounts), 40, -40, 25, 30, 99],
     };
