@@ -76,7 +76,7 @@ describe('API in-process', () => {
     const lines = (await csv.text()).trim().split('\n');
     expect(lines[0]).toBe('customer_id,churn_probability,risk_band,value_at_risk,rfm_segment,cluster,top_reasons');
     expect(lines.length).toBe(301);
-    expect(lines[1]).toContain('"a, quoted ""reason"""');
+    expect(lines[1]).toContain('"long since last order; a, quoted ""reason"""');
   });
 
   it('summarizes tiers and lists datasets', async () => {
