@@ -54,7 +54,7 @@ const SETTINGS = {
 } as const;
 
 /** FNV-1a, 32 bit: cheap, and stable across runs and platforms, so saved weights keep their slots. */
-export function hashString(text: string): number {
+function hashString(text: string): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);

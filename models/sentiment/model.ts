@@ -59,7 +59,7 @@ export class SentimentModel {
   readonly bias: number;
   readonly training?: Record<string, unknown>;
 
-  constructor(fields: Omit<SentimentModel, 'score' | 'rawScore' | 'labelOf' | 'toJSON' | 'withThresholds'>) {
+  constructor(fields: Omit<SentimentModel, 'score' | 'rawScore' | 'labelOf' | 'toJSON'>) {
     this.language = fields.language;
     this.features = fields.features;
     this.thresholds = fields.thresholds;
@@ -94,10 +94,6 @@ export class SentimentModel {
     const probability = sigmoid(logit(this, featurize(analysis, this.features)));
     const score = 2 * probability - 1;
     return { score, label: this.labelOf(score), probability, lexicon, tokens, truncated };
-  }
-
-  withThresholds(thresholds: Thresholds): SentimentModel {
-    return new SentimentModel({ ...this, thresholds });
   }
 
   toJSON(): SentimentModelJSON {
