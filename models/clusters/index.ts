@@ -2,7 +2,7 @@
  * Customer segments by k-means: features in, named and tiered clusters out. See README.md in this folder.
  */
 export { segmentCustomers, assignCustomers, SegmentationResult, SEGMENT_DEFAULTS } from './segment.ts';
-export type { SegmentOptions, SegmentationModel, Assignment, ScatterPoint } from './segment.ts';
+export type { SegmentOptions, SegmentationModel, SegmentationParts, Assignment, ScatterPoint } from './segment.ts';
 export { loadCustomerTable, saveClusters } from './io.ts';
 export { tableFromRows } from './table.ts';
 export type { CustomerTable } from './table.ts';

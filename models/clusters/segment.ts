@@ -64,23 +64,53 @@ export interface ScatterPoint {
   pc2: number;
 }
 
+/** Everything one segmentation run produced. */
+export interface SegmentationParts {
+  model: SegmentationModel;
+  kScores: KScore[];
+  /** 'forced' when the caller gave k, else the silhouette rule of `chooseK`. */
+  kRule: 'forced' | 'silhouette';
+  profiles: ClusterProfile[];
+  /** Absent when the table carries no RFM segments. */
+  comparison?: RfmComparison;
+  stability: Stability;
+  scatter: ScatterPoint[];
+  /** Per customer, in table order. */
+  customerIds: string[];
+  labels: Int32Array;
+  /** [pc1, pc2] per customer, interleaved. */
+  projection: Float64Array;
+  /** Customers the k-means fit saw (the rest were assigned). */
+  fitRows: number;
+}
+
 /** The outcome of one segmentation run; `toJSON()` leaves out the per-customer arrays. */
 export class SegmentationResult {
-  constructor(
-    readonly model: SegmentationModel,
-    readonly kScores: KScore[],
-    /** 'forced' when the caller gave k, else the silhouette rule of `chooseK`. */
-    readonly kRule: 'forced' | 'silhouette',
-    readonly profiles: ClusterProfile[],
-    readonly comparison: RfmComparison | undefined,
-    readonly stability: Stability,
-    readonly scatter: ScatterPoint[],
-    /** Per customer (table order): cluster and [pc1, pc2] interleaved. */
-    readonly customerIds: string[],
-    readonly labels: Int32Array,
-    readonly projection: Float64Array,
-    readonly fitRows: number,
-  ) {}
+  readonly model: SegmentationModel;
+  readonly kScores: KScore[];
+  readonly kRule: 'forced' | 'silhouette';
+  readonly profiles: ClusterProfile[];
+  readonly comparison: RfmComparison | undefined;
+  readonly stability: Stability;
+  readonly scatter: ScatterPoint[];
+  readonly customerIds: string[];
+  readonly labels: Int32Array;
+  readonly projection: Float64Array;
+  readonly fitRows: number;
+
+  constructor(parts: SegmentationParts) {
+    this.model = parts.model;
+    this.kScores = parts.kScores;
+    this.kRule = parts.kRule;
+    this.profiles = parts.profiles;
+    this.comparison = parts.comparison;
+    this.stability = parts.stability;
+    this.scatter = parts.scatter;
+    this.customerIds = parts.customerIds;
+    this.labels = parts.labels;
+    this.projection = parts.projection;
+    this.fitRows = parts.fitRows;
+  }
 
   toJSON() {
     return {
@@ -153,20 +183,19 @@ export function segmentCustomers(table: CustomerTable, options: SegmentOptions =
     tiers: profiles.map((p) => p.tier),
     pca,
   };
-  const comparison = table.rfmSegments ? compareWithRfm(labels, k, table.rfmSegments) : undefined;
-  return new SegmentationResult(
+  return new SegmentationResult({
     model,
-    scored.map((s) => s.score),
-    o.k === undefined ? 'silhouette' : 'forced',
+    kScores: scored.map((s) => s.score),
+    kRule: o.k === undefined ? 'silhouette' : 'forced',
     profiles,
-    comparison,
+    comparison: table.rfmSegments ? compareWithRfm(labels, k, table.rfmSegments) : undefined,
     stability,
     scatter,
-    table.customerIds,
+    customerIds: table.customerIds,
     labels,
     projection,
-    fitMatrix.rows,
-  );
+    fitRows: fitMatrix.rows,
+  });
 }
 
 /** Renumbers clusters by mean monetary value, highest first, so cluster numbers mean the same across runs. */
