@@ -140,7 +140,7 @@ export async function train(data: Dataset, options: TrainOptions = {}): Promise<
       seed: settings.seed,
       positiveWeight,
     };
-    const result = await trainNetwork(tf, xFit, fit.labels, xValid, valid.labels, networkOptions);
+    const result = await trainNetwork(tf, xFit, fit.labels, { x: xValid, y: valid.labels }, networkOptions);
     const validationLogLoss = logLoss(forward(result.network, xValid), valid.labels);
     trained.push({ ...result, summary: { kind, validationAuc: result.validationAuc, validationLogLoss, bestEpoch: result.bestEpoch, epochsRun: result.epochsRun } });
   }
