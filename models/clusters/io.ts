@@ -5,6 +5,9 @@ import { PROFILE_COLUMNS } from './profiles.ts';
 import type { SegmentationResult } from './segment.ts';
 import { tableFromRows, type CustomerTable } from './table.ts';
 
+/** DuckDB's numeric column types: only these can be clustered on. */
+const NUMERIC_TYPE = /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|FLOAT|DOUBLE|REAL|DECIMAL.*)$/;
+
 /**
  * Reads `customer_features` (plus `rfm_segment` from `customer_rfm` when it exists) as a customer table with
  * the chosen features and the profile columns, ordered by customer_id so runs are repeatable.
@@ -14,10 +17,13 @@ import { tableFromRows, type CustomerTable } from './table.ts';
  */
 export async function loadCustomerTable(store: Store, features: string[]): Promise<CustomerTable> {
   if (!(await store.has('customer_features'))) throw notFound('no customer_features table: build the features first (tierlab ingest / features)');
-  const available = new Set(
-    (await store.all<{ name: string }>(`SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'customer_features'`)).map((r) => r.name),
+  const described = await store.all<{ name: string; type: string }>(
+    `SELECT column_name AS name, data_type AS type FROM duckdb_columns() WHERE table_name = 'customer_features'`,
   );
-  for (const f of features) if (!available.has(f)) throw badInput(`unknown feature "${f}"; customer_features has: ${[...available].join(', ')}`, { field: 'features' });
+  const available = new Set(described.filter((c) => NUMERIC_TYPE.test(c.type)).map((c) => c.name));
+  for (const f of features) {
+    if (!available.has(f)) throw badInput(`unknown or non-numeric feature "${f}"; numeric columns of customer_features: ${[...available].join(', ')}`, { field: 'features' });
+  }
   const columns = [...new Set([...features, ...PROFILE_COLUMNS.filter((c) => available.has(c))])];
   const hasRfm = await store.has('customer_rfm');
   const select = columns.map((c) => `CAST(f.${ident(c)} AS DOUBLE) AS ${ident(c)}`).join(', ');
