@@ -23,7 +23,7 @@ describe.skipIf(!existsSync(file))('telecom churn table (needs ../shared/data)',
     const split = stratifiedSplit(data.labels, { testFraction: 0.2, seed: 42 });
     const trainSet = subset(data, split.train);
     const test = subset(data, split.test);
-    const model = await train(trainSet, { maxEpochs: 25 });
+    const model = await train(trainSet, { maxEpochs: 20 });
     const evaluation = evaluate(model, { train: trainSet, test });
     expect(evaluation.roc_auc).toBeGreaterThan(0.8);
     expect(evaluation.baseline?.feature).toBe('tenure');
