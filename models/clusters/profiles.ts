@@ -1,4 +1,4 @@
-import { applyScaler, fitScaler, unscale, type Scaler } from './scaler.ts';
+import { applyScaler, fitScaler, medianOf, unscale, type Scaler } from './scaler.ts';
 import type { CustomerTable } from './table.ts';
 
 /** Value tiers from the most to the least valuable cluster. */
@@ -75,7 +75,7 @@ export function profileClusters(input: ProfileInput): ClusterProfile[] {
       revenueShare: totalRevenue !== 0 ? revenue / totalRevenue : 0,
       meanMonetary: rows.length ? revenue / rows.length : 0,
       centroid: Object.fromEntries(scaler.features.map((f, t) => [f, centroid[t]])),
-      medians: Object.fromEntries(described.map((f) => [f, median(rows.map((i) => table.columns[f][i]))])),
+      medians: Object.fromEntries(described.map((f) => [f, medianOf(Float64Array.from(rows, (i) => table.columns[f][i]))])),
       distinguishing: Object.entries(zByFeature)
         .filter(([, v]) => Math.abs(v) >= 0.25)
         .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
@@ -144,11 +144,4 @@ function uniqueNames(items: { base: string; distinguishing: Distinguishing[] }[]
 
 function capitalize(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
-}
-
-function median(values: number[]): number {
-  const present = Float64Array.from(values.filter((v) => Number.isFinite(v))).sort();
-  if (!present.length) return NaN;
-  const mid = present.length >> 1;
-  return present.length % 2 ? present[mid] : (present[mid - 1] + present[mid]) / 2;
 }

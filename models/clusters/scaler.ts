@@ -47,8 +47,7 @@ export function fitScaler(table: CustomerTable, features: string[]): Scaler {
   const scaler: Scaler = { features, fill: [], mean: [], std: [] };
   for (const name of features) {
     const values = column(table, name);
-    const present = values.filter((v) => Number.isFinite(v)).sort();
-    const fill = present.length === 0 ? 0 : FILL_WITH_MAX.has(name) ? present[present.length - 1] : present[Math.floor(present.length / 2)];
+    const fill = (FILL_WITH_MAX.has(name) ? maxOf(values) : medianOf(values)) || 0;
     let sum = 0;
     let sumSq = 0;
     for (const raw of values) {
@@ -89,4 +88,56 @@ export function applyScaler(table: CustomerTable, scaler: Scaler): DenseMatrix {
 /** A point of the scaled space (e.g. a centroid) back in raw units. */
 export function unscale(point: ArrayLike<number>, scaler: Scaler): number[] {
   return scaler.features.map((_, t) => inverseSignedLog1p(point[t] * scaler.std[t] + scaler.mean[t]));
+}
+
+/**
+ * Median of the finite values (NaN when there are none), by quickselect: O(n), where sorting a million
+ * values per column and cluster was the slowest part of profiling.
+ *
+ * @example
+ * medianOf([3, NaN, 1, 2, 10]); // 2.5
+ */
+export function medianOf(values: ArrayLike<number>): number {
+  const work = new Float64Array(values.length);
+  let n = 0;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i])) work[n++] = values[i];
+  if (n === 0) return NaN;
+  const upper = select(work, n, n >> 1);
+  if (n % 2) return upper;
+  // After selecting rank n/2 everything left of it is <= it; the lower middle is the largest of those.
+  let lower = -Infinity;
+  for (let i = 0; i < n >> 1; i++) lower = Math.max(lower, work[i]);
+  return (lower + upper) / 2;
+}
+
+/** Hoare's quickselect over work[0..n): the value of rank `rank`, leaving smaller-or-equal values to its left. */
+function select(work: Float64Array, n: number, rank: number): number {
+  let left = 0;
+  let right = n - 1;
+  while (left < right) {
+    const pivot = work[(left + right) >> 1];
+    let i = left;
+    let j = right;
+    while (i <= j) {
+      while (work[i] < pivot) i++;
+      while (work[j] > pivot) j--;
+      if (i <= j) {
+        const t = work[i];
+        work[i] = work[j];
+        work[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (rank <= j) right = j;
+    else if (rank >= i) left = i;
+    else break;
+  }
+  return work[rank];
+}
+
+function maxOf(values: ArrayLike<number>): number {
+  let max = NaN;
+  for (let i = 0; i < values.length; i++) if (Number.isFinite(values[i]) && !(values[i] <= max)) max = values[i];
+  return max;
 }

@@ -3,7 +3,8 @@ import { matrixFromRows } from '../../models/clusters/matrix.ts';
 import { fitPca, projectPca } from '../../models/clusters/pca.ts';
 import { valueTiers } from '../../models/clusters/profiles.ts';
 import { uniformSample } from '../../models/clusters/random.ts';
-import { applyScaler, fitScaler, inverseSignedLog1p, signedLog1p, unscale } from '../../models/clusters/scaler.ts';
+import { applyScaler, fitScaler, inverseSignedLog1p, medianOf, signedLog1p, unscale } from '../../models/clusters/scaler.ts';
+import { seededRandom } from '../../models/clusters/random.ts';
 import { chooseK } from '../../models/clusters/select-k.ts';
 
 describe('scaling', () => {
@@ -29,6 +30,20 @@ describe('scaling', () => {
       expect(col.reduce((s, v) => s + v * v, 0) / 4).toBeCloseTo(1, 12);
     }
     expect(unscale(m.data.subarray(0, 2), scaler)).toEqual([expect.closeTo(1, 9), expect.closeTo(5, 9)]);
+  });
+});
+
+describe('medianOf', () => {
+  it('agrees with sorting, ignores missing values, handles ties and even counts', () => {
+    expect(medianOf([3, NaN, 1, 2, 10])).toBe(2.5);
+    expect(medianOf([NaN])).toBeNaN();
+    const next = seededRandom(9);
+    for (const n of [1, 2, 7, 100, 1001]) {
+      const values = Array.from({ length: n }, () => Math.floor(next() * 5)); // many ties
+      const sorted = [...values].sort((a, b) => a - b);
+      const expected = n % 2 ? sorted[n >> 1] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+      expect(medianOf(values)).toBe(expected);
+    }
   });
 });
 
