@@ -100,7 +100,7 @@ describe.skipIf(!existsSync(sharedDataDir))('RFM on the online retail log matche
     const mismatches: string[] = [];
     for (const [id, p] of plain) {
       const s = scored.get(id)!;
-      const expected =
+      const expected: (number | string | null)[] =
         p.frequency === 0
           ? [null, null, null, 'Other']
           : [5 - exceeded(p.recency!, cuts.recency), 1 + exceeded(p.frequency, cuts.frequency), 1 + exceeded(cents(p.net) / 100, cuts.monetary)];

@@ -35,7 +35,7 @@ async function features(rows: Row[]): Promise<void> {
   await store.run(`ALTER TABLE customer_features ALTER monetary TYPE DECIMAL(18,2)`);
 }
 
-const tiers = async () =>
+const tiers = async (): Promise<Record<string, Record<string, any>>> =>
   Object.fromEntries((await store.all<Record<string, any>>(`SELECT * FROM customer_rfm JOIN customer_features USING (customer_id)`)).map((r) => [r.customer_id, r]));
 
 /** 40 buyers with many equal values, and two non-buyers. */
