@@ -62,16 +62,23 @@ export async function buildTiers(store: Store, rules: TierRules = {}): Promise<A
   const score = scoreSql(cuts);
   await store.run(`
 CREATE OR REPLACE TABLE customer_rfm AS
-WITH scored AS (
+WITH totals AS (
+  -- Whole-population figures once, not as window aggregates evaluated per row.
+  SELECT sum(greatest(monetary, 0)) AS total_revenue,
+         count(*) FILTER (WHERE frequency > 0) AS buyers,
+         median(monetary) FILTER (WHERE frequency > 0) AS median_monetary
+  FROM customer_features
+),
+scored AS (
   SELECT customer_id, recency_days, frequency, monetary, spend_trend, mean_days_between_orders, first_order_at, as_of,
     CASE WHEN frequency > 0 THEN ${score.r} END AS r_score,
     CASE WHEN frequency > 0 THEN ${score.f} END AS f_score,
     CASE WHEN frequency > 0 THEN ${score.m} END AS m_score,
     coalesce(sum(greatest(monetary, 0)) OVER (ORDER BY monetary DESC, customer_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cum_before,
-    sum(greatest(monetary, 0)) OVER () AS total_revenue,
-    (row_number() OVER (ORDER BY frequency > 0 DESC, monetary DESC, customer_id)) / count(*) FILTER (WHERE frequency > 0) OVER () AS value_rank,
-    median(monetary) FILTER (WHERE frequency > 0) OVER () AS median_monetary
-  FROM customer_features
+    total_revenue,
+    (row_number() OVER (ORDER BY frequency > 0 DESC, monetary DESC, customer_id)) / buyers AS value_rank,
+    median_monetary
+  FROM customer_features, totals
 )
 SELECT customer_id, r_score, f_score, m_score,
   CASE WHEN r_score IS NOT NULL THEN concat(r_score, f_score, m_score) END AS rfm_cell,
