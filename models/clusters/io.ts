@@ -1,6 +1,6 @@
 import { refreshAnalyticsView } from '../../data/analytics.ts';
 import { badInput, notFound } from '../../data/errors.ts';
-import { ident, literal, type Store } from '../../data/store.ts';
+import { ident, type Store } from '../../data/store.ts';
 import { PROFILE_COLUMNS } from './profiles.ts';
 import type { SegmentationResult } from './segment.ts';
 import { tableFromRows, type CustomerTable } from './table.ts';
@@ -35,31 +35,34 @@ export async function loadCustomerTable(store: Store, features: string[]): Promi
   return tableFromRows(rows, columns);
 }
 
-/** Rows per INSERT: large enough to keep statement overhead small, small enough for the SQL parser. */
-const INSERT_BATCH = 2000;
-
 /**
  * Replaces `customer_clusters(customer_id, cluster, cluster_name, cluster_tier, pc1, pc2)` in one transaction
  * (readers see the old table or the new one, never half), then refreshes `customer_analytics`.
+ * Rows go in through DuckDB's appender: SQL VALUES lists took 30 s per million customers.
  *
  * @example
  * await saveClusters(store, segmentCustomers(table));
  */
 export async function saveClusters(store: Store, result: SegmentationResult): Promise<void> {
   const { customerIds, labels, projection, model } = result;
-  const number = (v: number) => (Number.isFinite(v) ? String(v) : 'NULL');
   await store.transaction(async () => {
     await store.run(`CREATE OR REPLACE TABLE customer_clusters (
       customer_id VARCHAR PRIMARY KEY, cluster INTEGER, cluster_name VARCHAR, cluster_tier VARCHAR, pc1 DOUBLE, pc2 DOUBLE)`);
-    for (let start = 0; start < customerIds.length; start += INSERT_BATCH) {
-      const values: string[] = [];
-      for (let i = start; i < Math.min(start + INSERT_BATCH, customerIds.length); i++) {
+    const appender = await store.connection.createAppender('customer_clusters');
+    try {
+      for (let i = 0; i < customerIds.length; i++) {
         const c = labels[i];
-        values.push(
-          `(${literal(customerIds[i])}, ${c}, ${literal(model.names[c])}, ${literal(model.tiers[c])}, ${number(projection[i * 2])}, ${number(projection[i * 2 + 1])})`,
-        );
+        appender.appendVarchar(customerIds[i]);
+        appender.appendInteger(c);
+        appender.appendVarchar(model.names[c]);
+        appender.appendVarchar(model.tiers[c]);
+        appender.appendDouble(projection[i * 2]);
+        appender.appendDouble(projection[i * 2 + 1]);
+        appender.endRow();
       }
-      await store.run(`INSERT INTO customer_clusters VALUES ${values.join(', ')}`);
+      appender.flushSync();
+    } finally {
+      appender.closeSync();
     }
   });
   await refreshAnalyticsView(store);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { literal, Store } from '../../data/store.ts';
-import { assignCustomers, loadCustomerTable, saveClusters, segmentCustomers, type CustomerTable } from '../../models/clusters/index.ts';
+import { assignCustomers, loadCustomerTable, saveClusters, segmentCustomers, SegmentationResult, type CustomerTable } from '../../models/clusters/index.ts';
 import { seededGaussian, seededRandom } from '../../models/clusters/random.ts';
 import segmentCommand from '../../scripts/commands/segment.ts';
 
@@ -107,6 +107,16 @@ describe('segmentation of a small realistic feature table', () => {
       'SELECT count(*) AS n, count(DISTINCT cluster) AS clusters, count(cluster_name) AS named FROM customer_analytics',
     );
     expect(row).toEqual({ n: 1500, clusters: 3, named: 1500 });
+  });
+
+  it('leaves the previous customer_clusters in place when a save fails half-way', async () => {
+    const good = segmentCustomers(table, { ...options, k: 3 });
+    await saveClusters(store, good);
+    // Names missing from cluster 1 on: the appender fails at the first customer outside cluster 0, after the CREATE OR REPLACE.
+    const broken = new SegmentationResult({ ...good, model: { ...good.model, names: [good.model.names[0]] } });
+    await expect(saveClusters(store, broken)).rejects.toThrow();
+    const row = await store.one<{ n: number; named: number }>('SELECT count(*) AS n, count(cluster_name) AS named FROM customer_clusters');
+    expect(row).toEqual({ n: 1500, named: 1500 });
   });
 
   it('rejects a feature the table does not have', async () => {
