@@ -3,7 +3,7 @@ import { badInput, notFound } from '../../data/errors.ts';
 import { ident, type Store } from '../../data/store.ts';
 import { PROFILE_COLUMNS } from './profiles.ts';
 import type { SegmentationResult } from './segment.ts';
-import { tableFromRows, type CustomerTable } from './table.ts';
+import type { CustomerTable } from './table.ts';
 
 /** DuckDB's numeric column types: only these can be clustered on. */
 const NUMERIC_TYPE = /^(U?(TINY|SMALL|BIG|HUGE)?INT(EGER)?|FLOAT|DOUBLE|REAL|DECIMAL.*)$/;
@@ -27,12 +27,18 @@ export async function loadCustomerTable(store: Store, features: string[]): Promi
   const columns = [...new Set([...features, ...PROFILE_COLUMNS.filter((c) => available.has(c))])];
   const hasRfm = await store.has('customer_rfm');
   const select = columns.map((c) => `CAST(f.${ident(c)} AS DOUBLE) AS ${ident(c)}`).join(', ');
-  const rows = await store.all(
+  // Read by column: a million row objects cost seconds and are thrown away at once.
+  const reader = await store.connection.runAndReadAll(
     `SELECT CAST(f.customer_id AS VARCHAR) AS customer_id, ${select}${hasRfm ? ', r.rfm_segment' : ''}
      FROM customer_features f ${hasRfm ? 'LEFT JOIN customer_rfm r USING (customer_id)' : ''}
      ORDER BY f.customer_id`,
   );
-  return tableFromRows(rows, columns);
+  const read = reader.getColumnsObjectJS();
+  return {
+    customerIds: read.customer_id as string[],
+    columns: Object.fromEntries(columns.map((c) => [c, Float64Array.from(read[c], (v) => (v === null ? NaN : Number(v)))])),
+    ...(hasRfm && { rfmSegments: read.rfm_segment as (string | null)[] }),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@ import { valueTiers } from '../../models/clusters/profiles.ts';
 import { uniformSample } from '../../models/clusters/random.ts';
 import { applyScaler, fitScaler, inverseSignedLog1p, medianOf, signedLog1p, unscale } from '../../models/clusters/scaler.ts';
 import { seededRandom } from '../../models/clusters/random.ts';
+import { tableFromRows } from '../../models/clusters/table.ts';
 import { chooseK } from '../../models/clusters/select-k.ts';
 
 describe('scaling', () => {
@@ -30,6 +31,22 @@ describe('scaling', () => {
       expect(col.reduce((s, v) => s + v * v, 0) / 4).toBeCloseTo(1, 12);
     }
     expect(unscale(m.data.subarray(0, 2), scaler)).toEqual([expect.closeTo(1, 9), expect.closeTo(5, 9)]);
+  });
+});
+
+describe('tableFromRows', () => {
+  it('turns row objects (an API body, store rows) into columns, NULL as NaN, RFM segments kept', () => {
+    const table = tableFromRows(
+      [
+        { customer_id: 7, recency_days: 3, monetary: '12.5', rfm_segment: 'Champions' },
+        { customer_id: 'b', recency_days: null, monetary: -4, rfm_segment: null },
+      ],
+      ['recency_days', 'monetary'],
+    );
+    expect(table.customerIds).toEqual(['7', 'b']);
+    expect(Array.from(table.columns.recency_days)).toEqual([3, NaN]);
+    expect(Array.from(table.columns.monetary)).toEqual([12.5, -4]);
+    expect(table.rfmSegments).toEqual(['Champions', null]);
   });
 });
 
