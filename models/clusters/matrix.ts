@@ -33,15 +33,3 @@ export function takeRows(matrix: DenseMatrix, indices: ArrayLike<number>): Dense
   }
   return { data, rows: indices.length, cols };
 }
-
-/** Squared Euclidean distance between row `i` of `a` and row `j` of `b` (both `cols` wide). */
-export function squaredDistance(a: Float64Array, i: number, b: Float64Array, j: number, cols: number): number {
-  let sum = 0;
-  const ai = i * cols;
-  const bj = j * cols;
-  for (let d = 0; d < cols; d++) {
-    const diff = a[ai + d] - b[bj + d];
-    sum += diff * diff;
-  }
-  return sum;
-}
