@@ -1,8 +1,8 @@
+// The same five tier names as the RFM value tiers, so a cluster's tier reads against a customer's.
+import { VALUE_TIERS } from '../tiers/value.ts';
 import { applyScaler, fitScaler, medianOf, unscale, type Scaler } from './scaler.ts';
 import type { CustomerTable } from './table.ts';
 
-/** Value tiers from the most to the least valuable cluster. */
-export const VALUE_TIERS = ['VIP', 'Key', 'Growth', 'Standard', 'Low value'] as const;
 
 /** The columns every profile reports in original units when the table has them, chosen or not. */
 export const PROFILE_COLUMNS = ['recency_days', 'frequency', 'monetary'] as const;
@@ -92,10 +92,10 @@ export function profileClusters(input: ProfileInput): ClusterProfile[] {
 
 /**
  * The tier of each cluster: ranked by mean monetary value, the top cluster is always the first tier and the
- * bottom one the last, the rest spread evenly between (k = 3: VIP, Growth, Low value).
+ * bottom one the last, the rest spread evenly between (k = 3: VIP, Growth potential, Low value).
  *
  * @example
- * valueTiers([10, 500, 80]); // ['Low value', 'VIP', 'Growth']
+ * valueTiers([10, 500, 80]); // ['Low value', 'VIP', 'Growth potential']
  */
 export function valueTiers(meanMonetary: number[]): string[] {
   const k = meanMonetary.length;

@@ -88,9 +88,9 @@ describe('choosing k and tiers', () => {
   });
 
   it('maps clusters to tiers by mean monetary rank, top and bottom fixed', () => {
-    expect(valueTiers([10, 500, 80])).toEqual(['Low value', 'VIP', 'Growth']);
+    expect(valueTiers([10, 500, 80])).toEqual(['Low value', 'VIP', 'Growth potential']);
     expect(valueTiers([1, 2])).toEqual(['Low value', 'VIP']);
-    expect(valueTiers([5, 4, 3, 2, 1])).toEqual(['VIP', 'Key', 'Growth', 'Standard', 'Low value']);
+    expect(valueTiers([5, 4, 3, 2, 1])).toEqual(['VIP', 'Key', 'Growth potential', 'Standard', 'Low value']);
   });
 
   it('samples uniformly without repeats', () => {
