@@ -66,10 +66,12 @@ export function featureSql(asOf: string, extraSources: string[] = []): string {
   const extraColumns = extraSources.map((_, i) => `x${i}.* EXCLUDE (customer_id)`).join(', ');
   return `
 WITH lines AS (
-  SELECT * FROM transactions WHERE timestamp < ${cutoff}
+  -- The day offset is computed once per line; every window below compares integers.
+  SELECT customer_id, order_id, timestamp, amount, product, category, ${day('timestamp')} AS d
+  FROM transactions WHERE timestamp < ${cutoff}
 ),
 orders AS (
-  SELECT customer_id, order_id, min(timestamp) AS ordered_at, sum(amount) AS net
+  SELECT customer_id, order_id, min(timestamp) AS ordered_at, max(d) AS d, sum(amount) AS net
   FROM lines GROUP BY customer_id, order_id
 ),
 order_stats AS (
@@ -77,18 +79,18 @@ order_stats AS (
     count(*) FILTER (WHERE net > 0) AS frequency,
     min(ordered_at) FILTER (WHERE net > 0) AS first_order_at,
     max(ordered_at) FILTER (WHERE net > 0) AS last_order_at,
-    count(*) FILTER (WHERE net > 0 AND ${day('ordered_at')} < 30) AS orders_30d,
-    count(*) FILTER (WHERE net > 0 AND ${day('ordered_at')} < 90) AS orders_90d,
-    count(*) FILTER (WHERE net > 0 AND ${day('ordered_at')} < 180) AS orders_180d
+    count(*) FILTER (WHERE net > 0 AND d < 30) AS orders_30d,
+    count(*) FILTER (WHERE net > 0 AND d < 90) AS orders_90d,
+    count(*) FILTER (WHERE net > 0 AND d < 180) AS orders_180d
   FROM orders GROUP BY customer_id
 ),
 line_stats AS (
   SELECT customer_id,
     sum(amount) AS monetary,
-    coalesce(sum(amount) FILTER (WHERE ${day('timestamp')} < 30), 0) AS spend_30d,
-    coalesce(sum(amount) FILTER (WHERE ${day('timestamp')} < 90), 0) AS spend_90d,
-    coalesce(sum(amount) FILTER (WHERE ${day('timestamp')} < 180), 0) AS spend_180d,
-    coalesce(sum(amount) FILTER (WHERE ${day('timestamp')} >= 90 AND ${day('timestamp')} < 180), 0) AS spend_prior_90d,
+    coalesce(sum(amount) FILTER (WHERE d < 30), 0) AS spend_30d,
+    coalesce(sum(amount) FILTER (WHERE d < 90), 0) AS spend_90d,
+    coalesce(sum(amount) FILTER (WHERE d < 180), 0) AS spend_180d,
+    coalesce(sum(amount) FILTER (WHERE d >= 90 AND d < 180), 0) AS spend_prior_90d,
     count(*) FILTER (WHERE amount < 0) / count(*) AS return_rate,
     count(DISTINCT product) AS distinct_products,
     count(DISTINCT category) AS distinct_categories
@@ -122,11 +124,12 @@ SELECT
 FROM customers c
 LEFT JOIN order_stats o USING (customer_id)
 LEFT JOIN line_stats l USING (customer_id)
-LEFT JOIN (SELECT customer_id FROM transactions UNION SELECT customer_id FROM feedback) ever USING (customer_id)
 ${extraJoins}
 -- A customer without a sign-up date exists as of the cutoff only through events before it; one known only from
 -- a customers file (no events at all) is a prospect.
-WHERE c.signup_date < DATE ${literal(asOf)} OR l.customer_id IS NOT NULL OR (c.signup_date IS NULL AND ever.customer_id IS NULL)`;
+WHERE c.signup_date < DATE ${literal(asOf)} OR l.customer_id IS NOT NULL
+   OR (c.signup_date IS NULL AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = c.customer_id)
+                             AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.customer_id = c.customer_id))`;
 }
 
 /**
