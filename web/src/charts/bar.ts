@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { CHART_DEFAULTS, frame, type ChartOptions, type Row } from './defaults.ts';
+import { CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
 
 /** Options of a bar chart: `grouped` puts the `color` series side by side instead of stacking them. */
 export interface BarOptions extends ChartOptions {
@@ -23,7 +23,7 @@ export function barChart(rows: Row[], options: BarOptions): SVGSVGElement | HTML
     marginBottom: turned ? 90 : 40,
     ...(grouped ? { fx: { ...category, padding: 0.15 }, x: { axis: null } } : { x: { ...category, type: 'band' } }),
     y: { label: options.yLabel ?? options.y, grid: true, nice: true },
-    color: options.color ? { legend: true, scheme: CHART_DEFAULTS.scheme } : undefined,
+    color: colorScale(options),
     marks: [
       Plot.barY(rows, {
         ...(grouped ? { fx: options.x, x: options.color } : { x: options.x }),

@@ -13,6 +13,8 @@ export interface ChartOptions {
   /** Axis labels; default: the column names; null hides the label. */
   xLabel?: string | null;
   yLabel?: string | null;
+  /** Fixed colours for known series values (e.g. risk bands), in legend order. */
+  colors?: Record<string, string>;
 }
 
 export const CHART_DEFAULTS = {
@@ -33,6 +35,13 @@ export function frame(options: ChartOptions) {
     marginLeft: 56,
     marginBottom: 40,
   };
+}
+
+/** The colour scale of a chart with a series column: fixed colours when given, else the shared palette. */
+export function colorScale(options: ChartOptions) {
+  if (!options.color) return undefined;
+  if (options.colors) return { legend: true, type: 'categorical' as const, domain: Object.keys(options.colors), range: Object.values(options.colors) };
+  return { legend: true, type: 'categorical' as const, scheme: CHART_DEFAULTS.scheme };
 }
 
 /** True when every non-null value of a column is a number, so it takes a continuous scale. */

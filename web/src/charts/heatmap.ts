@@ -5,7 +5,7 @@ import { frame, type ChartOptions, type Row } from './defaults.ts';
 export interface HeatmapOptions extends ChartOptions {
   color: string;
   diverging?: boolean;
-  /** Print the values in the cells (default: when there are at most 120 cells). */
+  /** Print the values in the cells (default: when there are at most 150 cells). */
   labels?: boolean;
   /** Formats the printed values. */
   format?: (value: number) => string;
@@ -16,38 +16,38 @@ export interface HeatmapOptions extends ChartOptions {
 const defaultFormat = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2).replace(/\.?0+$/, ''));
 
 /**
- * A grid of `x` by `y` cells filled by the value column `color`.
+ * A grid of `x` by `y` cells filled by the value column `color`, with the values printed in the cells
+ * (white on dark cells). The y tick labels are the row names, so the y axis has no title of its own.
  *
  * @example
  * container.append(heatmapChart(cells, { x: 'rfm_segment', y: 'cluster', color: 'customers' }));
  */
 export function heatmapChart(rows: Row[], options: HeatmapOptions): SVGSVGElement | HTMLElement {
-  const labels = options.labels ?? rows.length <= 120;
+  const value = (row: Row) => (typeof row[options.color] === 'number' ? (row[options.color] as number) : NaN);
+  const labels = options.labels ?? rows.length <= 150;
   const format = options.format ?? defaultFormat;
-  const yCount = new Set(rows.map((row) => String(row[options.y]))).size;
+  const yNames = [...new Set(rows.map((row) => String(row[options.y])))];
   const xCount = new Set(rows.map((row) => String(row[options.x]))).size;
   const turned = xCount > 6;
+  const extreme = Math.max(...rows.map((row) => Math.abs(value(row))).filter(Number.isFinite), 0);
+  // Past 60% of the scale the cell is dark enough that black text disappears.
+  const dark = (row: Row) => Math.abs(value(row)) > 0.6 * extreme;
+  const text = (fill: string, filter: (row: Row) => boolean) =>
+    Plot.text(rows, { x: options.x, y: options.y, text: (row: Row) => (Number.isFinite(value(row)) ? format(value(row)) : ''), fill, fontSize: 11, filter });
   return Plot.plot({
     ...frame(options),
-    height: options.height ?? Math.max(160, 40 + yCount * 30 + (turned ? 80 : 30)),
-    marginLeft: 120,
+    height: options.height ?? Math.max(140, 60 + yNames.length * 30 + (turned ? 80 : 30)),
+    marginLeft: Math.min(240, 16 + 6.5 * Math.max(...yNames.map((n) => n.length), 4)),
     marginBottom: turned ? 100 : 40,
     x: { label: options.xLabel ?? options.x, tickRotate: turned ? -35 : 0, domain: options.xOrder },
-    y: { label: options.yLabel ?? options.y, domain: options.yOrder },
+    y: { label: null, domain: options.yOrder },
     color: options.diverging
       ? { type: 'diverging', scheme: 'RdBu', pivot: 0, reverse: true, legend: true, label: options.color }
       : { scheme: 'Blues', legend: true, label: options.color },
     marks: [
       Plot.cell(rows, { x: options.x, y: options.y, fill: options.color, inset: 0.5, tip: true }),
-      labels
-        ? Plot.text(rows, {
-            x: options.x,
-            y: options.y,
-            text: (row: Row) => (typeof row[options.color] === 'number' ? format(row[options.color] as number) : ''),
-            fill: 'black',
-            fontSize: 11,
-          })
-        : null,
+      labels ? text('black', (row) => !dark(row)) : null,
+      labels ? text('white', dark) : null,
     ],
   });
 }

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { CHART_DEFAULTS, frame, type ChartOptions, type Row } from './defaults.ts';
+import { CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
 
 /** Options of a scatter: `onPick` gets the row under the pointer when the user clicks. */
 export interface ScatterOptions extends ChartOptions {
@@ -22,7 +22,7 @@ export function scatterChart(rows: Row[], options: ScatterOptions): SVGSVGElemen
     ...frame(options),
     x: { label: options.xLabel ?? options.x, nice: true },
     y: { label: options.yLabel ?? options.y, grid: true, nice: true },
-    color: options.color ? { legend: true, scheme: CHART_DEFAULTS.scheme, type: 'categorical' } : undefined,
+    color: colorScale(options),
     marks: [
       Plot.dot(rows, { x: options.x, y: options.y, fill: options.color ?? CHART_DEFAULTS.accent, r: dense ? 1.8 : 3, fillOpacity: dense ? 0.55 : 0.8 }),
       Plot.dot(rows, Plot.pointer({ x: options.x, y: options.y, r: 6, stroke: '#111', strokeWidth: 1.5, channels })),

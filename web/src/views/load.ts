@@ -15,20 +15,51 @@ async function sql(text: string): Promise<SqlResult> {
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
-let columnsCache: { at: number; columns: Promise<string[]> } | undefined;
+const recent = new Map<string, { at: number; value: Promise<unknown> }>();
 
-/** The columns of view `customer_analytics` now (which stages are built); cached briefly so a run-all asks once. */
+/** One answer shared by the views of a run-all: asked once, kept for two seconds. */
+function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
+  const hit = recent.get(key);
+  if (hit && performance.now() - hit.at < 2000) return hit.value as Promise<T>;
+  const value = load();
+  recent.set(key, { at: performance.now(), value });
+  value.catch(() => recent.delete(key));
+  return value;
+}
+
+/** The columns of view `customer_analytics` now, i.e. which stages are built. */
 export function analyticsColumns(): Promise<string[]> {
-  if (!columnsCache || performance.now() - columnsCache.at > 2000) {
-    const columns = sql('SELECT * FROM customer_analytics LIMIT 0')
+  return shared('columns', () =>
+    sql('SELECT * FROM customer_analytics LIMIT 0')
       .then((result) => result.columns.map((c) => c.name))
       .catch((error) => {
         if (error instanceof ApiError && error.status === 400) throw new NotReadyError('No customer analytics yet: load a data set first.');
         throw error;
-      });
-    columnsCache = { at: performance.now(), columns };
-  }
-  return columnsCache.columns;
+      }),
+  );
+}
+
+/** The active segmentation as stored (`GET /api/clusters`). */
+interface Segmentation {
+  k: number;
+  features: string[];
+  clusters?: { cluster: number | string; name?: string }[];
+  profiles?: { cluster: number | string; name?: string }[];
+  kScores?: Row[];
+}
+
+const segmentation = () => shared('clusters', () => api<Segmentation>('/api/clusters'));
+
+/** Cluster id -> name, from whichever list the segmentation stores. */
+async function clusterNames(): Promise<Map<string, string>> {
+  const seg = await segmentation();
+  return new Map((seg.clusters ?? seg.profiles ?? []).map((c) => [String(c.cluster), c.name ?? `Cluster ${c.cluster}`]));
+}
+
+/** A number under any of the names the models and server have used for it (snake_case or camelCase). */
+function num(row: Row, ...keys: string[]): number {
+  for (const key of keys) if (typeof row[key] === 'number') return row[key] as number;
+  return NaN;
 }
 
 async function needColumns(names: string[], what: string): Promise<void> {
@@ -70,7 +101,20 @@ export interface KSelection {
   chosen_k: number;
 }
 
-export const kSelection = () => api<KSelection>('/api/clusters/k-selection');
+export async function kSelection(): Promise<KSelection> {
+  let raw: { rows?: Row[]; chosen_k?: number };
+  try {
+    raw = await api('/api/clusters/k-selection');
+  } catch (error) {
+    // Older stores keep the scores only inside the segmentation.
+    if (!(error instanceof ApiError && error.notReady)) throw error;
+    const seg = await segmentation();
+    if (!seg.kScores?.length) throw error;
+    raw = { rows: seg.kScores, chosen_k: seg.k };
+  }
+  const rows = (raw.rows ?? []).map((r) => ({ k: num(r, 'k'), inertia: num(r, 'inertia'), silhouette: num(r, 'silhouette'), davies_bouldin: num(r, 'davies_bouldin', 'daviesBouldin') }));
+  return { rows, chosen_k: raw.chosen_k ?? NaN };
+}
 
 export interface ClusterProfiles {
   features: string[];
@@ -81,20 +125,16 @@ export interface ClusterProfiles {
 }
 
 export async function clusterProfiles(): Promise<ClusterProfiles> {
-  const [clusters, columns] = await Promise.all([
-    api<{ clusters: { cluster: number | string; name?: string }[]; features: string[] }>('/api/clusters'),
-    analyticsColumns(),
-  ]);
+  const [seg, names, columns] = await Promise.all([segmentation(), clusterNames(), analyticsColumns()]);
   if (!columns.includes('cluster')) throw new NotReadyError('Clusters are not built yet: run a training job.');
   // Means come from the customers themselves so the table is in original units whatever the model stores.
-  const features = clusters.features.filter((f) => columns.includes(f));
+  const features = seg.features.filter((f) => columns.includes(f));
   const averages = features.map((f) => `avg(${quote(f)}) AS ${quote(f)}`).join(', ');
   const spreads = features.map((f) => `avg(${quote(f)}) AS ${quote(`${f}.mean`)}, stddev_pop(${quote(f)}) AS ${quote(`${f}.sd`)}`).join(', ');
   const [byCluster, overall] = await Promise.all([
     sql(`SELECT cluster, count(*) AS customers, ${averages} FROM customer_analytics WHERE cluster IS NOT NULL GROUP BY cluster ORDER BY cluster`),
     sql(`SELECT ${spreads} FROM customer_analytics WHERE cluster IS NOT NULL`),
   ]);
-  const names = new Map(clusters.clusters.map((c) => [String(c.cluster), c.name ?? `Cluster ${c.cluster}`]));
   const stats = overall.rows[0] ?? {};
   const means: Row[] = byCluster.rows.map((row) => ({ name: names.get(String(row.cluster)) ?? `Cluster ${row.cluster}`, ...row }));
   const z = means.flatMap((row) =>
@@ -112,7 +152,18 @@ export interface ClusterComparison {
   table: { rows: string[]; columns: string[]; counts: number[][] };
 }
 
-export const clusterComparison = () => api<ClusterComparison>('/api/clusters/comparison');
+export async function clusterComparison(): Promise<ClusterComparison> {
+  const raw = await api<Partial<ClusterComparison> & { adjustedRandIndex?: number; normalizedMutualInfo?: number; counts?: number[][]; segments?: string[] }>('/api/clusters/comparison');
+  if (raw.table && raw.ari !== undefined && raw.nmi !== undefined) return raw as ClusterComparison;
+  // The segmentation's own shape: counts by cluster (in id order) and segment, without cluster names.
+  const names = [...(await clusterNames()).values()];
+  const counts = raw.counts ?? [];
+  return {
+    ari: raw.ari ?? raw.adjustedRandIndex ?? NaN,
+    nmi: raw.nmi ?? raw.normalizedMutualInfo ?? NaN,
+    table: { rows: counts.map((_, i) => names[i] ?? `Cluster ${i}`), columns: raw.segments ?? [], counts },
+  };
+}
 
 export interface Projection {
   color: string;
@@ -120,8 +171,15 @@ export interface Projection {
   total: number;
 }
 
-export const projection = (params: Params) =>
-  api<Projection>('/api/clusters/projection', { query: { color: params.color ?? 'cluster', max_points: params.max_points ?? 5000 } as Query });
+export async function projection(params: Params): Promise<Projection> {
+  const color = String(params.color ?? 'cluster');
+  const [raw, names] = await Promise.all([
+    api<Projection>('/api/clusters/projection', { query: { color, max_points: params.max_points ?? 5000 } }),
+    color === 'cluster' ? clusterNames() : Promise.resolve(new Map<string, string>()),
+  ]);
+  // Clusters are labelled by name in the legend, not by id.
+  return { ...raw, points: raw.points.map((p) => ({ ...p, group: names.get(String(p.group)) ?? p.group })) };
+}
 
 export interface ChurnDistribution {
   bins: { from: number; risk_band: string; customers: number }[];
@@ -141,14 +199,23 @@ export async function churnDistribution(): Promise<ChurnDistribution> {
 }
 
 export interface ChurnEvaluation {
-  model_version?: string;
+  model_version?: string | number;
   metrics?: Record<string, number>;
   calibration?: Row[];
   lift?: Row[];
   [key: string]: unknown;
 }
 
-export const churnEvaluation = () => api<ChurnEvaluation>('/api/churn/evaluation');
+const METRICS = ['roc_auc', 'pr_auc', 'log_loss', 'brier'];
+
+export async function churnEvaluation(): Promise<ChurnEvaluation> {
+  const raw = await api<ChurnEvaluation & { evaluation?: ChurnEvaluation }>('/api/churn/evaluation');
+  // Figures sit at the top or under `evaluation`, as the model stored them.
+  const figures: ChurnEvaluation = { ...raw, ...(raw.evaluation ?? {}) };
+  const source = (figures.metrics ?? figures) as Row;
+  const metrics = Object.fromEntries(METRICS.filter((m) => typeof source[m] === 'number').map((m) => [m, source[m] as number]));
+  return { model_version: raw.model_version, metrics, calibration: figures.calibration ?? [], lift: figures.lift ?? [] };
+}
 
 export interface AtRisk {
   items: { customer_id: string | number; churn_probability: number; risk_band: string; value_at_risk: number; rfm_segment: string; cluster: unknown; top_reasons: unknown }[];
@@ -180,13 +247,17 @@ export async function atRisk(params: Params): Promise<AtRisk> {
 export interface ModelVersions {
   active: string | number | null;
   versions: ({ version: string | number; created_at: string; active: boolean } & Row)[];
-  /** The active version's manifest. */
-  manifest: Row | null;
+  /** Manifests of the listed versions (the newest few), by version. */
+  manifests: Record<string, Row>;
 }
 
+/** How many of the newest versions get their manifest fetched for the figures table. */
+const MANIFESTS_SHOWN = 8;
+
 export async function modelVersions(): Promise<ModelVersions> {
-  const list = await api<Omit<ModelVersions, 'manifest'>>('/api/models');
+  const list = await api<Omit<ModelVersions, 'manifests'>>('/api/models');
   if (!list.versions.length) throw new NotReadyError('No model versions yet: run a training job.');
-  const manifest = list.active ? await api<Row>(`/api/models/${encodeURIComponent(String(list.active))}`) : null;
-  return { ...list, manifest };
+  const newest = [...list.versions].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at))).slice(0, MANIFESTS_SHOWN);
+  const manifests = await Promise.all(newest.map((v) => api<Row>(`/api/models/${encodeURIComponent(String(v.version))}`)));
+  return { ...list, manifests: Object.fromEntries(newest.map((v, i) => [String(v.version), manifests[i]])) };
 }

@@ -5,24 +5,34 @@
 
 type Json = Record<string, unknown>;
 
+/** The figures a version table shows: a label and where the manifest keeps the value. */
+const FIGURES: [label: string, path: string][] = [
+  ['customers', 'data_snapshot.rows.customers'],
+  ['churn ROC AUC', 'evaluation.churn.evaluation.roc_auc'],
+  ['churn PR AUC', 'evaluation.churn.evaluation.pr_auc'],
+  ['log loss', 'evaluation.churn.evaluation.log_loss'],
+  ['Brier', 'evaluation.churn.evaluation.brier'],
+  ['clusters (k)', 'evaluation.segmentation.k'],
+  ['cluster stability (ARI)', 'evaluation.segmentation.stability.meanAri'],
+  ['clusters vs RFM (ARI)', 'evaluation.segmentation.comparison.adjustedRandIndex'],
+];
+
+function at(value: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((inner, key) => (inner && typeof inner === 'object' ? (inner as Json)[key] : undefined), value);
+}
+
 /**
- * The numeric figures of a manifest's evaluation and data snapshot, flattened to dotted names, at most `limit`.
+ * The headline figures of a version's manifest, by label (null where the manifest has none).
  *
  * @example
- * figuresOf({ evaluation: { churn: { roc_auc: 0.81 } } }); // [{ figure: 'churn.roc_auc', value: 0.81 }]
+ * versionFigures(manifest)['churn ROC AUC']; // 0.71
  */
-export function figuresOf(manifest: Json, limit = 40): { figure: string; value: number }[] {
-  const out: { figure: string; value: number }[] = [];
-  const walk = (value: unknown, path: string, depth: number) => {
-    if (out.length >= limit) return;
-    if (typeof value === 'number' && Number.isFinite(value)) out.push({ figure: path, value });
-    else if (value && typeof value === 'object' && !Array.isArray(value) && depth < 4)
-      for (const [key, inner] of Object.entries(value as Json)) walk(inner, path ? `${path}.${key}` : key, depth + 1);
-  };
-  walk(manifest.evaluation, '', 0);
-  walk(manifest.data_snapshot, 'data', 0);
-  return out;
+export function versionFigures(manifest: Json): Record<string, number | null> {
+  return Object.fromEntries(FIGURES.map(([label, path]) => [label, typeof at(manifest, path) === 'number' ? (at(manifest, path) as number) : null]));
 }
+
+/** Why the training run promoted (or kept) the version, in its own words. */
+export const decisionOf = (manifest: Json) => (typeof at(manifest, 'evaluation.comparison.decision') === 'string' ? (at(manifest, 'evaluation.comparison.decision') as string) : '');
 
 /** How customers moved between two versions for one assignment column (models/registry/migration.ts). */
 export interface Migration {

@@ -1,0 +1,139 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuild, launchBrowser, startDemoServer, type DemoServer } from './harness.ts';
+
+const OUT = 'test-output';
+
+/** CSV records (quoted fields may hold commas, quotes and newlines). */
+function csvRecords(text: string): string[][] {
+  const records: string[][] = [];
+  let record: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') record.push(field), (field = '');
+    else if (ch === '\n') record.push(field), records.push(record), (record = []), (field = '');
+    else if (ch !== '\r') field += ch;
+  }
+  if (field || record.length) record.push(field), records.push(record);
+  return records;
+}
+
+/** Waits until every cell of the open notebook has finished (done, empty or error). */
+async function settled(page: Page): Promise<void> {
+  await page.waitForSelector('.notebook[data-settled="true"]', { timeout: 60_000 });
+}
+
+describe('notebook UI in headless Chromium', () => {
+  let demo: DemoServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    mkdirSync(OUT, { recursive: true });
+    ensureBuild();
+    [demo, browser] = await Promise.all([startDemoServer({ customers: 800 }), launchBrowser()]);
+    page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  it('opens on the default notebook, which runs without errors', async () => {
+    await page.goto(demo.appUrl);
+    await settled(page);
+    expect(await page.locator('.notebook-list .entry').allTextContents()).toEqual(expect.arrayContaining(['Clusters vs RFM tiers', 'Retention: at-risk customers']));
+    expect(await page.inputValue('.notebook-title')).toBe('Clusters vs RFM tiers');
+    const statuses = await page.locator('[data-cell-id]').evaluateAll((cells) => cells.map((c) => `${c.getAttribute('data-cell-id')}:${c.getAttribute('data-status')}`));
+    expect(statuses.length).toBeGreaterThan(5);
+    expect(statuses.filter((s) => !s.endsWith(':done'))).toEqual([]);
+    // Charts are SVG drawn by Plot: the profile heatmap, the k curves, the map and the SQL heatmap.
+    expect(await page.locator('[data-cell-id] svg[class^="plot"]').count()).toBeGreaterThan(4);
+    await page.setViewportSize({ width: 1440, height: 3400 });
+    await page.screenshot({ path: join(OUT, 'web-default-notebook.png') });
+    await page.setViewportSize({ width: 1440, height: 1000 });
+  });
+
+  it('adds a SQL cell, runs it with Shift+Enter, charts it, and keeps it after a reload', async () => {
+    const expected = (await demo.server.store.all('SELECT rfm_segment FROM customer_analytics GROUP BY 1')).length;
+    const before = await page.locator('[data-cell-id]').count();
+    await page.click('[data-add="sql"]');
+    const cell = page.locator('[data-cell-id]').nth(before);
+    await cell.locator('textarea').fill('SELECT rfm_segment, count(*) AS customers\nFROM customer_analytics\nGROUP BY 1\nORDER BY 2 DESC');
+    await cell.locator('textarea').press('Shift+Enter');
+    await cell.locator('[data-row-count]').waitFor();
+    await expect.poll(() => cell.getAttribute('data-status')).toBe('done');
+    expect(Number(await cell.locator('[data-row-count]').getAttribute('data-row-count'))).toBe(expected);
+    expect(await cell.locator('tbody tr').count()).toBe(expected);
+    await cell.locator('[data-chart="bar"]').click();
+    await expect.poll(() => cell.locator('svg[class^="plot"] [aria-label="bar"] rect').count()).toBe(expected);
+    await page.waitForSelector('.save-state:text("Saved")');
+    await expect.poll(async () => (await fetch(`${demo.server.url}/api/notebooks/clusters-vs-rfm-tiers`, { headers: { authorization: `Bearer ${demo.token}` } }).then((r) => r.json())).cells.length).toBe(before + 1);
+    await page.reload();
+    await settled(page);
+    expect(await page.locator('[data-cell-id]').count()).toBe(before + 1);
+    expect(await page.locator('[data-cell-id]').nth(before).locator('svg[class^="plot"] [aria-label="bar"] rect').count()).toBe(expected);
+  });
+
+  it('opens a customer profile from the at-risk table and downloads the at-risk CSV', async () => {
+    await page.locator('.notebook-list .entry', { hasText: 'Retention: at-risk customers' }).click();
+    await page.waitForFunction(() => (document.querySelector('.notebook-title') as HTMLInputElement | null)?.value.startsWith('Retention'));
+    await settled(page);
+    const statuses = await page.locator('[data-cell-id]').evaluateAll((cells) => cells.map((c) => `${c.getAttribute('data-cell-id')}:${c.getAttribute('data-status')}`));
+    expect(statuses.filter((s) => !s.endsWith(':done'))).toEqual([]);
+    await page.setViewportSize({ width: 1440, height: 3000 });
+    await page.screenshot({ path: join(OUT, 'web-retention-notebook.png') });
+    await page.setViewportSize({ width: 1440, height: 1000 });
+
+    const atRisk = page.locator('[data-cell-id="at-risk"]');
+    const rows = Number(await atRisk.locator('[data-count]').getAttribute('data-count'));
+    expect(rows).toBeGreaterThan(0);
+    const firstId = (await atRisk.locator('tbody tr').first().locator('td').first().textContent())!.trim();
+    await atRisk.locator('tbody tr').first().click();
+    const profile = page.locator('aside.profile');
+    await profile.locator('.risk').waitFor();
+    expect(await profile.getAttribute('data-customer-id')).toBe(firstId);
+    expect(await profile.locator('h2').textContent()).toBe(firstId);
+    expect(await profile.locator('.reasons li').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(OUT, 'web-customer-profile.png') });
+    await page.keyboard.press('Escape');
+    await profile.waitFor({ state: 'detached' });
+
+    const [download] = await Promise.all([page.waitForEvent('download'), atRisk.locator('[data-action="download-csv"]').click()]);
+    expect(download.suggestedFilename()).toBe('at-risk.csv');
+    const records = csvRecords(readFileSync((await download.path())!, 'utf8')).filter((r) => r.some(Boolean));
+    expect(records[0].join(',')).toBe('customer_id,churn_probability,risk_band,value_at_risk,rfm_segment,cluster,top_reasons');
+    expect(records.length - 1).toBe(rows);
+    expect(records[1][0]).toBe(firstId);
+  });
+
+  it('re-runs only the cells that use an input when it changes', async () => {
+    const asked: string[] = [];
+    const listen = (request: { url(): string }) => asked.push(new URL(request.url()).pathname);
+    page.on('request', listen);
+    const count = () => page.locator('[data-cell-id="at-risk"] [data-count]').getAttribute('data-count').then(Number);
+    const before = await count();
+    await page.locator('[data-cell-id="threshold"] input[type="range"]').evaluate((input: HTMLInputElement) => {
+      input.value = '0.8';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await settled(page);
+    await expect.poll(count).toBeLessThan(before);
+    page.off('request', listen);
+    expect(asked).toContain('/api/churn/at-risk');
+    expect(asked).toContain('/api/sql');
+    expect(asked).not.toContain('/api/churn/evaluation');
+    expect(asked).not.toContain('/api/models');
+  });
+});
