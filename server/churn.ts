@@ -2,7 +2,7 @@ import { stream } from 'hono/streaming';
 import type { DuckDBValue } from '@duckdb/node-api';
 import { notFound } from '../data/errors.ts';
 import type { AppDeps, RouteInput } from './context.ts';
-import { FILTERS, filterSql } from './customers.ts';
+import { FILTERS, filterSql, parseFilters } from './customers.ts';
 import type { Schema, Values } from './validate.ts';
 
 export const AT_RISK_QUERY: Schema = {
@@ -17,7 +17,7 @@ const CSV_COLUMNS = ['customer_id', 'churn_probability', 'risk_band', 'value_at_
 async function atRiskSql(deps: AppDeps, query: Values): Promise<{ sql: string; params: Record<string, DuckDBValue> }> {
   const columns = await deps.customers.columns();
   if (!columns.has('churn_probability')) throw notFound('no churn scores yet: start a training job (POST /api/jobs/train)');
-  const { where, params } = await filterSql(deps, query);
+  const { where, params } = filterSql(await parseFilters(deps, query));
   const cluster = columns.has('cluster_name') ? 'CAST(cluster_name AS VARCHAR)' : columns.has('cluster') ? 'CAST(cluster AS VARCHAR)' : 'NULL';
   const segment = columns.has('rfm_segment') ? 'rfm_segment' : 'NULL';
   const reasons = columns.has('reasons') ? 'reasons' : 'NULL';
@@ -50,8 +50,22 @@ const csvCell = (value: unknown) => {
 export async function atRisk({ c, deps, query }: RouteInput) {
   const { sql, params } = await atRiskSql(deps, query);
   if (query.format !== 'csv') {
-    const rows = await deps.store.all<Record<string, unknown>>(sql, params);
-    return { items: rows.map((r) => ({ ...r, top_reasons: reasonList(r.top_reasons) })) };
+    // The JSON list is a hot path: the in-memory order by value at risk, no query.
+    const columns = await deps.customers.columns();
+    const page = (await deps.customers.list()).page({ filter: await parseFilters(deps, query), sort: 'value_at_risk', desc: true, limit: query.limit ?? 100 });
+    const rows = await Promise.all(page.ids.map((id) => deps.customers.row(id)));
+    const cluster = columns.has('cluster_name') ? 'cluster_name' : 'cluster';
+    return {
+      items: rows.map((r) => ({
+        customer_id: r!.customer_id,
+        churn_probability: r!.churn_probability,
+        risk_band: r!.risk_band,
+        value_at_risk: r!.value_at_risk,
+        rfm_segment: r!.rfm_segment ?? null,
+        cluster: r![cluster] === undefined || r![cluster] === null ? null : String(r![cluster]),
+        top_reasons: reasonList(r!.reasons),
+      })),
+    };
   }
   // A streaming result lives on its connection until read out; another query there would end it early.
   const connection = await deps.store.instance.connect();

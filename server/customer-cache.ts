@@ -1,9 +1,39 @@
-import { ident, type Row, type Store } from '../data/store.ts';
+import { ident, type Store } from '../data/store.ts';
+import { CustomerList } from './customer-list.ts';
+
+type Row = Record<string, unknown>;
+
+/** Columns the list filters on by equality, and the numeric ones it sorts or ranges on. */
+export const LIST_TEXT_COLUMNS = ['rfm_segment', 'value_tier', 'lifecycle_stage', 'risk_band', 'cluster', 'cluster_name'];
+export const LIST_NUMBER_COLUMNS = [
+  'recency_days', 'frequency', 'monetary', 'avg_order_value', 'tenure_days', 'churn_probability', 'value_at_risk',
+  'r_score', 'f_score', 'm_score', 'p_alive', 'clv_12m',
+];
+
+interface Snapshot {
+  list: CustomerList;
+  /** customer_id -> JSON text of the analytics row; parsed per request (cheaper than holding 100k objects). */
+  rows: Map<string, string>;
+  /** customer_id -> JSON text of {customer, orders, feedback}. */
+  details: Map<string, string>;
+}
+
+/** JSON values the way Store.all gives them: timestamps and dates as ISO strings, DECIMAL as numbers. */
+function jsonExpr(column: string, type: string): string {
+  const c = ident(column);
+  if (type.startsWith('TIMESTAMP')) return `strftime(CAST(${c} AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
+  if (type === 'DATE') return `strftime(${c}, '%Y-%m-%dT00:00:00.000Z')`;
+  if (type.startsWith('DECIMAL') || type === 'HUGEINT') return `CAST(${c} AS DOUBLE)`;
+  return c;
+}
+
+const iso = (expr: string) => `strftime(${expr} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
 
 /**
- * One row per customer of the view `customer_analytics`, held in memory and keyed by customer_id, plus the
- * view's columns. The lookup route is the hottest path of the API: a Map read beats a join of five tables
- * per request. Rebuilt lazily after anything that changes the stage tables (ingest, training, activation).
+ * Everything the customer page shows, held in memory as JSON text keyed by customer_id: the row of
+ * `customer_analytics`, the customer record, the last 20 orders and the feedback (with sentiment when scored).
+ * The lookup is the hottest route: one Map read instead of a five-table join and two scans per request.
+ * Built in a few set-based queries, lazily, again after anything that changes the tables (uploads, training).
  *
  * @example
  * const cache = new CustomerCache(store);
@@ -12,7 +42,7 @@ import { ident, type Row, type Store } from '../data/store.ts';
  */
 export class CustomerCache {
   private readonly store: Store;
-  private loading: Promise<{ rows: Map<string, Row>; columns: Map<string, string> }> | undefined;
+  private loading: Promise<Snapshot> | undefined;
   private readonly derived = new Map<string, Promise<unknown>>();
 
   constructor(store: Store) {
@@ -30,58 +60,109 @@ export class CustomerCache {
     return this.derived.get(name) as Promise<T>;
   }
 
-  /** SQL for one customer's feedback, joined to its sentiment scores when a scorer has written them. */
-  private feedbackSql(): Promise<string> {
-    return this.memo('feedback-sql', async () => {
-      const plain = 'SELECT f.timestamp, f.text, f.rating, f.channel FROM feedback f WHERE f.customer_id = $1 ORDER BY f.timestamp DESC LIMIT 20';
-      if (!(await this.store.has('feedback_scores'))) return plain;
-      const columns = (await this.store.all<{ column_name: string }>('DESCRIBE feedback_scores')).map((c) => c.column_name);
-      const keys = ['customer_id', 'timestamp', 'text'].filter((k) => columns.includes(k));
-      if (!keys.includes('customer_id') || keys.length < 2) return plain;
-      const extra = columns.filter((c) => !keys.includes(c) && !['rating', 'channel'].includes(c));
-      return `SELECT f.timestamp, f.text, f.rating, f.channel${extra.map((c) => `, s.${ident(c)}`).join('')}
-        FROM feedback f LEFT JOIN feedback_scores s USING (${keys.map(ident).join(', ')})
-        WHERE f.customer_id = $1 ORDER BY f.timestamp DESC LIMIT 20`;
+  private load(): Promise<Snapshot> {
+    if (this.loading) return this.loading;
+    const loading = this.build();
+    this.loading = loading;
+    // A failed load (e.g. a stage table replaced mid-read) must not stick.
+    loading.catch(() => {
+      if (this.loading === loading) this.loading = undefined;
+    });
+    return loading;
+  }
+
+  private async build(): Promise<Snapshot> {
+    const columns = await this.columns();
+    const snapshot: Snapshot = { rows: new Map(), details: new Map(), list: await this.listColumns(columns) };
+    if (!columns.size) return snapshot;
+    const fields = [...columns].map(([name, type]) => `${ident(name)} := ${jsonExpr(name, type)}`).join(', ');
+    for (const r of await this.store.all<{ id: string; j: string }>(`SELECT customer_id AS id, CAST(to_json(struct_pack(${fields})) AS VARCHAR) AS j FROM customer_analytics`)) {
+      snapshot.rows.set(r.id, r.j);
+    }
+    const details = await this.store.all<{ id: string; j: string }>(`
+      WITH orders AS (
+        SELECT customer_id, order_id, min(timestamp) AS ts, CAST(sum(amount) AS DOUBLE) AS amount, count(*) AS lines, sum(quantity) AS items,
+          list(DISTINCT product ORDER BY product) FILTER (WHERE product IS NOT NULL) AS products
+        FROM transactions GROUP BY customer_id, order_id
+      ),
+      recent_orders AS (
+        SELECT customer_id, list(struct_pack(order_id := order_id, "timestamp" := ${iso('ts')}, amount := amount, lines := lines, items := items, products := products) ORDER BY ts DESC, order_id)[1:20] AS orders
+        FROM orders GROUP BY customer_id
+      ),
+      recent_feedback AS (
+        SELECT customer_id, list(struct_pack("timestamp" := ${iso('"timestamp"')}, "text" := "text", rating := rating, channel := channel${await this.sentimentFields()}) ORDER BY "timestamp" DESC)[1:20] AS feedback
+        FROM (${await this.feedbackSource()}) GROUP BY customer_id
+      )
+      SELECT c.customer_id AS id, CAST(to_json(struct_pack(
+        customer := struct_pack(signup_date := strftime(c.signup_date, '%Y-%m-%dT00:00:00.000Z'), churned := c.churned),
+        orders := coalesce(o.orders, []), feedback := coalesce(f.feedback, []))) AS VARCHAR) AS j
+      FROM customers c LEFT JOIN recent_orders o USING (customer_id) LEFT JOIN recent_feedback f USING (customer_id)`);
+    for (const r of details) snapshot.details.set(r.id, r.j);
+    return snapshot;
+  }
+
+  private async listColumns(columns: Map<string, string>): Promise<CustomerList> {
+    if (!columns.size) return new CustomerList({ ids: [], text: {}, numbers: {} });
+    const text = LIST_TEXT_COLUMNS.filter((c) => columns.has(c));
+    const numbers = LIST_NUMBER_COLUMNS.filter((c) => columns.has(c));
+    const select = ['customer_id', ...text.map((c) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}`), ...numbers.map((c) => `CAST(${ident(c)} AS DOUBLE) AS ${ident(c)}`)];
+    const reader = await this.store.connection.runAndReadAll(`SELECT ${select.join(', ')} FROM customer_analytics`);
+    const data = reader.getColumnsJS();
+    return new CustomerList({
+      ids: data[0] as string[],
+      text: Object.fromEntries(text.map((c, j) => [c, data[1 + j] as (string | null)[]])),
+      numbers: Object.fromEntries(numbers.map((c, j) => [c, Float64Array.from(data[1 + text.length + j] as (number | null)[], (v) => v ?? Number.NaN)])),
     });
   }
 
-  private load() {
-    this.loading ??= (async () => {
-      const rows = new Map<string, Row>();
-      const columns = new Map<string, string>();
-      if (!(await this.store.has('customer_analytics'))) return { rows, columns };
-      for (const c of await this.store.all<{ column_name: string; column_type: string }>('DESCRIBE customer_analytics')) columns.set(c.column_name, c.column_type);
-      for (const row of await this.store.all('SELECT * FROM customer_analytics')) rows.set(String(row.customer_id), row);
-      return { rows, columns };
-    })();
-    // A failed load (e.g. a stage table replaced mid-read) must not stick.
-    this.loading.catch(() => (this.loading = undefined));
-    return this.loading;
+  async list(): Promise<CustomerList> {
+    return (await this.load()).list;
   }
 
-  /** The view's columns and their DuckDB types; empty before features are built. */
-  async columns(): Promise<Map<string, string>> {
-    return (await this.load()).columns;
+  /** The sentiment columns a scorer wrote into feedback_scores, joined on the feedback's natural key. */
+  private async scoreColumns(): Promise<{ keys: string[]; extra: string[] } | null> {
+    if (!(await this.store.has('feedback_scores'))) return null;
+    const columns = (await this.store.all<{ column_name: string }>('DESCRIBE feedback_scores')).map((c) => c.column_name);
+    const keys = ['customer_id', 'timestamp', 'text'].filter((k) => columns.includes(k));
+    if (!keys.includes('customer_id') || keys.length < 2) return null;
+    return { keys, extra: columns.filter((c) => !keys.includes(c) && !['rating', 'channel'].includes(c)) };
+  }
+
+  private async feedbackSource(): Promise<string> {
+    const scores = await this.scoreColumns();
+    if (!scores) return 'SELECT * FROM feedback';
+    return `SELECT f.*${scores.extra.map((c) => `, s.${ident(c)}`).join('')} FROM feedback f LEFT JOIN feedback_scores s USING (${scores.keys.map(ident).join(', ')})`;
+  }
+
+  private async sentimentFields(): Promise<string> {
+    const scores = await this.scoreColumns();
+    return scores ? scores.extra.map((c) => `, ${ident(c)} := ${ident(c)}`).join('') : '';
+  }
+
+  /** The view's columns and their DuckDB types; empty before features are built. Does not wait for the rows. */
+  columns(): Promise<Map<string, string>> {
+    return this.memo('columns', async () => {
+      const columns = new Map<string, string>();
+      if (!(await this.store.has('customer_analytics'))) return columns;
+      for (const c of await this.store.all<{ column_name: string; column_type: string }>('DESCRIBE customer_analytics')) columns.set(c.column_name, c.column_type);
+      return columns;
+    });
+  }
+
+  /** Starts building the snapshot now (server start), so the first lookup does not wait for it. */
+  warm(): void {
+    this.load().catch(() => {});
   }
 
   async row(customerId: string): Promise<Row | undefined> {
-    return (await this.load()).rows.get(customerId);
+    const text = (await this.load()).rows.get(customerId);
+    return text === undefined ? undefined : (JSON.parse(text) as Row);
   }
 
   /** The customer record, the last 20 orders and the feedback (with sentiment when scored). */
   async detail(customerId: string): Promise<{ customer: Row | null; orders: Row[]; feedback: Row[] }> {
-    const feedbackSql = await this.feedbackSql();
-    const [customer, orders, feedback] = await Promise.all([
-      this.store.one('SELECT signup_date, churned FROM customers WHERE customer_id = $1', [customerId]),
-      this.store.all(
-        `SELECT order_id, min(timestamp) AS timestamp, CAST(sum(amount) AS DOUBLE) AS amount, count(*) AS lines,
-           sum(quantity) AS items, list(DISTINCT product ORDER BY product) FILTER (WHERE product IS NOT NULL) AS products
-         FROM transactions WHERE customer_id = $1 GROUP BY order_id ORDER BY min(timestamp) DESC, order_id LIMIT 20`,
-        [customerId],
-      ),
-      this.store.all(feedbackSql, [customerId]),
-    ]);
-    return { customer: customer ?? null, orders, feedback };
+    const text = (await this.load()).details.get(customerId);
+    return text === undefined ? { customer: null, orders: [], feedback: [] } : JSON.parse(text);
   }
 
   async count(): Promise<number> {

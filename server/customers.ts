@@ -2,6 +2,7 @@ import { badInput, notFound } from '../data/errors.ts';
 import { ident } from '../data/store.ts';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { AppDeps, RouteInput } from './context.ts';
+import type { ListFilter } from './customer-list.ts';
 import type { Schema, Values } from './validate.ts';
 
 /** Filters shared by the customer list and the at-risk list: each is a column of `customer_analytics`. */
@@ -28,37 +29,48 @@ export const LIST_QUERY: Schema = {
   cursor: { type: 'string', maxLength: 1000, description: 'next_cursor of the previous page' },
 };
 
-/** WHERE clauses and parameters for the filters present in `query`; a filter on a column not built yet is a 400. */
-export async function filterSql(deps: AppDeps, query: Values): Promise<{ where: string[]; params: Record<string, DuckDBValue> }> {
+/** The filters present in `query`, checked against the built columns (a filter on a column not built yet is a 400). */
+export async function parseFilters(deps: AppDeps, query: Values): Promise<ListFilter> {
   const columns = await deps.customers.columns();
-  const where: string[] = [];
-  const params: Record<string, DuckDBValue> = {};
+  const filter: ListFilter = { equals: [], ranges: [] };
   const need = (field: string, column: string) => {
     if (!columns.has(column)) throw badInput(`cannot filter on ${field}: ${column} is not computed yet (train the models first)`, { field });
   };
   for (const field of ['rfm_segment', 'value_tier', 'lifecycle_stage', 'risk_band'] as const) {
     if (query[field] === undefined) continue;
     need(field, field);
-    where.push(`${ident(field)} = $${field}`);
-    params[field] = query[field];
+    filter.equals.push({ columns: [field], value: query[field] });
   }
   if (query.cluster !== undefined) {
     need('cluster', 'cluster');
     // Clusters are filtered by number or by name, whichever the segmentation stores.
-    const byName = columns.has('cluster_name') ? ' OR cluster_name = $cluster' : '';
-    where.push(`(CAST(cluster AS VARCHAR) = $cluster${byName})`);
-    params.cluster = query.cluster;
+    filter.equals.push({ columns: ['cluster', 'cluster_name'].filter((c) => columns.has(c)), value: query.cluster });
   }
-  if (query.min_risk !== undefined) {
-    need('min_risk', 'churn_probability');
-    where.push('churn_probability >= $min_risk');
-    params.min_risk = query.min_risk;
+  if (query.min_risk !== undefined || query.max_risk !== undefined) {
+    need(query.min_risk !== undefined ? 'min_risk' : 'max_risk', 'churn_probability');
+    filter.ranges.push({ column: 'churn_probability', min: query.min_risk, max: query.max_risk });
   }
-  if (query.max_risk !== undefined) {
-    need('max_risk', 'churn_probability');
-    where.push('churn_probability <= $max_risk');
-    params.max_risk = query.max_risk;
-  }
+  return filter;
+}
+
+/** The same filters as SQL over customer_analytics (the streamed CSV export reads DuckDB directly). */
+export function filterSql(filter: ListFilter): { where: string[]; params: Record<string, DuckDBValue> } {
+  const where: string[] = [];
+  const params: Record<string, DuckDBValue> = {};
+  filter.equals.forEach((eq, i) => {
+    where.push(`(${eq.columns.map((c) => `CAST(${ident(c)} AS VARCHAR) = $eq${i}`).join(' OR ')})`);
+    params[`eq${i}`] = eq.value;
+  });
+  filter.ranges.forEach((r, i) => {
+    if (r.min !== undefined) {
+      where.push(`${ident(r.column)} >= $min${i}`);
+      params[`min${i}`] = r.min;
+    }
+    if (r.max !== undefined) {
+      where.push(`${ident(r.column)} <= $max${i}`);
+      params[`max${i}`] = r.max;
+    }
+  });
   return { where, params };
 }
 
@@ -85,35 +97,16 @@ function decodeCursor(text: string): Cursor {
   throw badInput('cursor is not one this server gave out', { field: 'cursor' });
 }
 
-/** GET /api/customers: a filtered page, keyset-paginated on (sort value, customer_id). */
+/** GET /api/customers: a filtered page, keyset-paginated on (sort value, customer_id), from the in-memory list. */
 export async function listCustomers({ deps, query }: RouteInput) {
   const columns = await requireAnalytics(deps);
   const sort: string = query.sort ?? 'customer_id';
   if (!columns.has(sort)) throw badInput(`cannot sort by ${sort}: it is not computed yet`, { field: 'sort' });
-  const desc = query.order === 'desc';
-  const limit: number = query.limit ?? 50;
-  const { where, params } = await filterSql(deps, query);
-  // Numeric sorts put missing values last in either direction, through an infinite stand-in,
-  // so the keyset comparison never meets a NULL.
-  const key = sort === 'customer_id' ? 'customer_id' : `coalesce(CAST(${ident(sort)} AS DOUBLE), '${desc ? '-' : ''}Infinity'::DOUBLE)`;
-  if (query.cursor !== undefined) {
-    const cursor = decodeCursor(query.cursor);
-    const keyParam = sort === 'customer_id' ? '$cursor_id' : 'CAST($cursor_key AS DOUBLE)';
-    where.push(`(${key}, customer_id) ${desc ? '<' : '>'} (${keyParam}, $cursor_id)`);
-    if (sort !== 'customer_id') params.cursor_key = cursor.key;
-    params.cursor_id = cursor.id;
-  }
-  const dir = desc ? 'DESC' : 'ASC';
-  const rows = await deps.store.all<Record<string, unknown>>(
-    `SELECT *, CAST(${key} AS VARCHAR) AS _key FROM customer_analytics ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY ${key} ${dir}, customer_id ${dir} LIMIT ${limit + 1}`,
-    params,
-  );
-  const more = rows.length > limit;
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  const items = page.map(({ _key, ...row }) => row);
-  return { items, next_cursor: more && last ? encodeCursor({ key: sort === 'customer_id' ? null : String(last._key), id: String(last.customer_id) }) : null };
+  const filter = await parseFilters(deps, query);
+  const list = await deps.customers.list();
+  const page = list.page({ filter, sort, desc: query.order === 'desc', limit: query.limit ?? 50, after: query.cursor === undefined ? undefined : decodeCursor(query.cursor) });
+  const items = await Promise.all(page.ids.map((id) => deps.customers.row(id)));
+  return { items, next_cursor: page.next ? encodeCursor(page.next) : null };
 }
 
 /** Columns of the analytics row, grouped by the stage that wrote them, for the customer page. */

@@ -15,8 +15,8 @@ const STATUS: Record<ErrorCode, number> = {
   failed: 500,
 };
 
-/** Absolute paths (the runtime folder, temp files) never leave the server. */
-const PATH = /(?:[A-Za-z]:)?(?:\/[\w.@+-]+){2,}\/?/g;
+/** Absolute paths (the runtime folder, temp files) never leave the server; API routes named in messages do. */
+const PATH = /(?:[A-Za-z]:)?(?!\/api\/)(?:\/[\w.@+-]+){2,}\/?/g;
 
 function scrub(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(PATH, (path) => `<${path.split('/').filter(Boolean).at(-1)}>`);

@@ -82,7 +82,7 @@ export async function checkReadOnlySelect(connection: DuckDBConnection, sql: str
   if (extracted.count === 0) throw badInput('SQL is empty', { field: 'sql' });
   if (extracted.count > 1) throw badInput(`send exactly one statement, got ${extracted.count}`, { field: 'sql' });
 
-  const tree = await connection.runAndReadAll('SELECT json_serialize_sql($1) AS tree', [sql]);
+  const tree = await connection.runAndReadAll('SELECT json_serialize_sql(CAST($1 AS VARCHAR)) AS tree', [sql]);
   const parsed = JSON.parse(String(tree.getRowObjectsJS()[0].tree)) as { error: boolean; error_message?: string; statements?: unknown[] };
   if (parsed.error) throw badInput('only a read-only SELECT (or WITH ... SELECT) is allowed', { field: 'sql' });
   const found: Walk = { tables: [], ctes: new Set(), tableFunctions: [], functions: [] };

@@ -62,6 +62,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const store = options.store ?? (await Store.open({ path: options.dbPath }));
   const app = await createApp({ train: retrainJob, ...options, store, home });
+  appDeps(app).customers.warm();
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
     s.once('error', reject);

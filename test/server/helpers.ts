@@ -33,7 +33,7 @@ export async function fixture(options: Partial<CreateAppOptions> & { customers?:
     home,
     app,
     tokens,
-    call(method, path, o = {}) {
+    async call(method, path, o = {}) {
       const headers: Record<string, string> = { ...o.headers };
       const token = o.token ?? (o.role ? tokens[o.role] : undefined);
       if (token) headers.authorization = `Bearer ${token}`;
