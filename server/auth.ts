@@ -43,14 +43,21 @@ export class TokenStore {
   readonly file: string;
   private entries: StoredToken[] = [];
   private loadedMtimeMs = -1;
+  private checkedAt = 0;
 
   constructor(home: string) {
     this.file = join(home, 'tokens.json');
     this.reload();
   }
 
-  /** Re-reads tokens.json when it changed, so `tierlab token create` works while the server runs. */
-  private reload(): void {
+  /**
+   * Re-reads tokens.json when it changed, so `tierlab token create` works while the server runs; looks at
+   * most once a second (every request authenticates).
+   */
+  private reload(force = false): void {
+    const now = Date.now();
+    if (!force && now - this.checkedAt < 1000) return;
+    this.checkedAt = now;
     const mtimeMs = existsSync(this.file) ? statSync(this.file).mtimeMs : 0;
     if (mtimeMs === this.loadedMtimeMs) return;
     this.entries = mtimeMs ? (JSON.parse(readFileSync(this.file, 'utf8')) as StoredToken[]) : [];
@@ -58,12 +65,12 @@ export class TokenStore {
   }
 
   get size(): number {
-    this.reload();
+    this.reload(true);
     return this.entries.length;
   }
 
   create(role: Role): string {
-    this.reload();
+    this.reload(true);
     const token = `tl_${randomBytes(24).toString('base64url')}`;
     this.entries.push({ sha256: sha256(token).toString('hex'), role, created_at: new Date().toISOString() });
     const temp = `${this.file}.${process.pid}.tmp`;

@@ -13,7 +13,7 @@ import { progress, timeMs, type BenchResult } from './result.ts';
 
 const CUSTOMERS = 100_000;
 const SECONDS = 5;
-const CONNECTIONS = 20;
+const CONNECTIONS = 10;
 const GOAL = { lookupP99Ms: 20, lookupRps: 2000 };
 
 interface Scenario {
