@@ -3,7 +3,7 @@
  * and Debian's headless Chromium driven by playwright-core (never a downloaded browser).
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
@@ -48,20 +48,27 @@ export interface DemoServer {
 }
 
 /**
- * The server in-process on a free port over a temp TIERLAB_HOME and a demo store with one trained version
+ * The server in-process on a free port over a TIERLAB_HOME and a demo store with one trained version
  * (features, tiers, clusters, churn, lifetime value), as `tierlab serve --demo` gives a first-time user.
+ * Without `keepIn` the home is a temp folder removed on close; with it, a trained home there is reused
+ * (training 100,000 customers takes minutes) and kept.
  *
  * @example
- * const demo = await startDemoServer({ customers: 1500 });
+ * const demo = await startDemoServer({ customers: 800 });
  * await page.goto(demo.appUrl);
  */
-export async function startDemoServer(options: { customers: number; seed?: number; onProgress?: (m: string) => void }): Promise<DemoServer> {
-  const home = mkdtempSync(join(tmpdir(), 'tierlab-web-'));
+export async function startDemoServer(options: { customers: number; seed?: number; keepIn?: string; onProgress?: (m: string) => void }): Promise<DemoServer> {
+  const home = options.keepIn ?? mkdtempSync(join(tmpdir(), 'tierlab-web-'));
+  mkdirSync(home, { recursive: true });
+  const trained = join(home, 'trained');
   const store = await Store.open({ path: join(home, 'tierlab.duckdb') });
-  await loadDemo(store, { customers: options.customers, seed: options.seed ?? 11 });
-  options.onProgress?.(`loaded ${options.customers} demo customers; training`);
-  const run = await retrain({ home, store, seed: options.seed ?? 11 });
-  if (run.outcome === 'failed') throw new Error(`demo training failed: ${run.reason}`);
+  if (!existsSync(trained)) {
+    await loadDemo(store, { customers: options.customers, seed: options.seed ?? 11 });
+    options.onProgress?.(`loaded ${options.customers} demo customers; training`);
+    const run = await retrain({ home, store, seed: options.seed ?? 11 });
+    if (run.outcome === 'failed') throw new Error(`demo training failed: ${run.reason}`);
+    writeFileSync(trained, `${options.customers}\n`);
+  }
   const token = new TokenStore(home).create('admin');
   const server = await startServer({ port: 0, store, home, log: () => {} });
   return {
@@ -72,7 +79,7 @@ export async function startDemoServer(options: { customers: number; seed?: numbe
     async close() {
       await server.close();
       store.close();
-      rmSync(home, { recursive: true, force: true });
+      if (!options.keepIn) rmSync(home, { recursive: true, force: true });
     },
   };
 }

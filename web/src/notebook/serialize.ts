@@ -49,7 +49,8 @@ export function serializeNotebook(notebook: Notebook): string {
 export function parseNotebook(raw: unknown): Notebook {
   const doc = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Partial<Notebook> | null;
   if (!doc || typeof doc.id !== 'string' || !Array.isArray(doc.cells)) throw new Error('not a notebook: needs an id and cells');
-  const cells = doc.cells.filter((cell): cell is Cell => !!cell && typeof cell.id === 'string' && CELL_KINDS.has(cell.kind));
+  // A copy: the source may be a shared object (an imported default), which must stay as shipped.
+  const cells = (JSON.parse(JSON.stringify(doc.cells)) as Cell[]).filter((cell) => !!cell && typeof cell.id === 'string' && CELL_KINDS.has(cell.kind));
   for (const cell of cells) {
     if (cell.kind === 'view') cell.options = { view: cell.options?.view ?? 'dataset-summary', params: cell.options?.params ?? {} };
     if (cell.kind === 'input') cell.options = { ...cell.options, control: cell.options?.control ?? 'number' };

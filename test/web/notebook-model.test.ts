@@ -1,0 +1,124 @@
+import { describe, expect, it } from 'vitest';
+import { csvHeader, mappingQuery } from '../../web/src/admin/csv-header.ts';
+import { renderMarkdown } from '../../web/src/cells/markdown.ts';
+import { formatParams, parseParams } from '../../web/src/cells/view-params.ts';
+import type { Notebook } from '../../web/src/notebook/model.ts';
+import { cellInputs, dependents, resolveViewParams, sqlParams, sqlParamValues } from '../../web/src/notebook/params.ts';
+import { notebookDocument, parseNotebook, serializeNotebook } from '../../web/src/notebook/serialize.ts';
+import clustersVsRfm from '../../web/src/notebook/defaults/clusters-vs-rfm-tiers.json';
+import retention from '../../web/src/notebook/defaults/retention-at-risk.json';
+import { migrationsOf, versionFigures } from '../../web/src/views/manifest.ts';
+import { VIEWS } from '../../web/src/views/index.ts';
+
+describe('markdown subset', () => {
+  it('renders headings, emphasis, code, lists and links', () => {
+    const html = renderMarkdown('# Title\n\nSome **bold**, *it* and `a<b`.\n\n- one\n- two [docs](https://example.org/x)\n\n1. first\n2. second\n\n```\nSELECT 1 < 2\n```');
+    expect(html).toContain('<h1>Title</h1>');
+    expect(html).toContain('<strong>bold</strong>');
+    expect(html).toContain('<em>it</em>');
+    expect(html).toContain('<code>a&lt;b</code>');
+    expect(html).toContain('<ul><li>one</li><li>two <a href="https://example.org/x" target="_blank" rel="noopener noreferrer">docs</a></li></ul>');
+    expect(html).toContain('<ol><li>first</li><li>second</li></ol>');
+    expect(html).toContain('<pre><code>SELECT 1 &lt; 2</code></pre>');
+  });
+
+  it('escapes HTML and drops script links', () => {
+    const html = renderMarkdown('<img src=x onerror=alert(1)> [x](javascript:alert(1)) "q"');
+    expect(html).not.toContain('<img');
+    expect(html).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).not.toContain('href="javascript');
+    expect(html).toContain('&quot;q&quot;');
+  });
+
+  it('keeps emphasis markers inside code spans and words with underscores', () => {
+    expect(renderMarkdown('`**not bold**` value_at_risk')).toBe('<p><code>**not bold**</code> value_at_risk</p>');
+  });
+});
+
+describe('SQL params and dependencies', () => {
+  it('finds :name and $name but not casts, strings, quoted names or comments', () => {
+    const sql = `SELECT a::INT, ':fake', "col:x" FROM t -- :comment\nWHERE b > :k AND c = $threshold /* $block */ AND d = :k`;
+    expect(sqlParams(sql)).toEqual(['k', 'threshold']);
+  });
+
+  it('sends only the params a query uses', () => {
+    expect(sqlParamValues('SELECT $k', { k: 3, other: 1 })).toEqual({ k: 3 });
+  });
+
+  it('resolves view params that refer to inputs and leaves the rest', () => {
+    expect(resolveViewParams({ min_risk: '$threshold', limit: 50, band: 'high', missing: ':nope' }, { threshold: 0.7 })).toEqual({ min_risk: 0.7, limit: 50, band: 'high' });
+  });
+
+  it('re-runs exactly the cells that mention an input', () => {
+    const notebook = parseNotebook(retention);
+    expect(dependents(notebook, 'threshold').map((c) => c.id)).toEqual(['by-segment', 'at-risk']);
+    expect(dependents(notebook, 'unused')).toEqual([]);
+    expect(cellInputs(notebook.cells.find((c) => c.id === 'intro')!)).toEqual([]);
+  });
+});
+
+describe('notebook serialization', () => {
+  const notebook: Notebook = {
+    id: 'n1',
+    title: 'T',
+    cells: [{ options: { params: { b: 1, a: '$k' }, view: 'at-risk' }, kind: 'view', id: 'v' } as unknown as Notebook['cells'][number]],
+  };
+
+  it('writes keys in a stable order: id and kind first, the rest alphabetical', () => {
+    const text = serializeNotebook(notebook);
+    expect(text).toBe(`{
+  "id": "n1",
+  "title": "T",
+  "cells": [
+    {
+      "id": "v",
+      "kind": "view",
+      "options": {
+        "params": {
+          "a": "$k",
+          "b": 1
+        },
+        "view": "at-risk"
+      }
+    }
+  ]
+}
+`);
+    expect(serializeNotebook(parseNotebook(text))).toBe(text);
+  });
+
+  it('ships default notebooks already in that order, so saving them changes nothing', () => {
+    for (const doc of [clustersVsRfm, retention]) {
+      const parsed = parseNotebook(doc);
+      expect(JSON.stringify(notebookDocument(parsed))).toBe(JSON.stringify({ title: doc.title, cells: doc.cells }));
+      for (const cell of parsed.cells) if (cell.kind === 'view') expect(Object.keys(VIEWS)).toContain(cell.options.view);
+    }
+  });
+
+  it('rejects what is not a notebook', () => {
+    expect(() => parseNotebook({ title: 'x' })).toThrow(/not a notebook/);
+  });
+});
+
+describe('small parsers', () => {
+  it('view params round-trip through their one-line form', () => {
+    const params = parseParams('min_risk=$threshold, limit=100, band=high');
+    expect(params).toEqual({ min_risk: '$threshold', limit: 100, band: 'high' });
+    expect(parseParams(formatParams(params))).toEqual(params);
+  });
+
+  it('reads a CSV header with quotes and another delimiter, and builds the map query', async () => {
+    expect(await csvHeader(new Blob(['\uFEFF"Customer, ID";InvoiceNo;Amount\n1;2;3\n']))).toEqual(['Customer, ID', 'InvoiceNo', 'Amount']);
+    expect(mappingQuery({ customer_id: 'CustomerID', order_id: 'order_id', amount: '' })).toBe('CustomerID=customer_id');
+  });
+
+  it('reads version figures and migration matrices from a manifest', () => {
+    const manifest = {
+      data_snapshot: { rows: { customers: 10 } },
+      evaluation: { churn: { evaluation: { roc_auc: 0.8 } }, segmentation: { k: 4 } },
+      migration: [{ column: 'value_tier', moved: 2, total: 10, cells: [{ from: 'VIP', to: null, customers: 2 }] }],
+    };
+    expect(versionFigures(manifest)).toMatchObject({ customers: 10, 'churn ROC AUC': 0.8, 'clusters (k)': 4, 'log loss': null });
+    expect(migrationsOf(manifest)).toEqual([{ column: 'value_tier', moved: 2, total: 10, cells: [{ from: 'VIP', to: '(none)', customers: 2 }] }]);
+  });
+});
