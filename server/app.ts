@@ -32,8 +32,6 @@ export interface CreateAppOptions {
   /** Request log lines; default: JSON to stdout. */
   log?: (line: Record<string, unknown>) => void;
   train?: TrainFunction;
-  activate?: AppDeps['activate'];
-  rollback?: AppDeps['rollback'];
 }
 
 type Env = { Variables: { role: Role | undefined } };
@@ -99,8 +97,6 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
     limits,
     writes: new SerialQueue(),
     train: options.train,
-    activate: options.activate,
-    rollback: options.rollback,
   };
   const limiter = new AuthFailureLimiter({ perMinute: limits.authFailuresPerMinute });
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));

@@ -18,9 +18,6 @@ export interface AppDeps {
   writes: SerialQueue;
   /** The training work a `POST /api/jobs/train` runs; the lead's retrain once it exists. */
   train?: TrainFunction;
-  /** Activation that also swaps the served tables (the lead's registry); the bare pointer flip otherwise. */
-  activate?: (options: { store: Store; home: string; version: number }) => Promise<void>;
-  rollback?: (options: { store: Store; home: string }) => Promise<number>;
 }
 
 export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; onProgress: (p: { step: string; fraction?: number; message?: string }) => void }) => Promise<unknown>;

@@ -1,4 +1,5 @@
 import { badInput } from '../data/errors.ts';
+import { applyOutputs } from '../models/registry/outputs.ts';
 import { Registry } from '../models/registry/registry.ts';
 import type { RouteInput } from './context.ts';
 
@@ -27,14 +28,15 @@ export async function getModel({ deps, params }: RouteInput) {
 }
 
 /**
- * Switches the served version. The registry flips its pointer; the served tables follow through the lead's
- * activation (models/registry), run on the write queue so no upload interleaves.
+ * Switches the served version: the registry's pointer, then the version's per-customer tables (one
+ * transaction), as `tierlab models activate` does; on the write queue so no upload interleaves.
  */
 export async function activateModel({ deps, params }: RouteInput) {
   const version = parseVersion(params.version);
   await deps.writes.run(async () => {
-    if (deps.activate) await deps.activate({ store: deps.store, home: deps.home, version });
-    else new Registry(deps.home).activate(version);
+    const registry = new Registry(deps.home);
+    registry.activate(version);
+    await applyOutputs(deps.store, registry.versionFile(version, ''));
   });
   deps.customers.invalidate();
   return { active: version };
@@ -43,8 +45,10 @@ export async function activateModel({ deps, params }: RouteInput) {
 /** POST /api/models/rollback: back to the version active before the current one. */
 export async function rollbackModel({ deps }: RouteInput) {
   const active = await deps.writes.run(async () => {
-    if (deps.rollback) return deps.rollback({ store: deps.store, home: deps.home });
-    return new Registry(deps.home).rollback();
+    const registry = new Registry(deps.home);
+    const version = registry.rollback();
+    await applyOutputs(deps.store, registry.versionFile(version, ''));
+    return version;
   });
   deps.customers.invalidate();
   return { active };
