@@ -137,4 +137,37 @@ describe('notebook UI in headless Chromium', () => {
     expect(risks.length).toBeGreaterThan(0);
     expect(Math.min(...risks.map((r) => parseFloat(r)))).toBeGreaterThanOrEqual(80);
   });
+
+  it('exports the notebook as a standalone HTML report with tables and inline SVG charts', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-action="export"]')]);
+    const html = readFileSync((await download.path())!, 'utf8');
+    expect(download.suggestedFilename()).toBe('retention-at-risk.html');
+    expect(html).toContain('<h1>Retention: at-risk customers</h1>');
+    expect(html).not.toContain('<script');
+    expect(html.match(/<svg[^>]*class="plot/g)?.length).toBeGreaterThan(2);
+    expect(html).toContain('<table');
+    expect(html).toContain('WHERE churn_probability &gt;= $threshold');
+  });
+
+  it('shows row errors of a rejected upload, then retrains with live progress', async () => {
+    await page.goto(`${demo.server.url}/#/admin`);
+    await page.locator('select').first().selectOption('feedback');
+    const csv = 'cust,when,comment\nC000001,2026-01-02T10:00:00Z,Great coffee\nC000002,not a date,Bad\n';
+    await page.setInputFiles('input[type="file"]', { name: 'feedback.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    const mapping = page.locator('.mapping select');
+    await mapping.nth(0).selectOption('cust');
+    await mapping.nth(1).selectOption('when');
+    await mapping.nth(2).selectOption('comment');
+    await page.click('button:text("Upload")');
+    await page.locator('.error-text:text("Rejected")').waitFor();
+    const errors = page.locator('.upload .table-wrap tbody');
+    expect(await errors.locator('tr').count()).toBe(1);
+    expect(await errors.textContent()).toMatch(/when|timestamp/);
+
+    await page.click('[data-action="train"]');
+    await page.locator('.train .status.succeeded').waitFor({ timeout: 90_000 });
+    expect(await page.locator('.train .log').textContent()).not.toBe('');
+    await expect.poll(() => page.locator('.version-table tbody tr').count()).toBe(2);
+    await page.screenshot({ path: join(OUT, 'web-admin.png'), fullPage: true });
+  });
 });
