@@ -18,7 +18,8 @@ const STATUS: Record<ErrorCode, number> = {
 /** Absolute paths (the runtime folder, temp files) never leave the server; API routes named in messages do. */
 const PATH = /(?:[A-Za-z]:)?(?!\/api\/)(?:\/[\w.@+-]+){2,}\/?/g;
 
-function scrub(value: unknown): unknown {
+/** A copy of `value` with absolute paths replaced by their last segment. */
+export function scrub(value: unknown): unknown {
   if (typeof value === 'string') return value.replace(PATH, (path) => `<${path.split('/').filter(Boolean).at(-1)}>`);
   if (Array.isArray(value)) return value.map(scrub);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, scrub(v)]));

@@ -1,6 +1,7 @@
 import { streamSSE } from 'hono/streaming';
 import { TierlabError } from '../data/errors.ts';
 import type { RouteInput } from './context.ts';
+import { scrub } from './errors.ts';
 
 /** POST /api/jobs/train: starts the training pipeline in the background (one at a time). */
 export async function startTraining({ c, deps }: RouteInput) {
@@ -11,15 +12,15 @@ export async function startTraining({ c, deps }: RouteInput) {
     (signal, progress) => deps.writes.run(() => train({ store: deps.store, home: deps.home, signal, onProgress: progress })),
     { onFinish: () => deps.customers.invalidate() },
   );
-  return c.json(job, 202);
+  return c.json(scrub(job) as object, 202);
 }
 
 export async function getJob({ deps, params }: RouteInput) {
-  return deps.jobs.get(params.id);
+  return scrub(deps.jobs.get(params.id));
 }
 
 export async function cancelJob({ deps, params }: RouteInput) {
-  return deps.jobs.cancel(params.id);
+  return scrub(deps.jobs.cancel(params.id));
 }
 
 /** GET /api/jobs/:id/events: progress as Server-Sent Events, closing with a `done` event carrying the job. */
@@ -34,8 +35,8 @@ export async function jobEvents({ c, deps, params }: RouteInput) {
       });
       unsubscribe = deps.jobs.subscribe(params.id, (event) => {
         const write = event.type === 'progress'
-          ? sse.writeSSE({ event: 'progress', data: JSON.stringify(event.progress) })
-          : sse.writeSSE({ event: 'done', data: JSON.stringify(event.job) });
+          ? sse.writeSSE({ event: 'progress', data: JSON.stringify(scrub(event.progress)) })
+          : sse.writeSSE({ event: 'done', data: JSON.stringify(scrub(event.job)) });
         if (event.type === 'done') void write.then(resolve, resolve);
       });
     });
