@@ -1,23 +1,34 @@
 /**
- * A small seeded PRNG (mulberry32) with the draws the generators need. Same seed, same sequence, on every machine.
+ * Mulberry32: a small, fast 32-bit PRNG returning floats in [0, 1), fully determined by `seed`.
+ * Every random choice in Tierlab (demo data, samples, splits, shuffles) flows from one of these.
+ *
+ * @example
+ * const next = seededRandom(42); next(); // 0.6011037519201636
+ */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The draws the generators need, over `seededRandom`. Same seed, same sequence, on every machine.
  *
  * @example
  * const rng = new Random(42);
  * rng.normal(); rng.pick(['a', 'b']); rng.poisson(3);
  */
 export class Random {
-  private state: number;
+  /** Uniform in [0, 1). */
+  readonly next: () => number;
 
   constructor(seed: number) {
-    this.state = seed >>> 0 || 0x9e3779b9;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    let t = (this.state = (this.state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = seededRandom(seed);
   }
 
   /** Uniform integer in [min, max]. */

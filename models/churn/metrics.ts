@@ -3,38 +3,7 @@
  * probability is needed, labels 0/1).
  */
 
-/** Mid-ranks (1-based) of `values`, ties sharing the average rank. */
-function midRanks(values: Float64Array): Float64Array {
-  const order = Array.from(values.keys()).sort((a, b) => values[a] - values[b]);
-  const ranks = new Float64Array(values.length);
-  for (let start = 0; start < order.length; ) {
-    let end = start;
-    while (end + 1 < order.length && values[order[end + 1]] === values[order[start]]) end++;
-    const rank = (start + end) / 2 + 1;
-    for (let i = start; i <= end; i++) ranks[order[i]] = rank;
-    start = end + 1;
-  }
-  return ranks;
-}
-
-/**
- * ROC-AUC: the chance a random positive scores above a random negative (ties count half). NaN with one class.
- *
- * @example
- * rocAuc(Float64Array.of(0.1, 0.4, 0.35, 0.8), Float64Array.of(0, 0, 1, 1)); // 0.75
- */
-export function rocAuc(scores: Float64Array, labels: Float64Array): number {
-  const ranks = midRanks(scores);
-  let positives = 0;
-  let rankSum = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] > 0.5) {
-    positives++;
-    rankSum += ranks[i];
-  }
-  const negatives = labels.length - positives;
-  if (!positives || !negatives) return NaN;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
+export { rocAuc } from '../metrics.ts';
 
 /** Row indices by descending score; ties keep input order so results are repeatable. */
 function byScoreDescending(scores: Float64Array): number[] {

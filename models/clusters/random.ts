@@ -3,22 +3,9 @@
  * so a run can be repeated exactly.
  */
 
-/**
- * A mulberry32 generator: uniform numbers in [0, 1), fully determined by `seed`.
- *
- * @example
- * const next = seededRandom(42); next(); // 0.6011...
- */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../data/random.ts';
+
+export { seededRandom };
 
 /**
  * `size` distinct indices drawn uniformly from 0..n-1, in ascending order (a partial Fisher-Yates shuffle);

@@ -7,30 +7,7 @@ export interface Confusion {
   falseNegative: number;
 }
 
-/**
- * Area under the ROC curve via ranks (Mann-Whitney U), ties counted half.
- *
- * @example
- * rocAuc(Float64Array.from([0.9, 0.1]), Uint8Array.from([1, 0])); // 1
- */
-export function rocAuc(scores: Float64Array, labels: Uint8Array): number {
-  const order = Int32Array.from(scores.keys()).sort((a, b) => scores[a] - scores[b]);
-  let positives = 0;
-  let rankSum = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && scores[order[j + 1]] === scores[order[i]]) j++;
-    const midRank = (i + j) / 2 + 1;
-    for (let k = i; k <= j; k++) if (labels[order[k]]) {
-      positives++;
-      rankSum += midRank;
-    }
-    i = j + 1;
-  }
-  const negatives = order.length - positives;
-  if (!positives || !negatives) return NaN;
-  return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);
-}
+export { rocAuc } from '../metrics.ts';
 
 /** Counts with "positive" meaning score >= threshold. */
 export function confusion(scores: Float64Array, labels: Uint8Array, threshold: number): Confusion {

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,8 +9,8 @@ import { crossValidate } from '../../models/churn/pipeline.ts';
 import { stratifiedFolds, stratifiedSplit } from '../../models/churn/random.ts';
 import { readTelco } from '../../models/churn/telco.ts';
 import { progress, timeMs, type BenchResult } from './result.ts';
+import { runSklearn } from './_sklearn.ts';
 
-const PYTHON = '/usr/bin/python3';
 /** The fixed split and folds of the telecom table: stratified, this seed, 80/20 and 5 folds. */
 const SEED = 42;
 const FOLDS = 5;
@@ -76,18 +75,8 @@ interface SklearnFigures {
   cv_roc_auc_std: number;
 }
 
-function ensureSklearn(): void {
-  try {
-    execFileSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' });
-  } catch {
-    progress('installing python3-sklearn for the comparison');
-    execFileSync('apt-get', ['install', '-y', '-o', 'DPkg::Lock::Timeout=600', 'python3-sklearn'], { stdio: 'inherit' });
-  }
-}
-
 function sklearn(csvPath: string, splitPath: string): Record<string, SklearnFigures> {
-  const out = execFileSync(PYTHON, ['-c', SKLEARN_SCRIPT, csvPath, splitPath], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out.trim().split('\n').at(-1)!);
+  return runSklearn(SKLEARN_SCRIPT, [csvPath, splitPath]);
 }
 
 async function holdout(trainSet: Dataset, test: Dataset) {
@@ -101,7 +90,6 @@ async function holdout(trainSet: Dataset, test: Dataset) {
  * Value: our held-out ROC-AUC minus the best scikit-learn model's. Also times training on each tfjs backend.
  */
 export default async function bench(): Promise<BenchResult> {
-  ensureSklearn();
   const csvPath = join(sharedDataDir, 'telco_churn.csv');
   const data = await readTelco(csvPath);
   const split = stratifiedSplit(data.labels, { testFraction: 0.2, seed: SEED });

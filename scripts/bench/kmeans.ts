@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { SEGMENT_DEFAULTS } from '../../models/clusters/segment.ts';
 import { gaussianBlobs } from '../../models/clusters/blobs.ts';
 import { uniformSample } from '../../models/clusters/random.ts';
 import { progress, timeMs, type BenchResult } from './result.ts';
+import { runSklearn } from './_sklearn.ts';
 
 const K = 8;
 const COLS = 8;
@@ -20,7 +20,6 @@ const CASES = [
   { name: '1M', rows: 1_000_000, box: 10 },
   { name: '100k-overlapping', rows: 100_000, box: 3 },
 ];
-const PYTHON = '/usr/bin/python3';
 /** Timed repetitions per side; the median is reported because the machine is shared. */
 const REPEATS = 3;
 const FIT_SAMPLE = SEGMENT_DEFAULTS.fitSampleSize;
@@ -42,21 +41,8 @@ for _ in range(repeats):
 print(json.dumps({'ms': sorted(times)[len(times) // 2], 'inertia': float(km.inertia_), 'iterations': int(km.n_iter_)}))
 `;
 
-function ensureSklearn(): void {
-  try {
-    execFileSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' });
-  } catch {
-    progress('installing python3-sklearn for the comparison');
-    execFileSync('apt-get', ['install', '-y', '-o', 'DPkg::Lock::Timeout=600', 'python3-sklearn'], { stdio: 'inherit' });
-  }
-}
-
 function sklearn(path: string, rows: number): { ms: number; inertia: number; iterations: number } {
-  const out = execFileSync(PYTHON, ['-c', SKLEARN_SCRIPT, path, String(rows), String(COLS), String(K), String(N_INIT), String(SEED), String(REPEATS)], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 20,
-  });
-  return JSON.parse(out.trim().split('\n').at(-1)!);
+  return runSklearn(SKLEARN_SCRIPT, [path, String(rows), String(COLS), String(K), String(N_INIT), String(SEED), String(REPEATS)]);
 }
 
 /**
@@ -64,7 +50,6 @@ function sklearn(path: string, rows: number): { ms: number; inertia: number; ite
  * k = 8, k-means++, the same n_init. Value: wall-time ratio Tierlab / scikit-learn at 100,000 x 8.
  */
 export default async function bench(): Promise<BenchResult> {
-  ensureSklearn();
   const dir = mkdtempSync(join(tmpdir(), 'tierlab-kmeans-'));
   try {
     fitKMeans(blobs(20_000, 1), { k: K, nInit: 2, seed: 1 }); // JIT warm-up
