@@ -78,8 +78,13 @@ export function describeFeature(feature: string, value: FeatureValue, reference:
     mean_days_between_orders: (v) => `orders every ${Math.round(v)} days on average`,
     spend_trend: spendTrendText,
     return_rate: (v) => `${Math.round(v * 100)}% of orders returned`,
+    // The feedback features of models/sentiment/feedback.ts.
     negative_feedback_count: (v) => `${Math.round(v)} negative review${Math.round(v) === 1 ? '' : 's'}`,
-    negative_reviews: (v) => `${Math.round(v)} negative review${Math.round(v) === 1 ? '' : 's'}`,
+    negative_share: (v) => `${Math.round(v * 100)}% of feedback negative`,
+    sentiment_latest: (v) => (v < 0 ? 'latest feedback negative' : 'latest feedback not positive'),
+    sentiment_mean: (v) => `feedback tone ${v < -0.2 ? 'negative' : v < 0.2 ? 'mixed' : 'positive'} on average`,
+    days_since_negative: (v) => `negative feedback ${Math.round(v)} days ago`,
+    sentiment_trend: (v) => `feedback tone ${v < 0 ? 'worsening' : 'improving'} lately`,
   };
   if (known[feature]) return known[feature](value);
   const typical = typeof reference === 'number' ? ` (typical ${round(reference)})` : '';

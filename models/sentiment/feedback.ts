@@ -47,7 +47,7 @@ export const DEFAULT_SENTIMENT_FEATURES: SentimentFeatureOptions = { trendDays: 
 
 /**
  * A SELECT with one row per customer who left feedback before `asOf` ('YYYY-MM-DD', exclusive), from
- * `feedback_scores`: feedback_count, sentiment_mean, sentiment_latest, negative_share, sentiment_trend (mean of
+ * `feedback_scores`: feedback_count, sentiment_mean, sentiment_latest, negative_feedback_count, negative_share, sentiment_trend (mean of
  * the last `trendDays` days before asOf minus the mean before them; NULL unless both windows have feedback),
  * days_since_negative (whole days from the latest negative to asOf; NULL when never negative).
  *
@@ -66,6 +66,7 @@ export function sentimentFeatureSql(asOf: string, options: Partial<SentimentFeat
        count(*) AS feedback_count,
        avg(score) AS sentiment_mean,
        arg_max(score, timestamp) AS sentiment_latest,
+       count(*) FILTER (WHERE label = 'negative') AS negative_feedback_count,
        avg(CASE WHEN label = 'negative' THEN 1 ELSE 0 END) AS negative_share,
        avg(score) FILTER (WHERE ${recent}) - avg(score) FILTER (WHERE NOT (${recent})) AS sentiment_trend,
        CAST(floor(epoch(${cutoff} - max(timestamp) FILTER (WHERE label = 'negative')) / 86400) AS INTEGER) AS days_since_negative
