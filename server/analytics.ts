@@ -58,12 +58,12 @@ export async function getClusters({ deps }: RouteInput) {
 /** GET /api/clusters/k-selection */
 export async function getKSelection({ deps }: RouteInput) {
   const report = clusterReport(deps);
-  const rows = report?.k_selection ?? report?.kSelection ?? report?.scores;
+  const rows = report?.kScores;
   if (!rows) throw notFound(report ? 'the active model stored no k-selection scores' : NOTHING_TRAINED);
-  return { rows, chosen_k: report?.k ?? report?.chosen_k ?? null };
+  return { rows, chosen_k: report?.k ?? null, rule: report?.kRule ?? null };
 }
 
-/** GET /api/clusters/comparison: clusters against RFM segments (cross-table, ARI, NMI). */
+/** GET /api/clusters/comparison: clusters against RFM segments (cross-table, ARI, NMI), in the segmentation's own shape. */
 export async function getComparison({ deps }: RouteInput) {
   const stored = clusterReport(deps)?.comparison;
   if (stored) return stored;
@@ -76,7 +76,7 @@ export async function getComparison({ deps }: RouteInput) {
   const b = encodeLabels(pairs.map((p) => p.segment));
   const counts = a.names.map(() => b.names.map(() => 0));
   for (let i = 0; i < pairs.length; i++) counts[a.codes[i]][b.codes[i]]++;
-  return { ari: adjustedRandIndex(a.codes, b.codes), nmi: normalizedMutualInfo(a.codes, b.codes), table: { rows: a.names, columns: b.names, counts } };
+  return { adjustedRandIndex: adjustedRandIndex(a.codes, b.codes), normalizedMutualInfo: normalizedMutualInfo(a.codes, b.codes), clusters: a.names, segments: b.names, counts };
 }
 
 export const PROJECTION_QUERY: Schema = {
