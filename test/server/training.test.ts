@@ -1,0 +1,46 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appDeps } from '../../server/app.ts';
+import { retrainJob } from '../../server/start.ts';
+import { fixture, type Fixture } from './helpers.ts';
+
+describe('a real training job behind the API (the lead\'s retrain)', () => {
+  let f: Fixture;
+  beforeAll(async () => {
+    f = await fixture({ customers: 400, train: retrainJob });
+    const started = await f.call('POST', '/api/jobs/train', { role: 'admin' });
+    expect(started.status).toBe(202);
+    const job = await appDeps(f.app).jobs.wait(((await started.json()) as { id: string }).id);
+    expect(job.error).toBeNull();
+    expect(job.status).toBe('succeeded');
+  }, 120_000);
+  afterAll(() => f.close());
+
+  it('serves the new version and its reports', async () => {
+    const health = (await (await f.call('GET', '/api/health')).json()) as { model_version: string };
+    expect(health.model_version).toBe('1');
+    const models = (await (await f.call('GET', '/api/models', { role: 'analyst' })).json()) as { active: number; versions: { version: number }[] };
+    expect(models.active).toBe(1);
+    const clusters = (await (await f.call('GET', '/api/clusters', { role: 'analyst' })).json()) as { k: number; profiles: unknown[] };
+    expect(clusters.profiles).toHaveLength(clusters.k);
+    const k = (await (await f.call('GET', '/api/clusters/k-selection', { role: 'analyst' })).json()) as { rows: { k: number }[]; chosen_k: number };
+    expect(k.rows.map((r) => r.k)).toContain(k.chosen_k);
+    const projection = (await (await f.call('GET', '/api/clusters/projection?max_points=50&color=rfm_segment', { role: 'analyst' })).json()) as { points: unknown[] };
+    expect(projection.points).toHaveLength(50);
+    expect((await f.call('GET', '/api/churn/evaluation', { role: 'analyst' })).status).toBe(200);
+  });
+
+  it('ranks at-risk customers from the trained churn scores and shows them on the customer page', async () => {
+    const { items } = (await (await f.call('GET', '/api/churn/at-risk?limit=5', { role: 'retention' })).json()) as { items: { customer_id: string; value_at_risk: number; top_reasons: string[] }[] };
+    expect(items).toHaveLength(5);
+    expect(items[0].top_reasons.length).toBeGreaterThan(0);
+    const page = (await (await f.call('GET', `/api/customers/${items[0].customer_id}`, { role: 'retention' })).json()) as { churn: { churn_probability: number }; cluster: object };
+    expect(page.churn.churn_probability).toBeGreaterThan(0);
+    expect(page.cluster).not.toBeNull();
+  });
+
+  it('activates a version and refuses a rollback with nothing before it', async () => {
+    expect((await f.call('POST', '/api/models/1/activate', { role: 'admin' })).status).toBe(200);
+    expect((await f.call('POST', '/api/models/rollback', { role: 'admin' })).status).toBe(409);
+    expect((await f.call('GET', '/api/models/7', { role: 'analyst' })).status).toBe(404);
+  });
+});
