@@ -64,6 +64,20 @@ describe('notebook UI in headless Chromium', () => {
     await page.setViewportSize({ width: 1440, height: 1000 });
   });
 
+  it('opens a customer profile from a point of the customer map', async () => {
+    const dot = page.locator('[data-cell-id="map"] svg[class^="plot"] circle').nth(10);
+    await dot.scrollIntoViewIfNeeded();
+    const box = (await dot.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    const profile = page.locator('aside.profile');
+    await profile.locator('.chips').waitFor();
+    const id = await profile.getAttribute('data-customer-id');
+    expect((await demo.server.store.all('SELECT 1 FROM customers WHERE customer_id = ?', [id!])).length).toBe(1);
+    await page.keyboard.press('Escape');
+    await profile.waitFor({ state: 'detached' });
+  });
+
   it('adds a SQL cell, runs it with Shift+Enter, charts it, and keeps it after a reload', async () => {
     const expected = (await demo.server.store.all('SELECT rfm_segment FROM customer_analytics GROUP BY 1')).length;
     const before = await page.locator('[data-cell-id]').count();
