@@ -144,7 +144,7 @@ export function generateDemo(options: DemoOptions = {}): DemoFiles {
           const item = rng.pick(PRODUCTS);
           transactionLines.push(csvLine([id, orderId, new Date(returnedAt).toISOString(), money(-item.price), -1, money(item.price), item.product, item.category, channel]));
         }
-        if (rng.chance(0.18)) {
+        if (rng.chance(0.25)) {
           const badOne = rng.chance(type.badExperience);
           const pool = badOne ? NEGATIVE : rng.chance(0.25) ? NEUTRAL : POSITIVE;
           const rating = badOne ? rng.int(1, 2) : pool === NEUTRAL ? 3 : rng.int(4, 5);
@@ -155,7 +155,7 @@ export function generateDemo(options: DemoOptions = {}): DemoFiles {
       }
       const decay = Number.isFinite(type.halfLifeDays) ? Math.pow(2, age / type.halfLifeDays) : 1;
       const gapDays = Math.max(1, rng.exponential(meanGapDays * decay));
-      const hazard = type.churnHazard + 0.12 * bad + (decay > 2 ? 0.03 : 0);
+      const hazard = type.churnHazard + 0.35 * bad + (decay > 2 ? 0.03 : 0);
       // Everyone who signs up buys once; after that the hazard decides.
       if (orders > 0 && rng.chance(1 - Math.exp(-hazard * (gapDays / 30)))) break;
       t += gapDays * DAY_MS;

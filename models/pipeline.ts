@@ -1,4 +1,5 @@
-import { buildFeatures, defaultAsOf } from '../data/features.ts';
+import { defaultAsOf } from '../data/features.ts';
+import { buildCustomerFeatures } from './features.ts';
 import { TierlabError } from '../data/errors.ts';
 import type { Store } from '../data/store.ts';
 import { runChurnStage, type ChurnStageResult } from './churn/pipeline.ts';
@@ -6,7 +7,7 @@ import type { TrainOptions as ChurnTrainOptions } from './churn/model.ts';
 import type { LabelKind } from './churn/dataset.ts';
 import { loadCustomerTable, saveClusters, segmentCustomers, SEGMENT_DEFAULTS, type SegmentOptions } from './clusters/index.ts';
 import { writeClv, type ClvRun } from './clv/index.ts';
-import { defaultSentimentModel, SentimentModel, scoreFeedbackTable, sentimentFeatureSql, type Language } from './sentiment/index.ts';
+import { defaultSentimentModel, SentimentModel, scoreFeedbackTable, type Language } from './sentiment/index.ts';
 import { buildTiers, type AppliedTierRules, type TierRules } from './tiers/index.ts';
 
 export interface TrainOptions {
@@ -85,8 +86,7 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   checkAborted(options.signal);
 
   say('features', { asOf });
-  const extraSources = feedbackRows > 0 ? [sentimentFeatureSql(asOf)] : [];
-  await buildFeatures(store, { asOf, extraSources });
+  await buildCustomerFeatures(store, { asOf });
   say('tiers');
   const tiers = await buildTiers(store, options.tierRules);
   checkAborted(options.signal);

@@ -6,7 +6,8 @@
  * Label SQL is here; the feature SQL is `data/features.ts`, always called with the cutoff so no feature sees
  * the label window.
  */
-import { buildFeatures, defaultAsOf, checkDate } from '../../data/features.ts';
+import { defaultAsOf, checkDate } from '../../data/features.ts';
+import { buildCustomerFeatures } from '../features.ts';
 import { ident, literal, type Store } from '../../data/store.ts';
 import type { Dataset } from './model.ts';
 import type { FeatureRow, FeatureValue } from './preprocess.ts';
@@ -40,9 +41,9 @@ async function hasTransactions(store: Store): Promise<boolean> {
   return ((await store.one<{ n: number }>('SELECT count(*) AS n FROM transactions'))?.n ?? 0) > 0;
 }
 
-/** Transaction features as of the cutoff for every customer (one scratch table, dropped after reading). */
+/** Transaction (and feedback) features as of the cutoff for every customer (one scratch table, dropped after reading). */
 async function transactionFeatures(store: Store, asOf: string): Promise<Map<string, FeatureRow>> {
-  await buildFeatures(store, { asOf, table: SCRATCH_TABLE });
+  await buildCustomerFeatures(store, { asOf, table: SCRATCH_TABLE });
   try {
     const rows = await store.all<Record<string, FeatureValue>>(`SELECT * FROM ${ident(SCRATCH_TABLE)} ORDER BY customer_id`);
     return new Map(rows.map((r) => [String(r.customer_id), Object.fromEntries(Object.entries(r).filter(([k]) => !NOT_FEATURES.has(k)))]));

@@ -1,4 +1,5 @@
-import { buildFeatures, checkDate } from '../../data/features.ts';
+import { checkDate } from '../../data/features.ts';
+import { buildCustomerFeatures } from '../../models/features.ts';
 import { buildTiers, readTierRules, tierSummary } from '../../models/tiers/index.ts';
 import type { TierDimension, TierGroup } from '../../models/tiers/summary.ts';
 import { defineCommand } from '../command.ts';
@@ -38,7 +39,7 @@ with the cut points and rules actually used.`,
   async run(flags) {
     const rules = flags.rules ? readTierRules(flags.rules) : {};
     await withStore(flags.db, async (store) => {
-      const asOf = await buildFeatures(store, { asOf: flags['as-of'] && checkDate(flags['as-of']) });
+      const asOf = await buildCustomerFeatures(store, { asOf: flags['as-of'] && checkDate(flags['as-of']) });
       const applied = await buildTiers(store, rules);
       const summaries = Object.fromEntries(await Promise.all(DIMENSIONS.map(async ([d]) => [d, await tierSummary(store, d)] as const)));
       if (flags.json) {
