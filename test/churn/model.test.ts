@@ -99,7 +99,8 @@ describe('reasons in words', () => {
     expect(describeFeature('spend_trend', -3 / 7, 0)).toBe('spend down 60% vs prior quarter');
     expect(describeFeature('spend_trend', -1, 0)).toBe('stopped spending vs prior quarter');
     expect(describeFeature('contract', 'Month-to-month', 'Two year')).toBe('Month-to-month contract');
-    expect(describeFeature('negative_reviews', 2, 0)).toBe('2 negative reviews');
+    expect(describeFeature('negative_feedback_count', 2, 0)).toBe('2 negative reviews');
+    expect(describeFeature('negative_share', 0.5, 0)).toBe('50% of feedback negative');
     expect(describeFeature('orders_90d', 0, 1)).toBe('no orders in the last 90 days');
     expect(describeFeature('senior_citizen', 1, 0)).toBe('senior citizen');
     expect(describeFeature('monthly_charges', 104.2, 70.35)).toBe('monthly charges 104 (typical 70.4)');
