@@ -30,8 +30,9 @@ async function atRiskSql(deps: AppDeps, query: Values): Promise<{ sql: string; p
   };
 }
 
-/** Reasons are stored as a JSON list of sentences; the API hands out the list. */
+/** Reasons are stored as a JSON list of sentences (the cache has parsed them already); the API hands out the list. */
 function reasonList(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
   if (typeof value !== 'string') return [];
   try {
     const parsed = JSON.parse(value) as unknown;

@@ -12,20 +12,25 @@ export const LIST_NUMBER_COLUMNS = [
 
 interface Snapshot {
   list: CustomerList;
-  /** customer_id -> JSON text of the analytics row; parsed per request (cheaper than holding 100k objects). */
+  /** customer_id -> JSON text of the analytics row (a list item), sent as it is. */
   rows: Map<string, string>;
-  /** customer_id -> JSON text of {customer, orders, feedback}. */
-  details: Map<string, string>;
+  /** customer_id -> JSON text of the whole customer page, sent as it is. */
+  pages: Map<string, string>;
 }
 
 /** JSON values the way Store.all gives them: timestamps and dates as ISO strings, DECIMAL as numbers. */
-function jsonExpr(column: string, type: string): string {
-  const c = ident(column);
+function jsonExpr(column: string, type: string, table = ''): string {
+  const c = `${table}${ident(column)}`;
   if (type.startsWith('TIMESTAMP')) return `strftime(CAST(${c} AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
   if (type === 'DATE') return `strftime(${c}, '%Y-%m-%dT00:00:00.000Z')`;
   if (type.startsWith('DECIMAL') || type === 'HUGEINT') return `CAST(${c} AS DOUBLE)`;
+  // Churn reasons are stored as a JSON list in text: hand out the list.
+  if (column === 'reasons' && type === 'VARCHAR') return `CASE WHEN json_valid(${c}) THEN CAST(${c} AS JSON) ELSE to_json(${c}) END`;
   return c;
 }
+
+/** The stage that wrote each analytics column, for grouping the customer page. */
+const STAGES = { tiers: 'customer_rfm', cluster: 'customer_clusters', churn: 'customer_churn', clv: 'customer_clv' } as const;
 
 const iso = (expr: string) => `strftime(${expr} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
 
@@ -73,13 +78,13 @@ export class CustomerCache {
 
   private async build(): Promise<Snapshot> {
     const columns = await this.columns();
-    const snapshot: Snapshot = { rows: new Map(), details: new Map(), list: await this.listColumns(columns) };
+    const snapshot: Snapshot = { rows: new Map(), pages: new Map(), list: await this.listColumns(columns) };
     if (!columns.size) return snapshot;
     const fields = [...columns].map(([name, type]) => `${ident(name)} := ${jsonExpr(name, type)}`).join(', ');
     for (const r of await this.store.all<{ id: string; j: string }>(`SELECT customer_id AS id, CAST(to_json(struct_pack(${fields})) AS VARCHAR) AS j FROM customer_analytics`)) {
       snapshot.rows.set(r.id, r.j);
     }
-    const details = await this.store.all<{ id: string; j: string }>(`
+    const pages = await this.store.all<{ id: string; j: string }>(`
       WITH orders AS (
         SELECT customer_id, order_id, min(timestamp) AS ts, CAST(sum(amount) AS DOUBLE) AS amount, count(*) AS lines, sum(quantity) AS items,
           list(DISTINCT product ORDER BY product) FILTER (WHERE product IS NOT NULL) AS products
@@ -93,12 +98,29 @@ export class CustomerCache {
         SELECT customer_id, list(struct_pack("timestamp" := ${iso('"timestamp"')}, "text" := "text", rating := rating, channel := channel${await this.sentimentFields()}) ORDER BY "timestamp" DESC)[1:20] AS feedback
         FROM (${await this.feedbackSource()}) GROUP BY customer_id
       )
-      SELECT c.customer_id AS id, CAST(to_json(struct_pack(
-        customer := struct_pack(signup_date := strftime(c.signup_date, '%Y-%m-%dT00:00:00.000Z'), churned := c.churned),
+      SELECT a.customer_id AS id, CAST(to_json(struct_pack(
+        customer_id := a.customer_id,
+        customer := CASE WHEN c.customer_id IS NOT NULL THEN struct_pack(signup_date := strftime(c.signup_date, '%Y-%m-%dT00:00:00.000Z'), churned := c.churned) END,
+        ${await this.stageFields(columns)},
         orders := coalesce(o.orders, []), feedback := coalesce(f.feedback, []))) AS VARCHAR) AS j
-      FROM customers c LEFT JOIN recent_orders o USING (customer_id) LEFT JOIN recent_feedback f USING (customer_id)`);
-    for (const r of details) snapshot.details.set(r.id, r.j);
+      FROM customer_analytics a LEFT JOIN customers c ON c.customer_id = a.customer_id
+        LEFT JOIN recent_orders o ON o.customer_id = a.customer_id LEFT JOIN recent_feedback f ON f.customer_id = a.customer_id`);
+    for (const r of pages) snapshot.pages.set(r.id, r.j);
     return snapshot;
+  }
+
+  /** `features := {...}, tiers := {...} | NULL, ...`: the analytics columns grouped by the stage that wrote them. */
+  private async stageFields(columns: Map<string, string>): Promise<string> {
+    const owner = new Map<string, string>();
+    for (const [stage, table] of Object.entries(STAGES)) {
+      if (!(await this.store.has(table))) continue;
+      for (const c of await this.store.all<{ column_name: string }>(`DESCRIBE ${table}`)) if (c.column_name !== 'customer_id') owner.set(c.column_name, stage);
+    }
+    const group = (stage: string) => {
+      const names = [...columns.keys()].filter((n) => n !== 'customer_id' && (owner.get(n) ?? 'features') === stage);
+      return names.length ? `struct_pack(${names.map((n) => `${ident(n)} := ${jsonExpr(n, columns.get(n)!, 'a.')}`).join(', ')})` : 'NULL';
+    };
+    return ['features', ...Object.keys(STAGES)].map((stage) => `${stage} := ${group(stage)}`).join(',\n        ');
   }
 
   private async listColumns(columns: Map<string, string>): Promise<CustomerList> {
@@ -154,15 +176,19 @@ export class CustomerCache {
     this.load().catch(() => {});
   }
 
+  /** The analytics row of one customer as JSON text, or undefined. */
+  async rowJson(customerId: string): Promise<string | undefined> {
+    return (await this.load()).rows.get(customerId);
+  }
+
   async row(customerId: string): Promise<Row | undefined> {
-    const text = (await this.load()).rows.get(customerId);
+    const text = await this.rowJson(customerId);
     return text === undefined ? undefined : (JSON.parse(text) as Row);
   }
 
-  /** The customer record, the last 20 orders and the feedback (with sentiment when scored). */
-  async detail(customerId: string): Promise<{ customer: Row | null; orders: Row[]; feedback: Row[] }> {
-    const text = (await this.load()).details.get(customerId);
-    return text === undefined ? { customer: null, orders: [], feedback: [] } : JSON.parse(text);
+  /** The whole customer page as JSON text: features, tiers, cluster, churn, CLV, last orders, feedback. */
+  async pageJson(customerId: string): Promise<string | undefined> {
+    return (await this.load()).pages.get(customerId);
   }
 
   async count(): Promise<number> {
