@@ -160,7 +160,7 @@ describe('notebook UI in headless Chromium', () => {
     expect(html).not.toContain('<script');
     expect(html.match(/<svg[^>]*class="plot/g)?.length).toBeGreaterThan(2);
     expect(html).toContain('<table');
-    expect(html).toContain('WHERE churn_probability &gt;= $threshold');
+    expect(html).toContain('WHERE ch.churn_probability &gt;= $threshold');
   });
 
   it('shows row errors of a rejected upload, then retrains with live progress', async () => {

@@ -27,16 +27,17 @@ function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
   return value;
 }
 
-/** The columns of view `customer_analytics` now, i.e. which stages are built. */
-export function analyticsColumns(): Promise<string[]> {
-  return shared('columns', () =>
-    sql('SELECT * FROM customer_analytics LIMIT 0')
-      .then((result) => result.columns.map((c) => c.name))
-      .catch((error) => {
-        if (error instanceof ApiError && error.status === 400) throw new NotReadyError('No customer analytics yet: load a data set first.');
-        throw error;
-      }),
-  );
+/**
+ * SQL over a stage table; the server's 400 for a table that does not exist yet becomes NotReadyError. Views
+ * read the stage tables rather than the joined `customer_analytics` view: the same numbers for less work.
+ */
+async function stageSql(text: string, table: string, what: string): Promise<SqlResult> {
+  try {
+    return await sql(text);
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 400 && error.message.includes(table)) throw new NotReadyError(`${what} not built yet: run a training job.`);
+    throw error;
+  }
 }
 
 /** The active segmentation as stored (`GET /api/clusters`). */
@@ -62,19 +63,17 @@ function num(row: Row, ...keys: string[]): number {
   return NaN;
 }
 
-async function needColumns(names: string[], what: string): Promise<void> {
-  const columns = await analyticsColumns();
-  if (!names.every((name) => columns.includes(name))) throw new NotReadyError(`${what} not built yet: run a training job.`);
-}
-
 export interface DatasetSummary {
   tables: { name: string; rows: number; from: string | null; to: string | null }[];
-  health: { model_version: string | null; customers: number; backend: string | null };
+  modelVersion: string | null;
 }
 
 export async function datasetSummary(): Promise<DatasetSummary> {
-  const [datasets, health] = await Promise.all([api<Pick<DatasetSummary, 'tables'>>('/api/datasets'), api<DatasetSummary['health']>('/api/health')]);
-  return { tables: datasets.tables, health };
+  const [datasets, models] = await Promise.all([
+    api<Pick<DatasetSummary, 'tables'>>('/api/datasets'),
+    api<{ active: string | number | null }>('/api/models').catch(() => ({ active: null })),
+  ]);
+  return { tables: datasets.tables, modelVersion: models.active === null ? null : String(models.active) };
 }
 
 export interface TierGroup {
@@ -125,22 +124,22 @@ export interface ClusterProfiles {
 }
 
 export async function clusterProfiles(): Promise<ClusterProfiles> {
-  const [seg, names, columns] = await Promise.all([segmentation(), clusterNames(), analyticsColumns()]);
-  if (!columns.includes('cluster')) throw new NotReadyError('Clusters are not built yet: run a training job.');
-  // Means come from the customers themselves so the table is in original units whatever the model stores.
-  const features = seg.features.filter((f) => columns.includes(f));
-  const averages = features.map((f) => `avg(${quote(f)}) AS ${quote(f)}`).join(', ');
-  const spreads = features.map((f) => `avg(${quote(f)}) AS ${quote(`${f}.mean`)}, stddev_pop(${quote(f)}) AS ${quote(`${f}.sd`)}`).join(', ');
-  const [byCluster, overall] = await Promise.all([
-    sql(`SELECT cluster, count(*) AS customers, ${averages} FROM customer_analytics WHERE cluster IS NOT NULL GROUP BY cluster ORDER BY cluster`),
-    sql(`SELECT ${spreads} FROM customer_analytics WHERE cluster IS NOT NULL`),
-  ]);
-  const stats = overall.rows[0] ?? {};
-  const means: Row[] = byCluster.rows.map((row) => ({ name: names.get(String(row.cluster)) ?? `Cluster ${row.cluster}`, ...row }));
+  const [seg, names] = await Promise.all([segmentation(), clusterNames()]);
+  // Means come from the customers themselves, so the table is in original units whatever the model stores;
+  // the grand total row (GROUPING SETS ()) gives the overall mean and spread for the z-scores.
+  const features = seg.features;
+  const stats = features.map((f) => `avg(${quote(f)}) AS ${quote(f)}, stddev_pop(${quote(f)}) AS ${quote(`${f}.sd`)}`).join(', ');
+  const result = await stageSql(`SELECT cluster, grouping(cluster) AS overall, count(*) AS customers, ${stats}
+    FROM customer_clusters JOIN customer_features USING (customer_id)
+    WHERE cluster IS NOT NULL GROUP BY GROUPING SETS ((cluster), ()) ORDER BY overall, cluster`, 'customer_clusters', 'Clusters are');
+  const overall = result.rows.find((row) => row.overall) ?? {};
+  const means: Row[] = result.rows
+    .filter((row) => !row.overall)
+    .map((row) => ({ name: names.get(String(row.cluster)) ?? `Cluster ${row.cluster}`, cluster: row.cluster, customers: row.customers, ...Object.fromEntries(features.map((f) => [f, row[f]])) }));
   const z = means.flatMap((row) =>
     features.map((feature) => {
-      const sd = Number(stats[`${feature}.sd`]) || 1;
-      return { cluster: String(row.name), feature, z: (Number(row[feature]) - Number(stats[`${feature}.mean`])) / sd };
+      const sd = Number(overall[`${feature}.sd`]) || 1;
+      return { cluster: String(row.name), feature, z: (Number(row[feature]) - Number(overall[feature])) / sd };
     }),
   );
   return { features, means, z };
@@ -187,13 +186,11 @@ export interface ChurnDistribution {
 }
 
 export async function churnDistribution(): Promise<ChurnDistribution> {
-  await needColumns(['churn_probability', 'risk_band'], 'Churn risk is');
-  const hasValue = (await analyticsColumns()).includes('value_at_risk');
   const [bins, bands] = await Promise.all([
-    sql(`SELECT least(floor(churn_probability * 20), 19) / 20 AS "from", risk_band, count(*) AS customers
-         FROM customer_analytics WHERE churn_probability IS NOT NULL GROUP BY ALL ORDER BY 1`),
-    sql(`SELECT risk_band, count(*) AS customers, ${hasValue ? 'round(sum(value_at_risk), 2)' : '0'} AS value_at_risk
-         FROM customer_analytics WHERE churn_probability IS NOT NULL GROUP BY ALL ORDER BY min(churn_probability)`),
+    stageSql(`SELECT least(floor(churn_probability * 20), 19) / 20 AS "from", risk_band, count(*) AS customers
+         FROM customer_churn WHERE churn_probability IS NOT NULL GROUP BY ALL ORDER BY 1`, 'customer_churn', 'Churn risk is'),
+    stageSql(`SELECT risk_band, count(*) AS customers, round(sum(value_at_risk), 2) AS value_at_risk
+         FROM customer_churn WHERE churn_probability IS NOT NULL GROUP BY ALL ORDER BY min(churn_probability)`, 'customer_churn', 'Churn risk is'),
   ]);
   return { bins: bins.rows as ChurnDistribution['bins'], bands: bands.rows as ChurnDistribution['bands'] };
 }
@@ -233,7 +230,8 @@ export function atRiskQuery(params: Params): Query {
 export async function atRisk(params: Params): Promise<AtRisk> {
   const query = atRiskQuery(params);
   // The filter choices need SQL, which the retention role may not use: then the filters offer what is listed.
-  const choices = sql('SELECT list(DISTINCT risk_band ORDER BY risk_band) AS bands, list(DISTINCT rfm_segment ORDER BY rfm_segment) AS segments FROM customer_analytics')
+  const choices = sql(`SELECT (SELECT list(DISTINCT risk_band ORDER BY risk_band) FROM customer_churn) AS bands,
+      (SELECT list(DISTINCT rfm_segment ORDER BY rfm_segment) FROM customer_rfm) AS segments`)
     .then((result) => result.rows[0] ?? {})
     .catch(() => ({}) as Row);
   const [list, row] = await Promise.all([api<Pick<AtRisk, 'items'>>('/api/churn/at-risk', { query }), choices]);
