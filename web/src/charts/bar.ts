@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
+import { axisLabel, CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
 
 /** Options of a bar chart: `grouped` puts the `color` series side by side instead of stacking them. */
 export interface BarOptions extends ChartOptions {
@@ -16,13 +16,13 @@ export interface BarOptions extends ChartOptions {
 export function barChart(rows: Row[], options: BarOptions): SVGSVGElement | HTMLElement {
   const domain = [...new Set(rows.map((row) => row[options.x]))];
   const turned = domain.length > 8;
-  const category = { label: options.xLabel ?? options.x, tickRotate: turned ? -35 : 0, domain };
+  const category = { label: axisLabel(options.xLabel, options.x), tickRotate: turned ? -35 : 0, domain };
   const grouped = options.grouped && options.color;
   return Plot.plot({
     ...frame(options),
     marginBottom: turned ? 90 : 40,
     ...(grouped ? { fx: { ...category, padding: 0.15 }, x: { axis: null } } : { x: { ...category, type: 'band' } }),
-    y: { label: options.yLabel ?? options.y, grid: true, nice: true },
+    y: { label: axisLabel(options.yLabel, options.y), grid: true, nice: true },
     color: colorScale(options),
     marks: [
       Plot.barY(rows, {

@@ -55,3 +55,6 @@ export function isNumeric(rows: Row[], column: string): boolean {
   }
   return seen;
 }
+
+/** An axis title: the given one (null hides it), else the column name. */
+export const axisLabel = (given: string | null | undefined, column: string) => (given === undefined ? column : given);

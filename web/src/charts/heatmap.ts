@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { frame, type ChartOptions, type Row } from './defaults.ts';
+import { axisLabel, frame, type ChartOptions, type Row } from './defaults.ts';
 
 /** Options of a heatmap: `color` is the value column; `diverging` centres the scale on 0 (z-scores). */
 export interface HeatmapOptions extends ChartOptions {
@@ -39,7 +39,7 @@ export function heatmapChart(rows: Row[], options: HeatmapOptions): SVGSVGElemen
     height: options.height ?? Math.max(140, 60 + yNames.length * 30 + (turned ? 80 : 30)),
     marginLeft: Math.min(240, 16 + 6.5 * Math.max(...yNames.map((n) => n.length), 4)),
     marginBottom: turned ? 100 : 40,
-    x: { label: options.xLabel ?? options.x, tickRotate: turned ? -35 : 0, domain: options.xOrder },
+    x: { label: axisLabel(options.xLabel, options.x), tickRotate: turned ? -35 : 0, domain: options.xOrder },
     y: { label: null, domain: options.yOrder },
     color: options.diverging
       ? { type: 'diverging', scheme: 'RdBu', pivot: 0, reverse: true, legend: true, label: options.color }

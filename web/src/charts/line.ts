@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { CHART_DEFAULTS, colorScale, frame, isNumeric, type ChartOptions, type Row } from './defaults.ts';
+import { axisLabel, CHART_DEFAULTS, colorScale, frame, isNumeric, type ChartOptions, type Row } from './defaults.ts';
 
 /** Options of a line chart: a marked x value (e.g. the chosen k) is a dashed rule; `diagonal` draws y = x. */
 export interface LineOptions extends ChartOptions {
@@ -18,8 +18,8 @@ export function lineChart(rows: Row[], options: LineOptions): SVGSVGElement | HT
   const numericX = isNumeric(rows, options.x);
   return Plot.plot({
     ...frame(options),
-    x: { label: options.xLabel ?? options.x, type: numericX ? 'linear' : 'point' },
-    y: { label: options.yLabel ?? options.y, grid: true, nice: true },
+    x: { label: axisLabel(options.xLabel, options.x), type: numericX ? 'linear' : 'point' },
+    y: { label: axisLabel(options.yLabel, options.y), grid: true, nice: true },
     color: colorScale(options),
     marks: [
       options.markX === undefined ? null : Plot.ruleX([options.markX], { stroke: '#9aa3b5', strokeDasharray: '4,3' }),

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
+import { axisLabel, CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
 
 /** Options of a scatter: `onPick` gets the row under the pointer when the user clicks. */
 export interface ScatterOptions extends ChartOptions {
@@ -20,8 +20,8 @@ export function scatterChart(rows: Row[], options: ScatterOptions): SVGSVGElemen
   const channels = options.title ? { [options.title]: options.title } : undefined;
   const plot = Plot.plot({
     ...frame(options),
-    x: { label: options.xLabel ?? options.x, nice: true },
-    y: { label: options.yLabel ?? options.y, grid: true, nice: true },
+    x: { label: axisLabel(options.xLabel, options.x), nice: true },
+    y: { label: axisLabel(options.yLabel, options.y), grid: true, nice: true },
     color: colorScale(options),
     marks: [
       Plot.dot(rows, { x: options.x, y: options.y, fill: options.color ?? CHART_DEFAULTS.accent, r: dense ? 1.8 : 3, fillOpacity: dense ? 0.55 : 0.8 }),
