@@ -190,8 +190,4 @@ export class CustomerCache {
   async pageJson(customerId: string): Promise<string | undefined> {
     return (await this.load()).pages.get(customerId);
   }
-
-  async count(): Promise<number> {
-    return (await this.load()).rows.size;
-  }
 }

@@ -10,7 +10,9 @@ export async function health({ deps }: RouteInput) {
   const registry = new Registry(deps.home);
   const active = registry.active();
   const backend = active === null ? null : registry.manifest(active).backend ?? null;
-  return { status: 'ok', model_version: active === null ? null : String(active), customers: await deps.customers.count(), backend };
+  // A plain count, not the customer cache: health must answer at once, even while the cache rebuilds.
+  const customers = (await deps.store.one<{ n: number }>('SELECT count(*) AS n FROM customers'))?.n ?? 0;
+  return { status: 'ok', model_version: active === null ? null : String(active), customers, backend };
 }
 
 export async function me({ role }: RouteInput) {
