@@ -16,6 +16,7 @@ import { errorResponse } from './errors.ts';
 import { JobRunner, SerialQueue } from './jobs.ts';
 import { AuthFailureLimiter } from './rate-limit.ts';
 import { ROUTES } from './routes.ts';
+import { ServedVersion } from './serving.ts';
 import { validate, type Values } from './validate.ts';
 
 export interface CreateAppOptions {
@@ -35,6 +36,8 @@ export interface CreateAppOptions {
 }
 
 type Env = { Variables: { role: Role | undefined } };
+
+const OUTSIDE_VERSION_GATE = new Set(['/api/models/:version/activate', '/api/models/rollback', '/api/jobs/:id/events']);
 
 /**
  * DuckDB's file access is instance-wide: SQL cells must not read /etc/passwd, while uploads and the registry's
@@ -88,15 +91,17 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
   const { store, home } = options;
   if (options.lockDown ?? true) await lockDownStore(store, home);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const customers = new CustomerCache(store);
   const deps: AppDeps = {
     store,
     home,
     tokens: new TokenStore(home),
     jobs: new JobRunner(),
-    customers: new CustomerCache(store),
+    customers,
     limits,
     writes: new SerialQueue(),
     train: options.train,
+    served: new ServedVersion({ store, home, onSwitch: () => customers.invalidate() }),
   };
   const limiter = new AuthFailureLimiter({ perMinute: limits.authFailuresPerMinute });
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
@@ -132,9 +137,14 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
       },
       ...(route.body && route.body !== 'raw' ? [jsonLimit] : []),
       async (c: Context<Env>) => {
-        const { query, body } = await readInput(c, route);
-        const result = await route.handler({ c, deps, params: c.req.param() as Record<string, string>, query, body, role: c.get('role') });
-        return result instanceof Response ? result : c.json(result as object);
+        const run = async () => {
+          const { query, body } = await readInput(c, route);
+          const result = await route.handler({ c, deps, params: c.req.param() as Record<string, string>, query, body, role: c.get('role') });
+          return result instanceof Response ? result : c.json(result as object);
+        };
+        // A request runs on one served version; the routes that switch versions, and event streams that stay
+        // open for minutes, run outside that gate.
+        return OUTSIDE_VERSION_GATE.has(route.path) ? run() : deps.served.request(run);
       },
     ];
     app.on(route.method, route.path, ...(handlers as [any, any]));

@@ -3,6 +3,7 @@ import type { Store } from '../data/store.ts';
 import type { Access, Role, TokenStore } from './auth.ts';
 import type { CustomerCache } from './customer-cache.ts';
 import type { JobRunner, SerialQueue } from './jobs.ts';
+import type { ServedVersion } from './serving.ts';
 import type { Schema, Values } from './validate.ts';
 
 /** Everything a handler may use; built once by createApp. */
@@ -16,8 +17,10 @@ export interface AppDeps {
   limits: Limits;
   /** Serializes the work that replaces tables (uploads, training, activation). */
   writes: SerialQueue;
-  /** The training work a `POST /api/jobs/train` runs; the lead's retrain once it exists. */
+  /** The training work a `POST /api/jobs/train` runs: retrain (models/registry/retrain.ts). */
   train?: TrainFunction;
+  /** Keeps the served tables on the registry's active version, switching between requests. */
+  served: ServedVersion;
 }
 
 export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; onProgress: (p: { step: string; fraction?: number; message?: string }) => void }) => Promise<unknown>;

@@ -5,7 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseKind, parseMapping } from '../data/columns.ts';
 import { TierlabError, badInput } from '../data/errors.ts';
-import { buildFeatures } from '../data/features.ts';
+import { buildCustomerFeatures } from '../models/features.ts';
 import { ingestFile } from '../data/ingest.ts';
 import { buildTiers } from '../models/tiers/index.ts';
 import type { RouteInput } from './context.ts';
@@ -77,7 +77,7 @@ export async function uploadDataset({ c, deps, params, query }: RouteInput) {
 async function rebuildDerived(store: RouteInput['deps']['store']): Promise<{ features_as_of: string | null; tiers_built: boolean }> {
   const tx = await store.one<{ n: number }>('SELECT count(*) AS n FROM transactions');
   if (!tx?.n) return { features_as_of: null, tiers_built: false };
-  const asOf = await buildFeatures(store);
+  const asOf = await buildCustomerFeatures(store);
   await buildTiers(store);
   return { features_as_of: asOf, tiers_built: true };
 }

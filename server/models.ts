@@ -1,5 +1,4 @@
 import { badInput } from '../data/errors.ts';
-import { applyOutputs } from '../models/registry/outputs.ts';
 import { Registry } from '../models/registry/registry.ts';
 import type { RouteInput } from './context.ts';
 
@@ -28,28 +27,24 @@ export async function getModel({ deps, params }: RouteInput) {
 }
 
 /**
- * Switches the served version: the registry's pointer, then the version's per-customer tables (one
- * transaction), as `tierlab models activate` does; on the write queue so no upload interleaves.
+ * Switches the served version: the registry's pointer, then the version's tables between requests
+ * (server/serving.ts); on the write queue so no upload interleaves.
  */
 export async function activateModel({ deps, params }: RouteInput) {
   const version = parseVersion(params.version);
   await deps.writes.run(async () => {
-    const registry = new Registry(deps.home);
-    registry.activate(version);
-    await applyOutputs(deps.store, registry.versionFile(version, ''));
+    new Registry(deps.home).activate(version);
+    await deps.served.sync();
   });
-  deps.customers.invalidate();
   return { active: version };
 }
 
 /** POST /api/models/rollback: back to the version active before the current one. */
 export async function rollbackModel({ deps }: RouteInput) {
   const active = await deps.writes.run(async () => {
-    const registry = new Registry(deps.home);
-    const version = registry.rollback();
-    await applyOutputs(deps.store, registry.versionFile(version, ''));
+    const version = new Registry(deps.home).rollback();
+    await deps.served.sync();
     return version;
   });
-  deps.customers.invalidate();
   return { active };
 }

@@ -35,6 +35,7 @@ export const retrainJob: TrainFunction = async ({ store, home, signal, onProgres
     home,
     store,
     signal,
+    applyPromoted: false, // the app switches between requests (server/serving.ts)
     onEvent: (event) => {
       if (event.event === 'progress' || event.event === 'start') onProgress({ step: String(event.step ?? event.event), message: typeof event.message === 'string' ? event.message : undefined });
     },

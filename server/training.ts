@@ -10,7 +10,7 @@ export async function startTraining({ c, deps }: RouteInput) {
   const job = deps.jobs.start(
     'train',
     (signal, progress) => deps.writes.run(() => train({ store: deps.store, home: deps.home, signal, onProgress: progress })),
-    { onFinish: () => deps.customers.invalidate() },
+    { onFinish: () => void deps.served.sync() },
   );
   return c.json(scrub(job) as object, 202);
 }

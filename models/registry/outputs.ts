@@ -20,14 +20,22 @@ export async function exportOutputs(store: Store, dir: string): Promise<string[]
   return written;
 }
 
+/** The version whose outputs the served tables hold (recorded with them), or null. */
+export async function appliedVersion(store: Store): Promise<number | null> {
+  if (!(await store.has('served_version'))) return null;
+  return (await store.one<{ version: number }>('SELECT version FROM served_version'))?.version ?? null;
+}
+
 /**
- * Replaces the served tables with a version's outputs, all or nothing, and refreshes `customer_analytics`.
+ * Replaces the served tables with a version's outputs, all or nothing, records which version they are, and
+ * refreshes `customer_analytics`.
  *
  * @example
- * await applyOutputs(store, registry.versionFile(3, ''));
+ * await applyOutputs(store, registry.versionFile(3, ''), 3);
  */
-export async function applyOutputs(store: Store, dir: string): Promise<void> {
+export async function applyOutputs(store: Store, dir: string, version: number): Promise<void> {
   await store.transaction(async () => {
+    await store.run(`CREATE OR REPLACE TABLE served_version AS SELECT ${Number(version)} AS version`);
     for (const table of SERVED_TABLES) {
       const file = join(dir, `${table}.parquet`);
       if (existsSync(file)) await store.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_parquet(${literal(file)})`);

@@ -65,9 +65,9 @@ export class Registry {
     return JSON.parse(readFileSync(file, 'utf8')) as T;
   }
 
-  /** Extra files of a version (e.g. per-customer assignments for migration matrices). */
-  versionFile(version: number, name: string): string {
-    return join(this.versionDir(version), name);
+  /** A version's folder: its manifest, bundle and per-customer outputs. */
+  dir(version: number): string {
+    return this.versionDir(version);
   }
 
   /**

@@ -28,6 +28,11 @@ export interface RetrainOptions extends Omit<TrainOptions, 'onProgress'> {
   aucTolerance?: number;
   /** POSTed a JSON message when a run fails. Default: env TIERLAB_WEBHOOK_URL. */
   webhookUrl?: string;
+  /**
+   * Load the promoted version's tables into `store` (default). A server passes false: it switches between
+   * requests itself when it sees the new active version (server/serving.ts).
+   */
+  applyPromoted?: boolean;
   /** One JSON-lines event per step. */
   onEvent?: (event: Record<string, unknown>) => void;
 }
@@ -202,7 +207,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
           {
             created_at: new Date().toISOString(),
             data_snapshot: snapshot,
-            config: { as_of: result.asOf, label: churn.label, horizon_days: options.horizonDays ?? 90, promote: settings.promote, auc_tolerance: settings.aucTolerance, seed: options.seed ?? null },
+            config: { as_of: result.asOf, tiers: result.bundle.tiers, label: churn.label, horizon_days: options.horizonDays ?? 90, promote: settings.promote, auc_tolerance: settings.aucTolerance, seed: options.seed ?? null },
             libraries: libraryVersions(),
             backend: activeBackend() ?? 'unknown',
             evaluation: {
@@ -224,12 +229,12 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     }
     record.version = version;
     if (activeBefore) {
-      const migration = await migrationMatrices(store, registry.versionFile(activeBefore, ''), registry.versionFile(version, ''));
+      const migration = await migrationMatrices(store, registry.dir(activeBefore), registry.dir(version));
       registry.annotate(version, { migration });
     }
     if (decision.promote) {
       registry.activate(version);
-      await applyOutputs(store, registry.versionFile(version, ''));
+      if (options.applyPromoted ?? true) await applyOutputs(store, registry.dir(version), version);
     }
     Object.assign(record, {
       outcome: decision.promote ? 'promoted' : 'kept',

@@ -1,4 +1,4 @@
-import { badInput } from '../../data/errors.ts';
+import { badInput, TierlabError } from '../../data/errors.ts';
 import { tierlabHome } from '../../data/paths.ts';
 import { applyOutputs } from '../../models/registry/outputs.ts';
 import { Registry } from '../../models/registry/registry.ts';
@@ -22,7 +22,15 @@ tierlab models rollback       re-activate the version active before the current 
       if (!Number.isInteger(v) || v < 1) throw badInput(`a version number is required, got "${arg ?? ''}"`, { field: 'version' });
       return v;
     };
-    const apply = (v: number) => withStore(flags.db, (store) => applyOutputs(store, registry.versionFile(v, '')));
+    const apply = async (v: number) => {
+      try {
+        await withStore(flags.db, (store) => applyOutputs(store, registry.dir(v), v));
+      } catch (error) {
+        if (!(error instanceof TierlabError && error.code === 'busy')) throw error;
+        // The store is held by a running server: it sees the new pointer and switches before its next request.
+        console.log('the running server switches to it before its next request');
+      }
+    };
     switch (action) {
       case 'list': {
         const active = registry.active();

@@ -1,8 +1,8 @@
-import { buildFeatures } from '../../data/features.ts';
 import { DEMO_DEFAULTS, loadDemo } from '../../data/demo.ts';
 import { tierlabHome } from '../../data/paths.ts';
 import { Store } from '../../data/store.ts';
-import { buildTiers } from '../../models/tiers/index.ts';
+import { retrain } from '../../models/registry/retrain.ts';
+import { TierlabError } from '../../data/errors.ts';
 import { TokenStore } from '../../server/auth.ts';
 import { startServer } from '../../server/start.ts';
 import { defineCommand, numberFlag } from '../command.ts';
@@ -14,14 +14,9 @@ async function prepareDemo(store: Store, home: string): Promise<void> {
   const say = (m: string) => process.stderr.write(`${m}\n`);
   say(`Loading ${DEMO_DEFAULTS.customers} demo customers...`);
   await loadDemo(store, { onProgress: say });
-  const pipeline = (await import('../../models/pipeline.ts')) as Record<string, unknown>;
-  if (typeof pipeline.bootstrap === 'function') {
-    say('Training the first model version...');
-    await (pipeline.bootstrap as (o: { store: Store; home: string; onProgress: (s: string) => void }) => Promise<unknown>)({ store, home, onProgress: say });
-  } else {
-    await buildFeatures(store);
-    await buildTiers(store);
-  }
+  say('Training the first model version (tiers, clusters, churn, sentiment, lifetime value)...');
+  const run = await retrain({ home, store, promote: 'always', onEvent: (e) => e.event === 'progress' && e.step && say(`  ${String(e.step)}`) });
+  if (run.outcome === 'failed') throw new TierlabError('failed', `training the demo failed: ${run.reason}`);
 }
 
 export default defineCommand({
