@@ -3,10 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
+import { trainAll } from '../../models/pipeline.ts';
 import { loadDemo } from '../../data/demo.ts';
-import { buildFeatures } from '../../data/features.ts';
 import { Store } from '../../data/store.ts';
-import { buildTiers } from '../../models/tiers/index.ts';
 import { TokenStore } from '../../server/auth.ts';
 import { startServer } from '../../server/start.ts';
 import { progress, timeMs, type BenchResult } from './result.ts';
@@ -85,19 +84,8 @@ async function prepare(store: Store): Promise<Record<string, number>> {
   const times: Record<string, number> = {};
   progress(`loading ${CUSTOMERS} demo customers`);
   times.demoMs = (await timeMs(() => loadDemo(store, { customers: CUSTOMERS }))).ms;
-  times.featuresTiersMs = (await timeMs(async () => {
-    await buildFeatures(store);
-    await buildTiers(store);
-  })).ms;
-  try {
-    const pipeline = (await import('../../models/pipeline.ts')) as { trainAll?: (s: Store, o: object) => Promise<unknown> };
-    if (pipeline.trainAll) {
-      progress('training (pipeline trainAll)');
-      times.trainMs = (await timeMs(() => pipeline.trainAll!(store, { onProgress: (step: string) => progress(`  ${step}`) }))).ms;
-    }
-  } catch (error) {
-    progress(`pipeline skipped: ${(error as Error).message.split('\n')[0]}`);
-  }
+  progress('training every stage (models/pipeline.ts trainAll)');
+  times.trainMs = (await timeMs(() => trainAll(store, { onProgress: (step: string) => progress(`  ${step}`) }))).ms;
   return Object.fromEntries(Object.entries(times).map(([k, v]) => [k, Math.round(v)]));
 }
 
