@@ -2,7 +2,7 @@
 // `npm test`: makes sure the browser tests have Debian's chromium, runs the whole Vitest suite with its JSON
 // reporter, and closes with the line CI reads: "N passed, N failed".
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 
 const chromium = '/usr/bin/chromium';
 if (!existsSync(chromium)) {
@@ -17,6 +17,7 @@ if (!existsSync(chromium)) {
 
 mkdirSync('test-output', { recursive: true });
 const report = 'test-output/vitest.json';
+rmSync(report, { force: true }); // never read an old run's figures
 const vitest = spawnSync(
   'npx',
   ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
