@@ -1,7 +1,10 @@
 import { mkdtempSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { Store } from '../../data/store.ts';
+import { listRuns, retrain } from '../../models/registry/retrain.ts';
 import { binProfile, populationStabilityIndex } from '../../models/registry/drift.ts';
 import { acquireLock } from '../../models/registry/lock.ts';
 import { Registry } from '../../models/registry/registry.ts';
@@ -70,5 +73,34 @@ describe('population stability index', () => {
     const profile = { edges: [1], shares: [0.5, 0.5] };
     const psi = populationStabilityIndex(profile, Float64Array.from([0, 1, 1, 2]));
     expect(psi).toBeCloseTo((0.75 - 0.5) * Math.log(0.75 / 0.5) + (0.25 - 0.5) * Math.log(0.25 / 0.5), 12);
+  });
+});
+
+describe('a failed retrain', () => {
+  it('is recorded, leaves the active version alone, and notifies the webhook', async () => {
+    const received: unknown[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.end('ok');
+      });
+    });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', () => r()));
+    const home = mkdtempSync(join(tmpdir(), 'fail-'));
+    const store = await Store.open({ path: ':memory:' });
+    try {
+      const { port } = hook.address() as { port: number };
+      const record = await retrain({ home, store, ingest: [{ kind: 'transactions', file: join(home, 'missing.csv') }], webhookUrl: `http://127.0.0.1:${port}/hook` });
+      expect(record.outcome).toBe('failed');
+      expect(record.reason).toMatch(/missing\.csv.*file not found/);
+      expect(new Registry(home).active()).toBeNull();
+      expect(listRuns(home).map((r) => r.outcome)).toEqual(['failed']);
+      expect(received).toEqual([expect.objectContaining({ event: 'tierlab.retrain.failed', run: expect.objectContaining({ outcome: 'failed' }) })]);
+    } finally {
+      store.close();
+      hook.close();
+    }
   });
 });
