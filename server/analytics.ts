@@ -21,10 +21,13 @@ export function activeEvaluation(home: string): { version: number; evaluation: R
 /** GET /api/tiers */
 export async function getTiers({ deps }: RouteInput) {
   if (!(await deps.store.has('customer_rfm'))) throw notFound('no tiers yet: upload transactions first');
-  const dimensions: Record<string, unknown> = {};
-  for (const d of DIMENSIONS) dimensions[d] = await tierSummary(deps.store, d);
-  const stored = activeEvaluation(deps.home)?.manifest.config?.tiers ?? null;
-  return { dimensions, rules: stored };
+  // Once per data change: uploads and version switches invalidate the cache.
+  return deps.customers.memo('tiers', async () => {
+    const dimensions: Record<string, unknown> = {};
+    for (const d of DIMENSIONS) dimensions[d] = await tierSummary(deps.store, d);
+    const stored = activeEvaluation(deps.home)?.manifest.config?.tiers ?? null;
+    return { dimensions, rules: stored };
+  });
 }
 
 /** The segmentation report of the active version (what the training pipeline stored about k-means). */

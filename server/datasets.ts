@@ -84,7 +84,11 @@ async function rebuildDerived(store: RouteInput['deps']['store']): Promise<{ fea
 
 /** GET /api/datasets: row counts and time ranges of the input tables, row counts of the derived ones. */
 export async function listDatasets({ deps }: RouteInput) {
-  const { store } = deps;
+  // Computed once per data change (uploads and version switches invalidate the cache), not per request.
+  return deps.customers.memo('datasets', () => datasetFigures(deps.store));
+}
+
+async function datasetFigures(store: RouteInput['deps']['store']) {
   const ranges: Record<string, string> = {
     customers: 'SELECT count(*) AS rows, CAST(min(signup_date) AS VARCHAR) AS "from", CAST(max(signup_date) AS VARCHAR) AS "to" FROM customers',
     transactions: 'SELECT count(*) AS rows, min(timestamp) AS "from", max(timestamp) AS "to" FROM transactions',
