@@ -1,5 +1,6 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
+import { parseCsvHeader } from './csv-header.ts';
 import { CANONICAL_FIELDS, type DatasetKind, type FieldSpec, type FieldType } from './columns.ts';
 import { TierlabError } from './errors.ts';
 import { ident, literal, type Store } from './store.ts';
@@ -92,27 +93,6 @@ const TYPE_WORDS: Record<FieldType, string> = {
   timestamp: 'a date or date-time (ISO or YYYYMMDD)',
 };
 
-const DELIMITERS = [',', ';', '\t', '|'];
-
-/** Splits one CSV line on `delimiter`, honouring double quotes. */
-function splitCsvLine(line: string, delimiter: string): string[] {
-  const fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) fields.push(field), (field = '');
-    else field += ch;
-  }
-  fields.push(field);
-  return fields.map((f) => f.trim());
-}
-
 /**
  * The header row and delimiter, read here rather than by DuckDB's sniffer: given one malformed row the sniffer
  * settles on another dialect (the whole line as one column) and the user gets "missing column" instead of the
@@ -123,10 +103,7 @@ function csvHeader(file: string): { delimiter: string; columns: string[] } {
   const buffer = Buffer.alloc(1 << 16);
   const bytes = readSync(fd, buffer, 0, buffer.length, 0);
   closeSync(fd);
-  const line = buffer.toString('utf8', 0, bytes).replace(/^\uFEFF/, '').split(/\r?\n/)[0];
-  const count = (d: string) => splitCsvLine(line, d).length;
-  const delimiter = DELIMITERS.reduce((best, d) => (count(d) > count(best) ? d : best), DELIMITERS[0]);
-  return { delimiter, columns: splitCsvLine(line, delimiter) };
+  return parseCsvHeader(buffer.toString('utf8', 0, bytes));
 }
 
 function csvSource(file: string): string {

@@ -5,7 +5,7 @@
  */
 import { badInput } from '../../data/errors.ts';
 import { logAddExp, logHyp2f1, hyp2f1 } from './special.ts';
-import { maximizePositive, type MinimizeOptions } from './optimize.ts';
+import { maximizePositive, type LikelihoodFit, type MinimizeOptions } from './optimize.ts';
 
 export interface BgNbdParams {
   r: number;
@@ -21,15 +21,7 @@ export interface RepeatData {
   age: Float64Array;
 }
 
-export interface BgNbdFit {
-  params: BgNbdParams;
-  logLikelihood: number;
-  converged: boolean;
-  iterations: number;
-  evaluations: number;
-  message: string;
-  customers: number;
-}
+export type BgNbdFit = LikelihoodFit<BgNbdParams>;
 
 /** Checks the data the likelihood assumes: integer x >= 0, 0 <= t_x <= T, t_x = 0 when x = 0. */
 function validate(data: RepeatData): number {

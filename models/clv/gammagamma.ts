@@ -5,7 +5,7 @@
  */
 import { badInput } from '../../data/errors.ts';
 import { lgamma } from './special.ts';
-import { maximizePositive, type MinimizeOptions } from './optimize.ts';
+import { maximizePositive, type LikelihoodFit, type MinimizeOptions } from './optimize.ts';
 
 export interface GammaGammaParams {
   p: number;
@@ -19,16 +19,8 @@ export interface SpendData {
   meanRepeatValue: Float64Array;
 }
 
-export interface GammaGammaFit {
-  params: GammaGammaParams;
-  logLikelihood: number;
-  converged: boolean;
-  iterations: number;
-  evaluations: number;
-  message: string;
-  /** Customers with repeat orders, the ones the fit used. */
-  customers: number;
-}
+/** `customers`: those with repeat orders, the ones the fit used. */
+export type GammaGammaFit = LikelihoodFit<GammaGammaParams>;
 
 /** The repeat customers, as (x, log x, mean value, log mean value); x must be a whole number, a mean > 0. */
 function repeaters(data: SpendData) {

@@ -28,6 +28,18 @@ export interface MinimizeResult {
   message: string;
 }
 
+/** A maximum-likelihood fit of a model with parameters P, as the CLV models report it. */
+export interface LikelihoodFit<P> {
+  params: P;
+  logLikelihood: number;
+  converged: boolean;
+  iterations: number;
+  evaluations: number;
+  message: string;
+  /** Customers the fit used. */
+  customers: number;
+}
+
 const DEFAULTS = { maxIterations: 5000, xTolerance: 1e-6, fTolerance: 1e-12, initialStep: 0.5 };
 // A settled run that a local probe can still improve is restarted from the better point, this many times at most.
 const MAX_RESTARTS = 4;

@@ -1,3 +1,5 @@
+import { parseCsvHeader } from '../../../data/csv-header.ts';
+
 /**
  * The column names of a CSV file from its first line, read from the first 64 KB only, so a 500 MB upload
  * costs nothing to map. Quoted names with commas are handled; Parquet files give [].
@@ -8,22 +10,7 @@
 export async function csvHeader(file: Blob): Promise<string[]> {
   const head = await file.slice(0, 65536).text();
   if (head.startsWith('PAR1')) return [];
-  const line = head.replace(/^\uFEFF/, '').split(/\r?\n/)[0] ?? '';
-  const delimiter = [',', ';', '\t', '|'].reduce((best, d) => (line.split(d).length > line.split(best).length ? d : best), ',');
-  const names: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if (quoted) {
-      if (ch === '"' && line[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) names.push(field.trim()), (field = '');
-    else field += ch;
-  }
-  names.push(field.trim());
+  const names = parseCsvHeader(head).columns;
   return names.filter(Boolean);
 }
 
