@@ -3,29 +3,9 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuild, launchBrowser, startDemoServer, type DemoServer } from './harness.ts';
+import { parseCsv } from '../data/support.ts';
 
 const OUT = 'test-output';
-
-/** CSV records (quoted fields may hold commas, quotes and newlines). */
-function csvRecords(text: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') record.push(field), (field = '');
-    else if (ch === '\n') record.push(field), records.push(record), (record = []), (field = '');
-    else if (ch !== '\r') field += ch;
-  }
-  if (field || record.length) record.push(field), records.push(record);
-  return records;
-}
 
 /** Waits until every cell of the open notebook has finished (done, empty or error). */
 async function settled(page: Page): Promise<void> {
@@ -126,7 +106,7 @@ describe('notebook UI in headless Chromium', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), atRisk.locator('[data-action="download-csv"]').click()]);
     expect(download.suggestedFilename()).toBe('at-risk.csv');
-    const records = csvRecords(readFileSync((await download.path())!, 'utf8')).filter((r) => r.some(Boolean));
+    const records = parseCsv(readFileSync((await download.path())!, 'utf8')).filter((r) => r.some(Boolean));
     expect(records[0].join(',')).toBe('customer_id,churn_probability,risk_band,value_at_risk,rfm_segment,cluster,top_reasons');
     expect(records.length - 1).toBe(rows);
     expect(records[1][0]).toBe(firstId);
