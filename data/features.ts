@@ -71,7 +71,14 @@ WITH lines AS (
   FROM transactions WHERE timestamp < ${cutoff}
 ),
 orders AS (
-  SELECT customer_id, order_id, min(timestamp) AS ordered_at, max(d) AS d, sum(amount) AS net
+  -- Line-level sums are taken per order here, so the customer level aggregates orders (half the rows), not lines.
+  SELECT customer_id, order_id, min(timestamp) AS ordered_at, max(d) AS d, sum(amount) AS net,
+    sum(amount) FILTER (WHERE d < 30) AS spend_30d,
+    sum(amount) FILTER (WHERE d < 90) AS spend_90d,
+    sum(amount) FILTER (WHERE d < 180) AS spend_180d,
+    sum(amount) FILTER (WHERE d >= 90 AND d < 180) AS spend_prior_90d,
+    count(*) FILTER (WHERE amount < 0) AS return_lines,
+    count(*) AS lines
   FROM lines GROUP BY customer_id, order_id
 ),
 order_stats AS (
@@ -81,18 +88,14 @@ order_stats AS (
     max(ordered_at) FILTER (WHERE net > 0) AS last_order_at,
     count(*) FILTER (WHERE net > 0 AND d < 30) AS orders_30d,
     count(*) FILTER (WHERE net > 0 AND d < 90) AS orders_90d,
-    count(*) FILTER (WHERE net > 0 AND d < 180) AS orders_180d
+    count(*) FILTER (WHERE net > 0 AND d < 180) AS orders_180d,
+    sum(net) AS monetary,
+    coalesce(sum(spend_30d), 0) AS spend_30d,
+    coalesce(sum(spend_90d), 0) AS spend_90d,
+    coalesce(sum(spend_180d), 0) AS spend_180d,
+    coalesce(sum(spend_prior_90d), 0) AS spend_prior_90d,
+    sum(return_lines) / sum(lines) AS return_rate
   FROM orders GROUP BY customer_id
-),
-line_stats AS (
-  SELECT customer_id,
-    sum(amount) AS monetary,
-    coalesce(sum(amount) FILTER (WHERE d < 30), 0) AS spend_30d,
-    coalesce(sum(amount) FILTER (WHERE d < 90), 0) AS spend_90d,
-    coalesce(sum(amount) FILTER (WHERE d < 180), 0) AS spend_180d,
-    coalesce(sum(amount) FILTER (WHERE d >= 90 AND d < 180), 0) AS spend_prior_90d,
-    count(*) FILTER (WHERE amount < 0) / count(*) AS return_rate
-  FROM lines GROUP BY customer_id
 ),
 -- Distinct counts in their own aggregate: beside the sums they slowed the whole group-by (measured ~20%).
 breadth AS (
@@ -107,32 +110,31 @@ SELECT
   o.last_order_at,
   ${day('o.last_order_at')} AS recency_days,
   coalesce(o.frequency, 0) AS frequency,
-  CAST(coalesce(l.monetary, 0) AS DECIMAL(18,2)) AS monetary,
+  CAST(coalesce(o.monetary, 0) AS DECIMAL(18,2)) AS monetary,
   -- Ratios in DOUBLE: a DECIMAL(38,4) division per customer was most of this projection's time.
-  CASE WHEN o.frequency > 0 THEN round(CAST(l.monetary AS DOUBLE) / o.frequency, 2) END AS avg_order_value,
+  CASE WHEN o.frequency > 0 THEN round(CAST(o.monetary AS DOUBLE) / o.frequency, 2) END AS avg_order_value,
   ${cutoffDay} - least(${cutoffDay} - ${day('o.first_order_at')}, c.signup_date - DATE '1970-01-01') AS tenure_days,
   CASE WHEN o.frequency > 1 THEN (epoch(o.last_order_at) - epoch(o.first_order_at)) / 86400.0 / (o.frequency - 1) END AS mean_days_between_orders,
   coalesce(o.orders_30d, 0) AS orders_30d,
   coalesce(o.orders_90d, 0) AS orders_90d,
   coalesce(o.orders_180d, 0) AS orders_180d,
-  CAST(coalesce(l.spend_30d, 0) AS DECIMAL(18,2)) AS spend_30d,
-  CAST(coalesce(l.spend_90d, 0) AS DECIMAL(18,2)) AS spend_90d,
-  CAST(coalesce(l.spend_180d, 0) AS DECIMAL(18,2)) AS spend_180d,
-  CAST(coalesce(l.spend_prior_90d, 0) AS DECIMAL(18,2)) AS spend_prior_90d,
-  CASE WHEN abs(l.spend_90d) + abs(l.spend_prior_90d) > 0
-       THEN (CAST(l.spend_90d AS DOUBLE) - CAST(l.spend_prior_90d AS DOUBLE)) / (abs(CAST(l.spend_90d AS DOUBLE)) + abs(CAST(l.spend_prior_90d AS DOUBLE))) ELSE 0 END AS spend_trend,
-  coalesce(l.return_rate, 0) AS return_rate,
+  CAST(coalesce(o.spend_30d, 0) AS DECIMAL(18,2)) AS spend_30d,
+  CAST(coalesce(o.spend_90d, 0) AS DECIMAL(18,2)) AS spend_90d,
+  CAST(coalesce(o.spend_180d, 0) AS DECIMAL(18,2)) AS spend_180d,
+  CAST(coalesce(o.spend_prior_90d, 0) AS DECIMAL(18,2)) AS spend_prior_90d,
+  CASE WHEN abs(o.spend_90d) + abs(o.spend_prior_90d) > 0
+       THEN (CAST(o.spend_90d AS DOUBLE) - CAST(o.spend_prior_90d AS DOUBLE)) / (abs(CAST(o.spend_90d AS DOUBLE)) + abs(CAST(o.spend_prior_90d AS DOUBLE))) ELSE 0 END AS spend_trend,
+  coalesce(o.return_rate, 0) AS return_rate,
   coalesce(b.distinct_products, 0) AS distinct_products,
   coalesce(b.distinct_categories, 0) AS distinct_categories
   ${extraColumns ? `, ${extraColumns}` : ''}
 FROM customers c
 LEFT JOIN order_stats o USING (customer_id)
-LEFT JOIN line_stats l USING (customer_id)
 LEFT JOIN breadth b USING (customer_id)
 ${extraJoins}
 -- A customer without a sign-up date exists as of the cutoff only through events before it; one known only from
 -- a customers file (no events at all) is a prospect.
-WHERE c.signup_date < DATE ${literal(asOf)} OR l.customer_id IS NOT NULL
+WHERE c.signup_date < DATE ${literal(asOf)} OR o.customer_id IS NOT NULL
    OR (c.signup_date IS NULL AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = c.customer_id)
                              AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.customer_id = c.customer_id))`;
 }
