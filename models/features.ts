@@ -12,6 +12,10 @@ import { sentimentFeatureSql } from './sentiment/feedback.ts';
  */
 export async function buildCustomerFeatures(store: Store, options: Omit<FeatureOptions, 'extraSources'> = {}): Promise<string> {
   const asOf = checkDate(options.asOf ?? (await defaultAsOf(store)));
-  const extraSources = (await store.has('feedback_scores')) ? [sentimentFeatureSql(asOf)] : [];
+  // Counts are 0, not unknown, for customers who never wrote: "no feedback" is a fact the models can use.
+  const sentiment = `SELECT c.customer_id, s.* EXCLUDE (customer_id, feedback_count, negative_feedback_count),
+      coalesce(s.feedback_count, 0) AS feedback_count, coalesce(s.negative_feedback_count, 0) AS negative_feedback_count
+    FROM customers c LEFT JOIN (${sentimentFeatureSql(asOf)}) s USING (customer_id)`;
+  const extraSources = (await store.has('feedback_scores')) ? [sentiment] : [];
   return buildFeatures(store, { ...options, asOf, extraSources });
 }

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuild, launchBrowser, startDemoServer, type DemoServer } from './harness.ts';
 import { parseCsv } from '../data/support.ts';
+import { TokenStore } from '../../server/auth.ts';
 
 const OUT = 'test-output';
 
@@ -163,5 +164,26 @@ describe('notebook UI in headless Chromium', () => {
     expect(await page.locator('.train .log').textContent()).not.toBe('');
     await expect.poll(() => page.locator('.version-table tbody tr').count()).toBe(2);
     await page.screenshot({ path: join(OUT, 'web-admin.png'), fullPage: true });
+  });
+
+  it('gives the retention role an at-risk page, with profiles, and no notebooks or admin controls', async () => {
+    const token = new TokenStore(demo.home).create('retention');
+    const retention = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    try {
+      await retention.goto(`${demo.server.url}/#token=${token}`);
+      const rows = retention.locator('.retention tbody tr');
+      await rows.first().waitFor({ timeout: 30_000 });
+      expect(await rows.count()).toBeGreaterThan(0);
+      expect(await retention.locator('.notebook-list .entry').count()).toBe(0);
+      expect(await retention.getByText('Administration').count()).toBe(0);
+      await retention.screenshot({ path: join(OUT, 'web-retention-role.png') });
+      const firstId = (await rows.first().locator('td').first().textContent())!.trim();
+      await rows.first().click();
+      const profile = retention.locator('aside.profile');
+      await profile.locator('.risk').waitFor();
+      expect(await profile.getAttribute('data-customer-id')).toBe(firstId);
+    } finally {
+      await retention.close();
+    }
   });
 });
