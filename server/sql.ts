@@ -11,6 +11,10 @@ export const SQL_BODY: Schema = {
 };
 
 const DEFAULT_ROW_LIMIT = 1000;
+/** Results kept per data state: notebooks re-run the same cells on every open. */
+const CACHED_RESULTS = 200;
+
+type SqlResult = { columns: { name: string; type: string }[]; rows: unknown[]; row_count: number; truncated: boolean; elapsed_ms: number };
 
 /** Names a user may read: the store's tables and views (the checker rejects every other name). */
 async function knownTables(run: (sql: string) => Promise<Record<string, unknown>[]>): Promise<Set<string>> {
@@ -31,9 +35,24 @@ function jsonValue(value: unknown): unknown {
 
 /**
  * POST /api/sql: one checked, read-only SELECT on a connection of its own, inside a READ ONLY transaction,
- * cut off after the time limit (the connection is interrupted, so DuckDB stops working on it too).
+ * cut off after the time limit (the connection is interrupted, so DuckDB stops working on it too). Results are
+ * kept until the data changes (an upload or a version switch empties the cache), so re-opening a notebook
+ * does not recompute its cells; `cached: true` says so.
  */
-export async function runSql({ deps, body }: RouteInput) {
+export async function runSql(input: RouteInput) {
+  const { deps, body } = input;
+  const started = performance.now();
+  const results = await deps.customers.memo('sql-results', async () => new Map<string, SqlResult>());
+  const key = JSON.stringify([body.sql, body.params ?? {}, body.limit ?? DEFAULT_ROW_LIMIT]);
+  const hit = results.get(key);
+  if (hit) return { ...hit, cached: true, elapsed_ms: Math.round(performance.now() - started) };
+  const result = await executeSql(input);
+  if (results.size >= CACHED_RESULTS) results.delete(results.keys().next().value!);
+  results.set(key, result);
+  return { ...result, cached: false };
+}
+
+async function executeSql({ deps, body }: RouteInput): Promise<SqlResult> {
   const limit: number = body.limit ?? DEFAULT_ROW_LIMIT;
   const sql = namedParams(body.sql as string);
   const connection = await deps.store.instance.connect();
