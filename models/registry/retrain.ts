@@ -1,20 +1,23 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetKind } from '../../data/columns.ts';
 import { TierlabError } from '../../data/errors.ts';
-import { ingestFile, type IngestSummary } from '../../data/ingest.ts';
+import { ingestFile } from '../../data/ingest.ts';
 import type { Store } from '../../data/store.ts';
 import { activeBackend } from '../churn/backend.ts';
 import { rocAuc, logLoss } from '../churn/metrics.ts';
 import { ChurnModel, type ChurnModelJSON } from '../churn/model.ts';
 import { SentimentModel, type SentimentModelJSON } from '../sentiment/index.ts';
 import { trainAll, type Bundle, type TrainOptions } from '../pipeline.ts';
-import { binProfile, populationStabilityIndex, psiBand, type BinProfile } from './drift.ts';
+import type { BinProfile } from './drift.ts';
 import { acquireLock } from './lock.ts';
 import { migrationMatrices } from './migration.ts';
 import { applyOutputs, exportOutputs } from './outputs.ts';
 import { Registry, type Manifest } from './registry.ts';
+import { notifyWebhook, recordRun, type RunRecord } from './runs.ts';
+import { dataSnapshot, featureDrift, featureProfiles, libraryVersions } from './snapshot.ts';
+
+export { listRuns, type RunRecord } from './runs.ts';
 
 export type PromotePolicy = 'auto' | 'always' | 'never';
 
@@ -39,78 +42,6 @@ export interface RetrainOptions extends Omit<TrainOptions, 'onProgress'> {
 
 export const RETRAIN_DEFAULTS = { promote: 'auto' as PromotePolicy, aucTolerance: 0.01 };
 
-export interface RunRecord {
-  run_id: string;
-  started_at: string;
-  ended_at: string;
-  outcome: 'promoted' | 'kept' | 'failed';
-  /** The version this run wrote (absent when it failed before writing). */
-  version?: number;
-  active_before: number | null;
-  active_after: number | null;
-  reason: string;
-  figures?: Record<string, unknown>;
-  ingested?: IngestSummary[];
-}
-
-const FEATURE_COLUMNS_SQL = `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'customer_features'
-  AND (data_type IN ('BIGINT', 'INTEGER', 'DOUBLE', 'HUGEINT') OR data_type LIKE 'DECIMAL%')`;
-
-async function featureValues(store: Store, name: string): Promise<Float64Array> {
-  const rows = await store.all<{ v: number | null }>(`SELECT CAST("${name}" AS DOUBLE) AS v FROM customer_features`);
-  return Float64Array.from(rows, (r) => r.v ?? NaN);
-}
-
-/** Decile profiles of every numeric feature: what drift is measured against next time. */
-async function featureProfiles(store: Store): Promise<Record<string, BinProfile>> {
-  const names = (await store.all<{ name: string }>(FEATURE_COLUMNS_SQL)).map((r) => r.name);
-  const profiles: Record<string, BinProfile> = {};
-  for (const name of names) profiles[name] = binProfile(await featureValues(store, name));
-  return profiles;
-}
-
-/** PSI of each feature the previous version profiled, against the features just built. */
-async function featureDrift(store: Store, previous: Record<string, BinProfile> | undefined) {
-  if (!previous) return undefined;
-  const present = new Set((await store.all<{ name: string }>(FEATURE_COLUMNS_SQL)).map((r) => r.name));
-  const drift: Record<string, { psi: number; band: string }> = {};
-  for (const [name, profile] of Object.entries(previous)) {
-    if (!present.has(name)) continue;
-    const psi = populationStabilityIndex(profile, await featureValues(store, name));
-    drift[name] = { psi: Math.round(psi * 10000) / 10000, band: psiBand(psi) };
-  }
-  return drift;
-}
-
-/** Counts, time range and an order-independent content hash of the input tables. */
-async function dataSnapshot(store: Store, asOf: string): Promise<Manifest['data_snapshot']> {
-  const row = (await store.one<Record<string, unknown>>(`SELECT
-      (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM transactions) AS transactions,
-      (SELECT count(*) FROM feedback) AS feedback,
-      (SELECT min(timestamp) FROM transactions) AS "from", (SELECT max(timestamp) FROM transactions) AS "to",
-      (SELECT CAST(coalesce(sum(hash(c)), 0) AS VARCHAR) FROM customers c) AS hc,
-      (SELECT CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) FROM transactions t) AS ht,
-      (SELECT CAST(coalesce(sum(hash(f)), 0) AS VARCHAR) FROM feedback f) AS hf`))!;
-  const hash = createHash('sha256').update(`${row.hc}|${row.ht}|${row.hf}|${row.customers}|${row.transactions}|${row.feedback}`).digest('hex');
-  return {
-    as_of: asOf,
-    from: row.from as string | null,
-    to: row.to as string | null,
-    rows: { customers: row.customers as number, transactions: row.transactions as number, feedback: row.feedback as number },
-    content_hash: `sha256:${hash}`,
-  };
-}
-
-function libraryVersions(): Record<string, string> {
-  const versions: Record<string, string> = { node: process.version };
-  const root = join(import.meta.dirname, '..', '..', 'node_modules');
-  for (const name of ['@duckdb/node-api', '@tensorflow/tfjs', '@tensorflow/tfjs-node', 'ml-kmeans', 'natural', 'hono']) {
-    const file = join(root, name, 'package.json');
-    if (existsSync(file)) versions[name] = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
-  }
-  return versions;
-}
-
 /**
  * Should the candidate replace the active version? `auto`: yes when nothing is active, or when its held-out
  * churn ROC-AUC is no more than `aucTolerance` below the active model's on the SAME held-out rows.
@@ -124,30 +55,6 @@ function decide(policy: PromotePolicy, tolerance: number, candidateAuc: number, 
   return delta >= -tolerance
     ? { promote: true, reason: `${figures}: not worse beyond the tolerance ${tolerance}` }
     : { promote: false, reason: `${figures}: worse by ${(-delta).toFixed(4)} (> tolerance ${tolerance}); active version kept` };
-}
-
-async function notifyWebhook(url: string | undefined, record: RunRecord): Promise<void> {
-  if (!url) return;
-  try {
-    await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ event: 'tierlab.retrain.failed', run: record }),
-      signal: AbortSignal.timeout(5000),
-    });
-  } catch {
-    // A webhook that cannot be reached must not turn a recorded failure into a crash.
-  }
-}
-
-/** Every run, one JSON line each, oldest first. */
-export function listRuns(home: string): RunRecord[] {
-  const file = join(home, 'registry', 'runs.jsonl');
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as RunRecord);
 }
 
 /**
@@ -251,7 +158,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     await notifyWebhook(options.webhookUrl ?? process.env.TIERLAB_WEBHOOK_URL, record);
   } finally {
     record.ended_at = new Date().toISOString();
-    appendFileSync(join(home, 'registry', 'runs.jsonl'), `${JSON.stringify(record)}\n`);
+    recordRun(home, record);
     release();
   }
   return record;

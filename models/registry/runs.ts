@@ -1,0 +1,48 @@
+/** Every retraining run, one JSON line each in <home>/registry/runs.jsonl. */
+
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { IngestSummary } from '../../data/ingest.ts';
+
+export interface RunRecord {
+  run_id: string;
+  started_at: string;
+  ended_at: string;
+  outcome: 'promoted' | 'kept' | 'failed';
+  /** The version this run wrote (absent when it failed before writing). */
+  version?: number;
+  active_before: number | null;
+  active_after: number | null;
+  reason: string;
+  figures?: Record<string, unknown>;
+  ingested?: IngestSummary[];
+}
+
+/** Appends a finished run to the record. */
+export function recordRun(home: string, record: RunRecord): void {
+  appendFileSync(join(home, 'registry', 'runs.jsonl'), `${JSON.stringify(record)}\n`);
+}
+
+export async function notifyWebhook(url: string | undefined, record: RunRecord): Promise<void> {
+  if (!url) return;
+  try {
+    await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ event: 'tierlab.retrain.failed', run: record }),
+      signal: AbortSignal.timeout(5000),
+    });
+  } catch {
+    // A webhook that cannot be reached must not turn a recorded failure into a crash.
+  }
+}
+
+/** Every run, one JSON line each, oldest first. */
+export function listRuns(home: string): RunRecord[] {
+  const file = join(home, 'registry', 'runs.jsonl');
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as RunRecord);
+}

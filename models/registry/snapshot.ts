@@ -1,0 +1,66 @@
+/** What a version records about the data and code it was trained with, and how the features moved since. */
+
+import { existsSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { join } from 'node:path';
+import type { Store } from '../../data/store.ts';
+import { binProfile, populationStabilityIndex, psiBand, type BinProfile } from './drift.ts';
+import type { Manifest } from './registry.ts';
+
+const FEATURE_COLUMNS_SQL = `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'customer_features'
+  AND (data_type IN ('BIGINT', 'INTEGER', 'DOUBLE', 'HUGEINT') OR data_type LIKE 'DECIMAL%')`;
+
+async function featureValues(store: Store, name: string): Promise<Float64Array> {
+  const rows = await store.all<{ v: number | null }>(`SELECT CAST("${name}" AS DOUBLE) AS v FROM customer_features`);
+  return Float64Array.from(rows, (r) => r.v ?? NaN);
+}
+
+/** Decile profiles of every numeric feature: what drift is measured against next time. */
+export async function featureProfiles(store: Store): Promise<Record<string, BinProfile>> {
+  const names = (await store.all<{ name: string }>(FEATURE_COLUMNS_SQL)).map((r) => r.name);
+  const profiles: Record<string, BinProfile> = {};
+  for (const name of names) profiles[name] = binProfile(await featureValues(store, name));
+  return profiles;
+}
+
+/** PSI of each feature the previous version profiled, against the features just built. */
+export async function featureDrift(store: Store, previous: Record<string, BinProfile> | undefined) {
+  if (!previous) return undefined;
+  const present = new Set((await store.all<{ name: string }>(FEATURE_COLUMNS_SQL)).map((r) => r.name));
+  const drift: Record<string, { psi: number; band: string }> = {};
+  for (const [name, profile] of Object.entries(previous)) {
+    if (!present.has(name)) continue;
+    const psi = populationStabilityIndex(profile, await featureValues(store, name));
+    drift[name] = { psi: Math.round(psi * 10000) / 10000, band: psiBand(psi) };
+  }
+  return drift;
+}
+
+/** Counts, time range and an order-independent content hash of the input tables. */
+export async function dataSnapshot(store: Store, asOf: string): Promise<Manifest['data_snapshot']> {
+  const row = (await store.one<Record<string, unknown>>(`SELECT
+      (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM transactions) AS transactions,
+      (SELECT count(*) FROM feedback) AS feedback,
+      (SELECT min(timestamp) FROM transactions) AS "from", (SELECT max(timestamp) FROM transactions) AS "to",
+      (SELECT CAST(coalesce(sum(hash(c)), 0) AS VARCHAR) FROM customers c) AS hc,
+      (SELECT CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) FROM transactions t) AS ht,
+      (SELECT CAST(coalesce(sum(hash(f)), 0) AS VARCHAR) FROM feedback f) AS hf`))!;
+  const hash = createHash('sha256').update(`${row.hc}|${row.ht}|${row.hf}|${row.customers}|${row.transactions}|${row.feedback}`).digest('hex');
+  return {
+    as_of: asOf,
+    from: row.from as string | null,
+    to: row.to as string | null,
+    rows: { customers: row.customers as number, transactions: row.transactions as number, feedback: row.feedback as number },
+    content_hash: `sha256:${hash}`,
+  };
+}
+
+export function libraryVersions(): Record<string, string> {
+  const versions: Record<string, string> = { node: process.version };
+  const root = join(import.meta.dirname, '..', '..', 'node_modules');
+  for (const name of ['@duckdb/node-api', '@tensorflow/tfjs', '@tensorflow/tfjs-node', 'ml-kmeans', 'natural', 'hono']) {
+    const file = join(root, name, 'package.json');
+    if (existsSync(file)) versions[name] = (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  }
+  return versions;
+}
