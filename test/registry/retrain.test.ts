@@ -49,9 +49,11 @@ describe('retrain (subprocesses on a demo store)', () => {
   it('a retrain killed with SIGKILL mid-run leaves the registry loadable with the previous active version', async () => {
     for (const delayMs of [1500, 5000]) {
       const child = spawn(process.execPath, [bin, 'retrain', '--promote', 'always'], { env: { ...process.env, TIERLAB_HOME: home }, stdio: 'ignore' });
+      // Listen before the kill: a run that finishes before the delay has already exited by then.
+      const exited = new Promise((r) => child.once('exit', r));
       await new Promise((r) => setTimeout(r, delayMs));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
       const registry = new Registry(home);
       const active = registry.active()!;
       expect(registry.versions()).toContain(active);
