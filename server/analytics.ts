@@ -9,12 +9,17 @@ import type { Schema } from './validate.ts';
 
 const DIMENSIONS: TierDimension[] = ['rfm_segment', 'abc_class', 'value_tier', 'lifecycle_stage'];
 
+/** Parsed manifests by home and version: a version's manifest no longer changes once it can be active. */
+const manifests = new Map<string, Record<string, any>>();
+
 /** The evaluation recorded by the active model version, or null before the first training. */
 export function activeEvaluation(home: string): { version: number; evaluation: Record<string, any>; manifest: Record<string, any> } | null {
   const registry = new Registry(home);
   const version = registry.active();
   if (version === null) return null;
-  const manifest = registry.manifest(version) as unknown as Record<string, any>;
+  const key = `${home}\0${version}`;
+  let manifest = manifests.get(key);
+  if (!manifest) manifests.set(key, (manifest = registry.manifest(version) as unknown as Record<string, any>));
   return { version, evaluation: manifest.evaluation ?? {}, manifest };
 }
 

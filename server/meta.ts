@@ -1,4 +1,4 @@
-import { Registry } from '../models/registry/registry.ts';
+import { activeEvaluation } from './analytics.ts';
 import { parseRole } from './auth.ts';
 import type { RouteInput } from './context.ts';
 import type { Schema } from './validate.ts';
@@ -7,12 +7,10 @@ export const TOKEN_BODY: Schema = { role: { type: 'string', required: true, enum
 
 /** GET /api/health: liveness plus what is being served. */
 export async function health({ deps }: RouteInput) {
-  const registry = new Registry(deps.home);
-  const active = registry.active();
-  const backend = active === null ? null : registry.manifest(active).backend ?? null;
+  const active = activeEvaluation(deps.home);
   // A plain count, not the customer cache: health must answer at once, even while the cache rebuilds.
   const customers = (await deps.store.one<{ n: number }>('SELECT count(*) AS n FROM customers'))?.n ?? 0;
-  return { status: 'ok', model_version: active === null ? null : String(active), customers, backend };
+  return { status: 'ok', model_version: active ? String(active.version) : null, customers, backend: active?.manifest.backend ?? null };
 }
 
 export async function me({ role }: RouteInput) {
