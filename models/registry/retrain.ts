@@ -15,7 +15,7 @@ import { migrationMatrices } from './migration.ts';
 import { applyOutputs, exportOutputs } from './outputs.ts';
 import { Registry, type Manifest } from './registry.ts';
 import { notifyWebhook, recordRun, type RunRecord } from './runs.ts';
-import { dataSnapshot, featureDrift, featureProfiles, libraryVersions } from './snapshot.ts';
+import { dataSnapshot, featureDrift, featureProfiles, libraryVersions, numericFeatures } from './snapshot.ts';
 
 export { listRuns, type RunRecord } from './runs.ts';
 
@@ -108,8 +108,9 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
         }
         const chosen = decide(settings.promote, settings.aucTolerance, candidateAuc, activeFigures?.roc_auc);
         const snapshot = await dataSnapshot(work, result.asOf);
-        const drift = await featureDrift(work, (activeManifest?.evaluation as { feature_profiles?: Record<string, BinProfile> } | undefined)?.feature_profiles);
-        const profiles = await featureProfiles(work);
+        const features = await numericFeatures(work);
+        const drift = featureDrift(features, (activeManifest?.evaluation as { feature_profiles?: Record<string, BinProfile> } | undefined)?.feature_profiles);
+        const profiles = featureProfiles(features);
         const written = await registry.write(
           {
             created_at: new Date().toISOString(),

@@ -10,27 +10,29 @@ import type { Manifest } from './registry.ts';
 const FEATURE_COLUMNS_SQL = `SELECT column_name AS name FROM duckdb_columns() WHERE table_name = 'customer_features'
   AND (data_type IN ('BIGINT', 'INTEGER', 'DOUBLE', 'HUGEINT') OR data_type LIKE 'DECIMAL%')`;
 
-async function featureValues(store: Store, name: string): Promise<Float64Array> {
-  const rows = await store.all<{ v: number | null }>(`SELECT CAST("${name}" AS DOUBLE) AS v FROM customer_features`);
-  return Float64Array.from(rows, (r) => r.v ?? NaN);
+/** Every numeric feature column of `customer_features`, read once for both profiles and drift (NULL -> NaN). */
+export async function numericFeatures(store: Store): Promise<Record<string, Float64Array>> {
+  const names = (await store.all<{ name: string }>(FEATURE_COLUMNS_SQL)).map((r) => r.name);
+  const values: Record<string, Float64Array> = {};
+  for (const name of names) {
+    const rows = await store.all<{ v: number | null }>(`SELECT CAST("${name}" AS DOUBLE) AS v FROM customer_features`);
+    values[name] = Float64Array.from(rows, (r) => r.v ?? NaN);
+  }
+  return values;
 }
 
-/** Decile profiles of every numeric feature: what drift is measured against next time. */
-export async function featureProfiles(store: Store): Promise<Record<string, BinProfile>> {
-  const names = (await store.all<{ name: string }>(FEATURE_COLUMNS_SQL)).map((r) => r.name);
-  const profiles: Record<string, BinProfile> = {};
-  for (const name of names) profiles[name] = binProfile(await featureValues(store, name));
-  return profiles;
+/** Decile profiles of every feature: what drift is measured against next time. */
+export function featureProfiles(features: Record<string, Float64Array>): Record<string, BinProfile> {
+  return Object.fromEntries(Object.entries(features).map(([name, values]) => [name, binProfile(values)]));
 }
 
 /** PSI of each feature the previous version profiled, against the features just built. */
-export async function featureDrift(store: Store, previous: Record<string, BinProfile> | undefined) {
+export function featureDrift(features: Record<string, Float64Array>, previous: Record<string, BinProfile> | undefined) {
   if (!previous) return undefined;
-  const present = new Set((await store.all<{ name: string }>(FEATURE_COLUMNS_SQL)).map((r) => r.name));
   const drift: Record<string, { psi: number; band: string }> = {};
   for (const [name, profile] of Object.entries(previous)) {
-    if (!present.has(name)) continue;
-    const psi = populationStabilityIndex(profile, await featureValues(store, name));
+    if (!features[name]) continue;
+    const psi = populationStabilityIndex(profile, features[name]);
     drift[name] = { psi: Math.round(psi * 10000) / 10000, band: psiBand(psi) };
   }
   return drift;
