@@ -37,8 +37,6 @@ export interface CreateAppOptions {
 
 type Env = { Variables: { role: Role | undefined } };
 
-const OUTSIDE_VERSION_GATE = new Set(['/api/models/:version/activate', '/api/models/rollback', '/api/jobs/:id/events']);
-
 /**
  * DuckDB's file access is instance-wide: SQL cells must not read /etc/passwd, while uploads and the registry's
  * Parquet copies must still work. Allow exactly those folders, then switch external access off for good.
@@ -142,9 +140,8 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
           const result = await route.handler({ c, deps, params: c.req.param() as Record<string, string>, query, body, role: c.get('role') });
           return result instanceof Response ? result : c.json(result as object);
         };
-        // A request runs on one served version; the routes that switch versions, and event streams that stay
-        // open for minutes, run outside that gate.
-        return OUTSIDE_VERSION_GATE.has(route.path) ? run() : deps.served.request(run);
+        // A request runs on one served version (route.ungated says why some do not).
+        return route.ungated ? run() : deps.served.request(run);
       },
     ];
     app.on(route.method, route.path, ...(handlers as [any, any]));

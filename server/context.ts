@@ -59,4 +59,9 @@ export interface RouteSpec {
   /** The answer's shape in words, for the docs. */
   response: string;
   handler: (input: RouteInput) => Promise<unknown>;
+  /**
+   * Runs outside the served-version gate (server/serving.ts): the routes that switch versions themselves, and
+   * event streams that stay open for minutes and would hold a switch back.
+   */
+  ungated?: true;
 }

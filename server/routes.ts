@@ -41,12 +41,12 @@ export const ROUTES: RouteSpec[] = [
 
   { method: 'GET', path: '/api/models', access: 'analyst', tag: 'models', summary: 'Model versions', response: '{active, versions}', handler: listModels },
   { method: 'GET', path: '/api/models/:version', access: 'analyst', tag: 'models', summary: 'One version\'s manifest', response: 'Manifest', handler: getModel },
-  { method: 'POST', path: '/api/models/:version/activate', access: 'admin', tag: 'models', summary: 'Serve this version', response: '{active}', handler: activateModel },
-  { method: 'POST', path: '/api/models/rollback', access: 'admin', tag: 'models', summary: 'Back to the previously active version', response: '{active}', handler: rollbackModel },
+  { method: 'POST', path: '/api/models/:version/activate', access: 'admin', tag: 'models', summary: 'Serve this version', response: '{active}', handler: activateModel, ungated: true },
+  { method: 'POST', path: '/api/models/rollback', access: 'admin', tag: 'models', summary: 'Back to the previously active version', response: '{active}', handler: rollbackModel, ungated: true },
 
   { method: 'POST', path: '/api/jobs/train', access: 'admin', tag: 'jobs', summary: 'Start a training job (one at a time)', response: '202 Job; 409 when one runs', handler: startTraining },
   { method: 'GET', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Job status', response: 'Job', handler: getJob },
-  { method: 'GET', path: '/api/jobs/:id/events', access: 'admin', tag: 'jobs', summary: 'Job progress as Server-Sent Events', response: 'text/event-stream: progress..., done', handler: jobEvents },
+  { method: 'GET', path: '/api/jobs/:id/events', access: 'admin', tag: 'jobs', summary: 'Job progress as Server-Sent Events', response: 'text/event-stream: progress..., done', handler: jobEvents, ungated: true },
   { method: 'DELETE', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Cancel a job', response: 'Job', handler: cancelJob },
 
   { method: 'GET', path: '/api/notebooks', access: 'analyst', tag: 'notebooks', summary: 'List notebooks', response: '{notebooks: [{id, title, updated_at}]}', handler: listNotebooks },
