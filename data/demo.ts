@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ingestFile, type IngestSummary } from './ingest.ts';
+import { ingestFile } from './ingest.ts';
+import type { IngestSummary } from './loads.ts';
 import { Random } from './random.ts';
 import type { Store } from './store.ts';
 

@@ -30,15 +30,29 @@ CREATE TABLE IF NOT EXISTS transactions (
   unit_price DECIMAL(18,4),
   product VARCHAR,
   category VARCHAR,
-  channel VARCHAR
+  channel VARCHAR,
+  load_id INTEGER
 );
 CREATE TABLE IF NOT EXISTS feedback (
   customer_id VARCHAR NOT NULL,
   timestamp TIMESTAMPTZ NOT NULL,
   text VARCHAR NOT NULL,
   rating DOUBLE,
-  channel VARCHAR
+  channel VARCHAR,
+  load_id INTEGER
 );
+-- One row per file loaded; transactions and feedback rows carry the load_id of the file they came from.
+CREATE TABLE IF NOT EXISTS loads (
+  load_id INTEGER PRIMARY KEY,
+  kind VARCHAR NOT NULL,
+  file VARCHAR NOT NULL,
+  loaded_at TIMESTAMPTZ NOT NULL,
+  rows_loaded BIGINT NOT NULL,
+  rows_rejected BIGINT NOT NULL
+);
+-- Stores created before loads were recorded.
+ALTER TABLE transactions ADD COLUMN IF NOT EXISTS load_id INTEGER;
+ALTER TABLE feedback ADD COLUMN IF NOT EXISTS load_id INTEGER;
 `;
 
 export async function createSchema(store: Store): Promise<void> {

@@ -89,6 +89,11 @@ export class Store {
     await this.connection.run(sql, params);
   }
 
+  /** Is a transaction open on this connection (so a failing statement would abort it)? */
+  get inTransaction(): boolean {
+    return this.transactionDepth > 0;
+  }
+
   /**
    * Runs `work` inside one transaction: all of it lands, or none of it does. Nested calls join the outer
    * transaction (DuckDB has one per connection), so a stage that is atomic alone stays atomic inside a retrain.

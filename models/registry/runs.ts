@@ -2,7 +2,7 @@
 
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IngestSummary } from '../../data/ingest.ts';
+import type { IngestSummary } from '../../data/loads.ts';
 
 export interface RunRecord {
   run_id: string;

@@ -38,15 +38,15 @@ export function featureDrift(features: Record<string, Float64Array>, previous: R
   return drift;
 }
 
-/** Counts, time range and an order-independent content hash of the input tables. */
+/** Counts, time range and an order-independent content hash of the input tables (content only: not which load). */
 export async function dataSnapshot(store: Store, asOf: string): Promise<Manifest['data_snapshot']> {
   const row = (await store.one<Record<string, unknown>>(`SELECT
       (SELECT count(*) FROM customers) AS customers, (SELECT count(*) FROM transactions) AS transactions,
       (SELECT count(*) FROM feedback) AS feedback,
       (SELECT min(timestamp) FROM transactions) AS "from", (SELECT max(timestamp) FROM transactions) AS "to",
       (SELECT CAST(coalesce(sum(hash(c)), 0) AS VARCHAR) FROM customers c) AS hc,
-      (SELECT CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) FROM transactions t) AS ht,
-      (SELECT CAST(coalesce(sum(hash(f)), 0) AS VARCHAR) FROM feedback f) AS hf`))!;
+      (SELECT CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) FROM (SELECT * EXCLUDE (load_id) FROM transactions) t) AS ht,
+      (SELECT CAST(coalesce(sum(hash(f)), 0) AS VARCHAR) FROM (SELECT * EXCLUDE (load_id) FROM feedback) f) AS hf`))!;
   const hash = createHash('sha256').update(`${row.hc}|${row.ht}|${row.hf}|${row.customers}|${row.transactions}|${row.feedback}`).digest('hex');
   return {
     as_of: asOf,

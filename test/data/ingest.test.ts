@@ -42,7 +42,7 @@ describe('ingest: good files', () => {
     const rows = await store.all(`SELECT * FROM transactions ORDER BY order_id, amount`);
     expect(rows[0]).toEqual({
       customer_id: 'c1', order_id: 'o1', timestamp: '2024-01-15T10:00:00.000Z', amount: 3.2, quantity: 1, unit_price: 3.2,
-      product: 'Chocolate', category: 'snacks', channel: 'web',
+      product: 'Chocolate', category: 'snacks', channel: 'web', load_id: summary.load_id,
     });
     expect(rows[1].product).toBe('Mug, large');
     expect(await store.all(`SELECT customer_id FROM customers ORDER BY 1`)).toEqual([{ customer_id: 'c1' }, { customer_id: 'c2' }]);

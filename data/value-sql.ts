@@ -1,0 +1,53 @@
+import type { FieldType } from './columns.ts';
+import { literal } from './store.ts';
+
+/**
+ * How a raw text value of an input file becomes a canonical typed value, as SQL expressions. Both load paths
+ * (the checked one and the single-scan one for clean files) read values through these, so they agree.
+ */
+
+const MISSING = `('', 'na', 'n/a', 'null', 'nan', 'none')`;
+const TRUE_WORDS = `('true', 'yes', 'y', 't', '1')`;
+const FALSE_WORDS = `('false', 'no', 'n', 'f', '0')`;
+
+/** SQL that is true when a raw text value stands for "no value". */
+export const isMissing = (raw: string) => `(${raw} IS NULL OR lower(trim(${raw})) IN ${MISSING})`;
+
+/**
+ * SQL parsing a raw text column to its canonical type; NULL when it cannot be parsed.
+ * Ids are trimmed; other text is kept as written. Missing words (NA, null, ...) are NULL.
+ * Timestamps: ISO dates or date-times (an explicit offset is honoured; none means `timezone`), and YYYYMMDD.
+ * An offset only counts after a time of day: in a plain date such as 2024-01-15 the "-15" is the day.
+ */
+export function parseExpr(type: FieldType, raw: string, timezone: string): string {
+  const v = `trim(${raw})`;
+  switch (type) {
+    case 'id':
+    case 'text':
+      return `CASE WHEN ${isMissing(raw)} THEN NULL ELSE ${type === 'id' ? v : raw} END`;
+    case 'money':
+      return `TRY_CAST(${v} AS DECIMAL(18,4))`;
+    case 'number':
+      return `TRY_CAST(${v} AS DOUBLE)`;
+    case 'boolean':
+      return `CASE WHEN lower(${v}) IN ${TRUE_WORDS} THEN true WHEN lower(${v}) IN ${FALSE_WORDS} THEN false END`;
+    case 'date':
+      return `CASE WHEN regexp_full_match(${v}, '\\d{8}') THEN TRY_CAST(TRY_STRPTIME(${v}, '%Y%m%d') AS DATE)
+        ELSE TRY_CAST(TRY_CAST(${v} AS TIMESTAMP) AS DATE) END`;
+    case 'timestamp':
+      return `CASE WHEN regexp_full_match(${v}, '\\d{8}') THEN timezone(${literal(timezone)}, TRY_STRPTIME(${v}, '%Y%m%d'))
+        WHEN regexp_matches(${v}, '\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*(Z|[+-]\\d\\d(:?\\d\\d)?)$') THEN TRY_CAST(${v} AS TIMESTAMPTZ)
+        ELSE timezone(${literal(timezone)}, TRY_CAST(${v} AS TIMESTAMP)) END`;
+  }
+}
+
+/** What a value of each type should look like, for row errors. */
+export const TYPE_WORDS: Record<FieldType, string> = {
+  id: 'an id',
+  text: 'text',
+  money: 'an amount (a decimal number)',
+  number: 'a number',
+  boolean: 'true/false, yes/no or 1/0',
+  date: 'a date (ISO or YYYYMMDD)',
+  timestamp: 'a date or date-time (ISO or YYYYMMDD)',
+};
