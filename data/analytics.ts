@@ -14,9 +14,10 @@ export const ANALYTICS_TABLES = [
 
 /** Recreates `customer_analytics` over customer_features and whichever stage tables exist now. */
 export async function refreshAnalyticsView(store: Store): Promise<void> {
-  if (!(await store.has('customer_features'))) return;
-  const present: string[] = [];
-  for (const table of ANALYTICS_TABLES) if (await store.has(table)) present.push(table);
+  const names = await store.all<{ name: string }>(`SELECT table_name AS name FROM duckdb_tables() WHERE schema_name = 'main'`);
+  const existing = new Set(names.map((r) => r.name));
+  if (!existing.has('customer_features')) return;
+  const present = ANALYTICS_TABLES.filter((table) => existing.has(table));
   const joins = present.map((t) => `LEFT JOIN ${t} USING (customer_id)`).join('\n  ');
   await store.run(`CREATE OR REPLACE VIEW customer_analytics AS SELECT * FROM customer_features\n  ${joins}`);
 }

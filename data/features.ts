@@ -62,6 +62,9 @@ export function featureSql(asOf: string, extraSources: string[] = []): string {
   // integer arithmetic on the epoch: ICU's calendar date_diff on every line dominated the query.
   const cutoffDay = Date.parse(`${asOf}T00:00:00Z`) / 86_400_000;
   const day = (ts: string) => `(${cutoffDay} - CAST(floor(epoch_us(${ts}) / 86400000000.0) AS BIGINT))`;
+  // Sums of DECIMAL(18,4) are DECIMAL(38,4) (128-bit); rounding those to cents directly cost more than the whole
+  // rest of the projection, so they are narrowed to 64 bits first (exact; a sum over 14 integer digits would fail loudly).
+  const cents = (sum: string) => `CAST(CAST(${sum} AS DECIMAL(18,4)) AS DECIMAL(18,2))`;
   const extraJoins = extraSources.map((sql, i) => `LEFT JOIN (${sql}) x${i} USING (customer_id)`).join('\n');
   const extraColumns = extraSources.map((_, i) => `x${i}.* EXCLUDE (customer_id)`).join(', ');
   return `
@@ -110,18 +113,18 @@ SELECT
   o.last_order_at,
   ${day('o.last_order_at')} AS recency_days,
   coalesce(o.frequency, 0) AS frequency,
-  CAST(coalesce(o.monetary, 0) AS DECIMAL(18,2)) AS monetary,
+  ${cents('coalesce(o.monetary, 0)')} AS monetary,
   -- Ratios in DOUBLE: a DECIMAL(38,4) division per customer was most of this projection's time.
   CASE WHEN o.frequency > 0 THEN round(CAST(o.monetary AS DOUBLE) / o.frequency, 2) END AS avg_order_value,
   ${cutoffDay} - least(${cutoffDay} - ${day('o.first_order_at')}, c.signup_date - DATE '1970-01-01') AS tenure_days,
-  CASE WHEN o.frequency > 1 THEN (epoch(o.last_order_at) - epoch(o.first_order_at)) / 86400.0 / (o.frequency - 1) END AS mean_days_between_orders,
+  CASE WHEN o.frequency > 1 THEN (epoch_us(o.last_order_at) - epoch_us(o.first_order_at)) / 86400000000.0 / (o.frequency - 1) END AS mean_days_between_orders,
   coalesce(o.orders_30d, 0) AS orders_30d,
   coalesce(o.orders_90d, 0) AS orders_90d,
   coalesce(o.orders_180d, 0) AS orders_180d,
-  CAST(coalesce(o.spend_30d, 0) AS DECIMAL(18,2)) AS spend_30d,
-  CAST(coalesce(o.spend_90d, 0) AS DECIMAL(18,2)) AS spend_90d,
-  CAST(coalesce(o.spend_180d, 0) AS DECIMAL(18,2)) AS spend_180d,
-  CAST(coalesce(o.spend_prior_90d, 0) AS DECIMAL(18,2)) AS spend_prior_90d,
+  ${cents('coalesce(o.spend_30d, 0)')} AS spend_30d,
+  ${cents('coalesce(o.spend_90d, 0)')} AS spend_90d,
+  ${cents('coalesce(o.spend_180d, 0)')} AS spend_180d,
+  ${cents('coalesce(o.spend_prior_90d, 0)')} AS spend_prior_90d,
   CASE WHEN abs(o.spend_90d) + abs(o.spend_prior_90d) > 0
        THEN (CAST(o.spend_90d AS DOUBLE) - CAST(o.spend_prior_90d AS DOUBLE)) / (abs(CAST(o.spend_90d AS DOUBLE)) + abs(CAST(o.spend_prior_90d AS DOUBLE))) ELSE 0 END AS spend_trend,
   coalesce(o.return_rate, 0) AS return_rate,

@@ -74,11 +74,15 @@ scored AS (
     CASE WHEN frequency > 0 THEN ${score.r} END AS r_score,
     CASE WHEN frequency > 0 THEN ${score.f} END AS f_score,
     CASE WHEN frequency > 0 THEN ${score.m} END AS m_score,
-    coalesce(sum(greatest(monetary, 0)) OVER (ORDER BY monetary DESC, customer_id ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS cum_before,
+    -- Revenue of everyone ranked above: a running sum minus the customer's own share (a running frame is
+    -- cheap; a frame ending at 1 PRECEDING is not). Non-buyers add nothing (their net is <= 0), so one order
+    -- serves both windows.
+    sum(greatest(monetary, 0)) OVER ranked - greatest(monetary, 0) AS cum_before,
     total_revenue,
-    (row_number() OVER (ORDER BY frequency > 0 DESC, monetary DESC, customer_id)) / buyers AS value_rank,
+    row_number() OVER ranked / buyers AS value_rank,
     median_monetary
   FROM customer_features, totals
+  WINDOW ranked AS (ORDER BY frequency > 0 DESC, monetary DESC, customer_id ROWS UNBOUNDED PRECEDING)
 )
 SELECT customer_id, r_score, f_score, m_score,
   CASE WHEN r_score IS NOT NULL THEN concat(r_score, f_score, m_score) END AS rfm_cell,

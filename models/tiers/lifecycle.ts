@@ -21,7 +21,7 @@ export function lifecycleSql(o: LifecycleOptions): string {
   return `CASE WHEN frequency = 0 THEN 'prospect'
     WHEN recency_days > ${Number(o.lostDays)} THEN 'lost'
     WHEN recency_days > ${overdue} THEN 'at risk'
-    WHEN (as_of - DATE '1970-01-01') - CAST(floor(epoch(first_order_at) / 86400) AS BIGINT) <= ${Number(o.newDays)} THEN 'new'
+    WHEN (as_of - DATE '1970-01-01') - CAST(floor(epoch_us(first_order_at) / 86400000000.0) AS BIGINT) <= ${Number(o.newDays)} THEN 'new'
     WHEN frequency >= ${Number(o.loyalOrders)} THEN 'loyal'
     ELSE 'active' END`;
 }
