@@ -136,9 +136,10 @@ LEFT JOIN order_stats o USING (customer_id)
 LEFT JOIN breadth b USING (customer_id)
 ${extraJoins}
 -- A customer without a sign-up date exists as of the cutoff only through events before it; one known only from
--- a customers file (no events at all) is a prospect.
+-- a customers file (no events at all) is a prospect. Having no line before the cutoff (o is NULL), such a
+-- customer has none at all unless it has one after: only those later lines are searched, not the whole table.
 WHERE c.signup_date < DATE ${literal(asOf)} OR o.customer_id IS NOT NULL
-   OR (c.signup_date IS NULL AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.customer_id = c.customer_id)
+   OR (c.signup_date IS NULL AND c.customer_id NOT IN (SELECT customer_id FROM transactions WHERE timestamp >= ${cutoff})
                              AND NOT EXISTS (SELECT 1 FROM feedback f WHERE f.customer_id = c.customer_id))`;
 }
 
