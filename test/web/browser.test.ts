@@ -166,6 +166,69 @@ describe('notebook UI in headless Chromium', () => {
     await page.screenshot({ path: join(OUT, 'web-admin.png'), fullPage: true });
   });
 
+  it('shows each cell its own loading state and error: a slow and a failing query leave a good cell alone', async () => {
+    const cells = [
+      { id: 'good', kind: 'sql', source: 'SELECT rfm_segment, count(*) AS customers FROM customer_rfm GROUP BY 1' },
+      { id: 'failing', kind: 'sql', source: 'SELECT * FROM no_such_table' },
+      // The marker comment lets the route below hold this query, as a slow server would.
+      { id: 'slow', kind: 'sql', source: '-- held\nSELECT count(*) AS customers FROM customer_rfm' },
+    ];
+    const put = await fetch(`${demo.server.url}/api/notebooks/cell-states`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${demo.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ title: 'Cell states', cells }),
+    });
+    expect(put.status).toBe(200);
+    const expected = (await demo.server.store.all('SELECT rfm_segment FROM customer_rfm GROUP BY 1')).length;
+
+    const visitor = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    await visitor.route('**/api/sql', async (route) => {
+      if (route.request().postData()?.includes('-- held')) await released;
+      await route.continue();
+    });
+    try {
+      await visitor.goto(`${demo.server.url}/#/n/cell-states&token=${demo.token}`);
+      const good = visitor.locator('[data-cell-id="good"]');
+      const failing = visitor.locator('[data-cell-id="failing"]');
+      const slow = visitor.locator('[data-cell-id="slow"]');
+      // While the slow query is out: it shows its spinner, the others have finished on their own.
+      await expect.poll(() => good.getAttribute('data-status'), { timeout: 30_000 }).toBe('done');
+      await expect.poll(() => failing.getAttribute('data-status')).toBe('error');
+      expect(await slow.getAttribute('data-status')).toBe('running');
+      expect(await slow.getAttribute('aria-busy')).toBe('true');
+      expect(await slow.locator('.spinner').count()).toBe(1);
+      expect(await visitor.locator('.notebook').getAttribute('data-settled')).toBe('false');
+      expect(Number(await good.locator('[data-row-count]').getAttribute('data-row-count'))).toBe(expected);
+      expect(await good.locator('tbody tr').count()).toBe(expected);
+      expect(await failing.locator('[role="alert"]').textContent()).toContain('no_such_table');
+      expect(await failing.locator('tbody tr').count()).toBe(0);
+      await visitor.screenshot({ path: join(OUT, 'web-cell-states.png'), fullPage: true });
+
+      release();
+      await settled(visitor);
+      expect(await slow.getAttribute('data-status')).toBe('done');
+      expect(await slow.locator('.spinner').count()).toBe(0);
+      const total = (await demo.server.store.one<{ n: number }>('SELECT count(*)::INTEGER AS n FROM customer_rfm'))!.n;
+      expect(await slow.locator('tbody td').first().textContent()).toBe(total.toLocaleString('en-US'));
+      expect(await failing.getAttribute('data-status')).toBe('error');
+      expect(await good.locator('tbody tr').count()).toBe(expected);
+
+      // Fixing the failing cell clears its error; the good cell is not asked again.
+      let asked = 0;
+      visitor.on('request', (request) => void (request.url().endsWith('/api/sql') && asked++));
+      await failing.locator('textarea').fill('SELECT 41 + 1 AS answer');
+      await failing.locator('textarea').press('Shift+Enter');
+      await expect.poll(() => failing.getAttribute('data-status')).toBe('done');
+      expect(await failing.locator('[role="alert"]').count()).toBe(0);
+      expect(await failing.locator('tbody td').first().textContent()).toBe('42');
+      expect(asked).toBe(1);
+    } finally {
+      await visitor.close();
+    }
+  });
+
   it('gives the retention role an at-risk page, with profiles, and no notebooks or admin controls', async () => {
     const token = new TokenStore(demo.home).create('retention');
     const retention = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
