@@ -52,7 +52,9 @@ async function execute(cell: Cell, notebook: Notebook): Promise<unknown> {
  * runtime.inputChanged('threshold'); // re-runs only the cells that use :threshold
  */
 export class NotebookRuntime {
-  runs: Record<string, CellRun> = $state({});
+  // Raw, replaced a cell at a time: results are read-only data, and deep proxies over thousands of points and
+  // rows cost more than the charts drawing them.
+  runs: Record<string, CellRun> = $state.raw({});
   #generation: Record<string, number> = {};
 
   constructor(private readonly notebook: () => Notebook) {}
@@ -65,8 +67,7 @@ export class NotebookRuntime {
   async run(cell: Cell): Promise<void> {
     const generation = (this.#generation[cell.id] ?? 0) + 1;
     this.#generation[cell.id] = generation;
-    const previous = this.runs[cell.id];
-    this.runs[cell.id] = { status: 'running', result: previous?.result };
+    this.#set(cell.id, { status: 'running', result: this.runs[cell.id]?.result });
     const start = performance.now();
     let run: CellRun;
     try {
@@ -76,7 +77,11 @@ export class NotebookRuntime {
       run = { status: notReady ? 'empty' : 'error', error: error instanceof Error ? error.message : String(error) };
     }
     if (this.#generation[cell.id] !== generation) return;
-    this.runs[cell.id] = { ...run, ms: performance.now() - start };
+    this.#set(cell.id, { ...run, ms: performance.now() - start });
+  }
+
+  #set(id: string, run: CellRun): void {
+    this.runs = { ...this.runs, [id]: run };
   }
 
   /** Runs every cell at once; each finishes on its own. */
@@ -91,7 +96,8 @@ export class NotebookRuntime {
 
   /** Forgets a deleted cell. */
   forget(id: string): void {
-    delete this.runs[id];
+    const { [id]: _forgotten, ...rest } = this.runs;
+    this.runs = rest;
     delete this.#generation[id];
   }
 
