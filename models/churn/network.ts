@@ -4,7 +4,7 @@
  * before and after a save.
  */
 import type { Tf } from './backend.ts';
-import type { Matrix } from './preprocess.ts';
+import type { InputSet, Matrix } from './preprocess.ts';
 import { rocAuc } from './metrics.ts';
 import { seededRandom, shuffleInPlace } from './random.ts';
 
@@ -20,6 +20,8 @@ export type NetworkKind = 'logistic' | 'mlp';
 
 export interface Network {
   kind: NetworkKind;
+  /** The preprocessor's input set this network reads. */
+  inputs: InputSet;
   inputSize: number;
   layers: DenseLayer[];
 }
@@ -50,8 +52,10 @@ export function forward(network: Network, x: Matrix): Float64Array {
 
 export interface TrainNetworkOptions {
   kind: NetworkKind;
-  /** Hidden units of the MLP (ignored for logistic). */
-  hiddenUnits: number;
+  /** Recorded in the network: which input set `x` was encoded with. */
+  inputs: InputSet;
+  /** Units of each hidden ReLU layer of the MLP (ignored for logistic). */
+  hiddenUnits: number[];
   maxEpochs: number;
   batchSize: number;
   learningRate: number;
@@ -71,14 +75,14 @@ export interface TrainedNetwork {
   validationAuc: number;
 }
 
-function toNetwork(kind: NetworkKind, inputSize: number, weights: Float32Array[], activations: DenseLayer['activation'][]): Network {
+function toNetwork(kind: NetworkKind, inputs: InputSet, inputSize: number, weights: Float32Array[], activations: DenseLayer['activation'][]): Network {
   const layers: DenseLayer[] = activations.map((activation, l) => ({
     units: weights[2 * l + 1].length,
     activation,
     kernel: Array.from(weights[2 * l]),
     bias: Array.from(weights[2 * l + 1]),
   }));
-  return { kind, inputSize, layers };
+  return { kind, inputs, inputSize, layers };
 }
 
 /**
@@ -92,18 +96,18 @@ function toNetwork(kind: NetworkKind, inputSize: number, weights: Float32Array[]
 export async function trainNetwork(tf: Tf, x: Matrix, y: Float64Array, validation: { x: Matrix; y: Float64Array }, options: TrainNetworkOptions): Promise<TrainedNetwork> {
   const regularizer = options.l2 > 0 ? tf.regularizers.l2({ l2: options.l2 }) : undefined;
   const init = (offset: number) => tf.initializers.glorotUniform({ seed: options.seed + offset });
-  const activations: DenseLayer['activation'][] = options.kind === 'mlp' ? ['relu', 'sigmoid'] : ['sigmoid'];
+  const hidden = options.kind === 'mlp' ? options.hiddenUnits : [];
+  const activations: DenseLayer['activation'][] = [...hidden.map(() => 'relu' as const), 'sigmoid'];
   const model = tf.sequential();
-  if (options.kind === 'mlp') {
-    model.add(tf.layers.dense({ inputShape: [x.cols], units: options.hiddenUnits, activation: 'relu', kernelInitializer: init(1), kernelRegularizer: regularizer }));
-  }
-  model.add(tf.layers.dense({
-    ...(options.kind === 'mlp' ? {} : { inputShape: [x.cols] }),
-    units: 1,
-    activation: 'sigmoid',
-    kernelInitializer: init(2),
-    kernelRegularizer: regularizer,
-  }));
+  [...hidden, 1].forEach((units, l) => {
+    model.add(tf.layers.dense({
+      ...(l === 0 ? { inputShape: [x.cols] } : {}),
+      units,
+      activation: activations[l],
+      kernelInitializer: init(l + 1),
+      kernelRegularizer: regularizer,
+    }));
+  });
   model.compile({ optimizer: tf.train.adam(options.learningRate), loss: 'binaryCrossentropy' });
 
   const xs = tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols]);
@@ -120,7 +124,7 @@ export async function trainNetwork(tf: Tf, x: Matrix, y: Float64Array, validatio
       await model.fit(bx, by, { epochs: 1, batchSize: options.batchSize, shuffle: false, verbose: 0, classWeight: { 0: 1, 1: options.positiveWeight } });
       tf.dispose([idx, bx, by]);
       const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-      const network = toNetwork(options.kind, x.cols, weights, activations);
+      const network = toNetwork(options.kind, options.inputs, x.cols, weights, activations);
       const validationAuc = rocAuc(forward(network, validation.x), validation.y);
       if (!best || validationAuc > best.validationAuc + 1e-5) best = { network, bestEpoch: epoch + 1, epochsRun: 0, validationAuc };
       else if (epoch + 1 - best.bestEpoch >= options.patience) {

@@ -13,15 +13,27 @@ export interface Matrix {
   cols: number;
 }
 
+/**
+ * One matrix column made from a numeric feature: the value itself, its log1p, or a hinge max(0, x - knot).
+ * Together they are a piecewise-linear basis, so even the logistic candidate fits a curve per feature (an additive
+ * model) instead of a straight line.
+ */
+export type NumericTerm = ({ transform: 'raw' } | { transform: 'log1p' } | { transform: 'hinge'; knot: number }) & {
+  /** Training mean and spread of the term, for standard scaling. */
+  mean: number;
+  std: number;
+};
+
 export interface NumericColumn {
   kind: 'numeric';
   name: string;
   /** Training median on the raw scale: fills missing values and is the reference for explanations. */
   median: number;
-  /** log1p before scaling (non-negative, right-skewed columns such as money and counts). */
-  log: boolean;
-  mean: number;
-  std: number;
+  /** Training range: values outside it are clamped to it before the terms, so a curve fitted on the training
+   * rows is not extrapolated (a customer older than any training customer scores like the oldest one). */
+  min: number;
+  max: number;
+  terms: NumericTerm[];
   /** A 0/1 column flags rows where the value was missing (only when training rows had any). */
   missingIndicator: boolean;
 }
@@ -39,20 +51,27 @@ export type Column = NumericColumn | CategoricalColumn;
 
 export interface Preprocessor {
   columns: Column[];
-  /** Names of the matrix columns, in order (e.g. `contract=Month-to-month`, `tenure`, `total_charges_missing`). */
-  featureNames: string[];
 }
+
+/**
+ * Which matrix a network reads. `additive`: every term, so a logistic regression on it is an additive model with a
+ * piecewise-linear curve per numeric feature. `compact`: no hinges (raw and log1p only): an MLP makes its own
+ * curves and overfits the many hinge columns (measured in README.md).
+ */
+export type InputSet = 'additive' | 'compact';
 
 export interface FitPreprocessorOptions {
   /** A level needs this many training rows (and `minLevelShare` of them) for a column of its own. */
   minLevelCount?: number;
   minLevelShare?: number;
   maxLevels?: number;
-  /** Sample skewness above which a non-negative column is log1p-transformed. */
+  /** Sample skewness above which a non-negative column keeps only its log1p term (no raw value). */
   skewThreshold?: number;
+  /** Hinge knots per numeric column, at evenly spaced training quantiles (0: none). */
+  hingeKnots?: number;
 }
 
-const DEFAULTS: Required<FitPreprocessorOptions> = { minLevelCount: 5, minLevelShare: 0.005, maxLevels: 30, skewThreshold: 1 };
+const DEFAULTS: Required<FitPreprocessorOptions> = { minLevelCount: 5, minLevelShare: 0.005, maxLevels: 30, skewThreshold: 1, hingeKnots: 8 };
 
 export const OTHER_LEVEL = 'other';
 
@@ -80,16 +99,40 @@ function skewness(values: number[]): number {
   return m2 > 0 ? m3 / m2 ** 1.5 : 0;
 }
 
-function fitNumeric(name: string, present: number[], anyMissing: boolean, total: number, skewThreshold: number): NumericColumn {
+const termValue = (term: NumericTerm, v: number): number =>
+  term.transform === 'raw' ? v : term.transform === 'log1p' ? Math.log1p(Math.max(0, v)) : Math.max(0, v - term.knot);
+
+/** Distinct values strictly inside the range at the training quantiles k / (count + 1). */
+function quantileKnots(sorted: number[], count: number): number[] {
+  const knots = new Set<number>();
+  for (let k = 1; k <= count; k++) {
+    const q = sorted[Math.min(sorted.length - 1, Math.floor((k / (count + 1)) * sorted.length))];
+    if (q > sorted[0] && q < sorted[sorted.length - 1]) knots.add(q);
+  }
+  return [...knots];
+}
+
+function fitNumeric(name: string, present: number[], anyMissing: boolean, total: number, options: Required<FitPreprocessorOptions>): NumericColumn {
   const med = median(present);
-  const distinct = new Set(present).size;
-  const log = distinct > 2 && present.every((v) => v >= 0) && skewness(present) > skewThreshold;
-  const scaled = (v: number) => (log ? Math.log1p(v) : v);
+  const sorted = [...present].sort((a, b) => a - b);
+  const loggable = sorted[0] >= 0 && new Set(sorted).size > 2;
+  const skewed = loggable && skewness(present) > options.skewThreshold;
+  // log1p beside the raw value for every non-negative column (tenure, counts, money: risk often moves with the
+  // order of magnitude); a skewed column keeps only log1p, its raw tail would swamp the scaling.
+  const shapes: Omit<NumericTerm, 'mean' | 'std'>[] = [
+    ...(skewed ? [] : [{ transform: 'raw' as const }]),
+    ...(loggable ? [{ transform: 'log1p' as const }] : []),
+    ...quantileKnots(sorted, options.hingeKnots).map((knot) => ({ transform: 'hinge' as const, knot })),
+  ];
   // Mean and spread are taken after imputation, so the filled rows sit where scoring will put them.
-  const filled = [...present.map(scaled), ...Array(total - present.length).fill(scaled(med))];
-  const mean = filled.reduce((s, v) => s + v, 0) / filled.length;
-  const std = Math.sqrt(filled.reduce((s, v) => s + (v - mean) ** 2, 0) / filled.length);
-  return { kind: 'numeric', name, median: med, log, mean, std: std > 1e-12 ? std : 1, missingIndicator: anyMissing };
+  const filled = [...present, ...Array<number>(total - present.length).fill(med)];
+  const terms = shapes.map((shape) => {
+    const values = filled.map((v) => termValue(shape as NumericTerm, v));
+    const mean = values.reduce((s, v) => s + v, 0) / values.length;
+    const std = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length);
+    return { ...shape, mean, std: std > 1e-12 ? std : 1 } as NumericTerm;
+  });
+  return { kind: 'numeric', name, median: med, min: sorted[0], max: sorted[sorted.length - 1], terms, missingIndicator: anyMissing };
 }
 
 function fitCategorical(name: string, values: string[], total: number, options: Required<FitPreprocessorOptions>): CategoricalColumn {
@@ -106,22 +149,35 @@ function fitCategorical(name: string, values: string[], total: number, options: 
   return { kind: 'categorical', name, levels, shares };
 }
 
-function featureNamesOf(columns: Column[]): string[] {
-  return columns.flatMap((c) =>
+function termName(name: string, term: NumericTerm): string {
+  return term.transform === 'raw' ? name : term.transform === 'log1p' ? `log1p(${name})` : `max(0,${name}-${term.knot})`;
+}
+
+const termsIn = (column: NumericColumn, inputs: InputSet) => (inputs === 'additive' ? column.terms : column.terms.filter((t) => t.transform !== 'hinge'));
+
+/**
+ * Names of the matrix columns, in order (e.g. `contract=Month-to-month`, `tenure`, `log1p(tenure)`,
+ * `max(0,tenure-29)`, `total_charges_missing`).
+ *
+ * @example
+ * featureNames(prep, 'compact').length === transform(prep, rows, 'compact').cols;
+ */
+export function featureNames(prep: Preprocessor, inputs: InputSet): string[] {
+  return prep.columns.flatMap((c) =>
     c.kind === 'categorical'
       ? [...c.levels, OTHER_LEVEL].map((level) => `${c.name}=${level}`)
-      : c.missingIndicator ? [c.name, `${c.name}_missing`] : [c.name],
+      : [...termsIn(c, inputs).map((t) => termName(c.name, t)), ...(c.missingIndicator ? [`${c.name}_missing`] : [])],
   );
 }
 
 /**
  * Fits the preprocessing on training rows: a column whose present values are all numbers is numeric (median
- * imputation, missing indicator, optional log1p, standard scaling); any other column is categorical (one-hot,
- * rare and unseen levels pooled in 'other').
+ * imputation, missing indicator, clamping to the training range, then its terms: raw, log1p, hinges, each
+ * standard-scaled); any other column is categorical (one-hot, rare and unseen levels pooled in 'other').
  *
  * @example
  * const prep = fitPreprocessor([{ tenure: 1, contract: 'Month-to-month' }, { tenure: 30, contract: 'Two year' }]);
- * const { data, cols } = transform(prep, rows);
+ * const { data, cols } = transform(prep, rows, 'additive');
  */
 export function fitPreprocessor(rows: FeatureRow[], options: FitPreprocessorOptions = {}): Preprocessor {
   const settings = { ...DEFAULTS, ...options };
@@ -137,32 +193,33 @@ export function fitPreprocessor(rows: FeatureRow[], options: FitPreprocessorOpti
     const present = values.filter((v) => !isMissing(v));
     if (!present.length) continue;
     if (present.every((v) => typeof v === 'number')) {
-      columns.push(fitNumeric(name, present as number[], present.length < values.length, values.length, settings.skewThreshold));
+      columns.push(fitNumeric(name, present as number[], present.length < values.length, values.length, settings));
     } else {
       columns.push(fitCategorical(name, values.map((v) => (isMissing(v) ? OTHER_LEVEL : String(v))), values.length, settings));
     }
   }
-  return { columns, featureNames: featureNamesOf(columns) };
+  return { columns };
 }
 
 /**
- * Encodes rows with a fitted preprocessor. Columns the preprocessor does not know are ignored; columns it knows
- * but a row lacks count as missing.
+ * Encodes rows with a fitted preprocessor into one of its input sets. Columns the preprocessor does not know are
+ * ignored; columns it knows but a row lacks count as missing.
  *
  * @example
- * const x = transform(prep, [{ tenure: 12, contract: 'One year' }]); // x.data.length === prep.featureNames.length
+ * const x = transform(prep, [{ tenure: 12, contract: 'One year' }], 'compact'); // x.cols === featureNames(prep, 'compact').length
  */
-export function transform(prep: Preprocessor, rows: FeatureRow[]): Matrix {
-  const cols = prep.featureNames.length;
+export function transform(prep: Preprocessor, rows: FeatureRow[], inputs: InputSet): Matrix {
+  const cols = featureNames(prep, inputs).length;
+  const terms = prep.columns.map((c) => (c.kind === 'numeric' ? termsIn(c, inputs) : []));
   const data = new Float64Array(rows.length * cols);
   rows.forEach((row, r) => {
     let j = r * cols;
-    for (const column of prep.columns) {
+    for (const [c, column] of prep.columns.entries()) {
       const raw = row[column.name];
       if (column.kind === 'numeric') {
         const missing = isMissing(raw) || typeof raw !== 'number';
-        const v = missing ? column.median : (raw as number);
-        data[j++] = ((column.log ? Math.log1p(Math.max(0, v)) : v) - column.mean) / column.std;
+        const v = missing ? column.median : Math.min(column.max, Math.max(column.min, raw as number));
+        for (const term of terms[c]) data[j++] = (termValue(term, v) - term.mean) / term.std;
         if (column.missingIndicator) data[j++] = missing ? 1 : 0;
       } else {
         const level = isMissing(raw) ? -1 : column.levels.indexOf(String(raw));

@@ -3,7 +3,7 @@ import { activeBackend } from '../../models/churn/backend.ts';
 import { describeFeature, explain, permutationImportance } from '../../models/churn/explain.ts';
 import { rocAuc } from '../../models/churn/metrics.ts';
 import { ChurnModel, subset, train, type Dataset } from '../../models/churn/model.ts';
-import { fitPreprocessor, transform, type FeatureRow } from '../../models/churn/preprocess.ts';
+import { featureNames, fitPreprocessor, transform, type FeatureRow, type NumericColumn } from '../../models/churn/preprocess.ts';
 import { seededRandom, stratifiedSplit } from '../../models/churn/random.ts';
 
 /** Customers whose risk rises with days since the last order and with a month-to-month plan; `noise` carries nothing. */
@@ -31,27 +31,41 @@ describe('preprocessing', () => {
     { spend: 1000, plan: 'a', age: 40 },
     { spend: 5, plan: 'b', age: 20 },
   ];
-  const prep = fitPreprocessor(rows, { minLevelCount: 2, minLevelShare: 0 });
+  const prep = fitPreprocessor(rows, { minLevelCount: 2, minLevelShare: 0, hingeKnots: 2 });
 
-  it('learns medians, log1p for skewed money, one-hot with an other bucket, missing indicators', () => {
-    expect(prep.featureNames).toEqual(['spend', 'plan=a', 'plan=b', 'plan=other', 'age', 'age_missing']);
-    const spend = prep.columns[0];
-    const age = prep.columns[2];
-    expect(spend).toMatchObject({ kind: 'numeric', log: true, median: 2, missingIndicator: false });
-    expect(age).toMatchObject({ kind: 'numeric', log: false, median: 35, missingIndicator: true });
+  it('learns medians, ranges, log1p terms, hinge knots at training quantiles, one-hot with an other bucket', () => {
+    // spend is skewed: log1p replaces the raw value; age keeps its raw value beside log1p. Knots sit at the
+    // 1/3 and 2/3 quantiles, strictly inside the range.
+    expect(featureNames(prep, 'additive')).toEqual([
+      'log1p(spend)', 'max(0,spend-1)', 'max(0,spend-5)', 'plan=a', 'plan=b', 'plan=other',
+      'age', 'log1p(age)', 'max(0,age-30)', 'max(0,age-40)', 'age_missing',
+    ]);
+    expect(featureNames(prep, 'compact')).toEqual(['log1p(spend)', 'plan=a', 'plan=b', 'plan=other', 'age', 'log1p(age)', 'age_missing']);
+    expect(prep.columns[0]).toMatchObject({ kind: 'numeric', median: 2, min: 0, max: 1000, missingIndicator: false });
+    expect(prep.columns[2]).toMatchObject({ kind: 'numeric', median: 35, min: 20, max: 50, missingIndicator: true });
   });
 
-  it('encodes unseen levels as other and missing values as the training median', () => {
-    const x = transform(prep, [{ spend: 2, plan: 'zzz', age: null }]);
-    const age = prep.columns[2] as { mean: number; std: number };
-    expect(Array.from(x.data.slice(1, 4))).toEqual([0, 0, 1]);
-    expect(x.data[4]).toBeCloseTo((35 - age.mean) / age.std, 12);
-    expect(x.data[5]).toBe(1);
+  it('encodes unseen levels as other, missing values as the training median, and clamps to the training range', () => {
+    const age = prep.columns[2] as NumericColumn;
+    const scaled = (term: number, v: number) => (v - age.terms[term].mean) / age.terms[term].std;
+    const x = transform(prep, [{ spend: 2, plan: 'zzz', age: null }, { spend: 2, plan: 'a', age: 90 }], 'additive');
+    const row = (r: number) => Array.from(x.data.slice(r * x.cols, (r + 1) * x.cols));
+    expect(row(0).slice(3, 6)).toEqual([0, 0, 1]);
+    expect(row(0)[6]).toBeCloseTo(scaled(0, 35), 12);
+    expect(row(0)[7]).toBeCloseTo(scaled(1, Math.log1p(35)), 12);
+    expect(row(0)[8]).toBeCloseTo(scaled(2, 5), 12);
+    expect(row(0)[9]).toBeCloseTo(scaled(3, 0), 12);
+    expect(row(0)[10]).toBe(1);
+    // 90 is beyond every training age: it scores as the oldest training customer (50), not extrapolated.
+    expect(row(1).slice(6, 10)).toEqual([scaled(0, 50), scaled(1, Math.log1p(50)), scaled(2, 20), scaled(3, 10)]);
+    expect(row(1)[10]).toBe(0);
   });
 
   it('survives a JSON round trip unchanged', () => {
     const again = JSON.parse(JSON.stringify(prep));
-    expect(Array.from(transform(again, rows).data)).toEqual(Array.from(transform(prep, rows).data));
+    for (const inputs of ['additive', 'compact'] as const) {
+      expect(Array.from(transform(again, rows, inputs).data)).toEqual(Array.from(transform(prep, rows, inputs).data));
+    }
   });
 });
 
@@ -67,6 +81,7 @@ describe('churn model on generated data with a planted signal', () => {
     expect(rocAuc(p, test.labels)).toBeGreaterThan(0.8);
     expect(model.json.selection.candidates.map((c) => c.kind)).toEqual(['logistic', 'mlp']);
     expect(model.json.selection.chosen).toBe(model.json.network.kind);
+    expect(model.json.network.inputs).toBe(model.json.network.kind === 'logistic' ? 'additive' : 'compact');
     expect(model.json.backend).toBe(activeBackend());
 
     const reloaded = ChurnModel.fromJSON(JSON.parse(JSON.stringify(model)));
@@ -77,10 +92,11 @@ describe('churn model on generated data with a planted signal', () => {
     expect(importance.slice(0, 2).map((i) => i.feature).sort()).toEqual(['plan', 'recency_days']);
     expect(importance.find((i) => i.feature === 'noise')!.aucDrop).toBeLessThan(0.02);
 
-    // A long-silent monthly customer is explained by exactly those two things, in words.
-    const [reasons] = explain(model, [{ recency_days: 300, plan: 'monthly', noise: 0.5 }], { top: 3 });
+    // A long-silent monthly customer is explained by exactly those two things, in words. (Not silent so long that
+    // the risk saturates near 1: then no single other feature moves it, and only recency is a reason.)
+    const [reasons] = explain(model, [{ recency_days: 120, plan: 'monthly', noise: 0.5 }], { top: 3 });
     expect(reasons.map((r) => r.feature).slice(0, 2).sort()).toEqual(['plan', 'recency_days']);
-    expect(reasons.map((r) => r.text)).toContain('no order for 300 days');
+    expect(reasons.map((r) => r.text)).toContain('no order for 120 days');
     expect(reasons.every((r) => r.contribution > 0)).toBe(true);
   });
 
@@ -90,6 +106,34 @@ describe('churn model on generated data with a planted signal', () => {
     const a = await train(small, options);
     const b = await train(small, options);
     expect(Array.from(a.predict(test.rows))).toEqual(Array.from(b.predict(test.rows)));
+  });
+});
+
+describe('saved models', () => {
+  it('reads a version 1 model (older registry versions) and scores it as it was scored then', () => {
+    const v1 = {
+      format: 'tierlab-churn' as const,
+      version: 1 as const,
+      preprocessor: {
+        columns: [
+          { kind: 'numeric' as const, name: 'spend', median: 2, log: true, mean: 1, std: 2, missingIndicator: false },
+          { kind: 'categorical' as const, name: 'plan', levels: ['a'], shares: [0.6, 0.4] },
+        ],
+      },
+      network: { kind: 'logistic' as const, inputSize: 3, layers: [{ units: 1, activation: 'sigmoid' as const, kernel: [0.5, -1, 1], bias: [0.2] }] },
+      calibrator: { kind: 'none' as const },
+      selection: { chosen: 'logistic' as const, candidates: [], calibration: {} },
+      backend: 'cpu' as const,
+      trainedRows: 5,
+      positiveRate: 0.4,
+      seed: 1,
+    };
+    const model = ChurnModel.fromJSON(v1);
+    // Version 1 had no clamping: spend 1000 enters as log1p(1000), scaled.
+    const z = 0.2 + (0.5 * (Math.log1p(1000) - 1)) / 2 - 1;
+    expect(model.predict([{ spend: 1000, plan: 'a' }])[0]).toBeCloseTo(1 / (1 + Math.exp(-z)), 12);
+    const resaved = ChurnModel.fromJSON(JSON.parse(JSON.stringify(model)));
+    expect(resaved.predict([{ spend: 1000, plan: 'a' }])[0]).toBeCloseTo(1 / (1 + Math.exp(-z)), 12);
   });
 });
 
