@@ -46,11 +46,14 @@ describe('notebook UI in headless Chromium', () => {
   });
 
   it('opens a customer profile from a point of the customer map', async () => {
-    const dot = page.locator('[data-cell-id="map"] svg[class^="plot"] circle').nth(10);
-    await dot.scrollIntoViewIfNeeded();
-    const box = (await dot.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    // The dots are drawn as paths (two arcs a dot, `M left,y a r,r ...`): aim at the centre of the first one.
+    const chart = page.locator('[data-cell-id="map"] svg[class^="plot"]:has([aria-label="dot"])');
+    await chart.scrollIntoViewIfNeeded();
+    const d = (await chart.locator('[aria-label="dot"] path').first().getAttribute('d'))!;
+    const [, left, y, r] = /^M([\d.-]+),([\d.-]+)a([\d.]+)/.exec(d)!.map(Number);
+    const box = (await chart.boundingBox())!;
+    await page.mouse.move(box.x + left + r, box.y + y);
+    await page.mouse.click(box.x + left + r, box.y + y);
     const profile = page.locator('aside.profile');
     await profile.locator('.chips').waitFor();
     const id = await profile.getAttribute('data-customer-id');

@@ -1,5 +1,6 @@
 import * as Plot from '@observablehq/plot';
 import { axisLabel, CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
+import { dotPaths } from './dot-paths.ts';
 
 /** Options of a scatter: `onPick` gets the row under the pointer when the user clicks. */
 export interface ScatterOptions extends ChartOptions {
@@ -10,7 +11,8 @@ export interface ScatterOptions extends ChartOptions {
 
 /**
  * Dots of `y` over `x` coloured by `color`; the pointer picks the nearest point, a click hands it to `onPick`.
- * Small, translucent dots keep thousands of points readable (the server downsamples beyond that).
+ * Small, translucent dots keep thousands of points readable (the server downsamples beyond that); they are drawn
+ * as one path per colour (see dot-paths.ts).
  *
  * @example
  * container.append(scatterChart(points, { x: 'x', y: 'y', color: 'group', onPick: (p) => open(p.customer_id) }));
@@ -24,7 +26,7 @@ export function scatterChart(rows: Row[], options: ScatterOptions): SVGSVGElemen
     y: { label: axisLabel(options.yLabel, options.y), grid: true, nice: true },
     color: colorScale(options),
     marks: [
-      Plot.dot(rows, { x: options.x, y: options.y, fill: options.color ?? CHART_DEFAULTS.accent, r: dense ? 1.8 : 3, fillOpacity: dense ? 0.55 : 0.8 }),
+      Plot.dot(rows, { x: options.x, y: options.y, fill: options.color ?? CHART_DEFAULTS.accent, render: dotPaths({ r: dense ? 1.8 : 3, fill: CHART_DEFAULTS.accent, fillOpacity: dense ? 0.55 : 0.8 }) }),
       Plot.dot(rows, Plot.pointer({ x: options.x, y: options.y, r: 6, stroke: '#111', strokeWidth: 1.5, channels })),
       Plot.tip(rows, Plot.pointer({ x: options.x, y: options.y, channels: { ...channels, ...(options.color ? { [options.color]: options.color } : {}) } })),
     ],
