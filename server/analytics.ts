@@ -102,14 +102,32 @@ export async function getProjection({ deps, query }: RouteInput) {
   if (color === 'rfm_segment' && !(await deps.store.has('customer_rfm'))) throw notFound('no RFM segments yet', { field: 'color' });
   const group = color === 'cluster' ? 'CAST(c.cluster AS VARCHAR)' : 'r.rfm_segment';
   const join = color === 'rfm_segment' ? 'LEFT JOIN customer_rfm r USING (customer_id)' : '';
+  // Kept until the data changes: the default notebook asks the same sample of every visitor.
+  const kept = await deps.customers.memo('projections', async () => new Map<string, Promise<unknown>>());
+  const key = `${color}:${maxPoints}`;
+  let answer = kept.get(key);
+  if (!answer) {
+    if (kept.size >= PROJECTIONS_KEPT) kept.delete(kept.keys().next().value!);
+    answer = sampleProjection(deps, { x, y, group, join, maxPoints }).then((sample) => ({ color, ...sample }));
+    kept.set(key, answer);
+    answer.catch(() => kept.delete(key));
+  }
+  return answer;
+}
+
+/** Distinct projection answers kept (colour x sample size); a notebook asks one or two. */
+const PROJECTIONS_KEPT = 8;
+
+async function sampleProjection(deps: AppDeps, q: { x: string; y: string; group: string; join: string; maxPoints: number }) {
   const total = (await deps.store.one<{ n: number }>('SELECT count(*) AS n FROM customer_clusters'))!.n;
-  // Hash order gives the same sample on every call, so the chart does not jump between reloads.
+  // Hash order gives the same sample on every call, so the chart does not jump between reloads. Four decimals
+  // are far below a pixel and halve the answer.
   const points = await deps.store.all(
-    `SELECT c.customer_id, c.${ident(x)} AS x, c.${ident(y)} AS y, ${group} AS "group" FROM customer_clusters c ${join}
+    `SELECT c.customer_id, round(c.${ident(q.x)}, 4) AS x, round(c.${ident(q.y)}, 4) AS y, ${q.group} AS "group" FROM customer_clusters c ${q.join}
      ORDER BY hash(c.customer_id) LIMIT $limit`,
-    { limit: maxPoints },
+    { limit: q.maxPoints },
   );
-  return { color, points, total };
+  return { points, total };
 }
 
 /** GET /api/churn/evaluation: the figures recorded for the active model. */
