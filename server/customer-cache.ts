@@ -171,9 +171,12 @@ export class CustomerCache {
     });
   }
 
-  /** Starts building the snapshot now (server start), so the first lookup does not wait for it. */
-  warm(): void {
-    this.load().catch(() => {});
+  /** Starts building the snapshot now (server start), so the first lookup does not wait for it; resolves when built (a failure is left to the next lookup). */
+  warm(): Promise<void> {
+    return this.load().then(
+      () => {},
+      () => {},
+    );
   }
 
   /** The analytics row of one customer as JSON text, or undefined. */
