@@ -1,12 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { badInput, notFound } from '../data/errors.ts';
+import { badInput, notFound, TierlabError } from '../data/errors.ts';
 import type { RouteInput } from './context.ts';
 import type { Schema } from './validate.ts';
 
 export const NOTEBOOK_BODY: Schema = {
   title: { type: 'string', required: true, maxLength: 200 },
   cells: { type: 'array', required: true, maxItems: 500, description: 'cells: {id, kind, source?, name?, value?, options?}' },
+  base_version: { type: 'integer', min: 0, description: 'the version this edit started from (0: a new notebook); a save over another version is refused with 409. Omitted: replace whatever is stored' },
 };
 
 const CELL_KINDS = ['markdown', 'sql', 'input', 'chart', 'view'];
@@ -65,11 +66,26 @@ export async function getNotebook({ deps, params }: RouteInput) {
   return read(deps.home, params.id);
 }
 
-/** PUT /api/notebooks/:id: one pretty-printed JSON file a notebook, replaced atomically (temp file + rename). */
+/**
+ * PUT /api/notebooks/:id: one pretty-printed JSON file a notebook, replaced atomically (temp file + rename).
+ * Every save counts `version` up; a save that says which version it started from (`base_version`) is refused
+ * when another save came in between, so two people editing one notebook never silently overwrite each other.
+ * The check and the write run without an await between them: no other request can slip in.
+ */
 export async function putNotebook({ deps, params, body }: RouteInput) {
   const id = checkId(params.id);
   checkCells(body.cells);
-  const notebook = { id, title: body.title, updated_at: new Date().toISOString(), cells: body.cells };
+  const stored = existsSync(join(dirOf(deps.home), `${id}.json`)) ? read(deps.home, id) : undefined;
+  const current = Number(stored?.version ?? 0);
+  if (body.base_version !== undefined && body.base_version !== current) {
+    const what = stored ? `saved again since (now version ${current})` : 'deleted since';
+    throw new TierlabError('conflict', `notebook ${id} was ${what}; this edit started from version ${body.base_version}`, { field: 'base_version' }, {
+      version: current,
+      updated_at: stored?.updated_at ?? null,
+      title: stored?.title ?? null,
+    });
+  }
+  const notebook = { id, title: body.title, version: current + 1, updated_at: new Date().toISOString(), cells: body.cells };
   const text = `${JSON.stringify(stable(notebook), null, 2)}\n`;
   if (Buffer.byteLength(text) > MAX_NOTEBOOK_BYTES) throw badInput('a notebook must be at most 1 MB', { field: 'cells' });
   const dir = dirOf(deps.home);
