@@ -232,6 +232,56 @@ describe('notebook UI in headless Chromium', () => {
     }
   });
 
+  it('says so when someone else saved the notebook in between, and lets the user keep theirs or load the other', async () => {
+    const api = (method: string, body?: unknown) =>
+      fetch(`${demo.server.url}/api/notebooks/shared-edit`, {
+        method,
+        headers: { authorization: `Bearer ${demo.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      }).then(async (r) => ({ status: r.status, body: (await r.json()) as { title: string; version: number } }));
+    const cells = [{ id: 'note', kind: 'markdown', source: 'Edited by two people.' }];
+    expect((await api('PUT', { title: 'Shared', cells, base_version: 0 })).status).toBe(200);
+
+    const visitor = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    try {
+      await visitor.goto(`${demo.server.url}/#/n/shared-edit&token=${demo.token}`);
+      await settled(visitor);
+      const title = visitor.locator('.notebook-title');
+      const saveState = visitor.locator('.save-state');
+      expect(await title.inputValue()).toBe('Shared');
+
+      // Another browser saves first; the edit made here is then refused, and the page says so.
+      expect((await api('PUT', { title: 'Renamed elsewhere', cells, base_version: 1 })).status).toBe(200);
+      await title.fill('Renamed here');
+      await visitor.locator('[data-conflict]').waitFor({ timeout: 10_000 });
+      expect(await saveState.textContent()).toBe('Changed elsewhere');
+      expect(await visitor.locator('[data-conflict]').textContent()).toContain('Renamed elsewhere');
+      expect((await api('GET')).body.title).toBe('Renamed elsewhere');
+      await visitor.screenshot({ path: join(OUT, 'web-save-conflict.png') });
+
+      // Keep mine: saved over the other version on purpose.
+      await visitor.click('[data-action="keep-mine"]');
+      await expect.poll(async () => (await api('GET')).body.title).toBe('Renamed here');
+      await expect.poll(() => saveState.textContent()).toBe('Saved');
+      expect(await visitor.locator('[data-conflict]').count()).toBe(0);
+
+      // Load theirs: the other save replaces the edit made here, and later edits save normally again.
+      const stored = (await api('GET')).body;
+      expect((await api('PUT', { title: 'Third', cells, base_version: stored.version })).status).toBe(200);
+      await title.fill('Lost edit');
+      await visitor.locator('[data-conflict]').waitFor({ timeout: 10_000 });
+      await visitor.click('[data-action="load-theirs"]');
+      await expect.poll(() => title.inputValue()).toBe('Third');
+      expect(await saveState.textContent()).toBe('Saved');
+      expect((await api('GET')).body.title).toBe('Third');
+      await title.fill('Fourth');
+      await expect.poll(async () => (await api('GET')).body.title).toBe('Fourth');
+      expect(await visitor.locator('[data-conflict]').count()).toBe(0);
+    } finally {
+      await visitor.close();
+    }
+  });
+
   it('gives the retention role an at-risk page, with profiles, and no notebooks or admin controls', async () => {
     const token = new TokenStore(demo.home).create('retention');
     const retention = await browser.newPage({ viewport: { width: 1440, height: 1000 } });

@@ -61,6 +61,8 @@ export type CellKind = Cell['kind'];
 export interface Notebook {
   id: string;
   title: string;
+  /** The server's save count; a save names it so that one over someone else's newer save is refused. */
+  version?: number;
   updated_at?: string;
   cells: Cell[];
 }

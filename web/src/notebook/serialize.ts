@@ -56,5 +56,5 @@ export function parseNotebook(raw: unknown): Notebook {
     if (cell.kind === 'input') cell.options = { ...cell.options, control: cell.options?.control ?? 'number' };
     if (cell.kind === 'sql' || cell.kind === 'markdown') cell.source = cell.source ?? '';
   }
-  return { id: doc.id, title: doc.title ?? doc.id, updated_at: doc.updated_at, cells };
+  return { id: doc.id, title: doc.title ?? doc.id, version: typeof doc.version === 'number' ? doc.version : undefined, updated_at: doc.updated_at, cells };
 }

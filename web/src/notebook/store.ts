@@ -16,13 +16,23 @@ export async function loadNotebook(id: string): Promise<Notebook> {
 }
 
 /**
- * Saves (creates or replaces) a notebook; the answer carries the server's `updated_at`.
+ * Saves (creates or replaces) a notebook; the answer carries the server's new `version` and `updated_at`. A
+ * notebook that came from the server names the version it started from, so a save over someone else's newer
+ * one fails with `ApiError` code `conflict` (its details: the stored `{version, title, updated_at}`).
  *
  * @example
  * await saveNotebook({ id: 'q3-review', title: 'Q3 review', cells: [] });
  */
 export async function saveNotebook(notebook: Notebook): Promise<Notebook> {
-  return parseNotebook(await api(`/api/notebooks/${encodeURIComponent(notebook.id)}`, { method: 'PUT', body: notebookDocument(notebook) }));
+  const body = { ...notebookDocument(notebook), base_version: notebook.version };
+  return parseNotebook(await api(`/api/notebooks/${encodeURIComponent(notebook.id)}`, { method: 'PUT', body }));
+}
+
+/** What a refused save says about the version stored on the server. */
+export interface SaveConflict {
+  version: number;
+  title: string | null;
+  updated_at: string | null;
 }
 
 export async function deleteNotebook(id: string): Promise<void> {
