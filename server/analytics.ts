@@ -87,6 +87,36 @@ export async function getComparison({ deps }: RouteInput) {
   return { adjustedRandIndex: adjustedRandIndex(a.codes, b.codes), normalizedMutualInfo: normalizedMutualInfo(a.codes, b.codes), clusters: a.names, segments: b.names, counts };
 }
 
+/**
+ * GET /api/clusters/profiles: each cluster's size and feature means in original units, measured on the
+ * customers themselves (whatever scale the model fitted on), plus the mean and spread over all clustered
+ * customers for z-scores. One grouped query (GROUPING SETS adds the overall row), kept until the data changes.
+ */
+export async function getClusterProfiles({ deps }: RouteInput) {
+  await requireClusterTable(deps);
+  const report = clusterReport(deps);
+  const features: string[] | undefined = report?.features;
+  if (!features?.length) throw notFound(report ? 'the active segmentation stored no feature list' : NOTHING_TRAINED);
+  return deps.customers.memo('cluster-profiles', async () => {
+    const stats = features.map((f, i) => `avg(f.${ident(f)}) AS m${i}, stddev_pop(f.${ident(f)}) AS s${i}`).join(', ');
+    const rows = await deps.store.all<Record<string, unknown>>(
+      `SELECT c.cluster, grouping(c.cluster) AS overall, count(*) AS customers, ${stats}
+       FROM customer_clusters c JOIN customer_features f USING (customer_id)
+       WHERE c.cluster IS NOT NULL GROUP BY GROUPING SETS ((c.cluster), ()) ORDER BY overall, c.cluster`,
+    );
+    const names = new Map<string, string>(((report?.profiles ?? report?.clusters ?? []) as { cluster: unknown; name?: string }[]).map((p) => [String(p.cluster), p.name ?? '']));
+    const pick = (row: Record<string, unknown>, prefix: string) => Object.fromEntries(features.map((f, i) => [f, Number(row[`${prefix}${i}`])]));
+    const all = rows.find((row) => row.overall) ?? {};
+    return {
+      features,
+      clusters: rows
+        .filter((row) => !row.overall)
+        .map((row) => ({ cluster: row.cluster, name: names.get(String(row.cluster)) || `Cluster ${row.cluster}`, customers: Number(row.customers), means: pick(row, 'm') })),
+      overall: { customers: Number(all.customers ?? 0), means: pick(all, 'm'), sd: pick(all, 's') },
+    };
+  });
+}
+
 export const PROJECTION_QUERY: Schema = {
   color: { type: 'string', enum: ['cluster', 'rfm_segment'], description: 'what colours the points (default cluster)' },
   max_points: { type: 'integer', min: 1, max: 20000, description: 'sample size (default 5000)' },

@@ -1,6 +1,6 @@
 import type { RouteSpec } from './context.ts';
 import { atRisk, AT_RISK_QUERY } from './churn.ts';
-import { getChurnEvaluation, getClusters, getComparison, getKSelection, getProjection, getTiers, PROJECTION_QUERY } from './analytics.ts';
+import { getChurnEvaluation, getClusterProfiles, getClusters, getComparison, getKSelection, getProjection, getTiers, PROJECTION_QUERY } from './analytics.ts';
 import { getCustomer, listCustomers, LIST_QUERY } from './customers.ts';
 import { listDatasets, uploadDataset, UPLOAD_QUERY } from './datasets.ts';
 import { docsPage, openApi } from './docs.ts';
@@ -31,6 +31,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/tiers', access: 'analyst', tag: 'segments', summary: 'Tier summaries and the rules used', response: '{dimensions: {rfm_segment, abc_class, value_tier, lifecycle_stage}, rules}', handler: getTiers },
   { method: 'GET', path: '/api/clusters', access: 'analyst', tag: 'segments', summary: 'Cluster profiles', response: '{k, clusters: [...]}', handler: getClusters },
   { method: 'GET', path: '/api/clusters/k-selection', access: 'analyst', tag: 'segments', summary: 'Scores per k', response: '{rows, chosen_k}', handler: getKSelection },
+  { method: 'GET', path: '/api/clusters/profiles', access: 'analyst', tag: 'segments', summary: 'Feature means per cluster in original units, with the overall mean and spread', response: '{features, clusters: [{cluster, name, customers, means}], overall: {customers, means, sd}}', handler: getClusterProfiles },
   { method: 'GET', path: '/api/clusters/comparison', access: 'analyst', tag: 'segments', summary: 'Clusters against RFM segments', response: '{ari, nmi, table: {rows, columns, counts}}', handler: getComparison },
   { method: 'GET', path: '/api/clusters/projection', access: 'analyst', tag: 'segments', summary: '2-D projection sample', query: PROJECTION_QUERY, response: '{color, points: [{customer_id, x, y, group}], total}', handler: getProjection },
 

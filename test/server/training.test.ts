@@ -29,6 +29,32 @@ describe('a real training job behind the API (the lead\'s retrain)', () => {
     expect((await f.call('GET', '/api/churn/evaluation', { role: 'analyst' })).status).toBe(200);
   });
 
+  it('profiles the clusters in original units, measured on the customers', async () => {
+    type Profiles = { features: string[]; clusters: { cluster: number; name: string; customers: number; means: Record<string, number> }[]; overall: { customers: number; means: Record<string, number>; sd: Record<string, number> } };
+    const res = await f.call('GET', '/api/clusters/profiles', { role: 'analyst' });
+    expect(res.status).toBe(200);
+    const p = (await res.json()) as Profiles;
+    const seg = (await (await f.call('GET', '/api/clusters', { role: 'analyst' })).json()) as { k: number; features: string[]; profiles: { name: string }[] };
+    expect(p.features).toEqual(seg.features);
+    expect(p.clusters).toHaveLength(seg.k);
+    expect(p.clusters.map((c) => c.name).sort()).toEqual(seg.profiles.map((c) => c.name).sort());
+    expect(p.clusters.reduce((n, c) => n + c.customers, 0)).toBe(p.overall.customers);
+    const feature = p.features[0];
+    const [expected] = await f.store.all<{ n: number; mean: number; sd: number }>(
+      `SELECT count(*)::INTEGER AS n, avg(f."${feature}") AS mean, stddev_pop(f."${feature}") AS sd FROM customer_clusters c JOIN customer_features f USING (customer_id) WHERE c.cluster = ${p.clusters[0].cluster}`,
+    );
+    expect(p.clusters[0].customers).toBe(expected.n);
+    expect(p.clusters[0].means[feature]).toBeCloseTo(expected.mean, 9);
+    // The overall figures are over every clustered customer (means skip missing values, as SQL's avg does).
+    const [all] = await f.store.all<{ mean: number; sd: number }>(
+      `SELECT avg(f."${feature}") AS mean, stddev_pop(f."${feature}") AS sd FROM customer_clusters c JOIN customer_features f USING (customer_id) WHERE c.cluster IS NOT NULL`,
+    );
+    expect(p.overall.means[feature]).toBeCloseTo(all.mean, 9);
+    expect(p.overall.sd[feature]).toBeCloseTo(all.sd, 9);
+    expect(p.overall.sd[feature]).toBeGreaterThan(0);
+    expect((await f.call('GET', '/api/clusters/profiles', { role: 'retention' })).status).toBe(403);
+  });
+
   it('ranks at-risk customers from the trained churn scores and shows them on the customer page', async () => {
     const { items } = (await (await f.call('GET', '/api/churn/at-risk?limit=5', { role: 'retention' })).json()) as { items: { customer_id: string; value_at_risk: number; top_reasons: string[] }[] };
     expect(items).toHaveLength(5);

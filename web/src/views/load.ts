@@ -13,8 +13,6 @@ async function sql(text: string): Promise<SqlResult> {
   return api<SqlResult>('/api/sql', { method: 'POST', body: { sql: text, limit: 10000 } });
 }
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
-
 const recent = new Map<string, { at: number; value: Promise<unknown> }>();
 
 /** One answer shared by the views of a run-all: asked once, kept for two seconds. */
@@ -124,23 +122,16 @@ export interface ClusterProfiles {
 }
 
 export async function clusterProfiles(): Promise<ClusterProfiles> {
-  const [seg, names] = await Promise.all([segmentation(), clusterNames()]);
-  // Means come from the customers themselves, so the table is in original units whatever the model stores;
-  // the grand total row (GROUPING SETS ()) gives the overall mean and spread for the z-scores.
-  const features = seg.features;
-  const stats = features.map((f) => `avg(${quote(f)}) AS ${quote(f)}, stddev_pop(${quote(f)}) AS ${quote(`${f}.sd`)}`).join(', ');
-  const result = await stageSql(`SELECT cluster, grouping(cluster) AS overall, count(*) AS customers, ${stats}
-    FROM customer_clusters JOIN customer_features USING (customer_id)
-    WHERE cluster IS NOT NULL GROUP BY GROUPING SETS ((cluster), ()) ORDER BY overall, cluster`, 'customer_clusters', 'Clusters are');
-  const overall = result.rows.find((row) => row.overall) ?? {};
-  const means: Row[] = result.rows
-    .filter((row) => !row.overall)
-    .map((row) => ({ name: names.get(String(row.cluster)) ?? `Cluster ${row.cluster}`, cluster: row.cluster, customers: row.customers, ...Object.fromEntries(features.map((f) => [f, row[f]])) }));
-  const z = means.flatMap((row) =>
-    features.map((feature) => {
-      const sd = Number(overall[`${feature}.sd`]) || 1;
-      return { cluster: String(row.name), feature, z: (Number(row[feature]) - Number(overall[feature])) / sd };
-    }),
+  // Measured on the customers by the server, so the table is in original units whatever the model stores.
+  const raw = await api<{
+    features: string[];
+    clusters: { cluster: number | string; name: string; customers: number; means: Record<string, number> }[];
+    overall: { means: Record<string, number>; sd: Record<string, number> };
+  }>('/api/clusters/profiles');
+  const { features, overall } = raw;
+  const means: Row[] = raw.clusters.map((c) => ({ name: c.name, cluster: c.cluster, customers: c.customers, ...c.means }));
+  const z = raw.clusters.flatMap((c) =>
+    features.map((feature) => ({ cluster: c.name, feature, z: (c.means[feature] - overall.means[feature]) / (overall.sd[feature] || 1) })),
   );
   return { features, means, z };
 }
