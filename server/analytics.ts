@@ -25,9 +25,10 @@ export function activeEvaluation(home: string): { version: number; evaluation: R
 
 /** GET /api/tiers */
 export async function getTiers({ deps }: RouteInput) {
-  if (!(await deps.store.has('customer_rfm'))) throw notFound('no tiers yet: upload transactions first');
-  // Once per data change: uploads and version switches invalidate the cache.
+  // Once per data change: uploads and version switches invalidate the cache. The table check is inside, so a
+  // kept answer costs no query on the store's one connection.
   return deps.customers.memo('tiers', async () => {
+    if (!(await deps.store.has('customer_rfm'))) throw notFound('no tiers yet: upload transactions first');
     const dimensions: Record<string, unknown> = {};
     for (const d of DIMENSIONS) dimensions[d] = await tierSummary(deps.store, d);
     const stored = activeEvaluation(deps.home)?.manifest.config?.tiers ?? null;
@@ -93,11 +94,11 @@ export async function getComparison({ deps }: RouteInput) {
  * customers for z-scores. One grouped query (GROUPING SETS adds the overall row), kept until the data changes.
  */
 export async function getClusterProfiles({ deps }: RouteInput) {
-  await requireClusterTable(deps);
-  const report = clusterReport(deps);
-  const features: string[] | undefined = report?.features;
-  if (!features?.length) throw notFound(report ? 'the active segmentation stored no feature list' : NOTHING_TRAINED);
   return deps.customers.memo('cluster-profiles', async () => {
+    await requireClusterTable(deps);
+    const report = clusterReport(deps);
+    const features: string[] | undefined = report?.features;
+    if (!features?.length) throw notFound(report ? 'the active segmentation stored no feature list' : NOTHING_TRAINED);
     const stats = features.map((f, i) => `avg(f.${ident(f)}) AS m${i}, stddev_pop(f.${ident(f)}) AS s${i}`).join(', ');
     const rows = await deps.store.all<Record<string, unknown>>(
       `SELECT c.cluster, grouping(c.cluster) AS overall, count(*) AS customers, ${stats}
@@ -124,21 +125,16 @@ export const PROJECTION_QUERY: Schema = {
 
 /** GET /api/clusters/projection: a reproducible sample of the 2-D projection the segmentation stored. */
 export async function getProjection({ deps, query }: RouteInput) {
-  const columns = await requireClusterTable(deps);
-  const [x, y] = [['x', 'y'], ['pc1', 'pc2'], ['projection_x', 'projection_y']].find(([a, b]) => columns.has(a) && columns.has(b)) ?? [];
-  if (!x || !y) throw notFound('the segmentation stored no 2-D projection');
   const color: string = query.color ?? 'cluster';
   const maxPoints: number = query.max_points ?? 5000;
-  if (color === 'rfm_segment' && !(await deps.store.has('customer_rfm'))) throw notFound('no RFM segments yet', { field: 'color' });
-  const group = color === 'cluster' ? 'CAST(c.cluster AS VARCHAR)' : 'r.rfm_segment';
-  const join = color === 'rfm_segment' ? 'LEFT JOIN customer_rfm r USING (customer_id)' : '';
-  // Kept until the data changes: the default notebook asks the same sample of every visitor.
+  // Kept until the data changes: the default notebook asks the same sample of every visitor, and a kept answer
+  // costs no query (not even the table checks) on the store's one connection.
   const kept = await deps.customers.memo('projections', async () => new Map<string, Promise<unknown>>());
   const key = `${color}:${maxPoints}`;
   let answer = kept.get(key);
   if (!answer) {
     if (kept.size >= PROJECTIONS_KEPT) kept.delete(kept.keys().next().value!);
-    answer = sampleProjection(deps, { x, y, group, join, maxPoints }).then((sample) => ({ color, ...sample }));
+    answer = sampleProjection(deps, color, maxPoints);
     kept.set(key, answer);
     answer.catch(() => kept.delete(key));
   }
@@ -148,16 +144,22 @@ export async function getProjection({ deps, query }: RouteInput) {
 /** Distinct projection answers kept (colour x sample size); a notebook asks one or two. */
 const PROJECTIONS_KEPT = 8;
 
-async function sampleProjection(deps: AppDeps, q: { x: string; y: string; group: string; join: string; maxPoints: number }) {
+async function sampleProjection(deps: AppDeps, color: string, maxPoints: number) {
+  const columns = await requireClusterTable(deps);
+  const [x, y] = [['x', 'y'], ['pc1', 'pc2'], ['projection_x', 'projection_y']].find(([a, b]) => columns.has(a) && columns.has(b)) ?? [];
+  if (!x || !y) throw notFound('the segmentation stored no 2-D projection');
+  if (color === 'rfm_segment' && !(await deps.store.has('customer_rfm'))) throw notFound('no RFM segments yet', { field: 'color' });
+  const group = color === 'cluster' ? 'CAST(c.cluster AS VARCHAR)' : 'r.rfm_segment';
+  const join = color === 'rfm_segment' ? 'LEFT JOIN customer_rfm r USING (customer_id)' : '';
   const total = (await deps.store.one<{ n: number }>('SELECT count(*) AS n FROM customer_clusters'))!.n;
   // Hash order gives the same sample on every call, so the chart does not jump between reloads. Four decimals
   // are far below a pixel and halve the answer.
   const points = await deps.store.all(
-    `SELECT c.customer_id, round(c.${ident(q.x)}, 4) AS x, round(c.${ident(q.y)}, 4) AS y, ${q.group} AS "group" FROM customer_clusters c ${q.join}
+    `SELECT c.customer_id, round(c.${ident(x)}, 4) AS x, round(c.${ident(y)}, 4) AS y, ${group} AS "group" FROM customer_clusters c ${join}
      ORDER BY hash(c.customer_id) LIMIT $limit`,
-    { limit: q.maxPoints },
+    { limit: maxPoints },
   );
-  return { points, total };
+  return { color, points, total };
 }
 
 /** GET /api/churn/evaluation: the figures recorded for the active model. */

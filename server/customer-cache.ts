@@ -59,10 +59,18 @@ export class CustomerCache {
     this.derived.clear();
   }
 
-  /** A value derived from the stage tables (e.g. their columns), computed once per invalidation. */
+  /** A value derived from the stage tables (e.g. their columns), computed once per invalidation; a failure is not kept. */
   memo<T>(name: string, compute: () => Promise<T>): Promise<T> {
-    if (!this.derived.has(name)) this.derived.set(name, compute());
-    return this.derived.get(name) as Promise<T>;
+    let value = this.derived.get(name) as Promise<T> | undefined;
+    if (!value) {
+      const computing = compute();
+      this.derived.set(name, computing);
+      computing.catch(() => {
+        if (this.derived.get(name) === computing) this.derived.delete(name);
+      });
+      value = computing;
+    }
+    return value;
   }
 
   private load(): Promise<Snapshot> {
