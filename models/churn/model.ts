@@ -42,7 +42,7 @@ export const TRAIN_DEFAULTS = {
   seed: 42,
   maxEpochs: 100,
   batchSize: 512,
-  patience: 12,
+  patience: 6,
   hiddenUnits: [32, 16],
   l2: { logistic: 1e-3, mlp: 1e-2 } as Record<NetworkKind, number>,
   learningRate: { logistic: 0.05, mlp: 0.01 } as Record<NetworkKind, number>,
