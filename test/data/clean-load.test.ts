@@ -2,11 +2,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadChecked } from '../../data/checked-load.ts';
 import { ingestFile, type IngestOptions } from '../../data/ingest.ts';
 import type { Store } from '../../data/store.ts';
-import { csv, fingerprint, memoryStore, rejection, tempDir } from './support.ts';
+import { csv, fingerprint, memoryStore, rejection, tempDir, TX_HEADER } from './support.ts';
 
 // The single-scan path must load exactly what the checked path loads, and leave every other file to it.
 const { file } = tempDir('tierlab-clean-load-');
-const HEADER = 'customer_id,order_id,timestamp,amount,quantity,unit_price,product,category,channel';
 let stores: Store[] = [];
 const open = async () => {
   const store = await memoryStore();
@@ -29,7 +28,7 @@ describe('ingest: the single scan for clean transaction files', () => {
   it('loads a clean file in one scan with the same rows and figures as the checked path', async () => {
     const path = file(
       'clean.csv',
-      csv(HEADER, [
+      csv(TX_HEADER, [
         'c1,o1,2024-01-15T10:00:00Z,12.50,2,6.25,"Mug, large",cups,web',
         'c1,o1,2024-01-15T10:00:00Z,3.20,1,3.20,NA,snacks,',
         'c2,o2,2024-02-01 08:30:00,-5.00,-1,5.00,Tea,tea,store',
@@ -57,7 +56,7 @@ describe('ingest: the single scan for clean transaction files', () => {
   ];
   for (const [name, line, inOneScan] of odd) {
     it(`loads a file with ${name} ${inOneScan ? 'in one scan' : 'through the checked path'}, as the checked path does`, async () => {
-      const path = file('odd.csv', csv(HEADER, [line, 'c2,o2,2024-01-16T10:00:00Z,2.00,1,2.00,x,y,web']));
+      const path = file('odd.csv', csv(TX_HEADER, [line, 'c2,o2,2024-01-16T10:00:00Z,2.00,1,2.00,x,y,web']));
       const store = await open();
       const { summary, oneScan } = await ingest(store, { file: path });
       expect(oneScan).toBe(inOneScan);
@@ -69,7 +68,7 @@ describe('ingest: the single scan for clean transaction files', () => {
 
   it('rolls back a failed attempt: a bad amount in the last row is reported with its row, and nothing is stored', async () => {
     const good = Array.from({ length: 50 }, (_, i) => `c${i},o${i},2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web`);
-    const path = file('bad-last.csv', csv(HEADER, [...good, 'c9,o99,2024-01-15T10:00:00Z,twelve,1,1.00,x,y,web']));
+    const path = file('bad-last.csv', csv(TX_HEADER, [...good, 'c9,o99,2024-01-15T10:00:00Z,twelve,1,1.00,x,y,web']));
     const store = await open();
     const before = await fingerprint(store);
     const error = await rejection(() => ingest(store, { file: path }));
@@ -79,17 +78,17 @@ describe('ingest: the single scan for clean transaction files', () => {
 
   it('refuses an order already stored, as the checked path does', async () => {
     const store = await open();
-    await ingest(store, { file: file('first.csv', csv(HEADER, ['c1,o1,2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web'])) });
+    await ingest(store, { file: file('first.csv', csv(TX_HEADER, ['c1,o1,2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web'])) });
     const before = await fingerprint(store);
-    const error = await rejection(() => ingest(store, { file: file('again.csv', csv(HEADER, ['c2,o2,2024-01-16T10:00:00Z,1.00,1,1.00,x,y,web', 'c1,o1,2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web'])) }));
+    const error = await rejection(() => ingest(store, { file: file('again.csv', csv(TX_HEADER, ['c2,o2,2024-01-16T10:00:00Z,1.00,1,1.00,x,y,web', 'c1,o1,2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web'])) }));
     expect(error).toMatchObject({ code: 'unprocessable', place: { row: 2, column: 'order_id' } });
     expect(await fingerprint(store)).toEqual(before);
   });
 
   it('gives each load its own id, and a second clean file in one scan too', async () => {
     const store = await open();
-    const first = await ingest(store, { file: file('a.csv', csv(HEADER, ['c1,o1,2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web'])) });
-    const second = await ingest(store, { file: file('b.csv', csv(HEADER, ['c1,o2,2024-01-16T10:00:00Z,2.00,1,2.00,x,y,web'])) });
+    const first = await ingest(store, { file: file('a.csv', csv(TX_HEADER, ['c1,o1,2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web'])) });
+    const second = await ingest(store, { file: file('b.csv', csv(TX_HEADER, ['c1,o2,2024-01-16T10:00:00Z,2.00,1,2.00,x,y,web'])) });
     expect(second.oneScan).toBe(true);
     expect(second.summary.load_id).toBe(first.summary.load_id + 1);
     expect(await store.all(`SELECT load_id, count(*) AS n FROM transactions GROUP BY 1 ORDER BY 1`)).toEqual([

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile, type IngestOptions } from '../../data/ingest.ts';
 import type { Store } from '../../data/store.ts';
-import { csv, fingerprint, memoryStore, rejection, tempDir } from './support.ts';
+import { csv, fingerprint, memoryStore, rejection, tempDir, TX_HEADER } from './support.ts';
 
 const { dir, file } = tempDir('tierlab-ingest-');
 let store: Store;
@@ -11,7 +11,6 @@ beforeEach(async () => {
 });
 afterEach(() => store.close());
 
-const TX_HEADER = 'customer_id,order_id,timestamp,amount,quantity,unit_price,product,category,channel';
 const ingest = (options: Partial<IngestOptions> & Pick<IngestOptions, 'file'>) => ingestFile(store, { kind: 'transactions', ...options });
 
 describe('ingest: good files', () => {

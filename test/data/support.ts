@@ -21,6 +21,9 @@ export function tempDir(prefix = 'tierlab-test-'): { dir: string; file: (name: s
 
 export const memoryStore = () => Store.open({ path: ':memory:' });
 
+/** The canonical transactions header, every optional column included. */
+export const TX_HEADER = 'customer_id,order_id,timestamp,amount,quantity,unit_price,product,category,channel';
+
 /** CSV text from a header and rows (values written as given; quote them yourself where needed). */
 export const csv = (header: string, rows: string[]) => `${header}\n${rows.join('\n')}\n`;
 
