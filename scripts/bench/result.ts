@@ -22,3 +22,8 @@ export async function timeMs<T>(work: () => Promise<T> | T): Promise<{ ms: numbe
   const result = await work();
   return { ms: performance.now() - start, result };
 }
+
+/** The middle value (the upper one of an even count): benchmarks report it because the machine is shared. */
+export function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+}

@@ -30,9 +30,9 @@ describe('ingest: the single scan for clean transaction files', () => {
       'clean.csv',
       csv(TX_HEADER, [
         'c1,o1,2024-01-15T10:00:00Z,12.50,2,6.25,"Mug, large",cups,web',
-        'c1,o1,2024-01-15T10:00:00Z,3.20,1,3.20,NA,snacks,',
+        'c1,o1,2024-01-15T10:00:00Z,3.20,1,3.20,,snacks,',
         'c2,o2,2024-02-01 08:30:00,-5.00,-1,5.00,Tea,tea,store',
-        'c3,o3,2024-03-01T12:00:00+02:00,0.1,,0.1,Tea,None,app',
+        'c3,o3,2024-03-01T12:00:00+02:00,0.1,,0.1,Tea,"",app',
         'c3,o4,2024-03-02,0.2,1,,Tea,tea,app',
       ]),
     );
@@ -50,7 +50,13 @@ describe('ingest: the single scan for clean transaction files', () => {
 
   // Values the typed scan reads as the checked path does, and values it leaves to the checked path.
   const odd: [string, string, boolean][] = [
-    ['an id with spaces around it (trimmed)', ' c1 ,o1,2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web', true],
+    ['an id with spaces around it (trimmed)', ' c1 ,o1,2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web', false],
+    ['a missing word with spaces around it', 'c1,o1,2024-01-15T10:00:00Z,1.00,1,1.00, NA ,y,web', false],
+    ['text with spaces around it (kept as written)', 'c1,o1,2024-01-15T10:00:00Z,1.00,1,1.00,x, y ,web', false],
+    ['missing words in any case', 'c1,o1,2024-01-15T10:00:00Z,1.00,nAn,1.00,Null,NONE,"n/A"', false],
+    ['a NaN quantity', 'c1,o1,2024-01-15T10:00:00Z,1.00,NaN,1.00,x,y,web', false],
+    ['words that only start like missing words', 'c1,o1,2024-01-15T10:00:00Z,1.00,1,1.00,nana,nulls,Non', true],
+    ['a tab inside an id (kept: only spaces are trimmed)', 'c1\t,o1,2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web', true],
     ['a YYYYMMDD date', 'c1,o1,20240115,1.00,1,1.00,x,y,web', false],
     ['"N/A" for a quantity', 'c1,o1,2024-01-15T10:00:00Z,1.00,N/A,1.00,x,y,web', false],
   ];
@@ -66,15 +72,17 @@ describe('ingest: the single scan for clean transaction files', () => {
     });
   }
 
-  it('rolls back a failed attempt: a bad amount in the last row is reported with its row, and nothing is stored', async () => {
-    const good = Array.from({ length: 50 }, (_, i) => `c${i},o${i},2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web`);
-    const path = file('bad-last.csv', csv(TX_HEADER, [...good, 'c9,o99,2024-01-15T10:00:00Z,twelve,1,1.00,x,y,web']));
-    const store = await open();
-    const before = await fingerprint(store);
-    const error = await rejection(() => ingest(store, { file: path }));
-    expect(error).toMatchObject({ code: 'unprocessable', place: { row: 51, column: 'amount' } });
-    expect(await fingerprint(store)).toEqual(before);
-  });
+  for (const [what, amount] of [['a bad amount', 'twelve'], ['a missing amount', 'None']]) {
+    it(`rolls back a failed attempt: ${what} in the last row is reported with its row, and nothing is stored`, async () => {
+      const good = Array.from({ length: 50 }, (_, i) => `c${i},o${i},2024-01-15T10:00:00Z,1.00,1,1.00,x,y,web`);
+      const path = file('bad-last.csv', csv(TX_HEADER, [...good, `c9,o99,2024-01-15T10:00:00Z,${amount},1,1.00,x,y,web`]));
+      const store = await open();
+      const before = await fingerprint(store);
+      const error = await rejection(() => ingest(store, { file: path }));
+      expect(error).toMatchObject({ code: 'unprocessable', place: { row: 51, column: 'amount' } });
+      expect(await fingerprint(store)).toEqual(before);
+    });
+  }
 
   it('refuses an order already stored, as the checked path does', async () => {
     const store = await open();

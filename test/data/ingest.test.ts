@@ -86,7 +86,7 @@ describe('ingest: good files', () => {
   it('keeps extra customer columns as typed attributes: numeric when every present value is a number', async () => {
     const path = file(
       'customers.csv',
-      csv('customer_id,signup_date,region,age,score,code', ['k1,2024-01-05,North,34,1.5,12', 'k2,20240210,South,51,NA,ab', 'k3,,North,29,,7']),
+      csv('customer_id,signup_date,region,age,score,code', ['k1,2024-01-05,North,34,1.5,12', 'k2,20240210,South,51,NaN,ab', 'k3,,North,29,,7']),
     );
     const summary = await ingestFile(store, { kind: 'customers', file: path });
     expect(summary).toMatchObject({ rows_loaded: 3, customers: 3, error_count: 0 });
@@ -196,6 +196,23 @@ describe('ingest: bad files are rejected with the place, and the store stays as 
       code: 'unprocessable',
       row: 2,
       column: 'timestamp',
+    },
+    {
+      name: 'an empty amount',
+      text: csv('customer_id,order_id,timestamp,amount', ['a,A1,2024-01-01,1', 'a,A2,2024-01-02,NA']),
+      code: 'unprocessable',
+      row: 2,
+      column: 'amount',
+      message: /empty amount/,
+    },
+    {
+      name: 'a derived amount without a quantity',
+      text: csv('customer_id,order_id,timestamp,Qty,Price', ['a,A1,2024-01-01,1,2.50', 'a,A2,2024-01-02,,2.50']),
+      mapping: { Qty: 'quantity', Price: 'unit_price' },
+      code: 'unprocessable',
+      row: 2,
+      column: 'Qty',
+      message: /no amount: quantity or unit price is missing/,
     },
     {
       name: 'an empty customer id',
