@@ -75,7 +75,7 @@ export function describeFeature(feature: string, value: FeatureValue, reference:
     frequency: (v) => `${Math.round(v)} order${Math.round(v) === 1 ? '' : 's'} in total`,
     tenure_days: (v) => `customer for ${Math.round(v)} days`,
     tenure: (v) => `customer for ${Math.round(v)} months`,
-    mean_days_between_orders: (v) => `orders every ${Math.round(v)} days on average`,
+    mean_days_between_orders: (v) => (v < 1 ? 'orders less than a day apart on average' : `orders every ${Math.round(v)} days on average`),
     spend_trend: spendTrendText,
     return_rate: (v) => `${Math.round(v * 100)}% of orders returned`,
     // The feedback features of models/sentiment/feedback.ts.

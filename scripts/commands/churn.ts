@@ -104,6 +104,6 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
       console.log(format === 'json' ? JSON.stringify(rows) : atRiskCsv(rows));
       return;
     }
-    throw badInput(`churn needs an action: train or at-risk, got "${action ?? ''}"`);
+    throw badInput(`churn needs an action: train or at-risk, got "${action ?? ''}" (tierlab churn --help)`);
   },
 });

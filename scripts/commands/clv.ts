@@ -92,7 +92,7 @@ Prints the fitted parameters, log-likelihoods and convergence; writes table cust
   },
   positionals: true,
   async run(flags, positionals) {
-    if (positionals.length !== 1 || positionals[0] !== 'fit') throw badInput(`usage: tierlab clv fit [options]; got "${positionals.join(' ')}"`);
+    if (positionals.length !== 1 || positionals[0] !== 'fit') throw badInput(`clv needs an action: fit, got "${positionals.join(' ')}" (tierlab clv --help)`);
     const unit = flags.unit ?? 'week';
     if (unit !== 'day' && unit !== 'week') throw badInput(`--unit must be day or week, got "${unit}"`, { field: 'unit' });
     const options: ClvFitOptions = {

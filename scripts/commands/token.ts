@@ -15,7 +15,7 @@ Prints the token on stdout. Tokens live hashed in $TIERLAB_HOME/tokens.json.`,
   options: { role: { type: 'string' } },
   positionals: true,
   async run(flags, positionals) {
-    if (positionals[0] !== 'create' || positionals.length !== 1) throw badInput('usage: tierlab token create --role R');
+    if (positionals[0] !== 'create' || positionals.length !== 1) throw badInput(`token needs an action: create, got "${positionals.join(' ')}" (tierlab token --help)`);
     const role = parseRole(flags.role);
     console.log(new TokenStore(tierlabHome()).create(role));
   },

@@ -146,6 +146,9 @@ describe('reasons in words', () => {
     expect(describeFeature('negative_feedback_count', 2, 0)).toBe('2 negative reviews');
     expect(describeFeature('negative_share', 0.5, 0)).toBe('50% of feedback negative');
     expect(describeFeature('orders_90d', 0, 1)).toBe('no orders in the last 90 days');
+    // Two orders minutes apart: not "orders every 0 days".
+    expect(describeFeature('mean_days_between_orders', 0.004, 29)).toBe('orders less than a day apart on average');
+    expect(describeFeature('mean_days_between_orders', 12.6, 29)).toBe('orders every 13 days on average');
     expect(describeFeature('senior_citizen', 1, 0)).toBe('senior citizen');
     expect(describeFeature('monthly_charges', 104.2, 70.35)).toBe('monthly charges 104 (typical 70.4)');
   });
