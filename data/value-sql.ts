@@ -2,8 +2,9 @@ import type { FieldType } from './columns.ts';
 import { literal } from './store.ts';
 
 /**
- * How a raw text value of an input file becomes a canonical typed value, as SQL expressions. Both load paths
- * (the checked one and the single-scan one for clean files) read values through these, so they agree.
+ * How a raw text value of an input file becomes a canonical typed value, as SQL expressions. The checked load
+ * parses every value through these; the single-scan load for clean files keeps values as its reader reads them
+ * and hands any file with a value these would change (isMissingWord, spaces around) to the checked load.
  */
 
 const MISSING_WORDS = ['na', 'n/a', 'null', 'nan', 'none'];
