@@ -21,7 +21,23 @@ export interface RepeatData {
   age: Float64Array;
 }
 
-export type BgNbdFit = LikelihoodFit<BgNbdParams>;
+export interface BgNbdFit extends LikelihoodFit<BgNbdParams> {
+  /** a / (a + b): the mean chance that a customer drops out right after a repeat purchase. */
+  dropoutPerPurchase: number;
+  /** Sum of 1 - p_alive over the fitted customers: how many of them the fit believes have dropped out. */
+  expectedDropouts: number;
+  /** The fit found no dropout at all (see `NO_DROPOUT_BELOW`); `warning` then says what that means. */
+  noDropout: boolean;
+  warning?: string;
+}
+
+// BG/NBD nests the NBD (nobody ever drops out) as the limit a / (a + b) -> 0. When the data hold no more silence
+// than gamma-spread Poisson buying explains, the likelihood keeps rising towards that limit and the search walks
+// a -> 0 and/or b -> infinity until e^+-15 stops it; which of the two, and how far, is an accident of the path
+// (the likelihood is flat along it), so neither a bound hit nor a cut on a / (a + b) is the test. What the fit
+// means for customers is: sum(1 - p_alive) is how many of them it believes have dropped out, in the hundreds on
+// CDNOW and ~1e-8 in that corner. Below one, the model has seen no customer leave and p_alive is ~1 for everyone.
+const NO_DROPOUT_BELOW = 1;
 
 /** Checks the data the likelihood assumes: integer x >= 0, 0 <= t_x <= T, t_x = 0 when x = 0. */
 function validate(data: RepeatData): number {
@@ -139,10 +155,11 @@ function logLikelihood(params: BgNbdParams, data: RepeatGroups, maxX: number): n
 
 /**
  * Fits r, alpha, a, b by maximum likelihood. Starts from r = 1, a = b = 1 and alpha matching the mean purchase
- * rate; check `converged` before trusting the result (the message says why not).
+ * rate; check `converged` before trusting the result (the message says why not), and `noDropout`: then the fit
+ * sits at the no-dropout limit and `warning` says so.
  *
  * @example
- * const fit = fitBgNbd(summary); // fit.params = { r, alpha, a, b }, fit.logLikelihood, fit.converged
+ * const fit = fitBgNbd(summary); // fit.params = { r, alpha, a, b }, fit.logLikelihood, fit.converged, fit.noDropout
  */
 export function fitBgNbd(data: RepeatData, options: MinimizeOptions = {}): BgNbdFit {
   const maxX = validate(data);
@@ -162,7 +179,32 @@ export function fitBgNbd(data: RepeatData, options: MinimizeOptions = {}): BgNbd
     { scale: n, names: ['r', 'alpha', 'a', 'b'], ...options },
   );
   const [r, alpha, a, b] = fit.params;
-  return { ...fit, params: { r, alpha, a, b }, customers: n };
+  const params = { r, alpha, a, b };
+  const dropout = diagnoseDropout(params, groups);
+  // With no dropout, a and b run towards the bound by design: the fit has reached the no-dropout limit, and
+  // whether it stopped a hair inside or on the bound is the accident of the path, so it counts as converged if
+  // it settled.
+  const atLimit = dropout.noDropout && fit.settled && fit.atBound.length > 0 && fit.atBound.every((name) => name === 'a' || name === 'b');
+  const converged = fit.converged || atLimit;
+  const message = atLimit ? `converged to the no-dropout limit (${fit.atBound.join(', ')} ran to the search bound, a/(a+b) -> 0)` : fit.message;
+  return { ...fit, converged, message, params, customers: n, ...dropout };
+}
+
+/** How much dropout a fit sees in its customers, and the warning when it sees none (see `NO_DROPOUT_BELOW`). */
+function diagnoseDropout(params: BgNbdParams, groups: RepeatGroups): Pick<BgNbdFit, 'dropoutPerPurchase' | 'expectedDropouts' | 'noDropout' | 'warning'> {
+  let customers = 0;
+  let expectedDropouts = 0;
+  for (let k = 0; k < groups.weight.length; k++) {
+    customers += groups.weight[k];
+    expectedDropouts += groups.weight[k] * (1 - probabilityAlive(params, groups.frequency[k], groups.recency[k], groups.age[k]));
+  }
+  const dropoutPerPurchase = params.a / (params.a + params.b);
+  if (expectedDropouts >= NO_DROPOUT_BELOW) return { dropoutPerPurchase, expectedDropouts, noDropout: false };
+  const warning =
+    `BG/NBD found no dropout in this data (dropout probability per purchase a/(a+b) = ${dropoutPerPurchase.toExponential(1)}; ` +
+    `customers it believes dropped out: ${expectedDropouts.toExponential(1)} of ${customers}): p_alive is ~1 for everyone, so treat ` +
+    'CLV as an upper bound (most of all for customers who have gone quiet) and use the churn model for risk';
+  return { dropoutPerPurchase, expectedDropouts, noDropout: true, warning };
 }
 
 /**

@@ -210,7 +210,12 @@ export interface PositiveFit {
   params: Float64Array;
   /** The maximised log-likelihood. */
   logLikelihood: number;
+  /** The search settled inside the bound. */
   converged: boolean;
+  /** The search settled, inside the bound or on it. */
+  settled: boolean;
+  /** The parameters (by name) that ended on the search bound. */
+  atBound: string[];
   iterations: number;
   evaluations: number;
   message: string;
@@ -250,6 +255,8 @@ export function maximizePositive(
     params: out,
     logLikelihood: -result.value * scale,
     converged: result.converged && atBound.length === 0,
+    settled: result.converged,
+    atBound,
     iterations: result.iterations,
     evaluations: result.evaluations,
     message: atBound.length ? `${atBound.join(', ')} ran to the search bound (no interior maximum)` : result.message,

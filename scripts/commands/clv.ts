@@ -52,12 +52,14 @@ function describe({ run, holdout }: ClvFitResult): string {
   const lines = [
     `customer_clv: ${run.customers} customers as of ${run.asOf} (unit ${run.unit}, horizon ${run.horizonMonths} months, discount ${run.discountRateAnnual * 100}% a year)`,
     ...describeFit('BG/NBD', run.bgnbd),
+    ...(run.bgnbd.warning ? [`  WARNING: ${run.bgnbd.warning}`] : []),
     ...describeFit('Gamma-Gamma', run.gammaGamma),
   ];
   if (holdout) {
     const r = holdout.report;
     lines.push(
-      `holdout: calibration before ${holdout.calibrationEnd}, ${r.holdoutDays} days after (${holdout.fit.converged ? 'fit converged' : 'fit NOT converged'})`,
+      `holdout: calibration before ${holdout.calibrationEnd}, ${r.holdoutDays} days after (${holdout.fit.converged ? (holdout.fit.noDropout ? 'fit at the no-dropout limit' : 'fit converged') : 'fit NOT converged'})`,
+      ...(holdout.fit.warning ? [`  WARNING (calibration fit): ${holdout.fit.warning}`] : []),
       `  repeat orders expected ${r.expectedTotal.toFixed(1)}, actual ${r.actualTotal} (${(((r.expectedTotal - r.actualTotal) / r.actualTotal) * 100).toFixed(1)}%); MAE per customer ${r.mae.toFixed(3)}`,
       '  by calibration repeat orders: x  customers  expected  actual',
       ...r.byFrequency.map((g) => `    ${g.frequency.padStart(3)} ${String(g.customers).padStart(10)} ${g.expectedMean.toFixed(3).padStart(9)} ${g.actualMean.toFixed(3).padStart(7)}`),
@@ -80,7 +82,8 @@ tierlab clv fit [--db PATH] [--as-of DATE] [--unit day|week] [--horizon-months N
   --json              print the fits (and holdout) as JSON
   --db PATH           the DuckDB store (default: $TIERLAB_HOME/tierlab.duckdb)
 
-Prints the fitted parameters, log-likelihoods and convergence; writes table customer_clv.`,
+Prints the fitted parameters, log-likelihoods and convergence, and a warning when BG/NBD finds no dropout (p_alive
+~1 for everyone); writes table customer_clv.`,
   options: {
     db: { type: 'string' },
     'as-of': { type: 'string' },

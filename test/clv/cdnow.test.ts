@@ -53,6 +53,10 @@ describe.skipIf(!existsSync(sharedDataDir))('CDNOW sample against the published 
     within(fit.params.a, 0.793, 0.01);
     within(fit.params.b, 2.426, 0.01);
     expect(fit.logLikelihood).toBeCloseTo(-9582.4, 0);
+    // An interior maximum with real dropout: not the no-dropout corner.
+    expect(fit.noDropout).toBe(false);
+    expect(fit.warning).toBeUndefined();
+    expect(fit.expectedDropouts).toBeGreaterThan(100);
   });
 
   it('Gamma-Gamma fit on the 946 repeat customers matches Fader and Hardie (2013) within 1%', () => {
