@@ -14,7 +14,7 @@ import { isMissing, parseExpr, TYPE_WORDS } from './value-sql.ts';
  */
 
 /** Reads the file into a staging table of text columns, numbering the data rows. */
-async function stage(store: Store, file: string): Promise<string[]> {
+async function stage(store: Store, file: string, say: (message: string) => void): Promise<string[]> {
   const parquet = extname(file).toLowerCase() === '.parquet';
   try {
     const source = parquet
@@ -22,7 +22,7 @@ async function stage(store: Store, file: string): Promise<string[]> {
       : `SELECT * FROM read_csv(${literal(file)}, ${csvReadOptions(csvHeader(file), () => 'VARCHAR')})`;
     // Rows keep the file's order in a table created from one source, so rowid numbers them (row_number() over
     // the whole file took as long as the read itself).
-    await store.run(`CREATE OR REPLACE TEMP TABLE ingest_raw AS ${source}`);
+    await store.runWithProgress(`CREATE OR REPLACE TEMP TABLE ingest_raw AS ${source}`, (percent) => say(`reading ${basename(file)}: ${percent}%`));
     await store.run(`CREATE OR REPLACE TEMP VIEW ingest_stage AS SELECT rowid + 1 AS __row, * FROM ingest_raw`);
   } catch (error) {
     const message = (error as Error).message;
@@ -112,8 +112,9 @@ async function attributeColumns(store: Store, columns: string[], used: Set<strin
  * Throws a TierlabError (`unprocessable`, with the summary as details) when the file is rejected.
  */
 export async function loadChecked(store: Store, options: IngestOptions, loadId: number): Promise<IngestSummary> {
-  (options.onProgress ?? (() => {}))(`reading ${basename(options.file)}`);
-  const columns = await stage(store, options.file);
+  const say = options.onProgress ?? (() => {});
+  say(`reading ${basename(options.file)}`);
+  const columns = await stage(store, options.file, say);
   try {
     return await checkAndLoad(store, options, columns, loadId);
   } finally {
@@ -143,7 +144,9 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
 
   const { rows_read } = (await store.one<{ rows_read: number }>(`SELECT count(*) AS rows_read FROM ingest_stage`))!;
   say(`checking ${rows_read} rows`);
-  await store.run(`CREATE OR REPLACE TEMP TABLE ingest_parsed AS SELECT s.__row, ${parsedColumns.join(', ')} FROM ingest_stage s`);
+  await store.runWithProgress(`CREATE OR REPLACE TEMP TABLE ingest_parsed AS SELECT s.__row, ${parsedColumns.join(', ')} FROM ingest_stage s`, (percent) =>
+    say(`checking: ${percent}%`),
+  );
 
   const checks = fieldChecks(fields, sources, generated);
   const checkSql = checks.map(

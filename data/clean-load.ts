@@ -73,7 +73,8 @@ export async function loadIfClean(store: Store, options: IngestOptions, loadId: 
     say(`loading ${basename(options.file)} in one scan`);
     return await store.transaction(async () => {
       const names = fields.map((f) => ident(f.name)).join(', ');
-      await store.run(`INSERT INTO transactions (${names}, load_id) SELECT ${select.join(', ')}, ${loadId} FROM ${file}`);
+      const insert = `INSERT INTO transactions (${names}, load_id) SELECT ${select.join(', ')}, ${loadId} FROM ${file}`;
+      await store.runWithProgress(insert, (percent) => say(`loading ${basename(options.file)}: ${percent}%`));
       say('summarizing the loaded rows');
       const figures = await addCustomersAndFigures(store, 'transactions', `SELECT * FROM transactions WHERE load_id = ${loadId}`);
       const summary: IngestSummary = {

@@ -66,6 +66,8 @@ export class Store {
       throw error;
     }
     const connection = await instance.connect();
+    // Progress is tracked (not printed) so long statements can report it: runWithProgress.
+    await connection.run(`SET enable_progress_bar = true; SET enable_progress_bar_print = false`);
     const store = new Store(path, instance, connection, true);
     if (!options.readOnly) await createSchema(store);
     return store;
@@ -89,6 +91,24 @@ export class Store {
   /** Runs a statement for its effect. */
   async run(sql: string, params?: Params): Promise<void> {
     await this.connection.run(sql, params);
+  }
+
+  /**
+   * Runs a long statement and reports DuckDB's estimate of how far it got (0-100) when it changed, checked every
+   * `everyMs` while the statement runs. (DuckDB estimates only from scans it can measure, such as a CSV read
+   * or a table scan.)
+   */
+  async runWithProgress(sql: string, report: (percent: number) => void, everyMs = 1000): Promise<void> {
+    let last = -1;
+    const timer = setInterval(() => {
+      const percent = Math.floor(this.connection.progress.percentage);
+      if (percent >= 0 && percent !== last) report((last = percent));
+    }, everyMs);
+    try {
+      await this.run(sql);
+    } finally {
+      clearInterval(timer);
+    }
   }
 
   /** Is a transaction open on this connection (so a failing statement would abort it)? */

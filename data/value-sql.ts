@@ -17,9 +17,10 @@ export const isMissing = (raw: string) => `(${raw} IS NULL OR lower(trim(${raw})
 
 /**
  * SQL that is true when a text value, as written, is one of the missing words in any case (NA, Na, nA, na, ...).
- * The list of every spelling is one hash lookup; lower() on every value cost 0.15 s a million rows.
+ * A lookup in the list of every spelling: lower() on every value cost 0.15 s a million rows, and an IN list
+ * this long becomes a join, which hides the statement's progress.
  */
-export const isMissingWord = (value: string) => `${value} IN (${MISSING_WORDS.flatMap(spellings).map(literal).join(', ')})`;
+export const isMissingWord = (value: string) => `list_contains([${MISSING_WORDS.flatMap(spellings).map(literal).join(', ')}], ${value})`;
 
 /** A word in every mix of lower and upper case. */
 function spellings(word: string): string[] {
