@@ -37,6 +37,12 @@ export interface ClvRun {
 const DAY_MS = 86_400_000;
 
 /**
+ * Beside every customer when the BG/NBD fit found no dropout (bgnbd.ts, `noDropout`). Its p_alive would be ~1 for
+ * everyone, however long silent, and would contradict the churn risk shown next to it, so it is left NULL.
+ */
+export const NO_DROPOUT_NOTE = 'no dropout found in the data: probability alive not estimated, CLV is an upper bound (see churn risk)';
+
+/**
  * Transactions before `before` (exclusive, 'YYYY-MM-DD') as arrays for `summarize`. SQL pre-sums each customer's
  * day into at most two lines, the non-negative and the negative ones, which keeps every fact the order rule needs.
  *
@@ -70,7 +76,8 @@ async function defaultAsOf(store: Store): Promise<string> {
  * Fits BG/NBD and Gamma-Gamma on transactions before `asOf`, predicts every customer with an order, and replaces
  * `customer_clv` in one transaction. Columns: customer_id, clv_frequency, clv_recency, clv_age (x, t_x, T in
  * `clv_unit`), clv_unit, p_alive, expected_purchases_{H}m, next_order_date (NULL when not expected within the
- * horizon), predicted_aov, clv_{H}m, for horizon H months (12 by default). Non-converged fits are still written
+ * horizon), predicted_aov, clv_{H}m, clv_note, for horizon H months (12 by default); at the no-dropout limit
+ * p_alive is NULL and clv_note says why (NO_DROPOUT_NOTE). Non-converged fits are still written
  * (the best estimate found) and flagged in the returned run; check `bgnbd.converged` and `gammaGamma.converged`.
  *
  * @example
@@ -94,7 +101,7 @@ export async function writeClv(store: Store, options: ClvOptions = {}): Promise<
   await store.transaction(async () => {
     await store.run(`CREATE OR REPLACE TABLE customer_clv (
       customer_id VARCHAR PRIMARY KEY, clv_frequency INTEGER, clv_recency DOUBLE, clv_age DOUBLE, clv_unit VARCHAR,
-      p_alive DOUBLE, ${columns.expectedPurchases} DOUBLE, next_order_date DATE, predicted_aov DOUBLE, ${columns.clv} DOUBLE)`);
+      p_alive DOUBLE, ${columns.expectedPurchases} DOUBLE, next_order_date DATE, predicted_aov DOUBLE, ${columns.clv} DOUBLE, clv_note VARCHAR)`);
     const appender = await store.connection.createAppender('customer_clv');
     for (let i = 0; i < summary.customerIds.length; i++) {
       appender.appendVarchar(summary.customerIds[i]);
@@ -102,7 +109,8 @@ export async function writeClv(store: Store, options: ClvOptions = {}): Promise<
       appender.appendDouble(summary.recency[i]);
       appender.appendDouble(summary.age[i]);
       appender.appendVarchar(unit);
-      appender.appendDouble(predictions.pAlive[i]);
+      if (bgnbd.noDropout) appender.appendNull();
+      else appender.appendDouble(predictions.pAlive[i]);
       appender.appendDouble(predictions.expectedPurchases[i]);
       const wait = predictions.nextOrderUnits[i];
       // The model clock stands at the last observed day; an order comes on a later day, at the earliest asOf.
@@ -110,6 +118,8 @@ export async function writeClv(store: Store, options: ClvOptions = {}): Promise<
       else appender.appendDate(new DuckDBDateValue(lastObservedDay + Math.max(1, Math.ceil(wait * unitDays))));
       appendNumber(appender, predictions.predictedAov[i]);
       appendNumber(appender, predictions.clv[i]);
+      if (bgnbd.noDropout) appender.appendVarchar(NO_DROPOUT_NOTE);
+      else appender.appendNull();
       appender.endRow();
     }
     appender.closeSync();

@@ -5,7 +5,7 @@ import { sharedDataDir } from '../../data/paths.ts';
 import { Store, literal } from '../../data/store.ts';
 import { expectedOrderValue } from '../../models/clv/gammagamma.ts';
 import { simulateTransactions } from '../../models/clv/simulate.ts';
-import { readTransactions, writeClv } from '../../models/clv/table.ts';
+import { NO_DROPOUT_NOTE, readTransactions, writeClv } from '../../models/clv/table.ts';
 import type { TransactionArrays } from '../../models/clv/summary.ts';
 import { clvFit } from '../../scripts/commands/clv.ts';
 
@@ -30,11 +30,12 @@ interface ClvRow {
   clv_recency: number;
   clv_age: number;
   clv_unit: string;
-  p_alive: number;
+  p_alive: number | null;
   expected_purchases_12m: number;
   next_order_date: string | null;
   predicted_aov: number | null;
   clv_12m: number | null;
+  clv_note: string | null;
 }
 
 describe('customer_clv in the store', () => {
@@ -74,6 +75,19 @@ describe('customer_clv in the store', () => {
       }
     }
     expect(rows.some((r) => r.next_order_date !== null)).toBe(true);
+    expect(rows.every((r) => r.clv_note === null)).toBe(true);
+  });
+
+  it('leaves p_alive empty, with a note, when the fit finds no dropout', async () => {
+    // Beta(1e-9, 2.5) dropout: nobody ever leaves, the case bgnbd.ts flags as noDropout.
+    const sim = simulateTransactions({ customers: 2_000, seed: 7, bgnbd: { r: 0.5, alpha: 6, a: 1e-9, b: 2.5 }, gammaGamma: { p: 6, q: 4, gamma: 15 } });
+    store = await storeWith(sim.tx);
+    const run = await writeClv(store, { asOf: sim.asOf, unit: 'week' });
+    expect(run.bgnbd.noDropout).toBe(true);
+    const rows = await store.all<ClvRow>('SELECT * FROM customer_clv');
+    expect(rows.length).toBe(run.customers);
+    expect(rows.every((r) => r.p_alive === null && r.clv_note === NO_DROPOUT_NOTE)).toBe(true);
+    expect(rows.every((r) => r.expected_purchases_12m >= 0)).toBe(true);
   });
 
   it('replaces the table on a rerun and names the columns after another horizon', async () => {
