@@ -36,6 +36,11 @@ export interface Bundle {
   tiers: AppliedTierRules;
   segmentation: unknown;
   churn: unknown;
+  /**
+   * The churn model fitted on the training split only. It scores nobody; the next retrain compares its
+   * candidate with it on rows neither was fitted on. Versions written before it was kept lack it.
+   */
+  churn_evaluation?: unknown;
   sentiment: unknown;
   clv: unknown;
 }
@@ -116,7 +121,7 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   say('churn');
   const label = options.label ?? ((await hasExplicitLabels(store)) ? 'explicit' : 'behavioural');
   const churn = await runChurnStage(store, { label, asOf, ...(options.horizonDays && { horizonDays: options.horizonDays }), ...(options.seed !== undefined && { seed: options.seed }), train: options.churnTrain });
-  const { model: _model, cv: _cv, scored: _scored, backend: _backend, test: _test, ...churnReport } = churn;
+  const { model: _model, evalModel: _evalModel, cv: _cv, scored: _scored, backend: _backend, test: _test, ...churnReport } = churn;
   evaluation.churn = churnReport;
 
   return {
@@ -127,6 +132,7 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
       tiers,
       segmentation: segmentationModel,
       churn: churn.model.json,
+      churn_evaluation: churn.evalModel.json,
       sentiment: sentiment.toJSON(),
       clv: clv ? { bgnbd: clv.bgnbd.params, gammaGamma: clv.gammaGamma.params, unit: clv.unit, horizonMonths: clv.horizonMonths, discountRateAnnual: clv.discountRateAnnual } : null,
     },

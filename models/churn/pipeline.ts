@@ -106,6 +106,8 @@ export interface ChurnStageResult {
   cv?: { folds: number[]; mean: number; std: number };
   scored: number;
   expectedValueSource: string;
+  /** The model fitted on the training split only: the one the held-out figures are about. */
+  evalModel: ChurnModel;
   /** The held-out rows, so another model (the active version's) can be compared on the same rows. */
   test: Dataset;
 }
@@ -144,6 +146,7 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
     cv,
     scored: scored.length,
     expectedValueSource: expected.source,
+    evalModel,
     test: heldOut.test,
   };
 }

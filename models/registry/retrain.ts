@@ -5,11 +5,10 @@ import { TierlabError } from '../../data/errors.ts';
 import { ingestFile } from '../../data/ingest.ts';
 import type { Store } from '../../data/store.ts';
 import { activeBackend } from '../churn/backend.ts';
-import { rocAuc, logLoss } from '../churn/metrics.ts';
-import { ChurnModel, type ChurnModelJSON } from '../churn/model.ts';
 import { SentimentModel, type SentimentModelJSON } from '../sentiment/index.ts';
 import { trainAll, type Bundle, type TrainOptions } from '../pipeline.ts';
 import type { BinProfile } from './drift.ts';
+import { compareWithActive, type Comparison, type PromotePolicy } from './gate.ts';
 import { acquireLock } from './lock.ts';
 import { migrationMatrices } from './migration.ts';
 import { applyOutputs, exportOutputs } from './outputs.ts';
@@ -19,7 +18,7 @@ import { dataSnapshot, featureDrift, featureProfiles, libraryVersions, numericFe
 
 export { listRuns, type RunRecord } from './runs.ts';
 
-export type PromotePolicy = 'auto' | 'always' | 'never';
+export type { PromotePolicy } from './gate.ts';
 
 export interface RetrainOptions extends Omit<TrainOptions, 'onProgress'> {
   home: string;
@@ -27,7 +26,10 @@ export interface RetrainOptions extends Omit<TrainOptions, 'onProgress'> {
   /** Files to load before training, each all-or-nothing. */
   ingest?: { kind: DatasetKind; file: string; mapping?: Record<string, string> }[];
   promote?: PromotePolicy;
-  /** A candidate whose held-out churn ROC-AUC is below the active one's by more than this is not promoted. */
+  /**
+   * A candidate whose churn ROC-AUC is below the active one's by more than this is not promoted (both evaluation
+   * models on the candidate's held-out rows: gate.ts).
+   */
   aucTolerance?: number;
   /** POSTed a JSON message when a run fails. Default: env TIERLAB_WEBHOOK_URL. */
   webhookUrl?: string;
@@ -43,24 +45,9 @@ export interface RetrainOptions extends Omit<TrainOptions, 'onProgress'> {
 export const RETRAIN_DEFAULTS = { promote: 'auto' as PromotePolicy, aucTolerance: 0.01 };
 
 /**
- * Should the candidate replace the active version? `auto`: yes when nothing is active, or when its held-out
- * churn ROC-AUC is no more than `aucTolerance` below the active model's on the SAME held-out rows.
- */
-function decide(policy: PromotePolicy, tolerance: number, candidateAuc: number, activeAuc: number | undefined): { promote: boolean; reason: string } {
-  if (policy === 'always') return { promote: true, reason: 'promotion forced (--promote always)' };
-  if (policy === 'never') return { promote: false, reason: 'promotion disabled (--promote never)' };
-  if (activeAuc === undefined) return { promote: true, reason: 'no active version: the first trained version is promoted' };
-  const delta = candidateAuc - activeAuc;
-  const figures = `candidate ROC-AUC ${candidateAuc.toFixed(4)} vs active ${activeAuc.toFixed(4)} on the same held-out rows`;
-  return delta >= -tolerance
-    ? { promote: true, reason: `${figures}: not worse beyond the tolerance ${tolerance}` }
-    : { promote: false, reason: `${figures}: worse by ${(-delta).toFixed(4)} (> tolerance ${tolerance}); active version kept` };
-}
-
-/**
  * One retraining run: load new data, train a candidate on a scratch transaction (nothing served changes),
- * evaluate it against the active version on the same held-out rows, write it as a new version, and promote it
- * only when it is not worse. Locked so two runs never overlap; recorded in runs.jsonl whatever happens.
+ * compare it with the active version on rows neither model was fitted on (gate.ts), write it as a new version,
+ * and promote it only when it is not worse. Locked so two runs never overlap; recorded in runs.jsonl whatever happens.
  *
  * @example
  * const run = await retrain({ home, store, promote: 'auto' });
@@ -86,27 +73,22 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     const activeManifest = activeBefore ? registry.manifest(activeBefore) : undefined;
     const work = await store.fork();
     let version: number;
-    let decision: { promote: boolean; reason: string };
+    let comparison: Comparison;
     try {
-      ({ version, decision } = await work.scratch(async () => {
+      ({ version, comparison } = await work.scratch(async () => {
         const result = await trainAll(work, {
           ...options,
           sentiment: activeBundle ? SentimentModel.fromJSON(activeBundle.sentiment as SentimentModelJSON) : options.sentiment,
           onProgress: (step, detail) => emit({ event: 'progress', step, ...detail }),
         });
         const churn = result.churn!;
-        // Both final models (each refitted on all labelled rows of its own run) scored on the same held-out rows.
-        const candidateAuc = rocAuc(churn.model.predict(churn.test.rows), churn.test.labels);
-        let activeFigures: { roc_auc: number; log_loss: number } | undefined;
-        if (activeBundle?.churn) {
-          try {
-            const p = ChurnModel.fromJSON(activeBundle.churn as ChurnModelJSON).predict(churn.test.rows);
-            activeFigures = { roc_auc: rocAuc(p, churn.test.labels), log_loss: logLoss(p, churn.test.labels) };
-          } catch (error) {
-            emit({ event: 'progress', step: 'compare', message: `active model cannot score the new held-out rows: ${(error as Error).message}` });
-          }
-        }
-        const chosen = decide(settings.promote, settings.aucTolerance, candidateAuc, activeFigures?.roc_auc);
+        const compared = compareWithActive({
+          policy: settings.promote,
+          tolerance: settings.aucTolerance,
+          churn,
+          active: activeBefore && activeBundle ? { version: activeBefore, bundle: activeBundle } : undefined,
+        });
+        if (compared.note) emit({ event: 'progress', step: 'compare', message: compared.note });
         const snapshot = await dataSnapshot(work, result.asOf);
         const features = await numericFeatures(work);
         const drift = featureDrift(features, (activeManifest?.evaluation as { feature_profiles?: Record<string, BinProfile> } | undefined)?.feature_profiles);
@@ -120,7 +102,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
             backend: activeBackend() ?? 'unknown',
             evaluation: {
               ...result.evaluation,
-              comparison: { candidate_roc_auc: candidateAuc, active: activeFigures ? { version: activeBefore, ...activeFigures } : null, decision: chosen.reason },
+              comparison: compared,
               feature_profiles: profiles,
             },
             drift,
@@ -130,7 +112,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
             await exportOutputs(work, dir);
           },
         );
-        return { version: written, decision: chosen };
+        return { version: written, comparison: compared };
       }));
     } finally {
       work.close();
@@ -140,14 +122,14 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
       const migration = await migrationMatrices(store, registry.dir(activeBefore), registry.dir(version));
       registry.annotate(version, { migration });
     }
-    if (decision.promote) {
+    if (comparison.promote) {
       registry.activate(version);
       if (options.applyPromoted ?? true) await applyOutputs(store, registry.dir(version), version);
     }
     Object.assign(record, {
-      outcome: decision.promote ? 'promoted' : 'kept',
+      outcome: comparison.promote ? 'promoted' : 'kept',
       active_after: registry.active(),
-      reason: decision.reason,
+      reason: comparison.decision,
       figures: figuresOf(registry.manifest(version)),
     });
     emit({ event: 'done', outcome: record.outcome, version, reason: record.reason });

@@ -40,7 +40,7 @@ tierlab models rollback       re-activate the version active before the current 
         });
         if (flags.json) console.log(JSON.stringify(rows));
         else if (!rows.length) console.log('no versions yet (tierlab retrain)');
-        else for (const r of rows) console.log(`${r.active ? '*' : ' '} v${r.version}  ${r.created_at}  as of ${r.as_of}  churn ROC-AUC ${r.churn_roc_auc ?? '-'}  k=${r.clusters ?? '-'}`);
+        else for (const r of rows) console.log(`${r.active ? '*' : ' '} v${r.version}  ${r.created_at}  as of ${r.as_of}  churn ROC-AUC ${r.churn_roc_auc?.toFixed(4) ?? '-'}  k=${r.clusters ?? '-'}`);
         return;
       }
       case 'show': {

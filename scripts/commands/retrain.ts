@@ -13,8 +13,9 @@ export default defineCommand({
 tierlab retrain [--ingest KIND=PATH ...] [--promote auto|always|never] [--as-of DATE] [--horizon DAYS] [--json] [--db PATH]
 
   --ingest KIND=PATH   load a file first (transactions=..., customers=..., feedback=...); repeatable; all-or-nothing
-  --promote POLICY     auto (default): promote when the held-out churn ROC-AUC is at most ${RETRAIN_DEFAULTS.aucTolerance}
-                       below the active version's on the same rows; always; never
+  --promote POLICY     auto (default): promote when the candidate's churn evaluation model (fitted on its
+                       training split only) scores a ROC-AUC at most ${RETRAIN_DEFAULTS.aucTolerance} below the active
+                       version's evaluation model on the candidate's held-out rows; always; never
   --tolerance X        the ROC-AUC tolerance for auto (default ${RETRAIN_DEFAULTS.aucTolerance})
   --json               print the run record as JSON on stdout (progress is JSON lines on stderr either way)
 
