@@ -16,10 +16,13 @@ import type { Bundle } from '../pipeline.ts';
 
 export type PromotePolicy = 'auto' | 'always' | 'never';
 
-/** One model's figures on the compared rows, and which of its version's models it is. */
+/** One model's figures, and where they come from. */
 export interface GateFigures {
-  /** `evaluation`: fitted on its run's training split only; `final`: refitted on every labelled row of its run. */
-  model: 'evaluation' | 'final';
+  /**
+   * `evaluation`: its evaluation model (fitted on its run's training split only) scored on the compared rows;
+   * `recorded`: the held-out figures its manifest recorded when it was trained (its own held-out rows).
+   */
+  model: 'evaluation' | 'recorded';
   roc_auc: number;
   log_loss: number;
 }
@@ -36,21 +39,25 @@ export interface Comparison {
   decision: string;
 }
 
-export const NO_EVALUATION_MODEL = 'active version has no evaluation model; its final model may have seen these rows';
+export const NO_EVALUATION_MODEL =
+  'active version has no evaluation model: compared with the held-out figure recorded when it was trained (its own held-out rows, not these)';
 
-function figuresOf(model: ChurnModel, test: ChurnStageResult['test'], kind: GateFigures['model']): GateFigures {
+function figuresOf(model: ChurnModel, test: ChurnStageResult['test']): GateFigures {
   const p = model.predict(test.rows);
-  return { model: kind, roc_auc: rocAuc(p, test.labels), log_loss: logLoss(p, test.labels) };
+  return { model: 'evaluation', roc_auc: rocAuc(p, test.labels), log_loss: logLoss(p, test.labels) };
 }
 
 /**
- * The active version's model for the gate: its evaluation model; versions written before those were kept only
- * have their final model, which was refitted on labelled rows that may be among the compared ones.
+ * The active version's figures for the gate: its evaluation model on the compared rows. Versions written before
+ * those were kept have only their final model, refitted on labelled rows that may be among the compared ones
+ * (on unchanged data, all of them: it would win every comparison); for them the gate takes the out-of-sample
+ * figure their manifest recorded, on their own held-out rows.
  */
-function activeModel(bundle: Bundle): { model: ChurnModel; kind: GateFigures['model'] } | undefined {
-  if (bundle.churn_evaluation) return { model: ChurnModel.fromJSON(bundle.churn_evaluation as ChurnModelJSON), kind: 'evaluation' };
-  if (bundle.churn) return { model: ChurnModel.fromJSON(bundle.churn as ChurnModelJSON), kind: 'final' };
-  return undefined;
+function activeFigures(active: NonNullable<GateOptions['active']>, test: ChurnStageResult['test']): GateFigures {
+  if (active.bundle.churn_evaluation) return figuresOf(ChurnModel.fromJSON(active.bundle.churn_evaluation as ChurnModelJSON), test);
+  const recorded = active.heldOut;
+  if (typeof recorded?.roc_auc !== 'number') throw new Error('it has no evaluation model and no recorded held-out figure');
+  return { model: 'recorded', roc_auc: recorded.roc_auc, log_loss: recorded.log_loss ?? Number.NaN };
 }
 
 export interface GateOptions {
@@ -59,7 +66,8 @@ export interface GateOptions {
   tolerance: number;
   /** The candidate's churn stage: its evaluation model, held-out rows and how they were split. */
   churn: Pick<ChurnStageResult, 'evalModel' | 'test' | 'split'>;
-  active?: { version: number; bundle: Bundle };
+  /** The active version: its bundle, and the held-out figures its manifest recorded (`evaluation.churn.evaluation`). */
+  active?: { version: number; bundle: Bundle; heldOut?: { roc_auc?: number; log_loss?: number } };
 }
 
 /**
@@ -74,7 +82,7 @@ export interface GateOptions {
 export function compareWithActive(options: GateOptions): Comparison {
   const { test, split } = options.churn;
   const rows = { count: test.labels.length, churned: test.labels.reduce((s, y) => s + y, 0), split };
-  const candidate = figuresOf(options.churn.evalModel, test, 'evaluation');
+  const candidate = figuresOf(options.churn.evalModel, test);
   const onRows = `the candidate's ${rows.count} held-out rows (${split})`;
   let active: Comparison['active'] = null;
   let note: string | undefined;
@@ -82,14 +90,12 @@ export function compareWithActive(options: GateOptions): Comparison {
   if (options.active) {
     const { version, bundle } = options.active;
     try {
-      const found = activeModel(bundle);
-      if (!found) throw new Error('its bundle has no churn model');
-      active = { version, ...figuresOf(found.model, test, found.kind) };
-      // Its final model may have been fitted on these very rows, which favours keeping it; a version written
-      // since (this candidate too) keeps its evaluation model, so activating one ends the fallback.
-      if (found.kind === 'final') note = NO_EVALUATION_MODEL;
-      const which = found.kind === 'evaluation' ? 'both evaluation models, fitted on their own training split only' : `candidate evaluation model vs active final model: ${NO_EVALUATION_MODEL}`;
-      figures = `candidate ROC-AUC ${candidate.roc_auc.toFixed(4)} vs active v${version} ${active.roc_auc.toFixed(4)} on ${onRows}; ${which}`;
+      active = { version, ...activeFigures(options.active, test) };
+      if (active.model === 'recorded') note = NO_EVALUATION_MODEL;
+      figures =
+        active.model === 'evaluation'
+          ? `candidate ROC-AUC ${candidate.roc_auc.toFixed(4)} vs active v${version} ${active.roc_auc.toFixed(4)} on ${onRows}; both evaluation models, fitted on their own training split only`
+          : `candidate ROC-AUC ${candidate.roc_auc.toFixed(4)} on ${onRows} vs active v${version} ${active.roc_auc.toFixed(4)}: ${NO_EVALUATION_MODEL}`;
     } catch (error) {
       note = `the churn model of active version ${version} cannot score these rows: ${(error as Error).message}`;
     }

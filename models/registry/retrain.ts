@@ -86,7 +86,10 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
           policy: settings.promote,
           tolerance: settings.aucTolerance,
           churn,
-          active: activeBefore && activeBundle ? { version: activeBefore, bundle: activeBundle } : undefined,
+          active:
+            activeBefore && activeBundle
+              ? { version: activeBefore, bundle: activeBundle, heldOut: (activeManifest?.evaluation as { churn?: { evaluation?: { roc_auc?: number; log_loss?: number } } } | undefined)?.churn?.evaluation }
+              : undefined,
         });
         if (compared.note) emit({ event: 'progress', step: 'compare', message: compared.note });
         const snapshot = await dataSnapshot(work, result.asOf);
