@@ -108,9 +108,7 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   checkAborted(options.signal);
 
   say('segments');
-  // The trained bundle looks at k = 3..10 unless told otherwise: silhouette favours k = 2, and a two-way split
-  // (buyers vs lapsed) is what recency alone already says; `tierlab segment` keeps the full 2..10 range.
-  const segmentOptions = { kMin: 3, ...(options.seed !== undefined && { seed: options.seed }), ...options.segment };
+  const segmentOptions = { ...(options.seed !== undefined && { seed: options.seed }), ...options.segment };
   const table = await loadCustomerTable(store, segmentOptions.features ?? [...SEGMENT_DEFAULTS.features]);
   const segmentation = segmentCustomers(table, segmentOptions);
   await saveClusters(store, segmentation);

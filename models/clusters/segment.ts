@@ -31,7 +31,8 @@ export interface SegmentOptions {
 
 export const SEGMENT_DEFAULTS = {
   features: ['recency_days', 'frequency', 'monetary'],
-  kMin: 2,
+  // Not 2: silhouette favours a two-way split (buyers vs lapsed), which recency alone already says.
+  kMin: 3,
   kMax: 10,
   seed: KMEANS_DEFAULTS.seed,
   nInit: KMEANS_DEFAULTS.nInit,

@@ -46,10 +46,10 @@ function report(result: SegmentationResult): string {
 export default defineCommand({
   summary: 'Segment customers with k-means: choose k, name and tier the clusters, compare with RFM',
   usage: `
-tierlab segment [--db PATH] [--k N | --k-range 2..10] [--features a,b,c] [--seed S] [--sample N] [--json]
+tierlab segment [--db PATH] [--k N | --k-range 3..10] [--features a,b,c] [--seed S] [--sample N] [--json]
 
   --k N            force the number of clusters
-  --k-range A..B   try k = A..B and keep the best silhouette (near-ties to the smaller k); default 2..10
+  --k-range A..B   try k = A..B and keep the best silhouette (near-ties to the smaller k); default 3..10
   --features LIST  customer_features columns to cluster on; default recency_days,frequency,monetary
   --seed S         seed for sampling and k-means++ (same seed, same segments); default 42
   --sample N       fit on a uniform sample of N customers, then assign everyone; default 100000
