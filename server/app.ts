@@ -17,7 +17,7 @@ import { JobRunner, SerialQueue } from './jobs.ts';
 import { AuthFailureLimiter } from './rate-limit.ts';
 import { ROUTES } from './routes.ts';
 import { ServedVersion } from './serving.ts';
-import { validate, type Values } from './validate.ts';
+import { singleQueryValues, validate, type Values } from './validate.ts';
 
 export interface CreateAppOptions {
   store: Store;
@@ -51,19 +51,25 @@ async function lockDownStore(store: Store, home: string): Promise<void> {
 
 /** Query text, JSON body or nothing, validated against the route's schemas. */
 async function readInput(c: Context, route: RouteSpec): Promise<{ query: Values; body: Values }> {
-  const rawQuery = c.req.query();
+  const rawQuery = singleQueryValues(c.req.queries());
   delete rawQuery.token; // EventSource cannot send headers: the events route takes its token here
   const query = validate(route.query ?? {}, rawQuery, 'query');
-  if (!route.body || route.body === 'raw') return { query, body: {} };
+  if (route.body === 'raw' || route.method === 'GET') return { query, body: {} };
   const text = await c.req.text();
+  // A route without a body schema takes nothing, or `{}`: fields sent to it would be silently ignored.
+  if (!route.body && !text.trim()) return { query, body: {} };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch {
-    throw badInput('the body is not valid JSON', { field: 'body' });
+    throw badInput(route.body ? 'the body is not valid JSON' : 'this route takes no body (or an empty JSON object)', { field: 'body' });
   }
-  return { query, body: validate(route.body, parsed, 'body') };
+  return { query, body: validate(route.body ?? {}, parsed, 'body') };
 }
+
+/** `/api/models/:version/activate` as a pattern over concrete paths, for telling 404 from 405. */
+const pathPattern = (path: string) => new RegExp(`^${path.replace(/:\w+/g, '[^/]+')}/?$`);
+const ROUTE_PATTERNS = ROUTES.map((route) => ({ method: route.method, pattern: pathPattern(route.path) }));
 
 function bearer(c: Context, route: RouteSpec): string | undefined {
   const header = c.req.header('authorization');
@@ -133,7 +139,7 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
         if (!allows(role, route.access)) throw new TierlabError('forbidden', `this needs the ${route.access} role; the token has ${role}`);
         return next();
       },
-      ...(route.body && route.body !== 'raw' ? [jsonLimit] : []),
+      ...(route.body !== 'raw' && route.method !== 'GET' ? [jsonLimit] : []),
       async (c: Context<Env>) => {
         const run = async () => {
           const { query, body } = await readInput(c, route);
@@ -146,7 +152,13 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
     ];
     app.on(route.method, route.path, ...(handlers as [any, any]));
   }
-  app.all('/api/*', (c) => c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404));
+  app.all('/api/*', (c) => {
+    const allowed = [...new Set(ROUTE_PATTERNS.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
+    if (allowed.length) {
+      return c.json({ error: 'method_not_allowed', message: `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}` }, 405, { Allow: allowed.join(', ') });
+    }
+    return c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404);
+  });
 
   const webDir = options.webDir ?? join(import.meta.dirname, '..', 'dist', 'web');
   app.use('/*', serveStatic({ root: webDir }));

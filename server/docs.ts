@@ -13,7 +13,7 @@ function fieldSchema(field: Field): Record<string, unknown> {
     case 'boolean':
       return { ...base, type: 'boolean' };
     case 'string[]':
-      return { ...base, type: 'array', items: { type: 'string' }, maxItems: field.maxItems };
+      return { ...base, type: 'array', items: { type: 'string' }, minItems: field.minItems, maxItems: field.maxItems };
     case 'array':
       return { ...base, type: 'array', maxItems: field.maxItems };
     case 'object':

@@ -37,7 +37,9 @@ export function errorResponse(error: unknown, _home?: string): Response {
   if (error instanceof TierlabError) {
     const body = scrub(error.toJSON()) as Record<string, unknown>;
     if (typeof body.file === 'string') body.file = body.file.replace(/^<|>$/g, '');
-    return Response.json(body, { status: STATUS[error.code] ?? 500 });
+    // RFC 6750: a 401 names the scheme it wants.
+    const headers: Record<string, string> = error.code === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {};
+    return Response.json(body, { status: STATUS[error.code] ?? 500, headers });
   }
   console.error(error);
   return Response.json({ error: 'failed', message: 'internal error' }, { status: 500 });

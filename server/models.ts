@@ -2,10 +2,10 @@ import { badInput } from '../data/errors.ts';
 import { Registry } from '../models/registry/registry.ts';
 import type { RouteInput } from './context.ts';
 
+/** Digits only: `Number()` would also read "1.0", "0x1", "1e0" and " 1" as version 1. */
 function parseVersion(text: string): number {
-  const version = Number(text);
-  if (!Number.isInteger(version) || version < 1) throw badInput(`version must be a positive whole number, got "${text}"`, { field: 'version' });
-  return version;
+  if (!/^[1-9]\d{0,8}$/.test(text)) throw badInput(`version must be a positive whole number, got "${text.slice(0, 50)}"`, { field: 'version' });
+  return Number(text);
 }
 
 /** GET /api/models: every version with its headline figures. */

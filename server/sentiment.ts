@@ -7,7 +7,7 @@ import type { RouteInput } from './context.ts';
 import type { Schema } from './validate.ts';
 
 export const SENTIMENT_BODY: Schema = {
-  texts: { type: 'string[]', required: true, maxItems: 1000, description: '1 to 1,000 texts' },
+  texts: { type: 'string[]', required: true, minItems: 1, maxItems: 1000, description: '1 to 1,000 texts' },
   language: { type: 'string', enum: ['en', 'pt'], description: 'default en' },
 };
 

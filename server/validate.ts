@@ -8,7 +8,7 @@ export type Field =
   | { type: 'string'; description?: string; required?: boolean; enum?: readonly string[]; maxLength?: number; pattern?: RegExp }
   | { type: 'integer' | 'number'; description?: string; required?: boolean; min?: number; max?: number }
   | { type: 'boolean'; description?: string; required?: boolean }
-  | { type: 'string[]'; description?: string; required?: boolean; maxItems?: number; maxLength?: number }
+  | { type: 'string[]'; description?: string; required?: boolean; minItems?: number; maxItems?: number; maxLength?: number }
   | { type: 'object' | 'array' | 'scalars'; description?: string; required?: boolean; maxItems?: number };
 
 export type Schema = Record<string, Field>;
@@ -16,12 +16,15 @@ export type Schema = Record<string, Field>;
 /** The validated value of a schema: loosely typed, since handlers know their own fields. */
 export type Values = Record<string, any>;
 
+/** A number as people write it in decimal: `Number()` alone would also take " 10", "0x10" and "0b1". */
+const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
 /** Query strings carry text; turn it into the declared type, naming the field when it does not fit. */
 function fromQuery(name: string, field: Field, raw: string): unknown {
   switch (field.type) {
     case 'integer':
     case 'number': {
-      const n = raw.trim() === '' ? Number.NaN : Number(raw);
+      const n = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
       if (!Number.isFinite(n)) throw badInput(`${name} must be a number, got "${raw}"`, { field: name });
       return n;
     }
@@ -55,6 +58,7 @@ function check(name: string, field: Field, value: unknown): unknown {
       return value;
     case 'string[]':
       if (!Array.isArray(value)) throw fail('must be an array of strings');
+      if (field.minItems !== undefined && value.length < field.minItems) throw fail(`must have at least ${field.minItems} item${field.minItems === 1 ? '' : 's'}`);
       if (field.maxItems !== undefined && value.length > field.maxItems) throw fail(`must have at most ${field.maxItems} items`);
       value.forEach((item, i) => {
         if (typeof item !== 'string') throw badInput(`${name}[${i}] must be a string`, { field: `${name}[${i}]` });
@@ -77,6 +81,21 @@ function check(name: string, field: Field, value: unknown): unknown {
       }
       return value;
   }
+}
+
+/**
+ * One value per query parameter: `?limit=10&limit=20` is refused rather than one of the two silently winning.
+ *
+ * @example
+ * singleQueryValues({ limit: ['20'] }); // { limit: '20' }
+ */
+export function singleQueryValues(all: Record<string, string[]>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, values] of Object.entries(all)) {
+    if (values.length > 1) throw badInput(`${name} is given ${values.length} times; give it once`, { field: name });
+    out[name] = values[0];
+  }
+  return out;
 }
 
 /**
