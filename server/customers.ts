@@ -46,6 +46,9 @@ export async function parseFilters(deps: AppDeps, query: Values): Promise<ListFi
     // Clusters are filtered by number or by name, whichever the segmentation stores.
     filter.equals.push({ columns: ['cluster', 'cluster_name'].filter((c) => columns.has(c)), value: query.cluster });
   }
+  if (query.min_risk !== undefined && query.max_risk !== undefined && query.min_risk > query.max_risk) {
+    throw badInput(`min_risk (${query.min_risk}) is above max_risk (${query.max_risk}): no customer can match`, { field: 'min_risk' });
+  }
   if (query.min_risk !== undefined || query.max_risk !== undefined) {
     need(query.min_risk !== undefined ? 'min_risk' : 'max_risk', 'churn_probability');
     filter.ranges.push({ column: 'churn_probability', min: query.min_risk, max: query.max_risk });
@@ -85,16 +88,32 @@ interface Cursor {
   id: string;
 }
 
-const encodeCursor = (cursor: Cursor) => Buffer.from(JSON.stringify([cursor.key, cursor.id])).toString('base64url');
+/** The order a page walks: a cursor is a position along it and means nothing along another. */
+interface Walk {
+  sort: string;
+  order: 'asc' | 'desc';
+}
 
-function decodeCursor(text: string): Cursor {
+const encodeCursor = (cursor: Cursor, walk: Walk) => Buffer.from(JSON.stringify([cursor.key, cursor.id, walk.sort, walk.order])).toString('base64url');
+
+function decodeCursor(text: string, walk: Walk): Cursor {
+  let parts: unknown[] = [];
   try {
-    const [key, id] = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as [unknown, unknown];
-    if ((typeof key === 'string' || key === null) && typeof id === 'string') return { key, id };
+    const parsed = JSON.parse(Buffer.from(text, 'base64url').toString('utf8')) as unknown;
+    if (Array.isArray(parsed)) parts = parsed;
   } catch {
     // fall through to the 400 below
   }
-  throw badInput('cursor is not one this server gave out', { field: 'cursor' });
+  const [key, id, sort, order] = parts;
+  const keyFits = walk.sort === 'customer_id' ? key === null : typeof key === 'string' && !Number.isNaN(Number(key));
+  if (parts.length !== 4 || typeof id !== 'string' || typeof sort !== 'string' || typeof order !== 'string') {
+    throw badInput('cursor is not one this server gave out', { field: 'cursor' });
+  }
+  if (sort !== walk.sort || order !== walk.order) {
+    throw badInput(`cursor belongs to sort=${sort}&order=${order}, not sort=${walk.sort}&order=${walk.order}: send the same sort and order as the first page`, { field: 'cursor' });
+  }
+  if (!keyFits) throw badInput('cursor is not one this server gave out', { field: 'cursor' });
+  return { key: key as string | null, id };
 }
 
 /** GET /api/customers: a filtered page, keyset-paginated on (sort value, customer_id), from the in-memory list. */
@@ -102,12 +121,14 @@ export async function listCustomers({ c, deps, query }: RouteInput) {
   const columns = await requireAnalytics(deps);
   const sort: string = query.sort ?? 'customer_id';
   if (!columns.has(sort)) throw badInput(`cannot sort by ${sort}: it is not computed yet`, { field: 'sort' });
+  const walk: Walk = { sort, order: query.order ?? 'asc' };
+  const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor, walk);
   const filter = await parseFilters(deps, query);
   const list = await deps.customers.list();
-  const page = list.page({ filter, sort, desc: query.order === 'desc', limit: query.limit ?? 50, after: query.cursor === undefined ? undefined : decodeCursor(query.cursor) });
+  const page = list.page({ filter, sort, desc: walk.order === 'desc', limit: query.limit ?? 50, after });
   // The rows are JSON text already: joined, never parsed and re-serialized.
   const items = await Promise.all(page.ids.map((id) => deps.customers.rowJson(id)));
-  return c.body(`{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(page.next ? encodeCursor(page.next) : null)}}`, 200, { 'content-type': 'application/json' });
+  return c.body(`{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(page.next ? encodeCursor(page.next, walk) : null)}}`, 200, { 'content-type': 'application/json' });
 }
 
 /** GET /api/customers/:id: everything known about one customer, prebuilt as JSON text by the cache. */
