@@ -31,32 +31,70 @@ function stable(value: unknown): unknown {
 }
 
 function checkCells(cells: unknown[]): void {
+  const ids = new Map<string, number>();
   cells.forEach((cell, i) => {
     const field = `cells[${i}]`;
     if (typeof cell !== 'object' || cell === null || Array.isArray(cell)) throw badInput(`${field} must be an object`, { field });
     const c = cell as Record<string, unknown>;
     for (const key of Object.keys(c)) if (!CELL_KEYS.includes(key)) throw badInput(`unknown field "${key}" in ${field}`, { field: `${field}.${key}` });
     if (typeof c.id !== 'string' || !c.id) throw badInput(`${field}.id must be a non-empty string`, { field: `${field}.id` });
+    // The UI keys cells by id: two cells with one id would make the notebook impossible to open.
+    const first = ids.get(c.id);
+    if (first !== undefined) throw badInput(`${field}.id "${c.id}" is already the id of cells[${first}]; cell ids must be unique`, { field: `${field}.id` });
+    ids.set(c.id, i);
     if (typeof c.kind !== 'string' || !CELL_KINDS.includes(c.kind)) throw badInput(`${field}.kind must be one of ${CELL_KINDS.join(', ')}`, { field: `${field}.kind` });
     if (c.source !== undefined && typeof c.source !== 'string') throw badInput(`${field}.source must be a string`, { field: `${field}.source` });
     if (c.name !== undefined && typeof c.name !== 'string') throw badInput(`${field}.name must be a string`, { field: `${field}.name` });
+    if (c.options !== undefined && (typeof c.options !== 'object' || c.options === null || Array.isArray(c.options))) {
+      throw badInput(`${field}.options must be an object`, { field: `${field}.options` });
+    }
   });
 }
 
-function read(home: string, id: string): Record<string, unknown> {
-  const file = join(dirOf(home), `${checkId(id)}.json`);
-  if (!existsSync(file)) throw notFound(`notebook ${id} does not exist`, { field: 'id' });
-  return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+const fileOf = (home: string, id: string) => join(dirOf(home), `${checkId(id)}.json`);
+
+/**
+ * The stored notebook, or undefined when there is none. A file that is not a JSON object (edited by hand,
+ * cut short by a full disk) is a 422 naming the notebook, never a 500: the API can still replace it.
+ */
+function stored(home: string, id: string): Record<string, unknown> | undefined {
+  const file = fileOf(home, id);
+  if (!existsSync(file)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new TierlabError('unprocessable', `notebook ${id} is stored but is not a readable notebook (not a JSON object); save it again without base_version to replace it`, { field: 'id' });
+  }
+  return parsed as Record<string, unknown>;
 }
 
+function read(home: string, id: string): Record<string, unknown> {
+  const notebook = stored(home, id);
+  if (!notebook) throw notFound(`notebook ${id} does not exist`, { field: 'id' });
+  return notebook;
+}
+
+const SLUG_FILE = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.json$/;
+
+/** GET /api/notebooks: files that are not notebooks are left out; an unreadable notebook is listed with its error. */
 export async function listNotebooks({ deps }: RouteInput) {
   const dir = dirOf(deps.home);
   if (!existsSync(dir)) return { notebooks: [] };
   const notebooks = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => SLUG_FILE.test(f))
     .map((f) => {
-      const nb = read(deps.home, f.slice(0, -5));
-      return { id: nb.id, title: nb.title, updated_at: nb.updated_at };
+      const id = f.slice(0, -5);
+      try {
+        const nb = read(deps.home, id);
+        return { id, title: nb.title, updated_at: nb.updated_at };
+      } catch (error) {
+        if (!(error instanceof TierlabError)) throw error;
+        return { id, title: id, updated_at: null, error: error.message };
+      }
     })
     .sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)));
   return { notebooks };
@@ -75,14 +113,20 @@ export async function getNotebook({ deps, params }: RouteInput) {
 export async function putNotebook({ deps, params, body }: RouteInput) {
   const id = checkId(params.id);
   checkCells(body.cells);
-  const stored = existsSync(join(dirOf(deps.home), `${id}.json`)) ? read(deps.home, id) : undefined;
-  const current = Number(stored?.version ?? 0);
+  // Without base_version a save replaces whatever is stored, an unreadable file too (the way to repair one).
+  let saved: Record<string, unknown> | undefined;
+  try {
+    saved = stored(deps.home, id);
+  } catch (error) {
+    if (!(error instanceof TierlabError) || body.base_version !== undefined) throw error;
+  }
+  const current = Number.isSafeInteger(saved?.version) ? (saved!.version as number) : 0;
   if (body.base_version !== undefined && body.base_version !== current) {
-    const what = stored ? `saved again since (now version ${current})` : 'deleted since';
+    const what = saved ? `saved again since (now version ${current})` : 'deleted since';
     throw new TierlabError('conflict', `notebook ${id} was ${what}; this edit started from version ${body.base_version}`, { field: 'base_version' }, {
       version: current,
-      updated_at: stored?.updated_at ?? null,
-      title: stored?.title ?? null,
+      updated_at: saved?.updated_at ?? null,
+      title: saved?.title ?? null,
     });
   }
   const notebook = { id, title: body.title, version: current + 1, updated_at: new Date().toISOString(), cells: body.cells };
@@ -92,12 +136,14 @@ export async function putNotebook({ deps, params, body }: RouteInput) {
   mkdirSync(dir, { recursive: true });
   const temp = join(dir, `.${id}.${process.pid}.${Date.now()}.tmp`);
   writeFileSync(temp, text);
-  renameSync(temp, join(dir, `${id}.json`));
+  renameSync(temp, fileOf(deps.home, id));
   return notebook;
 }
 
+/** DELETE /api/notebooks/:id: an unreadable notebook can be deleted too. */
 export async function deleteNotebook({ c, deps, params }: RouteInput) {
-  read(deps.home, params.id);
-  rmSync(join(dirOf(deps.home), `${checkId(params.id)}.json`));
+  const file = fileOf(deps.home, params.id);
+  if (!existsSync(file)) throw notFound(`notebook ${params.id} does not exist`, { field: 'id' });
+  rmSync(file);
   return c.body(null, 204);
 }
