@@ -76,14 +76,14 @@ function walk(node: unknown, into: Walk): void {
  * await checkReadOnlySelect(connection, 'SELECT count(*) FROM customers', new Set(['customers']));
  */
 export async function checkReadOnlySelect(connection: DuckDBConnection, sql: string, known: Set<string>): Promise<void> {
+  const tree = await connection.runAndReadAll('SELECT json_serialize_sql(CAST($1 AS VARCHAR)) AS tree', [sql]);
+  const parsed = JSON.parse(String(tree.getRowObjectsJS()[0].tree)) as { error: boolean; error_message?: string; statements?: unknown[] };
+  // Checked first: the statement splitter fails on "no statement" with a message that says nothing.
+  if (!parsed.error && !parsed.statements?.length) throw badInput('SQL is empty: it has no statement, only blanks or comments', { field: 'sql' });
   const extracted = await connection.extractStatements(sql).catch((error: Error) => {
     throw badInput(`SQL does not parse: ${firstLine(error.message)}`, { field: 'sql' });
   });
-  if (extracted.count === 0) throw badInput('SQL is empty', { field: 'sql' });
   if (extracted.count > 1) throw badInput(`send exactly one statement, got ${extracted.count}`, { field: 'sql' });
-
-  const tree = await connection.runAndReadAll('SELECT json_serialize_sql(CAST($1 AS VARCHAR)) AS tree', [sql]);
-  const parsed = JSON.parse(String(tree.getRowObjectsJS()[0].tree)) as { error: boolean; error_message?: string; statements?: unknown[] };
   if (parsed.error) throw badInput('only a read-only SELECT (or WITH ... SELECT) is allowed', { field: 'sql' });
   const found: Walk = { tables: [], ctes: new Set(), tableFunctions: [], functions: [] };
   walk(parsed.statements, found);

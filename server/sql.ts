@@ -26,7 +26,8 @@ async function knownTables(run: (sql: string) => Promise<Record<string, unknown>
 }
 
 function jsonValue(value: unknown): unknown {
-  if (typeof value === 'bigint') return Number(value);
+  // Past 2^53 a JSON number would come out as a different integer; the exact digits travel as text.
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (value instanceof Date) return value.toISOString();
   if (Array.isArray(value)) return value.map(jsonValue);
   if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
@@ -72,6 +73,10 @@ async function executeSql({ deps, body }: RouteInput): Promise<SqlResult> {
       const name = prepared.parameterName(i);
       if (!Object.hasOwn(given, name)) throw badInput(`parameter ${name} has no value`, { field: `params.${name}` });
       values[name] = given[name];
+    }
+    // A param the query never names is most likely a typo of one it does (and the UI sends only used ones).
+    for (const name of Object.keys(given)) {
+      if (!Object.hasOwn(values, name)) throw badInput(`params.${name} is not used by the query (it names ${Object.keys(values).map((n) => `:${n}`).join(', ') || 'no parameters'})`, { field: `params.${name}` });
     }
     if (prepared.parameterCount) prepared.bind(values);
     await connection.run('BEGIN TRANSACTION READ ONLY');
