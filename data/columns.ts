@@ -60,6 +60,7 @@ export function parseMapping(spec: string | undefined, kind: DatasetKind): Recor
   const mapping: Record<string, string> = {};
   if (!spec) return mapping;
   const known = new Set(CANONICAL_FIELDS[kind].map((f) => f.name));
+  const sourceOf = new Map<string, string>();
   for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const eq = pair.lastIndexOf('=');
     if (eq <= 0 || eq === pair.length - 1) throw badInput(`--map entry "${pair}" is not source=field`, { field: 'map' });
@@ -68,7 +69,11 @@ export function parseMapping(spec: string | undefined, kind: DatasetKind): Recor
     if (!known.has(field) && kind !== 'customers') {
       throw badInput(`--map names unknown ${kind} field "${field}"; fields: ${[...known].join(', ')}`, { field: 'map' });
     }
+    // Either repeat would let one entry silently win over the other.
+    if (Object.hasOwn(mapping, source)) throw badInput(`--map maps column "${source}" twice (to ${mapping[source]} and to ${field})`, { field: 'map' });
+    if (sourceOf.has(field)) throw badInput(`--map maps both "${sourceOf.get(field)}" and "${source}" to ${field}; give each field one column`, { field: 'map' });
     mapping[source] = field;
+    sourceOf.set(field, source);
   }
   return mapping;
 }

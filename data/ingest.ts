@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { loadChecked } from './checked-load.ts';
 import { loadIfClean, oneScanApplies } from './clean-load.ts';
 import type { DatasetKind } from './columns.ts';
-import { TierlabError } from './errors.ts';
+import { TierlabError, badInput } from './errors.ts';
 import { nextLoadId, type IngestSummary } from './loads.ts';
 import type { Store } from './store.ts';
 
@@ -36,7 +36,15 @@ export interface IngestOptions {
 export async function ingestFile(store: Store, options: IngestOptions): Promise<IngestSummary> {
   const { file } = options;
   if (!existsSync(file) || !statSync(file).isFile()) throw new TierlabError('bad_file', 'file not found', { file });
+  if (options.timezone !== undefined) await checkTimezone(store, options.timezone);
   const loadId = await nextLoadId(store);
   const clean = oneScanApplies(store, options) ? await loadIfClean(store, options, loadId) : undefined;
   return clean ?? (await loadChecked(store, options, loadId));
+}
+
+/** An unknown zone would fail deep inside the load with DuckDB's own words; it is the caller's input, named so. */
+async function checkTimezone(store: Store, timezone: string): Promise<void> {
+  // DuckDB (ICU) matches zone names in any case, so the check does too.
+  const known = await store.one<{ n: number }>('SELECT count(*) AS n FROM pg_timezone_names() WHERE lower(name) = lower($1)', [timezone]);
+  if (!known?.n) throw badInput(`--timezone "${timezone}" is not a known time zone; use an IANA name such as Europe/Lisbon, or UTC`, { field: 'timezone' });
 }
