@@ -25,11 +25,13 @@ async function stage(store: Store, file: string, say: (message: string) => void)
     await store.runWithProgress(`CREATE OR REPLACE TEMP TABLE ingest_raw AS ${source}`, (percent) => say(`reading ${basename(file)}: ${percent}%`));
     await store.run(`CREATE OR REPLACE TEMP VIEW ingest_stage AS SELECT rowid + 1 AS __row, * FROM ingest_raw`);
   } catch (error) {
-    const message = (error as Error).message;
+    // DuckDB appends the failing statement ("LINE 1: CREATE ... TEMP TABLE ingest_raw ...") and a caret: our SQL,
+    // not the user's file, so neither is shown nor read as a row number.
+    const message = (error as Error).message.split('\n').filter((l) => !/^\s*(LINE \d+:|\^)/.test(l)).join('\n');
     const line = /line[: ]+(\d+)/i.exec(message);
     throw new TierlabError(
       'bad_file',
-      `cannot read the file as ${parquet ? 'Parquet' : 'CSV'}: ${message.split('\n').slice(0, 3).join(' ')}`,
+      `cannot read the file as ${parquet ? 'Parquet' : 'CSV'}: ${message.split('\n').slice(0, 3).join(' ').trim()}`,
       { file: basename(file), ...(line ? { row: Number(line[1]) - 1 } : {}) },
     );
   }

@@ -55,4 +55,14 @@ describe('upload options and envelopes: named in API terms, nothing stored on re
     expect(entry.body.message).toBe('map entry "oops" is not source=field');
     for (const message of [rejected.body.message, missing.body.message, entry.body.message]) expect(message).not.toMatch(/--[a-z]/);
   });
+
+  it('says why a file that is not Parquet cannot be read, without the loader\'s own SQL or a row 0', async () => {
+    const res = await f.call('POST', '/api/datasets/transactions?format=parquet', { role: 'admin', body: csv });
+    expect(res.status).toBe(400);
+    const body = (await res.json()) as { error: string; message: string; row?: number };
+    expect(body.error).toBe('bad_file');
+    expect(body.message).toContain('cannot read the file as Parquet');
+    expect(body.message).not.toMatch(/LINE \d|ingest_raw|SELECT/);
+    expect(body.row).toBeUndefined();
+  });
 });
