@@ -1,5 +1,6 @@
 import { stream } from 'hono/streaming';
 import type { DuckDBValue } from '@duckdb/node-api';
+import { csvCell } from '../data/csv-cell.ts';
 import { notFound } from '../data/errors.ts';
 import type { AppDeps, RouteInput } from './context.ts';
 import { FILTERS, filterSql, parseFilters } from './customers.ts';
@@ -41,11 +42,6 @@ function reasonList(value: unknown): string[] {
     return [value];
   }
 }
-
-const csvCell = (value: unknown) => {
-  const text = value === null || value === undefined ? '' : String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-};
 
 /** GET /api/churn/at-risk: JSON, or a streamed CSV download (rows leave as DuckDB produces them). */
 export async function atRisk({ c, deps, query }: RouteInput) {

@@ -1,3 +1,4 @@
+import { csvCell } from '../../data/csv-cell.ts';
 import { badInput } from '../../data/errors.ts';
 import { atRiskList, AT_RISK_DEFAULTS, type AtRiskRow } from '../../models/churn/at-risk.ts';
 import { runChurnStage, STAGE_DEFAULTS, type ChurnStageResult } from '../../models/churn/pipeline.ts';
@@ -34,11 +35,6 @@ function summaryText(result: ChurnStageResult): string {
   lines.push(`Scored ${result.scored} customers into customer_churn (expected value: ${result.expectedValueSource}).`);
   return lines.join('\n');
 }
-
-const csvCell = (v: unknown) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-};
 
 function atRiskCsv(rows: AtRiskRow[]): string {
   const header = ['customer_id', 'churn_probability', 'risk_band', 'value_at_risk', 'rfm_segment', 'value_tier', 'cluster', 'reasons'];
