@@ -2,7 +2,7 @@ import { extname, basename } from 'node:path';
 import { CANONICAL_FIELDS, type DatasetKind, type FieldSpec } from './columns.ts';
 import { TierlabError } from './errors.ts';
 import type { IngestOptions } from './ingest.ts';
-import { addCustomersAndFigures, recordLoad, type IngestSummary, type RowError } from './loads.ts';
+import { addCustomersAndFigures, recordLoad, type ErrorKind, type IngestSummary, type RowError } from './loads.ts';
 import { csvHeader, csvReadOptions, resolveColumns } from './source-columns.ts';
 import { ident, literal, type Store } from './store.ts';
 import { isMissing, parseExpr, TYPE_WORDS } from './value-sql.ts';
@@ -42,6 +42,8 @@ async function stage(store: Store, file: string, say: (message: string) => void)
 interface Check {
   column: string;
   badWhen: string;
+  /** The same words for every row with this problem (the summary counts by it). */
+  problem: string;
   message: string;
 }
 
@@ -57,6 +59,7 @@ function fieldChecks(fields: FieldSpec[], sources: Map<string, string>, generate
     checks.push({
       column: quantity,
       badWhen: `p.amount IS NULL AND (${isMissing(`s.${ident(quantity)}`)} OR ${isMissing(`s.${ident(unitPrice)}`)})`,
+      problem: 'no amount: quantity or unit price is missing',
       message: `'no amount: quantity or unit price is missing'`,
     });
   }
@@ -65,11 +68,13 @@ function fieldChecks(fields: FieldSpec[], sources: Map<string, string>, generate
     if (!source || generated.has(field.name)) continue;
     const raw = `s.${ident(source)}`;
     const parsed = `p.${ident(field.name)}`;
-    if (field.required || field.name === 'amount') checks.push({ column: source, badWhen: isMissing(raw), message: `'empty ${field.name.replace('_', ' ')}'` });
+    const empty = `empty ${field.name.replace('_', ' ')}`;
+    if (field.required || field.name === 'amount') checks.push({ column: source, badWhen: isMissing(raw), problem: empty, message: literal(empty) });
     if (field.type !== 'id' && field.type !== 'text') {
       checks.push({
         column: source,
         badWhen: `NOT ${isMissing(raw)} AND ${parsed} IS NULL`,
+        problem: `not ${TYPE_WORDS[field.type]}`,
         message: `'expected ${TYPE_WORDS[field.type]}, got "' || left(${raw}, 40) || '"'`,
       });
     }
@@ -81,19 +86,19 @@ function fieldChecks(fields: FieldSpec[], sources: Map<string, string>, generate
 function duplicateChecks(kind: DatasetKind, sources: Map<string, string>, idColumn: string): string[] {
   if (kind === 'customers') {
     return [
-      `SELECT __row, ${literal(idColumn)} AS "column", 'duplicate customer id "' || customer_id || '" (first at row ' || first_row || ')' AS message
+      `SELECT __row, ${literal(idColumn)} AS "column", 'duplicate customer id' AS problem, 'duplicate customer id "' || customer_id || '" (first at row ' || first_row || ')' AS message
        FROM (SELECT __row, customer_id, min(__row) OVER (PARTITION BY customer_id) AS first_row FROM ingest_parsed WHERE customer_id IS NOT NULL)
        WHERE __row > first_row`,
     ];
   }
   if (kind === 'transactions') {
     return [
-      `SELECT __row, ${literal(sources.get('order_id')!)} AS "column", 'order "' || order_id || '" is already stored' AS message
+      `SELECT __row, ${literal(sources.get('order_id')!)} AS "column", 'order already stored' AS problem, 'order "' || order_id || '" is already stored' AS message
        FROM ingest_parsed WHERE order_id IN (SELECT DISTINCT order_id FROM transactions)`,
     ];
   }
   return [
-    `SELECT p.__row, ${literal(sources.get('text')!)} AS "column", 'this feedback is already stored' AS message
+    `SELECT p.__row, ${literal(sources.get('text')!)} AS "column", 'feedback already stored' AS problem, 'this feedback is already stored' AS message
      FROM ingest_parsed p SEMI JOIN feedback f ON f.customer_id = p.customer_id AND f.timestamp = p.timestamp AND f.text = p.text`,
   ];
 }
@@ -152,7 +157,7 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
 
   const checks = fieldChecks(fields, sources, generated);
   const checkSql = checks.map(
-    (c) => `SELECT s.__row, ${literal(c.column)} AS "column", ${c.message} AS message
+    (c) => `SELECT s.__row, ${literal(c.column)} AS "column", ${literal(c.problem)} AS problem, ${c.message} AS message
             FROM ingest_stage s JOIN ingest_parsed p USING (__row) WHERE ${c.badWhen}`,
   );
   const idColumn = sources.get('customer_id') ?? 'customer_id';
@@ -162,8 +167,11 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
     `SELECT count(*) AS error_count, count(DISTINCT __row) AS rows_rejected FROM ingest_errors`,
   ))!;
   const errors = await store.all<RowError>(`SELECT __row AS "row", "column", message FROM ingest_errors ORDER BY __row, "column" LIMIT ${maxErrors}`);
+  const error_kinds = await store.all<ErrorKind>(
+    `SELECT "column", problem, count(*) AS count FROM ingest_errors GROUP BY ALL ORDER BY count DESC, "column", problem`,
+  );
 
-  const summary: IngestSummary = { kind, file: basename(file), load_id: 0, rows_read, rows_loaded: 0, rows_rejected, customers: 0, error_count, errors };
+  const summary: IngestSummary = { kind, file: basename(file), load_id: 0, rows_read, rows_loaded: 0, rows_rejected, customers: 0, error_count, errors, error_kinds };
   if (error_count > 0 && !options.skipBadRows) {
     const first = errors[0];
     throw new TierlabError(

@@ -87,6 +87,7 @@ export async function loadIfClean(store: Store, options: IngestOptions, loadId: 
         customers: figures.customers!,
         error_count: 0,
         errors: [],
+        error_kinds: [],
         ...figures,
       };
       await recordLoad(store, summary);

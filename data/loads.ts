@@ -13,6 +13,13 @@ export interface RowError {
   message: string;
 }
 
+/** How many times one problem was found in one column: the whole picture when the list of errors is capped. */
+export interface ErrorKind {
+  column: string;
+  problem: string;
+  count: number;
+}
+
 export interface IngestSummary {
   kind: DatasetKind;
   file: string;
@@ -26,6 +33,8 @@ export interface IngestSummary {
   /** Exact number of problems found (a row can have several). */
   error_count: number;
   errors: RowError[];
+  /** Every problem found, counted by column and problem, most frequent first. */
+  error_kinds: ErrorKind[];
   /** transactions only: net revenue of the loaded rows, exact, as a decimal string. */
   revenue?: string;
   /** transactions only: lines with a negative amount (returns, cancellations), kept and netted. */

@@ -299,6 +299,13 @@ describe('ingest: bad files are rejected with the place, and the store stays as 
       [5, 'amount'],
       [7, 'order_id'],
     ]);
+    // The capped list shows four; the counts by problem cover all eight (rows 4, 8, 12 have two each).
+    expect(summary.error_kinds).toEqual([
+      { column: 'customer_id', problem: 'empty customer id', count: 3 },
+      { column: 'timestamp', problem: 'not a date or date-time (ISO or YYYYMMDD)', count: 3 },
+      { column: 'amount', problem: 'not an amount (a decimal number)', count: 1 },
+      { column: 'order_id', problem: 'order already stored', count: 1 },
+    ]);
     const expectedRevenue = good.reduce((s, i) => s + i + 0.25, 0);
     expect(summary.revenue).toBe(expectedRevenue.toFixed(4));
     const stored = await store.all<{ order_id: string }>(`SELECT order_id FROM transactions WHERE order_id LIKE 'B%' ORDER BY CAST(substr(order_id, 2) AS INT)`);

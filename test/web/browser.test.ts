@@ -158,9 +158,11 @@ describe('notebook UI in headless Chromium', () => {
     await mapping.nth(2).selectOption('comment');
     await page.click('button:text("Upload")');
     await page.locator('.error-text:text("Rejected")').waitFor();
-    const errors = page.locator('.upload .table-wrap tbody');
+    const errors = page.locator('.upload .row-errors tbody');
     expect(await errors.locator('tr').count()).toBe(1);
     expect(await errors.textContent()).toMatch(/when|timestamp/);
+    // And counted by problem, the whole picture when the row list is capped.
+    expect(await page.locator('.upload .problems tbody').textContent()).toMatch(/when.*not a date or date-time.*1/);
 
     await page.click('[data-action="train"]');
     await page.locator('.train .status.succeeded').waitFor({ timeout: 90_000 });
