@@ -38,7 +38,8 @@ function jsonValue(value: unknown): unknown {
  * POST /api/sql: one checked, read-only SELECT on a connection of its own, inside a READ ONLY transaction,
  * cut off after the time limit (the connection is interrupted, so DuckDB stops working on it too). Results are
  * kept until the data changes (an upload or a version switch empties the cache), so re-opening a notebook
- * does not recompute its cells; `cached: true` says so.
+ * does not recompute its cells; `cached: true` says so. Queries that read the clock or draw random numbers
+ * are not kept.
  */
 export async function runSql(input: RouteInput) {
   const { deps, body } = input;
@@ -48,10 +49,14 @@ export async function runSql(input: RouteInput) {
   const hit = results.get(key);
   if (hit) return { ...hit, cached: true, elapsed_ms: Math.round(performance.now() - started) };
   const result = await executeSql(input);
+  if (VOLATILE.test(body.sql as string)) return { ...result, cached: false };
   if (results.size >= CACHED_RESULTS) results.delete(results.keys().next().value!);
   results.set(key, result);
   return { ...result, cached: false };
 }
+
+/** Queries whose answer changes without the data changing (clock, random numbers): never kept. */
+const VOLATILE = /\b(now|random|uuid|gen_random_uuid|setseed|current_timestamp|current_date|current_time|get_current_timestamp|today|localtimestamp|localtime|transaction_timestamp)\b/i;
 
 async function executeSql({ deps, body }: RouteInput): Promise<SqlResult> {
   const limit: number = body.limit ?? DEFAULT_ROW_LIMIT;

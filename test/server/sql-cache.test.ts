@@ -28,4 +28,14 @@ describe('SQL results are kept until the data changes', () => {
     expect(after.cached).toBe(false);
     expect(after.rows[0].n).toBe(first.rows[0].n + 1);
   });
+
+  it('never keeps a query that reads the clock or draws random numbers', async () => {
+    for (const sql of ['SELECT random() AS r', 'SELECT now() AS t', 'SELECT count(*) AS n FROM customer_rfm WHERE random() < 2']) {
+      for (let i = 0; i < 2; i++) {
+        const res = await f.call('POST', '/api/sql', { role: 'analyst', json: { sql } });
+        expect(res.status).toBe(200);
+        expect(((await res.json()) as { cached: boolean }).cached).toBe(false);
+      }
+    }
+  });
 });
