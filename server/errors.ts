@@ -26,6 +26,13 @@ export function scrub(value: unknown): unknown {
   return value;
 }
 
+/** Messages can quote what the client sent (an id, a value); a 10 KB id is not worth sending back whole. */
+const MAX_MESSAGE = 1000;
+
+function capped(message: string): string {
+  return message.length <= MAX_MESSAGE ? message : `${message.slice(0, MAX_MESSAGE)}... (${message.length - MAX_MESSAGE} more characters)`;
+}
+
 /**
  * The one place errors become HTTP answers: a TierlabError keeps its code, message and place (with paths
  * scrubbed); anything else is a 500 without details, logged on the server only.
@@ -37,6 +44,7 @@ export function errorResponse(error: unknown, _home?: string): Response {
   if (error instanceof TierlabError) {
     const body = scrub(error.toJSON()) as Record<string, unknown>;
     if (typeof body.file === 'string') body.file = body.file.replace(/^<|>$/g, '');
+    if (typeof body.message === 'string') body.message = capped(body.message);
     // RFC 6750: a 401 names the scheme it wants.
     const headers: Record<string, string> = error.code === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {};
     return Response.json(body, { status: STATUS[error.code] ?? 500, headers });

@@ -19,6 +19,15 @@ describe('request shape', () => {
     expect(body.message).toContain('2 times');
   });
 
+  it('does not send back a huge id whole in the error message', async () => {
+    const id = 'x'.repeat(10_000);
+    const res = await f.call('GET', `/api/customers/${id}`, { role: 'retention' });
+    expect(res.status).toBe(404);
+    const { message } = await error(res);
+    expect(message.length).toBeLessThan(1100);
+    expect(message).toMatch(/more characters\)$/);
+  });
+
   it('reads numbers in decimal notation only', async () => {
     for (const odd of ['0x10', '0b11', '%2010', '10abc']) {
       const res = await f.call('GET', `/api/customers?limit=${odd}`, { role: 'retention' });
