@@ -44,7 +44,8 @@ interface Check {
   badWhen: string;
   /** The same words for every row with this problem (the summary counts by it). */
   problem: string;
-  message: string;
+  /** SQL for the row's message, when it says more than the problem (the value at fault). */
+  message?: string;
 }
 
 /**
@@ -60,7 +61,6 @@ function fieldChecks(fields: FieldSpec[], sources: Map<string, string>, generate
       column: quantity,
       badWhen: `p.amount IS NULL AND (${isMissing(`s.${ident(quantity)}`)} OR ${isMissing(`s.${ident(unitPrice)}`)})`,
       problem: 'no amount: quantity or unit price is missing',
-      message: `'no amount: quantity or unit price is missing'`,
     });
   }
   for (const field of fields) {
@@ -68,8 +68,7 @@ function fieldChecks(fields: FieldSpec[], sources: Map<string, string>, generate
     if (!source || generated.has(field.name)) continue;
     const raw = `s.${ident(source)}`;
     const parsed = `p.${ident(field.name)}`;
-    const empty = `empty ${field.name.replace('_', ' ')}`;
-    if (field.required || field.name === 'amount') checks.push({ column: source, badWhen: isMissing(raw), problem: empty, message: literal(empty) });
+    if (field.required || field.name === 'amount') checks.push({ column: source, badWhen: isMissing(raw), problem: `empty ${field.name.replace('_', ' ')}` });
     if (field.type !== 'id' && field.type !== 'text') {
       checks.push({
         column: source,
@@ -157,7 +156,7 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
 
   const checks = fieldChecks(fields, sources, generated);
   const checkSql = checks.map(
-    (c) => `SELECT s.__row, ${literal(c.column)} AS "column", ${literal(c.problem)} AS problem, ${c.message} AS message
+    (c) => `SELECT s.__row, ${literal(c.column)} AS "column", ${literal(c.problem)} AS problem, ${c.message ?? literal(c.problem)} AS message
             FROM ingest_stage s JOIN ingest_parsed p USING (__row) WHERE ${c.badWhen}`,
   );
   const idColumn = sources.get('customer_id') ?? 'customer_id';

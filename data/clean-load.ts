@@ -18,6 +18,9 @@ import { isMissingWord } from './value-sql.ts';
 /** DuckDB types the CSV reader parses itself; the others are read as text. */
 const READER_TYPES: Partial<Record<FieldType, string>> = { money: 'DECIMAL(18,4)', number: 'DOUBLE', timestamp: 'TIMESTAMPTZ' };
 
+/** The type the single scan reads a field of this type as. */
+export const readerType = (type: FieldType): string => READER_TYPES[type] ?? 'VARCHAR';
+
 /**
  * Files this path can take: transactions in CSV with an amount column, timestamps in UTC (the reader reads
  * offset-less values in the session's zone, which is UTC), and no transaction open around the load (a failed
@@ -59,7 +62,7 @@ export async function loadIfClean(store: Store, options: IngestOptions, loadId: 
   const sources = resolveColumns('transactions', header.columns, options);
   if (!sources.has('amount')) return undefined;
   const fields = CANONICAL_FIELDS.transactions.filter((f) => sources.has(f.name));
-  const typeOf = new Map(fields.map((f) => [sources.get(f.name)!, READER_TYPES[f.type] ?? 'VARCHAR']));
+  const typeOf = new Map(fields.map((f) => [sources.get(f.name)!, readerType(f.type)]));
   const file = `read_csv(${literal(options.file)}, ${csvReadOptions(header, (c) => typeOf.get(c) ?? 'VARCHAR')})`;
   // A row the checked path would read differently gets no customer id, so the table's NOT NULL ends the attempt.
   const unclean = fields.map((f) => uncleanWhen(f.type, ident(sources.get(f.name)!))).filter(Boolean);

@@ -1,3 +1,5 @@
+import { isDecimalText } from './decimal-text.ts';
+
 /**
  * One value as a CSV cell, for every CSV Tierlab writes (the at-risk exports of the API and the CLI). Quoted when
  * it holds a quote, comma or line break. Text a spreadsheet would run as a formula (starting with =, +, -, @, a
@@ -11,8 +13,6 @@
  */
 export function csvCell(value: unknown): string {
   let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && !PLAIN_NUMBER.test(text)) text = `'${text}`;
+  if (/^[=+\-@\t\r]/.test(text) && !isDecimalText(text)) text = `'${text}`;
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
-
-const PLAIN_NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;

@@ -16,8 +16,10 @@ const MAX_NOTEBOOK_BYTES = 1024 * 1024;
 
 const dirOf = (home: string) => join(home, 'notebooks');
 
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/;
+
 function checkId(id: string): string {
-  if (!/^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?$/.test(id)) throw badInput('notebook id must be a slug: a-z, 0-9 and -, at most 64 characters', { field: 'id' });
+  if (!SLUG.test(id)) throw badInput('notebook id must be a slug: a-z, 0-9 and -, at most 64 characters', { field: 'id' });
   return id;
 }
 
@@ -78,14 +80,13 @@ function read(home: string, id: string): Record<string, unknown> {
   return notebook;
 }
 
-const SLUG_FILE = /^[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?\.json$/;
 
 /** GET /api/notebooks: files that are not notebooks are left out; an unreadable notebook is listed with its error. */
 export async function listNotebooks({ deps }: RouteInput) {
   const dir = dirOf(deps.home);
   if (!existsSync(dir)) return { notebooks: [] };
   const notebooks = readdirSync(dir)
-    .filter((f) => SLUG_FILE.test(f))
+    .filter((f) => f.endsWith('.json') && SLUG.test(f.slice(0, -5)))
     .map((f) => {
       const id = f.slice(0, -5);
       try {

@@ -1,3 +1,4 @@
+import { isDecimalText } from '../data/decimal-text.ts';
 import { badInput } from '../data/errors.ts';
 
 /**
@@ -16,15 +17,12 @@ export type Schema = Record<string, Field>;
 /** The validated value of a schema: loosely typed, since handlers know their own fields. */
 export type Values = Record<string, any>;
 
-/** A number as people write it in decimal: `Number()` alone would also take " 10", "0x10" and "0b1". */
-const DECIMAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
-
 /** Query strings carry text; turn it into the declared type, naming the field when it does not fit. */
 function fromQuery(name: string, field: Field, raw: string): unknown {
   switch (field.type) {
     case 'integer':
     case 'number': {
-      const n = DECIMAL.test(raw) ? Number(raw) : Number.NaN;
+      const n = isDecimalText(raw) ? Number(raw) : Number.NaN;
       if (!Number.isFinite(n)) throw badInput(`${name} must be a number, got "${raw}"`, { field: name });
       return n;
     }

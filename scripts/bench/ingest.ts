@@ -1,8 +1,11 @@
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readerType } from '../../data/clean-load.ts';
+import { CANONICAL_FIELDS } from '../../data/columns.ts';
 import { ingestFile } from '../../data/ingest.ts';
 import { Random } from '../../data/random.ts';
+import { csvHeader, csvReadOptions } from '../../data/source-columns.ts';
 import { literal, Store } from '../../data/store.ts';
 import { median, progress, timeMs, type BenchResult } from './result.ts';
 
@@ -64,10 +67,11 @@ async function ingestOnce(dir: string, file: string, run: number): Promise<{ ms:
 async function rawInsertMs(dir: string, file: string, run: number): Promise<number> {
   const store = await Store.open({ path: join(dir, `raw-${run}.duckdb`) });
   try {
-    const columns = `customer_id: 'VARCHAR', order_id: 'VARCHAR', timestamp: 'TIMESTAMPTZ', amount: 'DECIMAL(18,4)', quantity: 'DOUBLE',
-      unit_price: 'DECIMAL(18,4)', product: 'VARCHAR', category: 'VARCHAR', channel: 'VARCHAR'`;
+    // The file's columns are the canonical ones, typed as the single scan types them.
+    const typeOf = new Map(CANONICAL_FIELDS.transactions.map((f) => [f.name, readerType(f.type)]));
+    const options = csvReadOptions(csvHeader(file), (column) => typeOf.get(column)!);
     const { ms } = await timeMs(() =>
-      store.transaction(() => store.run(`INSERT INTO transactions BY NAME SELECT * FROM read_csv(${literal(file)}, auto_detect = false, header = true, columns = {${columns}})`)),
+      store.transaction(() => store.run(`INSERT INTO transactions BY NAME SELECT * FROM read_csv(${literal(file)}, ${options})`)),
     );
     return ms;
   } finally {
