@@ -290,7 +290,9 @@ describe('notebook UI in headless Chromium', () => {
     try {
       await retention.goto(`${demo.server.url}/#token=${token}`);
       const rows = retention.locator('.retention tbody tr');
-      await rows.first().waitFor({ timeout: 30_000 });
+      // Rows or the page's error, whichever comes first: a failed list then fails with the server's words.
+      await rows.first().or(retention.locator('.retention .cell-error')).waitFor({ timeout: 30_000 });
+      expect(await retention.locator('.retention .cell-error').allTextContents()).toEqual([]);
       expect(await rows.count()).toBeGreaterThan(0);
       expect(await retention.locator('.notebook-list .entry').count()).toBe(0);
       expect(await retention.getByText('Administration').count()).toBe(0);
