@@ -21,6 +21,8 @@ export type ErrorCode =
   | 'too_large'
   | 'unprocessable'
   | 'busy'
+  | 'rate_limited'
+  | 'unavailable'
   | 'timeout'
   | 'failed';
 
@@ -50,6 +52,20 @@ export class TierlabError extends Error {
 
   toJSON() {
     return { error: this.code, message: this.message, ...this.place, ...(this.details ? { details: this.details } : {}) };
+  }
+}
+
+/**
+ * A refusal that passes: the service is busy or saturated, and says how many seconds to wait (HTTP
+ * `Retry-After`).
+ */
+export class RetryLater extends TierlabError {
+  readonly retryAfterSeconds: number;
+
+  constructor(code: 'busy' | 'rate_limited' | 'unavailable', message: string, retryAfterSeconds: number, details?: unknown) {
+    super(code, message, {}, details);
+    this.name = 'RetryLater';
+    this.retryAfterSeconds = Math.max(1, Math.ceil(retryAfterSeconds));
   }
 }
 

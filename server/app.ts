@@ -9,11 +9,13 @@ import { TierlabError, badInput } from '../data/errors.ts';
 import { sharedDataDir } from '../data/paths.ts';
 import type { Store } from '../data/store.ts';
 import { allows, TokenStore, type Role } from './auth.ts';
-import { DEFAULT_LIMITS, type AppDeps, type Limits, type RouteSpec, type TrainFunction } from './context.ts';
+import { AdmissionQueue } from './admission.ts';
+import type { AppDeps, RouteSpec, TrainFunction } from './context.ts';
 import { CustomerCache } from './customer-cache.ts';
 import { uploadsDir } from './datasets.ts';
 import { errorResponse } from './errors.ts';
 import { JobRunner, SerialQueue } from './jobs.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { AuthFailureLimiter } from './rate-limit.ts';
 import { ROUTES } from './routes.ts';
 import { ServedVersion } from './serving.ts';
@@ -47,6 +49,10 @@ async function lockDownStore(store: Store, home: string): Promise<void> {
   const dirs = [uploadsDir(home), join(home, 'registry'), sharedDataDir].map((d) => `'${d.replaceAll("'", "''")}/'`);
   await store.run(`SET allowed_directories = [${dirs.join(', ')}]`);
   await store.run('SET enable_external_access = false');
+}
+
+function sqlQueue(role: string, slots: number, limits: Limits): AdmissionQueue {
+  return new AdmissionQueue({ slots, queueDepth: limits.sqlQueueDepth, queueWaitMs: limits.sqlQueueWaitMs, name: `SQL cells of the ${role} role`, retryAfterSeconds: limits.sqlTimeoutMs / 1000 });
 }
 
 /** Query text, JSON body or nothing, validated against the route's schemas. */
@@ -106,6 +112,10 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
     writes: new SerialQueue(),
     train: options.train,
     served: new ServedVersion({ store, home, onSwitch: () => customers.invalidate() }),
+    sqlQueues: {
+      analyst: sqlQueue('analyst', limits.sqlSlotsAnalyst, limits),
+      admin: sqlQueue('admin', limits.sqlSlotsAdmin, limits),
+    },
   };
   const limiter = new AuthFailureLimiter({ perMinute: limits.authFailuresPerMinute });
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
@@ -120,7 +130,7 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
   app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"] } }));
   const origins = options.corsOrigins ?? (process.env.TIERLAB_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   if (origins.length) app.use('/api/*', cors({ origin: origins, allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'] }));
-  app.onError((error) => errorResponse(error, home));
+  app.onError((error) => errorResponse(error));
 
   const jsonLimit = bodyLimit({ maxSize: limits.jsonBytes, onError: () => { throw new TierlabError('too_large', `the body is larger than ${limits.jsonBytes} bytes`); } });
   for (const route of ROUTES) {

@@ -1,8 +1,10 @@
 import type { Context } from 'hono';
 import type { Store } from '../data/store.ts';
+import type { AdmissionQueue } from './admission.ts';
 import type { Access, Role, TokenStore } from './auth.ts';
 import type { CustomerCache } from './customer-cache.ts';
 import type { JobRunner, SerialQueue } from './jobs.ts';
+import type { Limits } from './limits.ts';
 import type { ServedVersion } from './serving.ts';
 import type { Schema, Values } from './validate.ts';
 
@@ -21,18 +23,11 @@ export interface AppDeps {
   train?: TrainFunction;
   /** Keeps the served tables on the registry's active version, switching between requests. */
   served: ServedVersion;
+  /** SQL cells wait their turn here, one queue per role that may run them. */
+  sqlQueues: Record<'admin' | 'analyst', AdmissionQueue>;
 }
 
 export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; onProgress: (p: { step: string; fraction?: number; message?: string }) => void }) => Promise<unknown>;
-
-export interface Limits {
-  uploadBytes: number;
-  jsonBytes: number;
-  sqlTimeoutMs: number;
-  authFailuresPerMinute: number;
-}
-
-export const DEFAULT_LIMITS: Limits = { uploadBytes: 512 * 1024 * 1024, jsonBytes: 1024 * 1024, sqlTimeoutMs: 5000, authFailuresPerMinute: 20 };
 
 export interface RouteInput {
   c: Context;

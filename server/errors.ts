@@ -1,4 +1,5 @@
-import { TierlabError, type ErrorCode } from '../data/errors.ts';
+import { RetryLater, TierlabError, type ErrorCode } from '../data/errors.ts';
+import { fromDuckDB } from './duckdb-errors.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_input: 400,
@@ -12,7 +13,9 @@ const STATUS: Record<ErrorCode, number> = {
   busy: 409,
   too_large: 413,
   unprocessable: 422,
+  rate_limited: 429,
   failed: 500,
+  unavailable: 503,
 };
 
 /** Absolute paths (the runtime folder, temp files) never leave the server; API routes named in messages do. */
@@ -35,20 +38,19 @@ function capped(message: string): string {
 
 /**
  * The one place errors become HTTP answers: a TierlabError keeps its code, message and place (with paths
- * scrubbed); anything else is a 500 without details, logged on the server only.
+ * scrubbed), a RetryLater adds `Retry-After`; DuckDB's own errors are mapped by fromDuckDB (a write-write
+ * conflict is a 409 to retry, a bug a 500), so no raw DuckDB message and no stack trace leaves the server.
  *
  * @example
  * app.onError((error) => errorResponse(error));
  */
-export function errorResponse(error: unknown, _home?: string): Response {
-  if (error instanceof TierlabError) {
-    const body = scrub(error.toJSON()) as Record<string, unknown>;
-    if (typeof body.file === 'string') body.file = body.file.replace(/^<|>$/g, '');
-    if (typeof body.message === 'string') body.message = capped(body.message);
-    // RFC 6750: a 401 names the scheme it wants.
-    const headers: Record<string, string> = error.code === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {};
-    return Response.json(body, { status: STATUS[error.code] ?? 500, headers });
-  }
-  console.error(error);
-  return Response.json({ error: 'failed', message: 'internal error' }, { status: 500 });
+export function errorResponse(thrown: unknown): Response {
+  const error = thrown instanceof TierlabError ? thrown : fromDuckDB(thrown);
+  const body = scrub(error.toJSON()) as Record<string, unknown>;
+  if (typeof body.file === 'string') body.file = body.file.replace(/^<|>$/g, '');
+  if (typeof body.message === 'string') body.message = capped(body.message);
+  // RFC 6750: a 401 names the scheme it wants.
+  const headers: Record<string, string> = error.code === 'unauthorized' ? { 'WWW-Authenticate': 'Bearer' } : {};
+  if (error instanceof RetryLater) headers['Retry-After'] = String(error.retryAfterSeconds);
+  return Response.json(body, { status: STATUS[error.code] ?? 500, headers });
 }

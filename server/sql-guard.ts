@@ -1,76 +1,87 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
 import { badInput } from '../data/errors.ts';
+import { statementMessage } from './duckdb-errors.ts';
 
 /** Table functions a SQL cell may use: they only generate rows, none reads files or runs SQL text. */
 const ALLOWED_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest']);
 /** Scalar functions that reach outside the query: the environment, files. */
 const DENIED_FUNCTIONS = new Set(['getenv', 'read_text', 'read_blob', 'current_setting', 'txid_current']);
 
-/**
- * Rewrites `:name` parameters to DuckDB's `$name`, outside string literals, quoted names and comments
- * (and leaving `::` casts alone).
- *
- * @example
- * namedParams("SELECT * FROM t WHERE a = :min AND b::INT > 0") // "... a = $min AND b::INT > 0"
- */
-export function namedParams(sql: string): string {
-  let out = '';
-  for (let i = 0; i < sql.length; i++) {
-    const ch = sql[i];
-    if (ch === "'" || ch === '"') {
-      const end = sql.indexOf(ch, i + 1);
-      const stop = end === -1 ? sql.length : end + 1;
-      out += sql.slice(i, stop);
-      i = stop - 1;
-    } else if (ch === '-' && sql[i + 1] === '-') {
-      const end = sql.indexOf('\n', i);
-      const stop = end === -1 ? sql.length : end;
-      out += sql.slice(i, stop);
-      i = stop - 1;
-    } else if (ch === '/' && sql[i + 1] === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      const stop = end === -1 ? sql.length : end + 2;
-      out += sql.slice(i, stop);
-      i = stop - 1;
-    } else if (ch === ':' && sql[i + 1] === ':') {
-      out += '::';
-      i++;
-    } else if (ch === ':' && /[A-Za-z_]/.test(sql[i + 1] ?? '') && !/[\w$]/.test(sql[i - 1] ?? '')) {
-      out += '$';
-    } else {
-      out += ch;
-    }
-  }
-  return out;
+interface TableRef {
+  name: string;
+  schema: string;
+  catalog: string;
+  /** A CTE of this name is visible where the reference stands. */
+  isCte: boolean;
 }
 
 interface Walk {
-  tables: { name: string; schema: string; catalog: string }[];
-  ctes: Set<string>;
+  tables: TableRef[];
+  cteNames: string[];
   tableFunctions: string[];
   functions: string[];
 }
 
-/** Collects every table reference, CTE name and function call of a serialized statement tree. */
-function walk(node: unknown, into: Walk): void {
+const lower = (name: unknown) => String(name ?? '').toLowerCase();
+
+/**
+ * Collects every table reference, CTE name and function call of a serialized statement tree. A name counts as
+ * a CTE only where DuckDB binds it to one: a WITH's CTEs are visible in its query and in the CTEs declared after
+ * them, not in their own body (there DuckDB would read a table, or a file of that name); a recursive CTE sees
+ * itself in its recursive part only.
+ */
+function walk(node: unknown, scope: ReadonlySet<string>, into: Walk): void {
   if (Array.isArray(node)) {
-    for (const item of node) walk(item, into);
+    for (const item of node) walk(item, scope, into);
     return;
   }
   if (typeof node !== 'object' || node === null) return;
   const n = node as Record<string, any>;
-  if (n.type === 'BASE_TABLE') into.tables.push({ name: String(n.table_name), schema: String(n.schema_name ?? ''), catalog: String(n.catalog_name ?? '') });
-  if (n.type === 'TABLE_FUNCTION' && n.function) into.tableFunctions.push(String(n.function.function_name ?? '').toLowerCase());
+  if (n.type === 'BASE_TABLE') {
+    const name = String(n.table_name);
+    into.tables.push({ name, schema: String(n.schema_name ?? ''), catalog: String(n.catalog_name ?? ''), isCte: !n.schema_name && !n.catalog_name && scope.has(lower(name)) });
+  }
+  if (n.type === 'TABLE_FUNCTION' && n.function) into.tableFunctions.push(lower(n.function.function_name));
   if (n.class === 'FUNCTION' && typeof n.function_name === 'string') into.functions.push(n.function_name.toLowerCase());
-  if (n.cte_map?.map) for (const entry of n.cte_map.map) into.ctes.add(String(entry.key).toLowerCase());
-  for (const value of Object.values(n)) if (typeof value === 'object') walk(value, into);
+  let inner = scope;
+  for (const entry of n.cte_map?.map ?? []) {
+    into.cteNames.push(String(entry.key));
+    walk(entry.value, inner, into);
+    inner = new Set([...inner, lower(entry.key)]);
+  }
+  for (const [key, value] of Object.entries(n)) {
+    if (key === 'cte_map' || typeof value !== 'object') continue;
+    const recursivePart = n.type === 'RECURSIVE_CTE_NODE' && key === 'right';
+    walk(value, recursivePart ? new Set([...inner, lower(n.cte_name)]) : inner, into);
+  }
 }
+
+/** Table functions the bound plan may call: the allowed ones and DuckDB's scan of a stored table. */
+const PLAN_SCANS = new Set([...ALLOWED_TABLE_FUNCTIONS, 'seq_scan']);
+
+/**
+ * Every scan of the bound plan: checked after DuckDB has resolved every name, so no way of spelling a name
+ * (a CTE out of scope, a view, a quoted path) can reach a file or another catalog unseen.
+ */
+function planScans(node: unknown, into: { name: string; catalog?: string; schema?: string; table?: string }[] = []) {
+  if (Array.isArray(node)) for (const item of node) planScans(item, into);
+  else if (typeof node === 'object' && node !== null) {
+    const n = node as Record<string, any>;
+    if (n.type === 'LOGICAL_GET') into.push({ name: lower(n.name), catalog: n.function_data?.catalog, schema: n.function_data?.schema, table: n.function_data?.table });
+    for (const value of Object.values(n)) if (typeof value === 'object') planScans(value, into);
+  }
+  return into;
+}
+
+/** A CTE name that is a plain name: a quoted path as a CTE name has no use but to confuse a reader. */
+const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /**
  * Accepts exactly one read-only SELECT over the store's own tables and views, or throws a 400 saying why.
  * Three checks, each enough on its own for its kind of attack: the statement count, the prepared statement's
- * type, and a walk of the parsed tree (file-reading table functions, file paths used as tables, other catalogs).
+ * type, a walk of the parsed tree (file-reading table functions, file paths used as tables, other catalogs, CTE
+ * names out of their scope), and the scans of the bound plan.
  *
  * @example
  * await checkReadOnlySelect(connection, 'SELECT count(*) FROM customers', new Set(['customers']));
@@ -81,12 +92,15 @@ export async function checkReadOnlySelect(connection: DuckDBConnection, sql: str
   // Checked first: the statement splitter fails on "no statement" with a message that says nothing.
   if (!parsed.error && !parsed.statements?.length) throw badInput('SQL is empty: it has no statement, only blanks or comments', { field: 'sql' });
   const extracted = await connection.extractStatements(sql).catch((error: Error) => {
-    throw badInput(`SQL does not parse: ${firstLine(error.message)}`, { field: 'sql' });
+    throw badInput(`SQL does not parse: ${statementMessage(error.message)}`, { field: 'sql' });
   });
   if (extracted.count > 1) throw badInput(`send exactly one statement, got ${extracted.count}`, { field: 'sql' });
   if (parsed.error) throw badInput('only a read-only SELECT (or WITH ... SELECT) is allowed', { field: 'sql' });
-  const found: Walk = { tables: [], ctes: new Set(), tableFunctions: [], functions: [] };
-  walk(parsed.statements, found);
+  const found: Walk = { tables: [], cteNames: [], tableFunctions: [], functions: [] };
+  walk(parsed.statements, new Set(), found);
+  for (const name of found.cteNames) {
+    if (!PLAIN_NAME.test(name)) throw badInput(`CTE name "${name.slice(0, 100)}" must be a plain name (letters, digits, _)`, { field: 'sql' });
+  }
   for (const fn of found.tableFunctions) {
     if (!ALLOWED_TABLE_FUNCTIONS.has(fn)) throw badInput(`table function ${fn}() is not allowed in SQL cells`, { field: 'sql' });
   }
@@ -98,11 +112,12 @@ export async function checkReadOnlySelect(connection: DuckDBConnection, sql: str
     if ((table.catalog && table.catalog !== 'memory') || (table.schema && table.schema !== 'main')) {
       throw badInput(`only the store's own tables can be read, not ${[table.catalog, table.schema, table.name].filter(Boolean).join('.')}`, { field: 'sql' });
     }
-    if (!found.ctes.has(name) && !known.has(name)) throw badInput(`unknown table "${table.name}"`, { field: 'sql' });
+    if (!table.isCte && !known.has(name)) throw badInput(`unknown table "${table.name.slice(0, 100)}"`, { field: 'sql' });
   }
+  await checkPlan(connection, sql, known);
 
   const prepared = await extracted.prepare(0).catch((error: Error) => {
-    throw badInput(`SQL error: ${firstLine(error.message)}`, { field: 'sql' });
+    throw badInput(`SQL error: ${statementMessage(error.message)}`, { field: 'sql' });
   });
   try {
     if (prepared.statementType !== StatementType.SELECT) throw badInput('only a read-only SELECT (or WITH ... SELECT) is allowed', { field: 'sql' });
@@ -111,7 +126,16 @@ export async function checkReadOnlySelect(connection: DuckDBConnection, sql: str
   }
 }
 
-/** DuckDB messages carry a second line of context (and sometimes a caret); the first says what went wrong. */
-export function firstLine(message: string): string {
-  return message.split('\n')[0].slice(0, 500);
+/** The bound plan reads only the store's own tables and the allowed table functions. */
+async function checkPlan(connection: DuckDBConnection, sql: string, known: Set<string>): Promise<void> {
+  const reader = await connection.runAndReadAll('SELECT json_serialize_plan(CAST($1 AS VARCHAR)) AS plan, current_database() AS db', [sql]);
+  const { plan, db } = reader.getRowObjectsJS()[0] as { plan: string; db: string };
+  const parsed = JSON.parse(plan) as { error: boolean; error_message?: string; plans?: unknown };
+  if (parsed.error) throw badInput(`SQL error: ${statementMessage(parsed.error_message ?? 'the statement cannot be planned')}`, { field: 'sql' });
+  for (const scan of planScans(parsed.plans)) {
+    const ownTable = scan.name === 'seq_scan' && scan.catalog === db && scan.schema === 'main' && known.has(lower(scan.table));
+    if (!PLAN_SCANS.has(scan.name) || (scan.name === 'seq_scan' && !ownTable)) {
+      throw badInput(`only the store's own tables can be read, not ${scan.name === 'seq_scan' ? `"${scan.table}"` : `${scan.name}()`}`, { field: 'sql' });
+    }
+  }
 }

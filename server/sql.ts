@@ -1,7 +1,12 @@
-import type { DuckDBValue } from '@duckdb/node-api';
-import { TierlabError, badInput } from '../data/errors.ts';
+import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
+import { badInput } from '../data/errors.ts';
 import type { RouteInput } from './context.ts';
-import { checkReadOnlySelect, firstLine, namedParams } from './sql-guard.ts';
+import { fromDuckDB } from './duckdb-errors.ts';
+import { withDeadline } from './deadline.ts';
+import { SqlResultCache } from './sql-cache.ts';
+import { checkReadOnlySelect } from './sql-guard.ts';
+import { boundedSelect, readBounded } from './sql-result.ts';
+import { namedParams, statementBody } from './sql-text.ts';
 import type { Schema } from './validate.ts';
 
 export const SQL_BODY: Schema = {
@@ -11,102 +16,87 @@ export const SQL_BODY: Schema = {
 };
 
 const DEFAULT_ROW_LIMIT = 1000;
-/** Results kept per data state: notebooks re-run the same cells on every open. */
-const CACHED_RESULTS = 200;
-
-type SqlResult = { columns: { name: string; type: string }[]; rows: unknown[]; row_count: number; truncated: boolean; elapsed_ms: number };
 
 /** Names a user may read: the store's tables and views (the checker rejects every other name). */
-async function knownTables(run: (sql: string) => Promise<Record<string, unknown>[]>): Promise<Set<string>> {
-  const rows = await run(
+async function knownTables(connection: DuckDBConnection): Promise<Set<string>> {
+  const reader = await connection.runAndReadAll(
     `SELECT lower(table_name) AS name FROM duckdb_tables() WHERE NOT internal AND database_name = current_database()
      UNION SELECT lower(view_name) FROM duckdb_views() WHERE NOT internal AND database_name = current_database()`,
   );
-  return new Set(rows.map((r) => String(r.name)));
-}
-
-function jsonValue(value: unknown): unknown {
-  // Past 2^53 a JSON number would come out as a different integer; the exact digits travel as text.
-  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-  if (value instanceof Date) return value.toISOString();
-  if (Array.isArray(value)) return value.map(jsonValue);
-  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, jsonValue(v)]));
-  return value;
-}
-
-/**
- * POST /api/sql: one checked, read-only SELECT on a connection of its own, inside a READ ONLY transaction,
- * cut off after the time limit (the connection is interrupted, so DuckDB stops working on it too). Results are
- * kept until the data changes (an upload or a version switch empties the cache), so re-opening a notebook
- * does not recompute its cells; `cached: true` says so. Queries that read the clock or draw random numbers
- * are not kept.
- */
-export async function runSql(input: RouteInput) {
-  const { deps, body } = input;
-  const started = performance.now();
-  const results = await deps.customers.memo('sql-results', async () => new Map<string, SqlResult>());
-  const key = JSON.stringify([body.sql, body.params ?? {}, body.limit ?? DEFAULT_ROW_LIMIT]);
-  const hit = results.get(key);
-  if (hit) return { ...hit, cached: true, elapsed_ms: Math.round(performance.now() - started) };
-  const result = await executeSql(input);
-  if (VOLATILE.test(body.sql as string)) return { ...result, cached: false };
-  if (results.size >= CACHED_RESULTS) results.delete(results.keys().next().value!);
-  results.set(key, result);
-  return { ...result, cached: false };
+  return new Set(reader.getRowObjectsJS().map((r) => String(r.name)));
 }
 
 /** Queries whose answer changes without the data changing (clock, random numbers): never kept. */
 const VOLATILE = /\b(now|random|uuid|gen_random_uuid|setseed|current_timestamp|current_date|current_time|get_current_timestamp|today|localtimestamp|localtime|transaction_timestamp)\b/i;
 
-async function executeSql({ deps, body }: RouteInput): Promise<SqlResult> {
-  const limit: number = body.limit ?? DEFAULT_ROW_LIMIT;
-  const sql = namedParams(body.sql as string);
-  const connection = await deps.store.instance.connect();
+/**
+ * POST /api/sql: one checked, read-only SELECT. Cells of a role wait their turn in a small queue
+ * (server/admission.ts); a cell that has its turn runs on a connection of its own, inside a READ ONLY
+ * transaction, with a deadline counted from then that is certain to interrupt it (server/deadline.ts). Rows are
+ * measured by DuckDB before they are read, so a result stays within the byte limit (server/sql-result.ts).
+ * Whole results are kept as their JSON text until the data changes (an upload or a version switch empties the
+ * cache), within a byte budget, so re-opening a notebook does not recompute its cells (`cached: true`); a
+ * failure is never kept, nor a query that reads the clock or draws random numbers.
+ */
+export async function runSql(input: RouteInput): Promise<Response> {
+  const { deps, body, role } = input;
   const started = performance.now();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    connection.interrupt();
-  }, deps.limits.sqlTimeoutMs);
+  const cache = await deps.customers.memo('sql-results', async () => new SqlResultCache({ maxBytes: deps.limits.sqlCacheBytes }));
+  const key = JSON.stringify([body.sql, body.params ?? {}, body.limit ?? DEFAULT_ROW_LIMIT]);
+  const answer = (json: string, cached: boolean) =>
+    new Response(`${json.slice(0, -1)},"cached":${cached},"elapsed_ms":${Math.round(performance.now() - started)}}`, { headers: { 'content-type': 'application/json' } });
+  const hit = cache.get(key);
+  if (hit) return answer(hit, true);
+  const queue = role === 'admin' ? deps.sqlQueues.admin : deps.sqlQueues.analyst;
+  const json = await queue.run(() => executeSql(input));
+  if (!VOLATILE.test(body.sql as string)) cache.set(key, json);
+  return answer(json, false);
+}
+
+/** Runs the cell and returns its answer as JSON text (without `cached` and `elapsed_ms`). */
+async function executeSql({ deps, body }: RouteInput): Promise<string> {
+  const bounds = { maxRows: body.limit ?? DEFAULT_ROW_LIMIT, maxBytes: deps.limits.sqlResultBytes };
+  const sql = boundedSelect(statementBody(namedParams(body.sql as string)), bounds);
+  const connection = await deps.store.instance.connect();
+  const message = `the query ran longer than ${deps.limits.sqlTimeoutMs / 1000} s and was cancelled`;
   try {
-    const run = async (text: string) => (await connection.runAndReadAll(text)).getRowObjectsJS() as Record<string, unknown>[];
-    await checkReadOnlySelect(connection, sql, await knownTables(run));
-    const prepared = await connection.prepare(sql);
-    const values: Record<string, DuckDBValue> = {};
-    const given = (body.params ?? {}) as Record<string, DuckDBValue>;
-    for (let i = 1; i <= prepared.parameterCount; i++) {
-      const name = prepared.parameterName(i);
-      if (!Object.hasOwn(given, name)) throw badInput(`parameter ${name} has no value`, { field: `params.${name}` });
-      values[name] = given[name];
-    }
-    // A param the query never names is most likely a typo of one it does (and the UI sends only used ones).
-    for (const name of Object.keys(given)) {
-      if (!Object.hasOwn(values, name)) throw badInput(`params.${name} is not used by the query (it names ${Object.keys(values).map((n) => `:${n}`).join(', ') || 'no parameters'})`, { field: `params.${name}` });
-    }
-    if (prepared.parameterCount) prepared.bind(values);
-    await connection.run('BEGIN TRANSACTION READ ONLY');
-    try {
-      const reader = await prepared.streamAndReadUntil(limit + 1);
-      const names = reader.columnNames();
-      const types = reader.columnTypes().map((t) => t.toString());
-      const rows = (reader.getRowObjectsJS() as Record<string, unknown>[]).slice(0, limit).map((r) => jsonValue(r));
-      return {
-        columns: names.map((name, i) => ({ name, type: types[i] })),
-        rows,
-        row_count: rows.length,
-        truncated: reader.currentRowCount > limit,
-        elapsed_ms: Math.round(performance.now() - started),
-      };
-    } finally {
-      await connection.run('ROLLBACK').catch(() => {});
-      prepared.destroySync();
-    }
+    return await withDeadline({ connection, ms: deps.limits.sqlTimeoutMs, message }, async () => {
+      // The cell is checked first on its own (the errors name its text), then as wrapped: what runs is what was checked.
+      const known = await knownTables(connection);
+      await checkReadOnlySelect(connection, namedParams(body.sql as string), known);
+      await checkReadOnlySelect(connection, sql, known);
+      const prepared = await connection.prepare(sql);
+      try {
+        bindParams(prepared, (body.params ?? {}) as Record<string, DuckDBValue>);
+        await connection.run('BEGIN TRANSACTION READ ONLY');
+        try {
+          const result = await readBounded(prepared, bounds, () => connection.interrupt());
+          const head = JSON.stringify({ columns: result.columns, row_count: result.rows.length, truncated: result.truncatedBy !== null, truncated_by: result.truncatedBy });
+          return `${head.slice(0, -1)},"rows":[${result.rows.join(',')}]}`;
+        } finally {
+          await connection.run('ROLLBACK').catch(() => {});
+        }
+      } finally {
+        prepared.destroySync();
+      }
+    });
   } catch (error) {
-    if (timedOut) throw new TierlabError('timeout', `the query ran longer than ${deps.limits.sqlTimeoutMs / 1000} s and was cancelled`);
-    if (error instanceof TierlabError) throw error;
-    throw badInput(`SQL error: ${firstLine((error as Error).message)}`, { field: 'sql' });
+    throw fromDuckDB(error, { clientStatement: true });
   } finally {
-    clearTimeout(timer);
     connection.closeSync();
   }
+}
+
+/** Binds the given params by name; a missing one, or one the query never names (most likely a typo), is a 400. */
+function bindParams(prepared: Awaited<ReturnType<DuckDBConnection['prepare']>>, given: Record<string, DuckDBValue>): void {
+  const values: Record<string, DuckDBValue> = {};
+  for (let i = 1; i <= prepared.parameterCount; i++) {
+    const name = prepared.parameterName(i);
+    if (!Object.hasOwn(given, name)) throw badInput(`parameter ${name} has no value`, { field: `params.${name}` });
+    values[name] = given[name];
+  }
+  for (const name of Object.keys(given)) {
+    if (!Object.hasOwn(values, name)) throw badInput(`params.${name} is not used by the query (it names ${Object.keys(values).map((n) => `:${n}`).join(', ') || 'no parameters'})`, { field: `params.${name}` });
+  }
+  if (prepared.parameterCount) prepared.bind(values);
 }
