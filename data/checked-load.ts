@@ -1,11 +1,11 @@
 import { extname, basename } from 'node:path';
 import { CANONICAL_FIELDS, type DatasetKind, type FieldSpec } from './columns.ts';
 import { TierlabError } from './errors.ts';
-import type { IngestOptions } from './ingest.ts';
+import type { CustomersMode, IngestOptions } from './ingest.ts';
 import { addCustomersAndFigures, recordLoad, type ErrorKind, type IngestSummary, type RowError } from './loads.ts';
 import { csvHeader, csvReadOptions, resolveColumns } from './source-columns.ts';
 import { ident, literal, type Store } from './store.ts';
-import { isMissing, parseExpr, TYPE_WORDS } from './value-sql.ts';
+import { hasControlCharacter, isMissing, parseExpr, TYPE_WORDS } from './value-sql.ts';
 
 /**
  * The checked load: the file goes to a staging table of text columns, every row is parsed and checked, and the
@@ -69,6 +69,7 @@ function fieldChecks(fields: FieldSpec[], sources: Map<string, string>, generate
     const raw = `s.${ident(source)}`;
     const parsed = `p.${ident(field.name)}`;
     if (field.required || field.name === 'amount') checks.push({ column: source, badWhen: isMissing(raw), problem: `empty ${field.name.replace('_', ' ')}` });
+    if (field.type === 'id') checks.push({ column: source, badWhen: `NOT ${isMissing(raw)} AND ${hasControlCharacter(raw)}`, problem: 'control character in id' });
     if (field.type !== 'id' && field.type !== 'text') {
       checks.push({
         column: source,
@@ -91,26 +92,22 @@ function duplicateChecks(kind: DatasetKind, sources: Map<string, string>, idColu
     ];
   }
   if (kind === 'transactions') {
+    const orderColumn = literal(sources.get('order_id')!);
     return [
-      `SELECT __row, ${literal(sources.get('order_id')!)} AS "column", 'order already stored' AS problem, 'order "' || order_id || '" is already stored' AS message
+      `SELECT __row, ${orderColumn} AS "column", 'order already stored' AS problem, 'order "' || order_id || '" is already stored' AS message
        FROM ingest_parsed WHERE order_id IN (SELECT DISTINCT order_id FROM transactions)`,
+      // An order is one customer's: its lines naming another customer are errors, the first line decides.
+      `SELECT __row, ${orderColumn} AS "column", 'order on two customers' AS problem,
+              'order "' || order_id || '" belongs to customer "' || first_customer || '" (row ' || first_row || '), not "' || customer_id || '"' AS message
+       FROM (SELECT __row, order_id, customer_id, first_value(customer_id) OVER w AS first_customer, first_value(__row) OVER w AS first_row
+             FROM ingest_parsed WHERE order_id IS NOT NULL AND customer_id IS NOT NULL WINDOW w AS (PARTITION BY order_id ORDER BY __row))
+       WHERE customer_id <> first_customer`,
     ];
   }
   return [
     `SELECT p.__row, ${literal(sources.get('text')!)} AS "column", 'feedback already stored' AS problem, 'this feedback is already stored' AS message
      FROM ingest_parsed p SEMI JOIN feedback f ON f.customer_id = p.customer_id AND f.timestamp = p.timestamp AND f.text = p.text`,
   ];
-}
-
-/** Extra columns of a customers file, typed: numeric when every present value is a number. */
-async function attributeColumns(store: Store, columns: string[], used: Set<string>): Promise<{ name: string; numeric: boolean }[]> {
-  const extra = columns.filter((c) => !used.has(c));
-  if (!extra.length) return [];
-  const counts = extra
-    .map((c) => `count(*) FILTER (WHERE NOT ${isMissing(ident(c))} AND TRY_CAST(trim(${ident(c)}) AS DOUBLE) IS NULL) AS ${ident(c)}`)
-    .join(', ');
-  const row = (await store.one<Record<string, number>>(`SELECT ${counts} FROM ingest_stage`))!;
-  return extra.map((name) => ({ name, numeric: row[name] === 0 }));
 }
 
 /**
@@ -186,7 +183,7 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
   const good = error_count ? `SELECT * FROM ingest_parsed ANTI JOIN ingest_errors USING (__row)` : `SELECT * FROM ingest_parsed`;
   await store.transaction(async () => {
     let loaded = good;
-    if (kind === 'customers') await writeCustomers(store, good, columns, sources);
+    if (kind === 'customers') await writeCustomers(store, good, columns, sources, options.mode ?? 'upsert');
     else {
       const names = fields.filter((f) => sources.has(f.name) || f.name === 'amount' || generated.has(f.name)).map((f) => ident(f.name));
       await store.run(`INSERT INTO ${kind} (${names.join(', ')}, load_id) SELECT ${names.join(', ')}, ${loadId} FROM (${good})`);
@@ -198,20 +195,50 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
   return summary;
 }
 
-async function writeCustomers(store: Store, good: string, columns: string[], sources: Map<string, string>): Promise<void> {
-  const has = (f: string) => sources.has(f);
+/**
+ * Writes the customers of a file (`good`: the parsed rows that passed the checks). `upsert` (the default)
+ * updates only what the file has: signup_date and churned when the file has those columns, each attribute
+ * column the file has; `replace` makes each customer in the file exactly its row: fields the file lacks become
+ * empty and attributes the file lacks are removed. Customers not in the file are never touched.
+ * Attributes are written from one long table (customer, name, value) built in a single pass over the file, so
+ * the work grows with the number of cells, not with columns times columns.
+ */
+async function writeCustomers(store: Store, good: string, columns: string[], sources: Map<string, string>, mode: CustomersMode): Promise<void> {
+  const present = ['signup_date', 'churned'].filter((f) => sources.has(f));
+  if (mode === 'replace') {
+    await store.run(
+      `INSERT OR REPLACE INTO customers (customer_id, signup_date, churned)
+       SELECT customer_id, ${sources.has('signup_date') ? 'signup_date' : 'NULL'}, ${sources.has('churned') ? 'churned' : 'NULL'} FROM (${good})`,
+    );
+    await store.run(`DELETE FROM customer_attributes WHERE customer_id IN (SELECT customer_id FROM (${good}))`);
+  } else {
+    const update = present.length ? `DO UPDATE SET ${present.map((f) => `${f} = excluded.${f}`).join(', ')}` : 'DO NOTHING';
+    await store.run(
+      `INSERT INTO customers (customer_id${present.map((f) => `, ${f}`).join('')})
+       SELECT customer_id${present.map((f) => `, ${f}`).join('')} FROM (${good}) ON CONFLICT (customer_id) ${update}`,
+    );
+  }
+  const used = new Set(sources.values());
+  const extra = columns.filter((c) => !used.has(c));
+  if (!extra.length) return;
   await store.run(
-    `INSERT OR REPLACE INTO customers (customer_id, signup_date, churned)
-     SELECT customer_id, ${has('signup_date') ? 'signup_date' : 'NULL'}, ${has('churned') ? 'churned' : 'NULL'} FROM (${good})`,
+    `CREATE OR REPLACE TEMP TABLE ingest_attributes AS
+     SELECT g.customer_id, a.name, a.value FROM (${good}) g JOIN (
+       SELECT __row, unnest([${extra.map(literal).join(', ')}]) AS name, unnest([${extra.map(ident).join(', ')}]) AS value FROM ingest_stage
+     ) a USING (__row)`,
   );
-  const attributes = await attributeColumns(store, columns, new Set(sources.values()));
-  if (!attributes.length) return;
-  await store.run(`DELETE FROM customer_attributes WHERE customer_id IN (SELECT customer_id FROM (${good}))`);
-  const rows = attributes.map(({ name, numeric }) => {
-    const raw = `s.${ident(name)}`;
-    const value = numeric ? `${parseExpr('number', raw, 'UTC')}, NULL` : `NULL, CASE WHEN ${isMissing(raw)} THEN NULL ELSE ${raw} END`;
-    return `SELECT g.customer_id, ${literal(name)}, '${numeric ? 'numeric' : 'categorical'}', ${value}
-            FROM (${good}) g JOIN ingest_stage s USING (__row)`;
-  });
-  await store.run(`INSERT INTO customer_attributes (customer_id, name, kind, num_value, text_value) ${rows.join(' UNION ALL ')}`);
+  try {
+    // An attribute is numeric when every value present in the file is a number.
+    const number = parseExpr('number', 'a.value', 'UTC');
+    await store.run(
+      `INSERT OR REPLACE INTO customer_attributes (customer_id, name, kind, num_value, text_value)
+       SELECT a.customer_id, a.name, CASE WHEN k.numeric THEN 'numeric' ELSE 'categorical' END,
+              CASE WHEN k.numeric THEN ${number} END, CASE WHEN NOT k.numeric AND NOT ${isMissing('a.value')} THEN a.value END
+       FROM ingest_attributes a JOIN (
+         SELECT name, bool_and(${isMissing('value')} OR TRY_CAST(trim(value) AS DOUBLE) IS NOT NULL) AS numeric FROM ingest_attributes GROUP BY name
+       ) k USING (name)`,
+    );
+  } finally {
+    await store.run('DROP TABLE ingest_attributes');
+  }
 }

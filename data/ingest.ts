@@ -1,10 +1,15 @@
 import { existsSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
 import { loadChecked } from './checked-load.ts';
 import { loadIfClean, oneScanApplies } from './clean-load.ts';
 import type { DatasetKind } from './columns.ts';
 import { TierlabError, badInput } from './errors.ts';
 import { nextLoadId, type IngestSummary } from './loads.ts';
+import { sourceColumnCount } from './source-columns.ts';
 import type { Store } from './store.ts';
+
+export type CustomersMode = 'upsert' | 'replace';
+export const CUSTOMERS_MODES: readonly CustomersMode[] = ['upsert', 'replace'];
 
 export interface IngestOptions {
   kind: DatasetKind;
@@ -18,6 +23,13 @@ export interface IngestOptions {
   generateIds?: boolean;
   /** IANA zone for timestamps written without an offset. Default UTC. */
   timezone?: string;
+  /**
+   * customers files: `upsert` (default) updates only the columns the file has and keeps the rest; `replace`
+   * makes each customer in the file exactly its row (fields and attributes the file lacks are emptied).
+   */
+  mode?: CustomersMode;
+  /** Files with more columns are refused before anything is read (a 413 over HTTP). Default: no limit. */
+  maxColumns?: number;
   /** How many row errors are listed (the count is always exact). */
   maxErrors?: number;
   onProgress?: (message: string) => void;
@@ -37,6 +49,13 @@ export async function ingestFile(store: Store, options: IngestOptions): Promise<
   const { file } = options;
   if (!existsSync(file) || !statSync(file).isFile()) throw new TierlabError('bad_file', 'file not found', { file });
   if (options.timezone !== undefined) await checkTimezone(store, options.timezone);
+  if (options.mode !== undefined && options.kind !== 'customers') throw badInput(`--mode applies to customers files only, not ${options.kind}`, { field: 'mode' });
+  if (options.maxColumns !== undefined) {
+    const columns = await sourceColumnCount(store, file);
+    if (columns > options.maxColumns) {
+      throw new TierlabError('too_large', `the file has ${columns} columns; at most ${options.maxColumns} can be loaded`, { file: basename(file) });
+    }
+  }
   const loadId = await nextLoadId(store);
   const clean = oneScanApplies(store, options) ? await loadIfClean(store, options, loadId) : undefined;
   return clean ?? (await loadChecked(store, options, loadId));

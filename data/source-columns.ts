@@ -1,22 +1,48 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, extname } from 'node:path';
 import { CANONICAL_FIELDS, type DatasetKind, type FieldSpec } from './columns.ts';
 import { parseCsvHeader } from './csv-header.ts';
-import { TierlabError } from './errors.ts';
+import { badInput, TierlabError } from './errors.ts';
 import type { IngestOptions } from './ingest.ts';
-import { literal } from './store.ts';
+import { literal, type Store } from './store.ts';
+
+/** A header line longer than this is refused: no real file has one, and it would be read into memory whole. */
+const MAX_HEADER_BYTES = 4 * 1024 * 1024;
 
 /**
  * The header row and delimiter, read here rather than by DuckDB's sniffer: given one malformed row the sniffer
  * settles on another dialect (the whole line as one column) and the user gets "missing column" instead of the
- * row at fault. With the dialect fixed, DuckDB reports the line of a malformed row.
+ * row at fault. With the dialect fixed, DuckDB reports the line of a malformed row. Reads up to the end of the
+ * first line, however wide the file (a fixed-size read would cut the header of a file with many columns).
  */
 export function csvHeader(file: string): { delimiter: string; columns: string[] } {
   const fd = openSync(file, 'r');
-  const buffer = Buffer.alloc(1 << 16);
-  const bytes = readSync(fd, buffer, 0, buffer.length, 0);
-  closeSync(fd);
-  return parseCsvHeader(buffer.toString('utf8', 0, bytes));
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const buffer = Buffer.alloc(1 << 16);
+      const bytes = readSync(fd, buffer, 0, buffer.length, size);
+      const chunk = buffer.subarray(0, bytes);
+      chunks.push(chunk);
+      size += bytes;
+      if (bytes === 0 || chunk.includes(10)) break;
+      if (size > MAX_HEADER_BYTES) throw new TierlabError('bad_file', `the header line is longer than ${MAX_HEADER_BYTES / 1024 / 1024} MB`, { file: basename(file), row: 0 });
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return parseCsvHeader(Buffer.concat(chunks).toString('utf8'));
+}
+
+/** How many columns a CSV (its header) or Parquet file (its schema) has, without reading its rows. */
+export async function sourceColumnCount(store: Store, file: string): Promise<number> {
+  if (extname(file).toLowerCase() !== '.parquet') return csvHeader(file).columns.length;
+  try {
+    return (await store.all(`DESCRIBE SELECT * FROM read_parquet(${literal(file)})`)).length;
+  } catch {
+    throw new TierlabError('bad_file', 'cannot read the file as Parquet', { file: basename(file) });
+  }
 }
 
 /** The read_csv options of a file with this header: our dialect, every column with the given DuckDB type. */
@@ -38,6 +64,13 @@ export function resolveColumns(kind: DatasetKind, columns: string[], options: In
     }
     sources.set(field, source);
     mapped.add(source);
+  }
+  for (const [field, source] of sources) {
+    // The file's own column of that name would be dropped unseen (or, in a customers file, kept as an attribute).
+    const own = columns.find((c) => c !== source && !mapped.has(c) && c.toLowerCase() === field);
+    if (own !== undefined) {
+      throw badInput(`--map maps "${source}" to ${field}, but the file has a ${own} column too; map that one to another field or remove it`, { field: 'map' });
+    }
   }
   for (const field of CANONICAL_FIELDS[kind]) {
     if (sources.has(field.name)) continue;

@@ -16,6 +16,12 @@ const FALSE_WORDS = `('false', 'no', 'n', 'f', '0')`;
 export const isMissing = (raw: string) => `(${raw} IS NULL OR lower(trim(${raw})) IN ${MISSING})`;
 
 /**
+ * SQL that is true when a value holds a control character (NUL, tab, line feed, ... DEL): never part of an id,
+ * and a NUL in an id cuts it short wherever it is shown as C text.
+ */
+export const hasControlCharacter = (value: string) => `regexp_matches(${value}, '[\\x00-\\x1f\\x7f]')`;
+
+/**
  * SQL that is true when a text value, as written, is one of the missing words in any case (NA, Na, nA, na, ...).
  * A lookup in the list of every spelling: lower() on every value cost 0.15 s a million rows, and an IN list
  * this long becomes a join, which hides the statement's progress.

@@ -12,14 +12,23 @@ const DIMENSIONS: TierDimension[] = ['rfm_segment', 'abc_class', 'value_tier', '
 /** Parsed manifests by home and version: a version's manifest no longer changes once it can be active. */
 const manifests = new Map<string, Record<string, any>>();
 
-/** The evaluation recorded by the active model version, or null before the first training. */
-export function activeEvaluation(home: string): { version: number; evaluation: Record<string, any>; manifest: Record<string, any> } | null {
-  const registry = new Registry(home);
-  const version = registry.active();
+/**
+ * The evaluation recorded by the served model version, or null before the first training, or when its manifest
+ * cannot be read (health then still answers, and says why through the serving notice).
+ */
+export function activeEvaluation(deps: Pick<AppDeps, 'home' | 'served'>): { version: number; evaluation: Record<string, any>; manifest: Record<string, any> } | null {
+  const version = deps.served.version;
   if (version === null) return null;
-  const key = `${home}\0${version}`;
+  const key = `${deps.home}\0${version}`;
   let manifest = manifests.get(key);
-  if (!manifest) manifests.set(key, (manifest = registry.manifest(version) as unknown as Record<string, any>));
+  if (!manifest) {
+    try {
+      manifest = new Registry(deps.home).manifest(version) as unknown as Record<string, any>;
+    } catch {
+      return null;
+    }
+    manifests.set(key, manifest);
+  }
   return { version, evaluation: manifest.evaluation ?? {}, manifest };
 }
 
@@ -31,14 +40,14 @@ export async function getTiers({ deps }: RouteInput) {
     if (!(await deps.store.has('customer_rfm'))) throw notFound('no tiers yet: upload transactions first');
     const dimensions: Record<string, unknown> = {};
     for (const d of DIMENSIONS) dimensions[d] = await tierSummary(deps.store, d);
-    const stored = activeEvaluation(deps.home)?.manifest.config?.tiers ?? null;
+    const stored = activeEvaluation(deps)?.manifest.config?.tiers ?? null;
     return { dimensions, rules: stored };
   });
 }
 
 /** The segmentation report of the active version (what the training pipeline stored about k-means). */
 function clusterReport(deps: AppDeps): Record<string, any> | null {
-  const evaluation = activeEvaluation(deps.home)?.evaluation;
+  const evaluation = activeEvaluation(deps)?.evaluation;
   return evaluation?.clusters ?? evaluation?.segmentation ?? null;
 }
 
@@ -164,7 +173,7 @@ async function sampleProjection(deps: AppDeps, color: string, maxPoints: number)
 
 /** GET /api/churn/evaluation: the figures recorded for the active model. */
 export async function getChurnEvaluation({ deps }: RouteInput) {
-  const active = activeEvaluation(deps.home);
+  const active = activeEvaluation(deps);
   const churn = active?.evaluation.churn;
   if (!active || !churn) throw notFound('no churn model trained yet: start a training job (POST /api/jobs/train)');
   return { model_version: active.version, ...churn };

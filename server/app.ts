@@ -12,7 +12,7 @@ import { allows, TokenStore, type Role } from './auth.ts';
 import { AdmissionQueue } from './admission.ts';
 import type { AppDeps, RouteSpec, TrainFunction } from './context.ts';
 import { CustomerCache } from './customer-cache.ts';
-import { uploadsDir } from './datasets.ts';
+import { removeStaleUploads, uploadsDir } from './datasets.ts';
 import { errorResponse } from './errors.ts';
 import { JobRunner, SerialQueue } from './jobs.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
@@ -102,6 +102,8 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
   if (options.lockDown ?? true) await lockDownStore(store, home);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const customers = new CustomerCache(store);
+  const writes = new SerialQueue();
+  removeStaleUploads(home);
   const deps: AppDeps = {
     store,
     home,
@@ -109,9 +111,9 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
     jobs: new JobRunner(),
     customers,
     limits,
-    writes: new SerialQueue(),
+    writes,
     train: options.train,
-    served: new ServedVersion({ store, home, onSwitch: () => customers.invalidate() }),
+    served: new ServedVersion({ store, home, writes, onSwitch: () => customers.invalidate() }),
     sqlQueues: {
       analyst: sqlQueue('analyst', limits.sqlSlotsAnalyst, limits),
       admin: sqlQueue('admin', limits.sqlSlotsAdmin, limits),
@@ -178,6 +180,8 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
     return c.html(readFileSync(index, 'utf8'));
   });
   Object.defineProperty(app, 'deps', { value: deps });
+  // Before the first request: the active version checked (a damaged one replaced), stale features rebuilt.
+  await deps.served.start();
   return app;
 }
 

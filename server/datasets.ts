@@ -1,14 +1,14 @@
-import { createWriteStream, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseKind, parseMapping } from '../data/columns.ts';
-import { TierlabError, badInput } from '../data/errors.ts';
-import { buildCustomerFeatures } from '../models/features.ts';
-import { ingestFile } from '../data/ingest.ts';
-import { buildTiers } from '../models/tiers/index.ts';
+import { RetryLater, TierlabError, badInput } from '../data/errors.ts';
+import { CUSTOMERS_MODES, ingestFile, type CustomersMode } from '../data/ingest.ts';
+import { rebuildDerived } from '../models/derived.ts';
 import type { RouteInput } from './context.ts';
+import { withDeadline } from './deadline.ts';
 import type { Schema } from './validate.ts';
 
 export const UPLOAD_QUERY: Schema = {
@@ -17,13 +17,27 @@ export const UPLOAD_QUERY: Schema = {
   generate_ids: { type: 'boolean', description: 'number the rows as customer ids' },
   timezone: { type: 'string', maxLength: 64, description: 'IANA zone for timestamps without an offset (default UTC)' },
   format: { type: 'string', enum: ['csv', 'parquet'], description: 'default: sniffed from the first bytes' },
+  mode: { type: 'string', enum: CUSTOMERS_MODES, description: 'customers only: upsert (default) updates the columns the file has and keeps the rest; replace makes each customer in the file exactly its row' },
 };
 
 /** Where uploads are spooled; the store's file access is limited to this folder and the registry. */
 export const uploadsDir = (home: string) => join(home, 'uploads');
 
-/** Streams the request body to `file`, stopping at `maxBytes` with a 413 (content-length can lie or be absent). */
-async function spool(body: ReadableStream<Uint8Array>, file: string, maxBytes: number): Promise<{ bytes: number; parquet: boolean }> {
+/**
+ * Removes what uploads left behind: a process killed mid-upload never reaches its own clean-up. Run at start,
+ * before this process takes any upload (the store's lock keeps other processes out).
+ */
+export function removeStaleUploads(home: string): void {
+  const dir = uploadsDir(home);
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) if (name.startsWith('up-')) rmSync(join(dir, name), { recursive: true, force: true });
+}
+
+/**
+ * Streams the request body to `file`, stopping at `maxBytes` with a 413 (content-length can lie or be absent)
+ * and when `signal` fires (the upload's time limit).
+ */
+async function spool(body: ReadableStream<Uint8Array>, file: string, maxBytes: number, signal: AbortSignal): Promise<{ bytes: number; parquet: boolean }> {
   let bytes = 0;
   let head = Buffer.alloc(0);
   const limit = new Transform({
@@ -34,7 +48,7 @@ async function spool(body: ReadableStream<Uint8Array>, file: string, maxBytes: n
       else done(null, chunk);
     },
   });
-  await pipeline(Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>), limit, createWriteStream(file));
+  await pipeline(Readable.fromWeb(body as unknown as WebReadableStream<Uint8Array>), limit, createWriteStream(file), { signal });
   return { bytes, parquet: head.toString('latin1') === 'PAR1' };
 }
 
@@ -65,47 +79,68 @@ export async function uploadDataset(input: RouteInput) {
   }
 }
 
+/**
+ * One upload: refused while a training job runs (its promotion would replace the tables the upload rebuilds;
+ * the client is told to retry, nothing is lost), spooled to a file, then loaded and the derived tables rebuilt
+ * on a connection of its own, so requests keep reading the committed tables meanwhile. Receiving and loading
+ * share one time limit; past it the load is interrupted and rolled back (408). Writes go one at a time.
+ */
 async function loadUpload({ c, deps, params, query }: RouteInput) {
   const kind = parseKind(params.kind);
   const mapping = parseMapping(query.map, kind);
+  if (query.mode !== undefined && kind !== 'customers') throw badInput(`mode applies to customers uploads only, not ${kind}`, { field: 'mode' });
+  refuseDuringTraining(deps);
   const body = c.req.raw.body;
   if (!body) throw badInput('send the file as the request body', { field: 'body' });
+  const deadline = Date.now() + deps.limits.uploadMs;
+  const tooSlow = `the upload took longer than ${deps.limits.uploadMs / 1000} s to receive and load; nothing was loaded`;
   mkdirSync(uploadsDir(deps.home), { recursive: true });
   const dir = mkdtempSync(join(uploadsDir(deps.home), 'up-'));
   try {
     const spoolFile = join(dir, 'spool');
-    const { bytes, parquet } = await spool(body, spoolFile, deps.limits.uploadBytes);
-    if (bytes === 0) throw badInput('the upload is empty', { field: 'body' });
-    const isParquet = query.format ? query.format === 'parquet' : parquet;
+    const received = await spool(body, spoolFile, deps.limits.uploadBytes, AbortSignal.timeout(deps.limits.uploadMs)).catch((error: Error) => {
+      throw error.name === 'AbortError' || error.name === 'TimeoutError' ? new TierlabError('timeout', tooSlow) : error;
+    });
+    if (received.bytes === 0) throw badInput('the upload is empty', { field: 'body' });
+    const isParquet = query.format ? query.format === 'parquet' : received.parquet;
     // ingestFile picks the reader by extension; the name also becomes the `file` of the summary.
     const file = join(dir, `${kind}.${isParquet ? 'parquet' : 'csv'}`);
     renameSync(spoolFile, file);
-    const summary = await deps.writes.run(async () => {
-      const result = await ingestFile(deps.store, {
-        kind,
-        file,
-        mapping,
-        skipBadRows: query.skip_bad_rows,
-        generateIds: query.generate_ids,
-        timezone: query.timezone,
-      });
-      const rebuilt = await rebuildDerived(deps.store);
-      return { summary: result, ...rebuilt };
+    return await deps.writes.run(async () => {
+      refuseDuringTraining(deps);
+      const work = await deps.store.fork();
+      try {
+        const summary = await withDeadline({ connection: work.connection, ms: Math.max(0, deadline - Date.now()), message: tooSlow }, () =>
+          ingestFile(work, {
+            kind,
+            file,
+            mapping,
+            skipBadRows: query.skip_bad_rows,
+            generateIds: query.generate_ids,
+            timezone: query.timezone,
+            mode: query.mode as CustomersMode | undefined,
+            maxColumns: deps.limits.uploadColumns,
+          }),
+        );
+        // The data has landed: the rebuild runs to the end (were the process to die first, the start-up check redoes it).
+        const rebuilt = await rebuildDerived(work, { tierRules: deps.served.tierRules() });
+        return { summary, ...rebuilt };
+      } finally {
+        work.close();
+      }
     });
-    return summary;
   } finally {
     deps.customers.invalidate();
     rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/** Features and tiers follow the data: after every load they are rebuilt (models wait for a training job). */
-async function rebuildDerived(store: RouteInput['deps']['store']): Promise<{ features_as_of: string | null; tiers_built: boolean }> {
-  const tx = await store.one<{ n: number }>('SELECT count(*) AS n FROM transactions');
-  if (!tx?.n) return { features_as_of: null, tiers_built: false };
-  const asOf = await buildCustomerFeatures(store);
-  await buildTiers(store);
-  return { features_as_of: asOf, tiers_built: true };
+/** An upload waits for no training job: it is refused with the job named, to retry once the job is done. */
+function refuseDuringTraining(deps: RouteInput['deps']): void {
+  const job = deps.jobs.running('train');
+  if (job) {
+    throw new RetryLater('busy', `a training job is running (${job.id}); upload again when it has finished (GET /api/jobs/${job.id}), or cancel it`, 30, { job: job.id });
+  }
 }
 
 /** GET /api/datasets: row counts and time ranges of the input tables, row counts of the derived ones. */

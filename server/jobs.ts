@@ -40,12 +40,15 @@ export class JobRunner {
     this.keepFinished = options.keepFinished ?? 50;
   }
 
+  /** The running job of a kind, if any. */
+  running(kind: string): Job | undefined {
+    for (const entry of this.jobs.values()) if (entry.job.kind === kind && entry.job.status === 'running') return entry.job;
+    return undefined;
+  }
+
   start(kind: string, work: JobWork, options: { onFinish?: (job: Job) => void } = {}): Job {
-    for (const entry of this.jobs.values()) {
-      if (entry.job.kind === kind && entry.job.status === 'running') {
-        throw new TierlabError('busy', `a ${kind} job is already running (${entry.job.id})`, {}, { job: entry.job.id });
-      }
-    }
+    const running = this.running(kind);
+    if (running) throw new TierlabError('busy', `a ${kind} job is already running (${running.id})`, {}, { job: running.id });
     const job: Job = { id: randomUUID(), kind, status: 'running', started_at: new Date().toISOString(), finished_at: null, progress: null, result: null, error: null };
     const controller = new AbortController();
     const listeners = new Set<Listener>();
@@ -129,10 +132,17 @@ export class JobRunner {
  */
 export class SerialQueue {
   private tail: Promise<unknown> = Promise.resolve();
+  private pending = 0;
 
   run<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.tail.then(work, work);
+    this.pending++;
+    const next = this.tail.then(work, work).finally(() => this.pending--);
     this.tail = next.catch(() => {});
     return next;
+  }
+
+  /** Nothing runs or waits. */
+  get idle(): boolean {
+    return this.pending === 0;
   }
 }

@@ -5,12 +5,16 @@ import type { Schema } from './validate.ts';
 
 export const TOKEN_BODY: Schema = { role: { type: 'string', required: true, enum: ['admin', 'analyst', 'retention'] } };
 
-/** GET /api/health: liveness plus what is being served. */
+/**
+ * GET /api/health: liveness plus what is being served; `notice` says when that is not what was asked for (a
+ * damaged active version replaced by the newest intact one at start).
+ */
 export async function health({ deps }: RouteInput) {
-  const active = activeEvaluation(deps.home);
+  const active = activeEvaluation(deps);
   // A plain count, not the customer cache: health must answer at once, even while the cache rebuilds.
   const customers = (await deps.store.one<{ n: number }>('SELECT count(*) AS n FROM customers'))?.n ?? 0;
-  return { status: 'ok', model_version: active ? String(active.version) : null, customers, backend: active?.manifest.backend ?? null };
+  const version = deps.served.version;
+  return { status: deps.served.notice ? 'degraded' : 'ok', model_version: version === null ? null : String(version), customers, backend: active?.manifest.backend ?? null, notice: deps.served.notice };
 }
 
 export async function me({ role }: RouteInput) {

@@ -1,4 +1,4 @@
-import { badInput } from '../data/errors.ts';
+import { badInput, RetryLater } from '../data/errors.ts';
 import { Registry } from '../models/registry/registry.ts';
 import type { RouteInput } from './context.ts';
 
@@ -26,23 +26,38 @@ export async function getModel({ deps, params }: RouteInput) {
   return { ...registry.manifest(version), active: registry.active() === version };
 }
 
+/** Switching waits for no training job: it is refused with the job named (the job may promote its own version). */
+function refuseDuringTraining(deps: RouteInput['deps']): void {
+  const job = deps.jobs.running('train');
+  if (job) throw new RetryLater('busy', `a training job is running (${job.id}); switch versions when it has finished`, 30, { job: job.id });
+}
+
 /**
- * Switches the served version: the registry's pointer, then the version's tables between requests
- * (server/serving.ts); on the write queue so no upload interleaves.
+ * Switches the served version: checked first (a damaged version is a 409 naming what is wrong, and nothing
+ * changes), then the registry's pointer, then the version's tables between requests (server/serving.ts), with
+ * features and tiers rebuilt when data came after the version; on the writer, so no upload interleaves.
  */
 export async function activateModel({ deps, params }: RouteInput) {
   const version = parseVersion(params.version);
+  refuseDuringTraining(deps);
   await deps.writes.run(async () => {
-    new Registry(deps.home).activate(version);
+    const registry = new Registry(deps.home);
+    registry.checkIntact(version);
+    registry.activate(version);
+    deps.served.notice = null; // an operator's choice replaces a fallback made at start
     await deps.served.sync();
   });
   return { active: version };
 }
 
-/** POST /api/models/rollback: back to the version active before the current one. */
+/** POST /api/models/rollback: back to the version active before the current one (checked like an activation). */
 export async function rollbackModel({ deps }: RouteInput) {
+  refuseDuringTraining(deps);
   const active = await deps.writes.run(async () => {
-    const version = new Registry(deps.home).rollback();
+    const registry = new Registry(deps.home);
+    registry.checkIntact(registry.rollbackTarget());
+    const version = registry.rollback();
+    deps.served.notice = null;
     await deps.served.sync();
     return version;
   });

@@ -40,7 +40,12 @@ export const retrainJob: TrainFunction = async ({ store, home, signal, onProgres
       if (event.event === 'progress' || event.event === 'start') onProgress({ step: String(event.step ?? event.event), message: typeof event.message === 'string' ? event.message : undefined });
     },
   });
-  if (run.outcome === 'failed') throw new TierlabError('failed', `training failed: ${run.reason}`);
+  if (run.outcome === 'failed') {
+    // A reason Tierlab wrote is for users; anything else (DuckDB's words, a bug) stays in the log and runs.jsonl.
+    if (run.error_code !== 'internal') throw new TierlabError('failed', `training failed: ${run.reason}`);
+    console.error(`training run ${run.run_id} failed: ${run.reason}`);
+    throw new TierlabError('failed', `training failed on an internal error (run ${run.run_id}; the server log has the details)`);
+  }
   return run;
 };
 

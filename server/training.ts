@@ -3,14 +3,21 @@ import { TierlabError } from '../data/errors.ts';
 import type { RouteInput } from './context.ts';
 import { scrub } from './errors.ts';
 
-/** POST /api/jobs/train: starts the training pipeline in the background (one at a time). */
+/**
+ * POST /api/jobs/train: starts the training pipeline in the background (one at a time). The job holds the
+ * writer from start to promotion: its promoted version's tables are switched in before the writer is free, so
+ * nothing queued behind it (an upload, an activation) can be overwritten by an older version's tables.
+ */
 export async function startTraining({ c, deps }: RouteInput) {
   const train = deps.train;
   if (!train) throw new TierlabError('conflict', 'training is not available in this build (models/registry/retrain.ts is missing)');
-  const job = deps.jobs.start(
-    'train',
-    (signal, progress) => deps.writes.run(() => train({ store: deps.store, home: deps.home, signal, onProgress: progress })),
-    { onFinish: () => void deps.served.sync() },
+  const job = deps.jobs.start('train', (signal, progress) =>
+    deps.writes.run(async () => {
+      const result = await train({ store: deps.store, home: deps.home, signal, onProgress: progress });
+      progress({ step: 'serving' });
+      await deps.served.sync();
+      return result;
+    }),
   );
   return c.json(scrub(job) as object, 202);
 }

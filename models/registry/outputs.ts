@@ -1,7 +1,8 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANALYTICS_TABLES, refreshAnalyticsView } from '../../data/analytics.ts';
 import { literal, type Store } from '../../data/store.ts';
+import { markDerived } from '../derived.ts';
 
 /**
  * The per-customer tables a version serves. Training writes them, a version keeps them as Parquet beside its
@@ -27,8 +28,9 @@ export async function appliedVersion(store: Store): Promise<number | null> {
 }
 
 /**
- * Replaces the served tables with a version's outputs, all or nothing, records which version they are, and
- * refreshes `customer_analytics`.
+ * Replaces the served tables with a version's outputs, all or nothing, records which version they are and
+ * which load its features were built after (models/derived.ts: later loads make them stale), and refreshes
+ * `customer_analytics`.
  *
  * @example
  * await applyOutputs(store, registry.versionFile(3, ''), 3);
@@ -41,6 +43,9 @@ export async function applyOutputs(store: Store, dir: string, version: number): 
       if (existsSync(file)) await store.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_parquet(${literal(file)})`);
       else await store.run(`DROP TABLE IF EXISTS ${table}`);
     }
+    const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { data_snapshot?: { load_id?: number } };
+    // A version from before loads were recorded in manifests: unknown, so any load makes it stale.
+    await markDerived(store, manifest.data_snapshot?.load_id ?? 0);
     await refreshAnalyticsView(store);
   });
 }

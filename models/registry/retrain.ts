@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatasetKind } from '../../data/columns.ts';
@@ -61,7 +62,8 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
   const release = acquireLock(join(home, 'registry', 'retrain.lock'));
   const activeBefore = registry.active();
   const started = new Date().toISOString();
-  const record: RunRecord = { run_id: `${started.replace(/[-:.TZ]/g, '').slice(0, 14)}-${process.pid}`, started_at: started, ended_at: '', outcome: 'failed', active_before: activeBefore, active_after: activeBefore, reason: '' };
+  // Time and pid alone repeat when one process starts two runs within a second.
+  const record: RunRecord = { run_id: `${started.replace(/[-:.TZ]/g, '').slice(0, 14)}-${process.pid}-${randomBytes(3).toString('hex')}`, started_at: started, ended_at: '', outcome: 'failed', active_before: activeBefore, active_after: activeBefore, reason: '' };
   emit({ event: 'start', run_id: record.run_id, active: activeBefore });
   try {
     record.ingested = [];
@@ -138,6 +140,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     emit({ event: 'done', outcome: record.outcome, version, reason: record.reason });
   } catch (error) {
     record.reason = error instanceof TierlabError ? error.describe() : (error as Error).message;
+    record.error_code = error instanceof TierlabError ? error.code : 'internal';
     record.outcome = 'failed';
     record.active_after = registry.active();
     emit({ event: 'failed', reason: record.reason });

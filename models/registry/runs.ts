@@ -14,6 +14,8 @@ export interface RunRecord {
   active_before: number | null;
   active_after: number | null;
   reason: string;
+  /** A failed run's error: Tierlab's code for an error a user can act on, `internal` for anything else (a bug, DuckDB). */
+  error_code?: string;
   figures?: Record<string, unknown>;
   ingested?: IngestSummary[];
 }

@@ -46,7 +46,8 @@ export async function dataSnapshot(store: Store, asOf: string): Promise<Manifest
       (SELECT min(timestamp) FROM transactions) AS "from", (SELECT max(timestamp) FROM transactions) AS "to",
       (SELECT CAST(coalesce(sum(hash(c)), 0) AS VARCHAR) FROM customers c) AS hc,
       (SELECT CAST(coalesce(sum(hash(t)), 0) AS VARCHAR) FROM (SELECT * EXCLUDE (load_id) FROM transactions) t) AS ht,
-      (SELECT CAST(coalesce(sum(hash(f)), 0) AS VARCHAR) FROM (SELECT * EXCLUDE (load_id) FROM feedback) f) AS hf`))!;
+      (SELECT CAST(coalesce(sum(hash(f)), 0) AS VARCHAR) FROM (SELECT * EXCLUDE (load_id) FROM feedback) f) AS hf,
+      (SELECT coalesce(max(load_id), 0) FROM loads) AS load_id`))!;
   const hash = createHash('sha256').update(`${row.hc}|${row.ht}|${row.hf}|${row.customers}|${row.transactions}|${row.feedback}`).digest('hex');
   return {
     as_of: asOf,
@@ -54,6 +55,7 @@ export async function dataSnapshot(store: Store, asOf: string): Promise<Manifest
     to: row.to as string | null,
     rows: { customers: row.customers as number, transactions: row.transactions as number, feedback: row.feedback as number },
     content_hash: `sha256:${hash}`,
+    load_id: row.load_id as number,
   };
 }
 

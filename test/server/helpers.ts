@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadDemo } from '../../data/demo.ts';
-import { buildFeatures } from '../../data/features.ts';
 import { Store } from '../../data/store.ts';
-import { buildTiers } from '../../models/tiers/index.ts';
+import { rebuildDerived } from '../../models/derived.ts';
 import { createApp, type CreateAppOptions } from '../../server/app.ts';
 import { TokenStore, type Role } from '../../server/auth.ts';
 
@@ -23,8 +22,7 @@ export async function fixture(options: Partial<CreateAppOptions> & { customers?:
   const home = mkdtempSync(join(tmpdir(), 'tierlab-server-test-'));
   const store = await Store.open({ path: ':memory:' });
   await loadDemo(store, { customers: options.customers ?? 300, seed: 7 });
-  await buildFeatures(store);
-  await buildTiers(store);
+  await rebuildDerived(store);
   const tokenStore = new TokenStore(home);
   const tokens = { admin: tokenStore.create('admin'), analyst: tokenStore.create('analyst'), retention: tokenStore.create('retention') };
   const app = await createApp({ log: () => {}, ...options, store, home });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { Store } from '../../data/store.ts';
 import { exportOutputs } from '../../models/registry/outputs.ts';
 import { Registry } from '../../models/registry/registry.ts';
+import { SerialQueue } from '../../server/jobs.ts';
 import { ServedVersion } from '../../server/serving.ts';
 
 const manifest = {
@@ -38,7 +39,7 @@ describe('serving follows the active version', () => {
     const store = await Store.open({ path: ':memory:' });
     try {
       const registry = await twoVersions(store, home);
-      const served = new ServedVersion({ store, home, checkEveryMs: 0 });
+      const served = new ServedVersion({ store, home, writes: new SerialQueue(), checkEveryMs: 0 });
       registry.activate(1);
       expect(await served.request(() => tiers(store))).toEqual(['v1', 'v1']);
 
