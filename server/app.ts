@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { TierlabError, badInput } from '../data/errors.ts';
+import { RetryLater, TierlabError, badInput } from '../data/errors.ts';
 import { sharedDataDir } from '../data/paths.ts';
 import type { Store } from '../data/store.ts';
 import { allows, TokenStore, type Role } from './auth.ts';
@@ -139,12 +139,14 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
     const handlers = [
       async (c: Context<Env>, next: () => Promise<void>) => {
         if (route.access === 'public') return next();
-        const ip = clientIp(c);
-        if (limiter.blocked(ip)) return c.json({ error: 'rate_limited', message: 'too many failed attempts; wait a minute' }, 429);
         const token = bearer(c, route);
         const role = token ? deps.tokens.roleOf(token) : undefined;
         if (!role) {
-          limiter.fail(ip);
+          // Only failing attempts are limited: a valid token passes whatever others sent from its address.
+          const attempt = { address: clientIp(c), token };
+          const wait = limiter.blockedFor(attempt);
+          if (wait) throw new RetryLater('rate_limited', `too many failed authentications from this address or with this token; try again in ${wait} s`, wait);
+          limiter.fail(attempt);
           throw new TierlabError('unauthorized', token ? 'unknown token' : 'send Authorization: Bearer <token>');
         }
         c.set('role', role);

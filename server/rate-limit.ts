@@ -1,31 +1,71 @@
+import { createHash } from 'node:crypto';
+
+export interface AuthFailureLimiterOptions {
+  /** Failures a minute, per address and per presented token, before that address or token is refused. */
+  perMinute: number;
+  /** Addresses and tokens remembered at most (the oldest are forgotten first): memory stays bounded under a flood. Default 10,000. */
+  maxKeys?: number;
+}
+
+/** What an attempt presented: where it came from, and the token it sent (if any). */
+export interface Attempt {
+  address: string;
+  token?: string;
+}
+
+const WINDOW_MS = 60_000;
+
 /**
- * Counts failed authentications per client address over a sliding minute; past the limit the address gets
- * 429s until its oldest failure is a minute old. Guessing tokens stays slow without slowing honest clients.
+ * Counts failed authentications over a sliding minute, per client address and per presented token,
+ * separately. It is asked only about attempts that failed: a valid token is never refused, whatever others did
+ * from its address (behind a proxy every client shares one). Past the limit a failing attempt gets a 429 until
+ * its oldest failure is a minute old, so guessing tokens stays slow from one address, and one leaked or
+ * mistyped token sent from many addresses is slowed too. Independent of how tokens are stored: it sees a hash
+ * of what was presented, never whether or what it matched.
  *
  * @example
  * const limiter = new AuthFailureLimiter({ perMinute: 20 });
- * if (limiter.blocked(ip)) return tooMany(); else if (!ok) limiter.fail(ip);
+ * if (!role) { const wait = limiter.blockedFor(attempt); if (wait) tooMany(wait); limiter.fail(attempt); unauthorized(); }
  */
 export class AuthFailureLimiter {
-  private readonly perMinute: number;
   private readonly failures = new Map<string, number[]>();
 
-  constructor(options: { perMinute: number }) {
-    this.perMinute = options.perMinute;
+  constructor(private readonly options: AuthFailureLimiterOptions) {}
+
+  private keys(attempt: Attempt): string[] {
+    const keys = [`address:${attempt.address}`];
+    if (attempt.token) keys.push(`token:${createHash('sha256').update(attempt.token).digest('hex')}`);
+    return keys;
   }
 
-  private recent(ip: string, now: number): number[] {
-    const times = (this.failures.get(ip) ?? []).filter((t) => now - t < 60_000);
-    if (times.length) this.failures.set(ip, times);
-    else this.failures.delete(ip);
+  private recent(key: string, now: number): number[] {
+    const times = (this.failures.get(key) ?? []).filter((t) => now - t < WINDOW_MS);
+    if (!times.length) this.failures.delete(key);
     return times;
   }
 
-  blocked(ip: string, now = Date.now()): boolean {
-    return this.recent(ip, now).length >= this.perMinute;
+  /** Seconds until this failing attempt may try again; 0 when it may now. */
+  blockedFor(attempt: Attempt, now = Date.now()): number {
+    let waitMs = 0;
+    for (const key of this.keys(attempt)) {
+      const times = this.recent(key, now);
+      if (times.length >= this.options.perMinute) waitMs = Math.max(waitMs, times[times.length - this.options.perMinute] + WINDOW_MS - now);
+    }
+    return Math.ceil(waitMs / 1000);
   }
 
-  fail(ip: string, now = Date.now()): void {
-    this.failures.set(ip, [...this.recent(ip, now), now]);
+  fail(attempt: Attempt, now = Date.now()): void {
+    for (const key of this.keys(attempt)) {
+      const times = [...this.recent(key, now), now].slice(-this.options.perMinute);
+      // Re-inserted last: the map's first keys are the least recently failing, forgotten first.
+      this.failures.delete(key);
+      this.failures.set(key, times);
+    }
+    while (this.failures.size > (this.options.maxKeys ?? 10_000)) this.failures.delete(this.failures.keys().next().value!);
+  }
+
+  /** Addresses and tokens remembered now. */
+  get size(): number {
+    return this.failures.size;
   }
 }

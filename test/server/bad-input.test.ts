@@ -112,8 +112,8 @@ describe('bad input leaves the store as it was', () => {
       const statuses: number[] = [];
       for (let i = 0; i < 5; i++) statuses.push((await limited.call('GET', '/api/me', { token: `guess-${i}` })).status);
       expect(statuses).toEqual([401, 401, 401, 429, 429]);
-      // Even a right token waits out the minute from that client.
-      expect((await limited.call('GET', '/api/me', { role: 'admin' })).status).toBe(429);
+      // A right token from that client is not refused for the failures (test/security/auth.test.ts).
+      expect((await limited.call('GET', '/api/me', { role: 'admin' })).status).toBe(200);
     } finally {
       limited.close();
     }
