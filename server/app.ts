@@ -103,6 +103,7 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const customers = new CustomerCache(store);
   const writes = new SerialQueue();
+  const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
   removeStaleUploads(home);
   const deps: AppDeps = {
     store,
@@ -113,14 +114,13 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
     limits,
     writes,
     train: options.train,
-    served: new ServedVersion({ store, home, writes, onSwitch: () => customers.invalidate() }),
+    served: new ServedVersion({ store, home, writes, log, onSwitch: () => customers.invalidate() }),
     sqlQueues: {
       analyst: sqlQueue('analyst', limits.sqlSlotsAnalyst, limits),
       admin: sqlQueue('admin', limits.sqlSlotsAdmin, limits),
     },
   };
   const limiter = new AuthFailureLimiter({ perMinute: limits.authFailuresPerMinute });
-  const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
   const app = new Hono<Env>();
 
   app.use(async (c, next) => {

@@ -49,8 +49,8 @@ export interface ServedVersionOptions {
   onSwitch?: (version: number | null) => void;
   /** How often the registry pointer is looked at, at most. */
   checkEveryMs?: number;
-  /** Where a fallback to another version is reported; default stderr. */
-  log?: (message: string) => void;
+  /** Where a fallback to another version is reported (one JSON line); default stderr. */
+  log?: (line: Record<string, unknown>) => void;
 }
 
 /**
@@ -156,7 +156,8 @@ export class ServedVersion {
     if (!problems.length) return active;
     const fallback = this.registry.versions().reverse().find((v) => v !== active && !this.registry.problems(v).length) ?? null;
     this.notice = `model version ${active} is damaged (${problems.join('; ')}); ${fallback === null ? 'no intact version is left to serve' : `serving version ${fallback} instead`}`;
-    (this.options.log ?? ((m) => process.stderr.write(`${m}\n`)))(JSON.stringify({ time: new Date().toISOString(), event: 'model_fallback', message: this.notice }));
+    const log = this.options.log ?? ((line) => process.stderr.write(`${JSON.stringify(line)}\n`));
+    log({ time: new Date().toISOString(), event: 'model_fallback', damaged: active, serving: fallback, message: this.notice });
     if (fallback !== null) this.registry.activate(fallback);
     return fallback;
   }

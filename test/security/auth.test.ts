@@ -7,7 +7,7 @@ import { safeError, storeFigures } from './support.ts';
 
 /** Requests from a given client address, as the node server would pass it to the app. */
 const from = (f: Fixture, address: string, path: string, token?: string) =>
-  f.app.request(path, { headers: token ? { authorization: `Bearer ${token}` } : {} }, { incoming: { socket: { remoteAddress: address } } });
+  Promise.resolve(f.app.request(path, { headers: token ? { authorization: `Bearer ${token}` } : {} }, { incoming: { socket: { remoteAddress: address } } }));
 
 describe('the auth-failure limit (issue 17, finding 8)', () => {
   let f: Fixture;

@@ -64,7 +64,7 @@ describe('hostile uploads (issue 17, finding 3 and the low ones)', () => {
         },
         cancel: () => clearInterval(timer),
       });
-      const res = await within(10_000, 'the slow upload', slow.app.request('/api/datasets/transactions', { method: 'POST', body, headers: { authorization: `Bearer ${slow.tokens.admin}` }, duplex: 'half' } as RequestInit));
+      const res = await within(10_000, 'the slow upload', Promise.resolve(slow.app.request('/api/datasets/transactions', { method: 'POST', body, headers: { authorization: `Bearer ${slow.tokens.admin}` }, duplex: 'half' } as RequestInit)));
       clearInterval(timer);
       expect(res.status).toBe(408);
       expect((await safeError(res)).error).toBe('timeout');
