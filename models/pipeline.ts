@@ -50,7 +50,10 @@ export interface TrainResult {
   bundle: Bundle;
   /** Figures for the manifest and for comparing versions. */
   evaluation: {
-    churn?: Pick<ChurnStageResult, 'label' | 'split' | 'evaluation' | 'importance' | 'selection' | 'trainMs' | 'expectedValueSource'>;
+    churn?: Pick<ChurnStageResult, 'label' | 'split' | 'evaluation' | 'importance' | 'selection' | 'trainMs' | 'expectedValueSource'> & {
+      /** Why the churned column was not used as the label although some customers carry it. */
+      labelWarning?: string;
+    };
     segmentation?: Record<string, unknown>;
     clv?: Pick<ClvRun, 'bgnbd' | 'gammaGamma' | 'customers'>;
     sentiment?: { scored: number; language: string };
@@ -64,9 +67,26 @@ function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new TierlabError('failed', 'training was cancelled');
 }
 
-async function hasExplicitLabels(store: Store): Promise<boolean> {
-  const row = await store.one<{ n: number }>(`SELECT count(*) AS n FROM customers WHERE churned IS NOT NULL`);
-  return (row?.n ?? 0) > 0;
+/**
+ * Labelled customers needed in each class (churned and retained) before the `churned` column is used as the
+ * label. Below it one stray `churned=true` row would switch training to explicit labels it cannot learn from
+ * (every retrain then failed on "1 churned and 0 retained"); behavioural labels are used instead, with a warning.
+ */
+export const EXPLICIT_LABEL_MIN_PER_CLASS = 50;
+
+/** Explicit labels when enough customers carry them, else behavioural, saying why. */
+async function chooseLabel(store: Store): Promise<{ label: LabelKind; note?: string }> {
+  const row = await store.one<{ churned: number; retained: number }>(
+    `SELECT count(*) FILTER (WHERE churned) AS churned, count(*) FILTER (WHERE NOT churned) AS retained FROM customers`,
+  );
+  const churned = row?.churned ?? 0;
+  const retained = row?.retained ?? 0;
+  if (churned >= EXPLICIT_LABEL_MIN_PER_CLASS && retained >= EXPLICIT_LABEL_MIN_PER_CLASS) return { label: 'explicit' };
+  if (churned + retained === 0) return { label: 'behavioural' };
+  return {
+    label: 'behavioural',
+    note: `the churned column labels ${churned} churned and ${retained} retained customers; explicit labels need at least ${EXPLICIT_LABEL_MIN_PER_CLASS} of each, so behavioural labels were used`,
+  };
 }
 
 /**
@@ -117,10 +137,12 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   checkAborted(options.signal);
 
   say('churn');
-  const label = options.label ?? ((await hasExplicitLabels(store)) ? 'explicit' : 'behavioural');
+  const chosen = options.label ? { label: options.label } : await chooseLabel(store);
+  if (chosen.note) say('churn labels', { warning: chosen.note });
+  const label = chosen.label;
   const churn = await runChurnStage(store, { label, asOf, ...(options.horizonDays && { horizonDays: options.horizonDays }), ...(options.seed !== undefined && { seed: options.seed }), train: options.churnTrain });
   const { model: _model, evalModel: _evalModel, cv: _cv, scored: _scored, backend: _backend, test: _test, ...churnReport } = churn;
-  evaluation.churn = churnReport;
+  evaluation.churn = { ...churnReport, ...(chosen.note && { labelWarning: chosen.note }) };
 
   return {
     asOf,

@@ -11,6 +11,8 @@ export const NOTEBOOK_BODY: Schema = {
 };
 
 const CELL_KINDS = ['markdown', 'sql', 'input', 'chart', 'view'];
+/** Nesting deeper than this in a cell's options or value is refused: no view needs it, and a deep enough one overflows the stack. */
+const MAX_DEPTH = 32;
 const CELL_KEYS = ['id', 'kind', 'source', 'name', 'value', 'options'];
 const MAX_NOTEBOOK_BYTES = 1024 * 1024;
 
@@ -32,6 +34,13 @@ function stable(value: unknown): unknown {
   return value;
 }
 
+/** Is `value` nested deeper than `limit` levels of arrays and objects? Stops looking past the limit. */
+function deeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (limit === 0) return true;
+  return Object.values(value).some((child) => deeperThan(child, limit - 1));
+}
+
 function checkCells(cells: unknown[]): void {
   const ids = new Map<string, number>();
   cells.forEach((cell, i) => {
@@ -50,14 +59,18 @@ function checkCells(cells: unknown[]): void {
     if (c.options !== undefined && (typeof c.options !== 'object' || c.options === null || Array.isArray(c.options))) {
       throw badInput(`${field}.options must be an object`, { field: `${field}.options` });
     }
+    for (const key of ['options', 'value'] as const) {
+      if (deeperThan(c[key], MAX_DEPTH)) throw badInput(`${field}.${key} is nested more than ${MAX_DEPTH} levels deep`, { field: `${field}.${key}` });
+    }
   });
 }
 
 const fileOf = (home: string, id: string) => join(dirOf(home), `${checkId(id)}.json`);
 
 /**
- * The stored notebook, or undefined when there is none. A file that is not a JSON object (edited by hand,
- * cut short by a full disk) is a 422 naming the notebook, never a 500: the API can still replace it.
+ * The stored notebook, or undefined when there is none. A file that is not a notebook (edited by hand, cut
+ * short by a full disk: not a JSON object, a title that is not text, cells that are not a list) is a 422 naming
+ * the notebook, never a 500 and never handed to the UI: the API can still replace it.
  */
 function stored(home: string, id: string): Record<string, unknown> | undefined {
   const file = fileOf(home, id);
@@ -68,8 +81,13 @@ function stored(home: string, id: string): Record<string, unknown> | undefined {
   } catch {
     parsed = undefined;
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new TierlabError('unprocessable', `notebook ${id} is stored but is not a readable notebook (not a JSON object); save it again without base_version to replace it`, { field: 'id' });
+  const problem =
+    typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) ? 'not a JSON object'
+    : typeof (parsed as Record<string, unknown>).title !== 'string' ? 'its title is not text'
+    : !Array.isArray((parsed as Record<string, unknown>).cells) ? 'its cells are not a list'
+    : undefined;
+  if (problem) {
+    throw new TierlabError('unprocessable', `notebook ${id} is stored but is not a readable notebook (${problem}); save it again without base_version to replace it`, { field: 'id' });
   }
   return parsed as Record<string, unknown>;
 }

@@ -30,6 +30,16 @@ describe('markdown subset', () => {
     expect(html).toContain('&quot;q&quot;');
   });
 
+  it('drops links a browser would read as script: control characters, tabs, spaces, any case', () => {
+    for (const href of ['\u0001javascript:window.x=1', '\u001fjavascript:x', 'java\tscript:x', 'java\nscript:x', ' JaVaScRiPt:x', '\u0000javascript:x', 'vbscript:x', 'data:text/html,x', '\u0085javascript:x']) {
+      const html = renderMarkdown(`[x](${href})`);
+      expect(html, JSON.stringify(href)).not.toContain('<a ');
+    }
+    expect(renderMarkdown('[docs](/api/docs) [mail](mailto:a@b.c) [top](#top)')).toBe(
+      '<p><a href="/api/docs" target="_blank" rel="noopener noreferrer">docs</a> <a href="mailto:a@b.c" target="_blank" rel="noopener noreferrer">mail</a> <a href="#top" target="_blank" rel="noopener noreferrer">top</a></p>',
+    );
+  });
+
   it('keeps emphasis markers inside code spans and words with underscores', () => {
     expect(renderMarkdown('`**not bold**` value_at_risk')).toBe('<p><code>**not bold**</code> value_at_risk</p>');
   });

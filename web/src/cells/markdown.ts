@@ -11,9 +11,16 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => ESCAPES[ch]);
 }
 
+/**
+ * The link target when it is http(s), mailto or relative; undefined otherwise. A browser drops control
+ * characters and spaces around a URL and tabs and line breaks inside it before it reads the scheme
+ * (`\u0001java\tscript:` is `javascript:`), so a target with any control character is no link at all.
+ */
 function safeHref(href: string): string | undefined {
+  if (/[\u0000-\u001f\u007f-\u009f]/.test(href)) return undefined;
   const url = href.trim();
-  return /^(https?:|mailto:|#|\/|\.{0,2}\/)/i.test(url) || !/^[a-z][a-z0-9+.-]*:/i.test(url) ? url : undefined;
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url);
+  return !scheme || /^(https?|mailto)$/i.test(scheme[1]) ? url : undefined;
 }
 
 /** Inline markup over already-escaped text; code spans are cut out first so nothing inside them is parsed. */
