@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Store } from '../../data/store.ts';
 import { exportOutputs } from '../../models/registry/outputs.ts';
 import { Registry, type Manifest } from '../../models/registry/registry.ts';
@@ -92,9 +92,14 @@ describe('run records', () => {
     const { tmpdir } = await import('node:os');
     const home = mkdtempSync(join(tmpdir(), 'tierlab-runs-'));
     try {
-      // On an empty store a run fails at once, and is recorded all the same.
-      await retrain({ home, store, webhookUrl: '' });
-      await retrain({ home, store, webhookUrl: '' });
+      // On an empty store a run fails at once, and is recorded all the same; the clock stands still meanwhile.
+      vi.useFakeTimers({ toFake: ['Date'], now: new Date('2026-03-01T12:00:00Z') });
+      try {
+        await retrain({ home, store, webhookUrl: '' });
+        await retrain({ home, store, webhookUrl: '' });
+      } finally {
+        vi.useRealTimers();
+      }
       const ids = listRuns(home).map((r) => r.run_id);
       expect(ids).toHaveLength(2);
       expect(new Set(ids).size).toBe(2);
