@@ -1,8 +1,14 @@
 import { parseKind, parseMapping } from '../../data/columns.ts';
 import { TierlabError } from '../../data/errors.ts';
-import { ingestFile } from '../../data/ingest.ts';
+import { CUSTOMERS_MODES, ingestFile, type CustomersMode } from '../../data/ingest.ts';
 import { withStore } from '../store-flag.ts';
 import { defineCommand } from '../command.ts';
+
+function parseMode(value: string | undefined): CustomersMode | undefined {
+  if (value === undefined) return undefined;
+  if (!(CUSTOMERS_MODES as readonly string[]).includes(value)) throw new TierlabError('bad_input', `--mode must be one of ${CUSTOMERS_MODES.join(', ')}, got "${value}"`, { field: 'mode' });
+  return value as CustomersMode;
+}
 
 export default defineCommand({
   summary: 'Load a transactions, customers or feedback file (CSV or Parquet) into the store',
@@ -13,6 +19,8 @@ tierlab ingest --kind transactions|customers|feedback --file PATH [options]
   --skip-bad-rows          load the good rows and report the bad ones (default: reject the whole file)
   --generate-ids           number the rows as customer ids (customers files without an id column)
   --timezone ZONE          IANA zone for timestamps written without an offset (default UTC)
+  --mode upsert|replace    customers files: upsert (default) updates only the columns the file has and keeps
+                           the rest; replace makes each customer in the file exactly its row
   --db PATH                the DuckDB store (default: $TIERLAB_HOME/tierlab.duckdb)
 
 Prints a JSON summary on stdout: {"kind","rows_read","rows_loaded","rows_rejected","customers","errors":[...]}.
@@ -24,6 +32,7 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
     'skip-bad-rows': { type: 'boolean' },
     'generate-ids': { type: 'boolean' },
     timezone: { type: 'string' },
+    mode: { type: 'string' },
     db: { type: 'string' },
   },
   async run(flags) {
@@ -38,6 +47,7 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
           skipBadRows: flags['skip-bad-rows'],
           generateIds: flags['generate-ids'],
           timezone: flags.timezone,
+          mode: parseMode(flags.mode),
           onProgress: (m) => process.stderr.write(`${m}\n`),
         });
         console.log(JSON.stringify(summary));
