@@ -27,7 +27,12 @@ async function stage(store: Store, file: string, say: (message: string) => void)
   } catch (error) {
     // DuckDB appends the failing statement ("LINE 1: CREATE ... TEMP TABLE ingest_raw ...") and a caret: our SQL,
     // not the user's file, so neither is shown nor read as a row number.
-    const message = (error as Error).message.split('\n').filter((l) => !/^\s*(LINE \d+:|\^)/.test(l)).join('\n');
+    const message = (error as Error).message
+      .split('\n')
+      .filter((l) => !/^\s*(LINE \d+:|\^)/.test(l))
+      .join('\n')
+      // DuckDB's kind label ("Invalid Input Error: ") says nothing to the person whose file it is.
+      .replace(/^[A-Za-z][A-Za-z ]{1,30}? Error: /, '');
     const line = /line[: ]+(\d+)/i.exec(message);
     throw new TierlabError(
       'bad_file',

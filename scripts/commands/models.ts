@@ -51,12 +51,14 @@ tierlab models rollback       re-activate the version active before the current 
       }
       case 'activate': {
         const v = version();
+        registry.checkIntact(v);
         registry.activate(v);
         await apply(v);
         console.log(`version ${v} is active`);
         return;
       }
       case 'rollback': {
+        registry.checkIntact(registry.rollbackTarget());
         const v = registry.rollback();
         await apply(v);
         console.log(`rolled back: version ${v} is active`);
