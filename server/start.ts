@@ -8,6 +8,7 @@ import { retrain } from '../models/registry/retrain.ts';
 import { appDeps, createApp, type CreateAppOptions } from './app.ts';
 import { TokenStore } from './auth.ts';
 import type { TrainFunction } from './context.ts';
+import { limitsFromEnv } from './limits.ts';
 
 export interface StartOptions extends Partial<Omit<CreateAppOptions, 'store' | 'home'>> {
   /** 0 picks a free port (tests). Default 8787, or PORT. */
@@ -67,7 +68,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     throw badInput(`refusing to listen on ${host} with no tokens: anyone on the network could read the data. Create one first: tierlab token create --role admin`, { field: 'host' });
   }
   const store = options.store ?? (await Store.open({ path: options.dbPath }));
-  const app = await createApp({ train: retrainJob, ...options, store, home });
+  // Limits from the environment (TIERLAB_SQL_TIMEOUT_MS=...), under those given in code.
+  const app = await createApp({ train: retrainJob, ...options, limits: { ...limitsFromEnv(process.env), ...options.limits }, store, home });
   appDeps(app).customers.warm();
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
