@@ -8,6 +8,7 @@ import { literal } from './store.ts';
  */
 
 const MISSING_WORDS = ['na', 'n/a', 'null', 'nan', 'none'];
+const MISSING_WORD_BYTES = Math.max(...MISSING_WORDS.map((w) => w.length));
 const MISSING = `('', ${MISSING_WORDS.map(literal).join(', ')})`;
 const TRUE_WORDS = `('true', 'yes', 'y', 't', '1')`;
 const FALSE_WORDS = `('false', 'no', 'n', 'f', '0')`;
@@ -24,9 +25,11 @@ export const hasControlCharacter = (value: string) => `regexp_matches(${value}, 
 /**
  * SQL that is true when a text value, as written, is one of the missing words in any case (NA, Na, nA, na, ...).
  * A lookup in the list of every spelling: lower() on every value cost 0.15 s a million rows, and an IN list
- * this long becomes a join, which hides the statement's progress.
+ * this long becomes a join, which hides the statement's progress. No missing word is longer than four bytes, so
+ * a byte count first spares the lookup for nearly every value (0.1-0.15 s of CPU a million lines of five text
+ * columns).
  */
-export const isMissingWord = (value: string) => `list_contains(${MISSING_SPELLINGS}, ${value})`;
+export const isMissingWord = (value: string) => `(strlen(${value}) <= ${MISSING_WORD_BYTES} AND list_contains(${MISSING_SPELLINGS}, ${value}))`;
 
 /** A word in every mix of lower and upper case. */
 function spellings(word: string): string[] {

@@ -21,7 +21,7 @@ rmSync(report, { force: true }); // never read an old run's figures
 const vitest = spawnSync(
   'npx',
   ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${report}`, ...process.argv.slice(2)],
-  { stdio: 'inherit', env: { ...process.env, DOTENV_CONFIG_QUIET: 'true' } },
+  { stdio: 'inherit' },
 );
 
 let passed = 0;

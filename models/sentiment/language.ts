@@ -1,5 +1,8 @@
-import './quiet.ts';
-import natural from 'natural';
+// natural's parts by folder: its main entry also loads its storage backends (database clients, dotenv), which
+// Tierlab neither needs nor installs (package.json "overrides"; README, "Dependencies").
+import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
+import { PorterStemmer, PorterStemmerPt } from 'natural/lib/natural/stemmers/index.js';
+import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { badInput } from '../../data/errors.ts';
 
 /** Languages with a lexicon shipped by natural (AFINN for both). */
@@ -39,7 +42,7 @@ interface LexiconAnalyzer {
 const SETTINGS = {
   en: {
     name: 'English',
-    stemmer: natural.PorterStemmer,
+    stemmer: PorterStemmer,
     // The cleaner rewrites "n't" as " not", so contractions land on "not".
     extraNegations: ['nor', 'without', 'cannot', 'nothing', 'nobody', 'none', 'nowhere', 'hardly', 'barely',
       'dont', 'didnt', 'doesnt', 'isnt', 'wasnt', 'arent', 'werent', 'cant', 'couldnt', 'wont', 'wouldnt', 'shouldnt'],
@@ -47,7 +50,7 @@ const SETTINGS = {
   },
   pt: {
     name: 'Portuguese',
-    stemmer: natural.PorterStemmerPt,
+    stemmer: PorterStemmerPt,
     extraNegations: ['sem', 'nenhum', 'nenhuma', 'nada', 'ninguém', 'tampouco'],
     contrastWords: ['mas', 'porém', 'contudo', 'entretanto', 'embora', 'todavia'],
   },
@@ -79,7 +82,7 @@ const kits = new Map<Language, LanguageKit>();
  * every language's analyzer gets them.
  */
 function emojiLexicon(): Record<string, number> {
-  const pt = new natural.SentimentAnalyzer('Portuguese', undefined, 'afinn') as unknown as LexiconAnalyzer;
+  const pt = new SentimentAnalyzer('Portuguese', undefined, 'afinn') as unknown as LexiconAnalyzer;
   return Object.fromEntries(Object.entries(pt.vocabulary).filter(([word]) => EMOJI.test(word)));
 }
 
@@ -102,9 +105,9 @@ export function languageKit(language: Language): LanguageKit {
   let kit = kits.get(language);
   if (kit) return kit;
   const settings = SETTINGS[checkLanguage(language)];
-  const tokenizer = new natural.RegexpTokenizer({ pattern: TOKEN, gaps: false });
+  const tokenizer = new RegexpTokenizer({ pattern: TOKEN, gaps: false });
   // No stemmer in the analyzer: AFINN lists inflected forms, and stemming every miss costs most of its time.
-  const analyzer = new natural.SentimentAnalyzer(settings.name, undefined, 'afinn') as unknown as LexiconAnalyzer;
+  const analyzer = new SentimentAnalyzer(settings.name, undefined, 'afinn') as unknown as LexiconAnalyzer;
   Object.assign(analyzer.vocabulary, emojiLexicon());
   analyzer.negations = [...new Set([...analyzer.negations, ...settings.extraNegations])];
   const vocabulary = analyzer.vocabulary;

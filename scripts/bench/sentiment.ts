@@ -1,7 +1,9 @@
-import '../../models/sentiment/quiet.ts';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
-import natural from 'natural';
+import { BayesClassifier } from 'natural/lib/natural/classifiers/index.js';
+import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
+import { PorterStemmer } from 'natural/lib/natural/stemmers/index.js';
+import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { sharedDataDir } from '../../data/paths.ts';
 import {
   defaultSentimentModel,
@@ -21,8 +23,8 @@ const read = (name: string) =>
 
 /** natural as it comes: WordTokenizer, Porter-stemmed AFINN, threshold picked on the training file. */
 function naturalAfinn(train: { texts: string[]; labels: Uint8Array }): Scorer {
-  const tokenizer = new natural.WordTokenizer();
-  const analyzer = new natural.SentimentAnalyzer('English', natural.PorterStemmer, 'afinn');
+  const tokenizer = new WordTokenizer();
+  const analyzer = new SentimentAnalyzer('English', PorterStemmer, 'afinn');
   const rawScore = (text: string) => analyzer.getSentiment(tokenizer.tokenize(text)) || 0;
   const positive = bestBalancedThreshold(Float64Array.from(train.texts, rawScore), train.labels);
   return { rawScore, thresholds: { positive }, labelOf: (score) => (score >= positive ? 'positive' : 'negative') };
@@ -30,7 +32,7 @@ function naturalAfinn(train: { texts: string[]; labels: Uint8Array }): Scorer {
 
 /** natural's BayesClassifier on stemmed tokens: timed on a sample, its training cost and speed rule it out. */
 function naturalBayes(train: { texts: string[]; labels: Uint8Array }, test: { texts: string[]; labels: Uint8Array }) {
-  const classifier = new natural.BayesClassifier();
+  const classifier = new BayesClassifier();
   const start = performance.now();
   train.texts.forEach((text, i) => classifier.addDocument(text, train.labels[i] ? 'great' : 'other'));
   classifier.train();

@@ -3,9 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = join(import.meta.dirname, '..', '..');
-// natural's dotenv prints a banner unless DOTENV_CONFIG_QUIET is set: run without it, as a user's shell would.
-const { DOTENV_CONFIG_QUIET: _quiet, ...env } = process.env;
-const run = (args: string[]) => execFileSync('node', args, { cwd: root, env, encoding: 'utf8' });
+// natural's main entry loads dotenv, which prints a banner on import: nothing on stdout may come from it.
+const run = (args: string[]) => execFileSync('node', args, { cwd: root, encoding: 'utf8' });
 
 describe('sentiment output stays clean JSON', () => {
   it('tierlab sentiment score prints only JSON on stdout', () => {

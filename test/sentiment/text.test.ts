@@ -1,5 +1,5 @@
-import '../../models/sentiment/quiet.ts';
-import natural from 'natural';
+import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
+import { WordTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { describe, expect, it } from 'vitest';
 import { analyzeText, cleanText } from '../../models/sentiment/index.ts';
 import { languageKit } from '../../models/sentiment/language.ts';
@@ -40,8 +40,8 @@ describe('analyzeText: tokens, negation scope, lexicon', () => {
 
   it('agrees with natural\'s own analyzer on a clause without negation', () => {
     const text = 'a wonderful happy product with bad packaging';
-    const tokens = new natural.WordTokenizer().tokenize(text);
-    const reference = new natural.SentimentAnalyzer('English', undefined, 'afinn').getSentiment(tokens) * tokens.length;
+    const tokens = new WordTokenizer().tokenize(text);
+    const reference = new SentimentAnalyzer('English', undefined, 'afinn').getSentiment(tokens) * tokens.length;
     expect(analyzeText(text, en).lexiconSum).toBeCloseTo(reference, 12);
   });
 
