@@ -5,7 +5,7 @@ import type { CustomersMode, IngestOptions } from './ingest.ts';
 import { addCustomersAndFigures, recordLoad, type ErrorKind, type IngestSummary, type RowError } from './loads.ts';
 import { csvHeader, csvReadOptions, resolveColumns } from './source-columns.ts';
 import { ident, literal, type Store } from './store.ts';
-import { hasControlCharacter, isMissing, parseExpr, TYPE_WORDS } from './value-sql.ts';
+import { hasNul, isMissing, parseExpr, TYPE_WORDS } from './value-sql.ts';
 
 /**
  * The checked load: the file goes to a staging table of text columns, every row is parsed and checked, and the
@@ -74,7 +74,7 @@ function fieldChecks(fields: FieldSpec[], sources: Map<string, string>, generate
     const raw = `s.${ident(source)}`;
     const parsed = `p.${ident(field.name)}`;
     if (field.required || field.name === 'amount') checks.push({ column: source, badWhen: isMissing(raw), problem: `empty ${field.name.replace('_', ' ')}` });
-    if (field.type === 'id') checks.push({ column: source, badWhen: `NOT ${isMissing(raw)} AND ${hasControlCharacter(raw)}`, problem: 'control character in id' });
+    if (field.type === 'id') checks.push({ column: source, badWhen: `NOT ${isMissing(raw)} AND ${hasNul(raw)}`, problem: 'NUL byte in id' });
     if (field.type !== 'id' && field.type !== 'text') {
       checks.push({
         column: source,

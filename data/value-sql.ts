@@ -17,10 +17,11 @@ const FALSE_WORDS = `('false', 'no', 'n', 'f', '0')`;
 export const isMissing = (raw: string) => `(${raw} IS NULL OR lower(trim(${raw})) IN ${MISSING})`;
 
 /**
- * SQL that is true when a value holds a control character (NUL, tab, line feed, ... DEL): never part of an id,
- * and a NUL in an id cuts it short wherever it is shown as C text.
+ * SQL that is true when a value holds a NUL byte: never part of an id, and it cuts an id short wherever it is
+ * handled as C text. (Other control characters, a tab say, are kept as written: looking for all of them with a
+ * regular expression cost 0.3-0.5 s a million rows of two id columns on the single-scan path.)
  */
-export const hasControlCharacter = (value: string) => `regexp_matches(${value}, '[\\x00-\\x1f\\x7f]')`;
+export const hasNul = (value: string) => `contains(${value}, chr(0))`;
 
 /**
  * SQL that is true when a text value, as written, is one of the missing words in any case (NA, Na, nA, na, ...).
