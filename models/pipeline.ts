@@ -118,7 +118,7 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
 
   say('churn');
   const label = options.label ?? ((await hasExplicitLabels(store)) ? 'explicit' : 'behavioural');
-  const churn = await runChurnStage(store, { label, asOf, ...(options.horizonDays && { horizonDays: options.horizonDays }), ...(options.seed !== undefined && { seed: options.seed }), train: options.churnTrain });
+  const churn = await runChurnStage(store, { label, asOf, clv: clv ?? null, ...(options.horizonDays && { horizonDays: options.horizonDays }), ...(options.seed !== undefined && { seed: options.seed }), train: options.churnTrain });
   const { model: _model, evalModel: _evalModel, cv: _cv, scored: _scored, backend: _backend, test: _test, ...churnReport } = churn;
   evaluation.churn = churnReport;
 

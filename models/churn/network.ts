@@ -56,12 +56,13 @@ export interface TrainNetworkOptions {
   inputs: InputSet;
   /** Units of each hidden ReLU layer of the MLP (ignored for logistic). */
   hiddenUnits: number[];
+  /** With validation rows: the most epochs; without: exactly this many (a refit with the epochs CV chose). */
   maxEpochs: number;
   batchSize: number;
   learningRate: number;
   /** L2 penalty on kernels. */
   l2: number;
-  /** Stop after this many epochs without a better validation AUC; the best epoch's weights are kept. */
+  /** Stop after this many epochs without a better validation AUC. */
   patience: number;
   seed: number;
   /** Weight of positive rows relative to negatives (class imbalance). */
@@ -69,10 +70,13 @@ export interface TrainNetworkOptions {
 }
 
 export interface TrainedNetwork {
+  /** The weights after the last epoch run. */
   network: Network;
-  bestEpoch: number;
   epochsRun: number;
-  validationAuc: number;
+  /** Validation AUC after each epoch (empty without validation rows). */
+  curve: number[];
+  /** Validation probabilities after each epoch, so the caller can take any epoch (the one best over folds). */
+  predictions: Float64Array[];
 }
 
 function toNetwork(kind: NetworkKind, inputs: InputSet, inputSize: number, weights: Float32Array[], activations: DenseLayer['activation'][]): Network {
@@ -86,14 +90,15 @@ function toNetwork(kind: NetworkKind, inputs: InputSet, inputSize: number, weigh
 }
 
 /**
- * Trains one candidate with Adam on seeded mini-batches, early-stopped on validation AUC. (A refit on all
- * training rows for the best epoch count was tried and scored lower on the telecom table: the last epoch of a
- * noisy Adam run is worse than the validation-picked one.)
+ * Trains one candidate with Adam on seeded mini-batches. With validation rows it records the validation AUC
+ * and probabilities after every epoch and stops `patience` epochs after the best; without, it runs exactly
+ * `maxEpochs` epochs (the refit on every training row, with the epoch count the inner folds chose).
  *
  * @example
- * const { network, validationAuc } = await trainNetwork(tf, xTrain, yTrain, { x: xValid, y: yValid }, { kind: 'mlp', ... });
+ * const { curve, predictions } = await trainNetwork(tf, xFold, yFold, { x: xValid, y: yValid }, { kind: 'mlp', ... });
+ * const { network } = await trainNetwork(tf, xAll, yAll, undefined, { kind: 'mlp', maxEpochs: 23, ... });
  */
-export async function trainNetwork(tf: Tf, x: Matrix, y: Float64Array, validation: { x: Matrix; y: Float64Array }, options: TrainNetworkOptions): Promise<TrainedNetwork> {
+export async function trainNetwork(tf: Tf, x: Matrix, y: Float64Array, validation: { x: Matrix; y: Float64Array } | undefined, options: TrainNetworkOptions): Promise<TrainedNetwork> {
   const regularizer = options.l2 > 0 ? tf.regularizers.l2({ l2: options.l2 }) : undefined;
   const init = (offset: number) => tf.initializers.glorotUniform({ seed: options.seed + offset });
   const hidden = options.kind === 'mlp' ? options.hiddenUnits : [];
@@ -114,27 +119,33 @@ export async function trainNetwork(tf: Tf, x: Matrix, y: Float64Array, validatio
   const ys = tf.tensor2d(Float32Array.from(y), [x.rows, 1]);
   const next = seededRandom(options.seed);
   const order = Int32Array.from(y.keys());
-  let best: TrainedNetwork | undefined;
+  const curve: number[] = [];
+  const predictions: Float64Array[] = [];
+  const weightsNow = () => toNetwork(options.kind, options.inputs, x.cols, model.getWeights().map((w) => w.dataSync() as Float32Array), activations);
+  let best = -Infinity;
+  let bestEpoch = 0;
   let epoch = 0;
   try {
-    for (; epoch < options.maxEpochs; epoch++) {
+    while (epoch < options.maxEpochs) {
       // tf's own shuffle uses Math.random; ours is seeded so a run repeats exactly on one backend.
       const idx = tf.tensor1d(shuffleInPlace(order, next), 'int32');
       const [bx, by] = [tf.gather(xs, idx), tf.gather(ys, idx)];
       await model.fit(bx, by, { epochs: 1, batchSize: options.batchSize, shuffle: false, verbose: 0, classWeight: { 0: 1, 1: options.positiveWeight } });
       tf.dispose([idx, bx, by]);
-      const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-      const network = toNetwork(options.kind, options.inputs, x.cols, weights, activations);
-      const validationAuc = rocAuc(forward(network, validation.x), validation.y);
-      if (!best || validationAuc > best.validationAuc + 1e-5) best = { network, bestEpoch: epoch + 1, epochsRun: 0, validationAuc };
-      else if (epoch + 1 - best.bestEpoch >= options.patience) {
-        epoch++;
-        break;
-      }
+      epoch++;
+      if (!validation) continue;
+      const p = forward(weightsNow(), validation.x);
+      const auc = rocAuc(p, validation.y);
+      curve.push(auc);
+      predictions.push(p);
+      if (auc > best + 1e-5) {
+        best = auc;
+        bestEpoch = epoch;
+      } else if (epoch - bestEpoch >= options.patience) break;
     }
+    return { network: weightsNow(), epochsRun: epoch, curve, predictions };
   } finally {
     tf.dispose([xs, ys]);
     model.dispose();
   }
-  return { ...best!, epochsRun: epoch };
 }
