@@ -22,9 +22,11 @@ export interface TrainOptions {
   /** Inner folds on the training rows for choosing the candidate and its epochs/rounds. */
   innerFolds?: number;
   seed?: number;
-  maxEpochs?: number;
-  batchSize?: number;
-  patience?: number;
+  /** Network training, one number for both networks or one per network kind. */
+  maxEpochs?: PerNetwork<number>;
+  /** Rows per Adam step; at least the row count means full-batch steps. */
+  batchSize?: PerNetwork<number>;
+  patience?: PerNetwork<number>;
   /** Units of each hidden layer of the MLP. */
   hiddenUnits?: number[];
   /** L2 penalty on kernels, per network candidate. */
@@ -40,14 +42,22 @@ export interface TrainOptions {
   bands?: BandOptions;
 }
 
+type NetworkKind = 'logistic' | 'mlp';
+export type PerNetwork<T> = T | Partial<Record<NetworkKind, T>>;
+
+function forKind<T>(value: PerNetwork<T> | undefined, fallback: Record<NetworkKind, T>, kind: NetworkKind): T {
+  if (value === undefined) return fallback[kind];
+  return typeof value === 'object' && value !== null ? ((value as Partial<Record<NetworkKind, T>>)[kind] ?? fallback[kind]) : (value as T);
+}
+
 /** Defaults: measured on two telecom tables and the retail log together (models/churn/README.md). */
 export const TRAIN_DEFAULTS = {
   candidates: ['gbdt', 'logistic'] as MemberKind[],
   innerFolds: 3,
   seed: 42,
-  maxEpochs: 100,
-  batchSize: 512,
-  patience: 6,
+  maxEpochs: { logistic: 400, mlp: 100 } as Record<NetworkKind, number>,
+  batchSize: { logistic: Number.MAX_SAFE_INTEGER, mlp: 512 } as Record<NetworkKind, number>,
+  patience: { logistic: 20, mlp: 6 } as Record<NetworkKind, number>,
   hiddenUnits: [32, 16],
   l2: { logistic: 1e-3, mlp: 1e-2 } as Record<'logistic' | 'mlp', number>,
   learningRate: { logistic: 0.05, mlp: 0.01 } as Record<'logistic' | 'mlp', number>,
@@ -217,9 +227,9 @@ export async function train(data: Dataset, options: TrainOptions = {}): Promise<
       : networkCandidate(kind, {
           tf: tf!,
           hiddenUnits: settings.hiddenUnits,
-          maxEpochs: settings.maxEpochs,
-          batchSize: settings.batchSize,
-          patience: settings.patience,
+          maxEpochs: forKind(options.maxEpochs, TRAIN_DEFAULTS.maxEpochs, kind),
+          batchSize: forKind(options.batchSize, TRAIN_DEFAULTS.batchSize, kind),
+          patience: forKind(options.patience, TRAIN_DEFAULTS.patience, kind),
           seed: settings.seed,
           learningRate: settings.learningRate[kind],
           l2: settings.l2[kind],

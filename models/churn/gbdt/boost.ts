@@ -85,6 +85,7 @@ export function boost(train: BinnedSet, schema: Schema, options: BoostOptions, v
   const inBag = new Uint8Array(n);
   const trees: Tree[] = [];
   const validLoss: number[] = [];
+  const histograms: Float64Array[] = [];
   let best = Infinity;
   let bestRounds = 0;
   for (let round = 0; round < options.maxRounds; round++) {
@@ -95,7 +96,7 @@ export function boost(train: BinnedSet, schema: Schema, options: BoostOptions, v
     }
     const rows = sampleRows(n, options.rowSubsample, next);
     const active = sampleFeatures(train.binned.length, options.featureSubsample, next);
-    const grown = growTree(train.binned, schema, gradients, hessians, rows, active, options);
+    const grown = growTree(train.binned, schema, gradients, hessians, rows, active, options, histograms);
     trees.push(grown.tree);
     // In-bag rows take their leaf's value from the partition; the rest walk the tree.
     inBag.fill(0);

@@ -3,6 +3,9 @@
  * whose best split gains most is split next, until `maxLeaves` leaves or no split gains. The rows of every node
  * are a contiguous range of one index array, partitioned stably at each split (so ranges stay in row order and
  * column reads stay sequential); only the smaller child's histogram is built from rows.
+ *
+ * @example
+ * const pool: Float64Array[] = []; // reused by every tree of a run
  */
 import { buildHistogram, emptyHistogram, subtractHistogram } from './histogram.ts';
 import { bestSplit, type NodeStats, type Split, type SplitOptions } from './split.ts';
@@ -52,6 +55,7 @@ export function growTree(
   rows: Uint32Array,
   active: Int32Array,
   options: GrowOptions,
+  free: Float64Array[] = [],
 ): GrownTree {
   const index = Uint32Array.from(rows);
   const scratch = new Uint32Array(index.length);
@@ -62,6 +66,17 @@ export function growTree(
   const cover: number[] = [index.length];
   const tables: Uint8Array[] = [new Uint8Array(0)];
 
+  // Histograms are big (features x 256 x 3 doubles) and short-lived: the free list `free` (kept by the caller
+  // across trees) saves allocating and collecting one per node, which was the largest cost of growing a tree.
+  const takeHistogram = () => {
+    const h = free.pop();
+    if (!h) return emptyHistogram(binned.length);
+    h.fill(0);
+    return h;
+  };
+  const release = (h: Float64Array | null) => {
+    if (h) free.push(h);
+  };
   const canSplit = (depth: number, count: number) => (options.maxDepth <= 0 || depth < options.maxDepth) && count >= 2 * options.minSamplesLeaf;
   const findSplit = (o: Open) => (canSplit(o.depth, o.stats.count) ? bestSplit(o.hist!, active, schema.categorical, schema.binCounts, o.stats, options) : undefined);
 
@@ -71,7 +86,7 @@ export function growTree(
     g += gradients[r];
     h += hessians[r];
   }
-  const rootHist = emptyHistogram(binned.length);
+  const rootHist = takeHistogram();
   buildHistogram(rootHist, binned, gradients, hessians, index, 0, index.length, active);
   const root: Open = { node: 0, start: 0, end: index.length, depth: 0, stats: { gradient: g, hessian: h, count: index.length }, hist: rootHist, split: undefined };
   root.split = findSplit(root);
@@ -112,17 +127,21 @@ export function growTree(
       tables.push(new Uint8Array(0));
     }
     const [small, large] = children[0].end - children[0].start <= children[1].end - children[1].start ? children : [children[1], children[0]];
-    small.hist = emptyHistogram(binned.length);
+    small.hist = takeHistogram();
     buildHistogram(small.hist, binned, gradients, hessians, index, small.start, small.end, active);
     subtractHistogram(parent.hist!, small.hist);
     large.hist = parent.hist;
     for (const child of children) {
       child.split = findSplit(child);
-      if (!child.split) child.hist = null;
+      if (!child.split) {
+        release(child.hist);
+        child.hist = null;
+      }
     }
     open.splice(pick, 1, ...children);
   }
 
+  for (const leaf of open) release(leaf.hist);
   for (const leaf of open) value[leaf.node] = (-leaf.stats.gradient / (leaf.stats.hessian + options.l2)) * options.learningRate;
   const goLeft = new Uint8Array(feature.length * BIN_SLOTS);
   tables.forEach((t, node) => goLeft.set(t, node * BIN_SLOTS));
