@@ -60,7 +60,8 @@ function sampleRows(n: number, share: number, next: () => number): Uint32Array {
 function sampleFeatures(n: number, share: number, next: () => number): Int32Array {
   const all = Int32Array.from({ length: n }, (_, i) => i);
   if (share >= 1) return all;
-  const k = Math.max(1, Math.round(n * share));
+  // At least two features, so a tree can still hold an interaction on a narrow table.
+  const k = Math.min(n, Math.max(2, Math.round(n * share)));
   for (let i = 0; i < k; i++) {
     const j = i + Math.floor(next() * (n - i));
     [all[i], all[j]] = [all[j], all[i]];

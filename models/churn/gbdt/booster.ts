@@ -15,7 +15,8 @@ export type { RawColumn } from './bins.ts';
 export type BoosterOptions = BoostOptions & Required<Pick<BinOptions, 'maxBins' | 'minLevelCount'>>;
 
 /** Defaults, chosen on the three churn tables together (README): scikit-learn HistGradientBoosting's shape
- * (31 leaves, 20 rows a leaf, learning rate 0.1, 255 value bins) with LightGBM's categorical handling. */
+ * (31 leaves, 20 rows a leaf, learning rate 0.1, 255 value bins) with LightGBM's categorical handling, and 70% of
+ * the features per tree (mlc_churn 5-fold 0.9164 -> 0.9181, and faster). */
 export const BOOSTER_DEFAULTS: BoosterOptions = {
   learningRate: 0.1,
   maxRounds: 500,
@@ -31,7 +32,7 @@ export const BOOSTER_DEFAULTS: BoosterOptions = {
   catL2: 10,
   minCatRows: 10,
   rowSubsample: 1,
-  featureSubsample: 1,
+  featureSubsample: 0.7,
   patience: 10,
   tolerance: 1e-7,
   seed: 0,
