@@ -181,7 +181,8 @@ export function contributions(model: ChurnModel, rows: FeatureRow[]): { values: 
 const isMissingValue = (v: FeatureValue | undefined) => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
 
 function pointsText(points: number): string {
-  return `${points >= 0 ? '+' : '-'}${Math.abs(points) >= 1 ? Math.round(Math.abs(points)) : Math.abs(points).toFixed(1)} points`;
+  const size = Math.abs(points) >= 1 ? String(Math.round(Math.abs(points))) : Math.abs(points).toFixed(1);
+  return `${points >= 0 ? '+' : '-'}${size} point${size === '1' ? '' : 's'}`;
 }
 
 /**

@@ -92,7 +92,7 @@ describe('protected features and reasons', () => {
     expect(silent.filter((r) => r.feature === 'negative_feedback_count')).toEqual([]);
     expect(reasons.concat(silent).filter((r) => /unknown|missing/.test(r.text))).toEqual([]);
     // Direction and size in every text.
-    for (const r of reasons) expect(r.text).toMatch(/: \+\d+(\.\d)? points$/);
+    for (const r of reasons) expect(r.text).toMatch(/: \+\d+(\.\d)? points?$/);
   });
 
   it('puts behavioural reasons with signal before attributes', async () => {
