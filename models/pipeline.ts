@@ -140,7 +140,7 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   const chosen = options.label ? { label: options.label } : await chooseLabel(store);
   if (chosen.note) say('churn labels', { warning: chosen.note });
   const label = chosen.label;
-  const churn = await runChurnStage(store, { label, asOf, ...(options.horizonDays && { horizonDays: options.horizonDays }), ...(options.seed !== undefined && { seed: options.seed }), train: options.churnTrain });
+  const churn = await runChurnStage(store, { label, asOf, clv: clv ?? null, ...(options.horizonDays && { horizonDays: options.horizonDays }), ...(options.seed !== undefined && { seed: options.seed }), train: options.churnTrain });
   const { model: _model, evalModel: _evalModel, cv: _cv, scored: _scored, backend: _backend, test: _test, ...churnReport } = churn;
   evaluation.churn = { ...churnReport, ...(chosen.note && { labelWarning: chosen.note }) };
 

@@ -23,6 +23,8 @@ export interface AtRiskRow {
   risk_band: string;
   value_at_risk: number | null;
   expected_value: number | null;
+  /** 'clv_12m' or 'trailing_12m_spend'; null for versions scored before it was recorded. */
+  expected_value_source: string | null;
   rfm_segment: string | null;
   value_tier: string | null;
   cluster: string | null;
@@ -61,9 +63,11 @@ export async function atRiskList(store: Store, options: AtRiskOptions = {}): Pro
     where.push(`(${clusterColumn.map((c) => `CAST(a.${ident(c)} AS VARCHAR) = $cluster`).join(' OR ')})`);
     params.cluster = cluster;
   }
+  const churnColumns = await columnsOf(store, 'customer_churn');
+  const source = churnColumns.has('expected_value_source') ? 'c.expected_value_source' : 'NULL';
   const join = analytics.size ? 'LEFT JOIN customer_analytics a USING (customer_id)' : '';
   const rows = await store.all<Omit<AtRiskRow, 'reasons'> & { reasons: string }>(
-    `SELECT c.customer_id, c.churn_probability, c.risk_band, c.value_at_risk, c.expected_value,
+    `SELECT c.customer_id, c.churn_probability, c.risk_band, c.value_at_risk, c.expected_value, ${source} AS expected_value_source,
        ${SEGMENT_COLUMNS.map((s) => `${pick(s)} AS ${s}`).join(', ')}, ${clusterSql} AS cluster, c.reasons
      FROM customer_churn c ${join}
      WHERE ${where.join(' AND ')}

@@ -2,6 +2,7 @@
  * Held-out evaluation of a churn model beside a one-feature baseline (recency, or tenure where there are no
  * transactions), in the figures an analyst asks for.
  */
+import { bandTable, type BandRow, type RiskBands } from './bands.ts';
 import { fitLogistic1D } from './calibration.ts';
 import { brierScore, calibrationTable, liftByDecile, logLoss, prAuc, precisionRecallAtK, rocAuc, type CalibrationBin, type DecileRow } from './metrics.ts';
 import type { ChurnModel, Dataset } from './model.ts';
@@ -74,6 +75,8 @@ export function predictBaseline(baseline: Baseline, rows: FeatureRow[]): Float64
 export interface Evaluation extends ScoreReport {
   rows: number;
   positives: number;
+  /** The model's risk bands on the held-out rows: each band's share, churn rate and lift. */
+  bands: RiskBands & { table: BandRow[] };
   baseline?: { feature: string } & ScoreReport;
 }
 
@@ -87,10 +90,12 @@ export interface Evaluation extends ScoreReport {
 export function evaluate(model: ChurnModel, data: { train: Dataset; test: Dataset }): Evaluation {
   const { test } = data;
   const baseline = fitBaseline(data.train);
+  const probabilities = model.predict(test.rows);
   return {
     rows: test.labels.length,
     positives: test.labels.reduce((s, y) => s + y, 0),
-    ...scoreReport(model.predict(test.rows), test.labels),
+    ...scoreReport(probabilities, test.labels),
+    bands: { ...model.json.bands, table: bandTable(probabilities, test.labels, model.json.bands) },
     ...(baseline ? { baseline: { feature: baseline.feature, ...scoreReport(predictBaseline(baseline, test.rows), test.labels) } } : {}),
   };
 }

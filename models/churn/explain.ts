@@ -1,11 +1,23 @@
 /**
  * Why a score is what it is: global permutation importance (AUC lost when one raw feature is shuffled on the
- * held-out rows) and, per customer, the features that push the risk up the most compared with a typical value
- * (training median, or the mix of levels of an average customer), phrased for an analyst.
+ * held-out rows) and, per customer, each feature's contribution in log-odds, turned into percentage points of
+ * churn probability and phrased for a retention team ("no order for 143 days: +18 points").
+ * - trees: exact TreeSHAP contributions (gbdt/shap.ts), which sum to the margin minus the expected margin;
+ * - networks: the margin minus the margin with that feature typical (numbers: the training median; categories:
+ *   the share-weighted mean over levels, so the most common level can still be a reason);
+ * - a blend: the mean of its members' contributions, as its margin is the mean of theirs.
+ * Points: contributions are scaled by the slope of the calibrated probability between the margin with no
+ * contributions and the customer's own, so a customer's points add up to their risk minus that starting risk.
+ * Never a reason: a missing value (a customer without feedback has no feedback reason), a protected feature.
  */
+import { logit, type Member } from './candidates.ts';
+import { applyCalibrator } from './calibration.ts';
+import { toColumns } from './columns.ts';
 import type { ChurnModel } from './model.ts';
 import { rocAuc } from './metrics.ts';
-import { OTHER_LEVEL, type Column, type FeatureRow, type FeatureValue } from './preprocess.ts';
+import { OTHER_LEVEL, transform, type Column, type FeatureRow, type FeatureValue } from './preprocess.ts';
+import { forward } from './network.ts';
+import { isProtected } from './protected.ts';
 import { seededRandom, shuffleInPlace } from './random.ts';
 
 export interface FeatureImportance {
@@ -24,7 +36,7 @@ export function permutationImportance(model: ChurnModel, rows: FeatureRow[], lab
   const repeats = options.repeats ?? 3;
   const next = seededRandom(options.seed ?? 1);
   const baseline = rocAuc(model.predict(rows), labels);
-  return model.json.preprocessor.columns
+  return model.json.features
     .map(({ name }) => {
       let drop = 0;
       for (let r = 0; r < repeats; r++) {
@@ -40,7 +52,7 @@ export function permutationImportance(model: ChurnModel, rows: FeatureRow[], lab
 export interface Reason {
   feature: string;
   value: FeatureValue;
-  /** Predicted risk minus the risk with this feature typical (positive = pushes risk up). */
+  /** Change in churn probability this feature accounts for (0.18 = 18 points). */
   contribution: number;
   text: string;
 }
@@ -67,8 +79,7 @@ const words = (name: string) => name.replaceAll('_', ' ');
  * describeFeature('recency_days', 143, 20); // 'no order for 143 days'
  * describeFeature('contract', 'Month-to-month', 'Two year'); // 'Month-to-month contract'
  */
-export function describeFeature(feature: string, value: FeatureValue, reference: FeatureValue): string {
-  if (value === null || value === undefined) return `${words(feature)} unknown`;
+export function describeFeature(feature: string, value: number | string, reference: FeatureValue): string {
   if (typeof value === 'string') return `${value} ${words(feature)}`;
   const known: Record<string, (v: number) => string> = {
     recency_days: (v) => `no order for ${Math.round(v)} days`,
@@ -99,42 +110,115 @@ export function describeFeature(feature: string, value: FeatureValue, reference:
   return `${words(feature)} ${round(value)}${typical}`;
 }
 
-/**
- * Risk of each row had this feature been typical: the training median for a number; for a category, the
- * share-weighted mean over its levels (comparing against the most frequent level would make that level,
- * often the risky one, never a reason).
- */
-function typicalRisk(model: ChurnModel, rows: FeatureRow[], column: Column): Float64Array {
-  const withValue = (value: FeatureValue) => model.predict(rows.map((row) => ({ ...row, [column.name]: value })));
-  if (column.kind === 'numeric') return withValue(column.median);
-  const mean = new Float64Array(rows.length);
-  [...column.levels, OTHER_LEVEL].forEach((level, l) => {
-    if (column.shares[l] > 0) withValue(level).forEach((p, i) => (mean[i] += column.shares[l] * p));
-  });
-  return mean;
+/** Features whose reasons come first when they carry signal: what the customer did, which outreach can address. */
+export const BEHAVIOURAL_FEATURES = new Set([
+  'recency_days', 'frequency', 'monetary', 'spend_trend', 'return_rate', 'mean_days_between_orders', 'avg_order_value',
+  'orders_30d', 'orders_90d', 'orders_180d', 'spend_30d', 'spend_90d', 'spend_180d', 'spend_prior_90d',
+  'negative_feedback_count', 'negative_share', 'sentiment_latest', 'sentiment_mean', 'sentiment_trend', 'days_since_negative',
+]);
+
+export interface ExplainOptions {
+  /** Reasons per customer. */
+  top?: number;
+  /** A reason must add at least this many points of churn probability. */
+  minPoints?: number;
+  /** A behavioural reason adding at least this many points comes before any other. */
+  signalPoints?: number;
+}
+
+export const EXPLAIN_DEFAULTS: Required<ExplainOptions> = { top: 3, minPoints: 0.5, signalPoints: 1 };
+
+/** A network member's contributions: its margin minus the margin with each feature typical. */
+function networkContributions(member: Extract<Member, { network: unknown }>, rows: FeatureRow[], out: Float64Array, index: Map<string, number>, weight: number): void {
+  const F = index.size;
+  const margins = (input: FeatureRow[]) => forward(member.network, transform(member.preprocessor, input, member.network.inputs)).map(logit);
+  const base = margins(rows);
+  const typicalMargins = (column: Column): Float64Array => {
+    const withValue = (value: FeatureValue) => margins(rows.map((row) => ({ ...row, [column.name]: value })));
+    if (column.kind === 'numeric') return withValue(column.median);
+    const mean = new Float64Array(rows.length);
+    [...column.levels, OTHER_LEVEL].forEach((level, l) => {
+      if (column.shares[l] > 0) withValue(level).forEach((m, i) => (mean[i] += column.shares[l] * m));
+    });
+    return mean;
+  };
+  for (const column of member.preprocessor.columns) {
+    const f = index.get(column.name);
+    if (f === undefined) continue;
+    const typical = typicalMargins(column);
+    for (let i = 0; i < rows.length; i++) out[i * F + f] += weight * (base[i] - typical[i]);
+  }
 }
 
 /**
- * Per-customer reasons: for each raw feature, predicted risk minus the risk with that feature typical; the `top`
- * largest positive differences, in words.
+ * Log-odds contributions of every model feature for every row (rows x features, in `model.json.features`
+ * order), and the model's margin per row.
  *
  * @example
- * explain(model, [row], { top: 3 })[0]; // [{ feature: 'contract', text: 'Month-to-month contract', contribution: 0.21, ... }]
+ * const { values, margins } = contributions(model, rows);
  */
-export function explain(model: ChurnModel, rows: FeatureRow[], options: { top?: number } = {}): Reason[][] {
-  const top = options.top ?? 3;
-  const base = model.predict(rows);
-  const candidates: Reason[][] = rows.map(() => []);
-  for (const column of model.json.preprocessor.columns) {
-    const typical = typicalRisk(model, rows, column);
-    const reference = column.kind === 'numeric' ? column.median : null;
-    rows.forEach((row, i) => {
-      const contribution = base[i] - typical[i];
-      if (contribution > 1e-4) {
-        const value = row[column.name] ?? null;
-        candidates[i].push({ feature: column.name, value, contribution, text: describeFeature(column.name, value, reference) });
-      }
-    });
-  }
-  return candidates.map((reasons) => reasons.sort((a, b) => b.contribution - a.contribution).slice(0, top));
+export function contributions(model: ChurnModel, rows: FeatureRow[]): { values: Float64Array; margins: Float64Array } {
+  const features = model.json.features.map((f) => f.name);
+  const index = new Map(features.map((name, f) => [name, f]));
+  const F = features.length;
+  const values = new Float64Array(rows.length * F);
+  const { members } = model.json;
+  const weight = 1 / members.length;
+  members.forEach((member, m) => {
+    if (member.kind !== 'gbdt') return networkContributions(member, rows, values, index, weight);
+    const booster = model.booster(m)!;
+    const { phi } = booster.contributions(toColumns(rows, member.columns), rows.length);
+    const order = booster.features.map((name) => index.get(name));
+    const B = order.length;
+    for (let i = 0; i < rows.length; i++) for (let b = 0; b < B; b++) if (order[b] !== undefined) values[i * F + order[b]!] += weight * phi[i * B + b];
+  });
+  const memberMargins = model.memberMargins(rows);
+  const margins = new Float64Array(rows.length);
+  for (const mm of memberMargins) for (let i = 0; i < rows.length; i++) margins[i] += weight * mm[i];
+  return { values, margins };
+}
+
+const isMissingValue = (v: FeatureValue | undefined) => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
+
+function pointsText(points: number): string {
+  const size = Math.abs(points) >= 1 ? String(Math.round(Math.abs(points))) : Math.abs(points).toFixed(1);
+  return `${points >= 0 ? '+' : '-'}${size} point${size === '1' ? '' : 's'}`;
+}
+
+/**
+ * Per-customer reasons: the features that add the most churn probability, in words with their direction and
+ * size. Behavioural reasons with signal come first; missing values and protected features never appear.
+ *
+ * @example
+ * explain(model, [row])[0]; // [{ feature: 'recency_days', text: 'no order for 143 days: +18 points', contribution: 0.18, ... }]
+ */
+export function explain(model: ChurnModel, rows: FeatureRow[], options: ExplainOptions = {}): Reason[][] {
+  const settings = { ...EXPLAIN_DEFAULTS, ...options };
+  const features = model.json.features;
+  const F = features.length;
+  const { values, margins } = contributions(model, rows);
+  const calibrate = (m: number) => applyCalibrator(model.json.calibrator, Float64Array.of(1 / (1 + Math.exp(-m))))[0];
+  const hidden = features.map((f) => isProtected(f.name, model.json.protected.words) || model.json.protected.columns.includes(f.name));
+  return rows.map((row, i) => {
+    let total = 0;
+    for (let f = 0; f < F; f++) total += values[i * F + f];
+    const p = 1 / (1 + Math.exp(-margins[i]));
+    const secant = Math.abs(total) > 1e-9 ? (calibrate(margins[i]) - calibrate(margins[i] - total)) / total : 0;
+    // A flat stretch of isotonic calibration has no slope: fall back to the logistic curve's own.
+    const slope = secant > 0 ? secant : p * (1 - p);
+    const reasons: (Reason & { behavioural: boolean; points: number })[] = [];
+    for (let f = 0; f < F; f++) {
+      const { name } = features[f];
+      const value = row[name];
+      const points = 100 * values[i * F + f] * slope;
+      if (hidden[f] || isMissingValue(value) || points < settings.minPoints) continue;
+      const behavioural = BEHAVIOURAL_FEATURES.has(name) && points >= settings.signalPoints;
+      const text = `${describeFeature(name, value as number | string, features[f].median ?? null)}: ${pointsText(points)}`;
+      reasons.push({ feature: name, value: value as FeatureValue, contribution: points / 100, text, behavioural, points });
+    }
+    return reasons
+      .sort((a, b) => Number(b.behavioural) - Number(a.behavioural) || b.points - a.points)
+      .slice(0, settings.top)
+      .map(({ feature, value, contribution, text }) => ({ feature, value, contribution, text }));
+  });
 }

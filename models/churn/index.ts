@@ -8,4 +8,6 @@ export { evaluate, type Evaluation } from './evaluate.ts';
 export { explain, permutationImportance, type FeatureImportance, type Reason } from './explain.ts';
 export { ChurnModel, train, TRAIN_DEFAULTS, type ChurnModelJSON, type Dataset, type TrainOptions } from './model.ts';
 export { crossValidate, runChurnStage, STAGE_DEFAULTS, type ChurnStageOptions, type ChurnStageResult } from './pipeline.ts';
-export { riskBand, RISK_BANDS, scoreCustomers, writeChurnTable, type ScoredCustomer } from './score.ts';
+export { bandTable, fitBands, riskBand, BAND_DEFAULTS, type BandRow, type RiskBand, type RiskBands } from './bands.ts';
+export { isProtected, PROTECTED_WORDS } from './protected.ts';
+export { expectedValues, scoreCustomers, writeChurnTable, type ScoredCustomer } from './score.ts';

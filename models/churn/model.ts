@@ -1,80 +1,103 @@
 /**
- * The churn model: preprocessing + the winning network + calibration, as one JSON-serializable object.
- * `train` fits every candidate on the same split and keeps the one with the best validation AUC.
+ * The churn model: one member or a blend of members (gradient-boosted trees, a logistic regression, an MLP),
+ * chosen by inner cross-validation, refitted on every training row, plus calibration, as one JSON-serializable
+ * object. Scoring needs no TensorFlow.
  */
 import { initBackend, type BackendName } from './backend.ts';
+import { fitBands, LEGACY_BANDS, type BandOptions, type RiskBands } from './bands.ts';
 import { applyCalibrator, chooseCalibrator, type Calibrator } from './calibration.ts';
-import { logLoss } from './metrics.ts';
-import { forward, trainNetwork, type Network, type NetworkKind, type TrainNetworkOptions } from './network.ts';
-import { fitPreprocessor, transform, type CategoricalColumn, type FeatureRow, type FitPreprocessorOptions, type InputSet, type Preprocessor } from './preprocess.ts';
-import { stratifiedSplit } from './random.ts';
+import { networkCandidate, treeCandidate, memberMargins, memberProbabilities, type Candidate, type Dataset, type Member, type MemberKind } from './candidates.ts';
+import { columnKinds, type ColumnKind } from './columns.ts';
+import { Booster, BOOSTER_DEFAULTS, type BoosterOptions } from './gbdt/booster.ts';
+import type { Network } from './network.ts';
+import type { CategoricalColumn, FeatureRow, FitPreprocessorOptions, Preprocessor } from './preprocess.ts';
+import { PROTECTED_WORDS, protectedNames, type ProtectedOptions } from './protected.ts';
+import { combineMargins, selectByInnerCV, type Selection } from './select.ts';
 
-/** Rows with their 0/1 churn labels, one per customer. */
-export interface Dataset {
-  ids: string[];
-  rows: FeatureRow[];
-  labels: Float64Array;
-}
+export type { Dataset, Member, MemberKind } from './candidates.ts';
 
 export interface TrainOptions {
-  /** Candidates to fit; the best on validation AUC wins. */
-  candidates?: NetworkKind[];
-  /** Share of the training rows held back (stratified) for early stopping, model choice and calibration. */
-  validationFraction?: number;
+  /** Candidate kinds; each is judged alone and in blends with the others by inner cross-validation. */
+  candidates?: MemberKind[];
+  /** Inner folds on the training rows for choosing the candidate and its epochs/rounds. */
+  innerFolds?: number;
   seed?: number;
-  maxEpochs?: number;
-  batchSize?: number;
-  patience?: number;
+  /** Network training, one number for both networks or one per network kind. */
+  maxEpochs?: PerNetwork<number>;
+  /** Rows per Adam step; at least the row count means full-batch steps. */
+  batchSize?: PerNetwork<number>;
+  patience?: PerNetwork<number>;
   /** Units of each hidden layer of the MLP. */
   hiddenUnits?: number[];
-  /** L2 penalty on kernels, per candidate. */
-  l2?: Partial<Record<NetworkKind, number>>;
-  /** Adam learning rate per candidate. */
-  learningRate?: Partial<Record<NetworkKind, number>>;
+  /** L2 penalty on kernels, per network candidate. */
+  l2?: Partial<Record<'logistic' | 'mlp', number>>;
+  /** Adam learning rate per network candidate. */
+  learningRate?: Partial<Record<'logistic' | 'mlp', number>>;
+  /** Gradient-boosted trees settings (models/churn/gbdt/booster.ts). */
+  trees?: Partial<BoosterOptions>;
   preprocess?: FitPreprocessorOptions;
+  /** Protected columns: left out of the model unless `use`, never reasons. */
+  protected?: ProtectedOptions;
+  /** How the risk bands are set against the base rate (bands.ts). */
+  bands?: BandOptions;
 }
 
-/** Defaults: measured on two telecom tables and the retail log (models/churn/README.md); batch size matters more
- * than epochs. */
+type NetworkKind = 'logistic' | 'mlp';
+export type PerNetwork<T> = T | Partial<Record<NetworkKind, T>>;
+
+function forKind<T>(value: PerNetwork<T> | undefined, fallback: Record<NetworkKind, T>, kind: NetworkKind): T {
+  if (value === undefined) return fallback[kind];
+  return typeof value === 'object' && value !== null ? ((value as Partial<Record<NetworkKind, T>>)[kind] ?? fallback[kind]) : (value as T);
+}
+
+/** Defaults: measured on two telecom tables and the retail log together (models/churn/README.md). */
 export const TRAIN_DEFAULTS = {
-  candidates: ['logistic', 'mlp'] as NetworkKind[],
-  validationFraction: 0.2,
+  candidates: ['gbdt', 'logistic'] as MemberKind[],
+  innerFolds: 3,
   seed: 42,
-  maxEpochs: 100,
-  batchSize: 512,
-  patience: 6,
+  maxEpochs: { logistic: 400, mlp: 100 } as Record<NetworkKind, number>,
+  batchSize: { logistic: Number.MAX_SAFE_INTEGER, mlp: 512 } as Record<NetworkKind, number>,
+  patience: { logistic: 20, mlp: 6 } as Record<NetworkKind, number>,
   hiddenUnits: [32, 16],
-  l2: { logistic: 1e-3, mlp: 1e-2 } as Record<NetworkKind, number>,
-  learningRate: { logistic: 0.05, mlp: 0.01 } as Record<NetworkKind, number>,
+  l2: { logistic: 1e-3, mlp: 1e-2 } as Record<'logistic' | 'mlp', number>,
+  learningRate: { logistic: 0.05, mlp: 0.01 } as Record<'logistic' | 'mlp', number>,
+  trees: BOOSTER_DEFAULTS as Partial<BoosterOptions>,
 };
 
-/** The logistic candidate reads the hinges too (an additive model); the MLP makes its own curves. */
-const INPUTS: Record<NetworkKind, InputSet> = { logistic: 'additive', mlp: 'compact' };
-
-export interface CandidateSummary {
-  kind: NetworkKind;
-  validationAuc: number;
-  validationLogLoss: number;
-  bestEpoch: number;
-  epochsRun: number;
+/** A feature the model reads, with its typical value (numbers: the training median) for reason texts. */
+export interface ModelFeature extends ColumnKind {
+  median?: number;
 }
 
 export interface ChurnModelJSON {
   format: 'tierlab-churn';
-  version: 2;
-  preprocessor: Preprocessor;
-  network: Network;
+  version: 3;
+  /** One member, or several whose log-odds are averaged. */
+  members: Member[];
   calibrator: Calibrator;
-  /** Why this network: every candidate's validation figures. */
-  selection: { chosen: NetworkKind; candidates: CandidateSummary[]; calibration: Record<string, number> };
-  backend: BackendName;
+  /** Risk band thresholds on the calibrated probability (bands.ts). */
+  bands: RiskBands;
+  /** Why these members: every candidate's inner-CV figures, the steps and the calibration's log losses. */
+  selection: Selection;
+  features: ModelFeature[];
+  /** The protected words in force, the training columns they matched, and whether those went into the model. */
+  protected: { words: string[]; columns: string[]; inModel: boolean };
+  backend: BackendName | 'none';
   trainedRows: number;
   positiveRate: number;
   seed: number;
 }
 
+/** Format 2: one network over one preprocessor, chosen on a 20% validation split. */
+interface ChurnModelJSONV2 extends Omit<ChurnModelJSON, 'version' | 'members' | 'selection' | 'features' | 'protected' | 'bands'> {
+  version: 2;
+  preprocessor: Preprocessor;
+  network: Network;
+  selection: { chosen: MemberKind; candidates: { kind: MemberKind; validationAuc: number }[]; calibration: Record<string, number> };
+}
+
 /** What version 1 saved: one scaled value per numeric column (log1p'd or not), networks without an input set. */
-interface ChurnModelJSONV1 extends Omit<ChurnModelJSON, 'version' | 'preprocessor' | 'network'> {
+interface ChurnModelJSONV1 extends Omit<ChurnModelJSONV2, 'version' | 'preprocessor' | 'network'> {
   version: 1;
   preprocessor: { columns: ({ kind: 'numeric'; name: string; median: number; log: boolean; mean: number; std: number; missingIndicator: boolean } | CategoricalColumn)[] };
   network: Omit<Network, 'inputs'>;
@@ -82,13 +105,36 @@ interface ChurnModelJSONV1 extends Omit<ChurnModelJSON, 'version' | 'preprocesso
 
 /** Older registry versions hold version 1 models; they read as version 2 with one unclamped term per column (the
  * widest finite range, so a re-saved copy survives JSON). */
-function upgradeV1(json: ChurnModelJSONV1): ChurnModelJSON {
+function upgradeV1(json: ChurnModelJSONV1): ChurnModelJSONV2 {
   const columns = json.preprocessor.columns.map((c) =>
     c.kind === 'categorical'
       ? c
       : { kind: c.kind, name: c.name, median: c.median, min: -Number.MAX_VALUE, max: Number.MAX_VALUE, terms: [{ transform: c.log ? ('log1p' as const) : ('raw' as const), mean: c.mean, std: c.std }], missingIndicator: c.missingIndicator },
   );
   return { ...json, version: 2, preprocessor: { columns }, network: { ...json.network, inputs: 'compact' } };
+}
+
+/** Format 2 as format 3: its network as the only member; its validation figures as the selection. */
+function upgradeV2(json: ChurnModelJSONV2): ChurnModelJSON {
+  const { preprocessor, network, selection, ...rest } = json;
+  const features = preprocessor.columns.map((c) => (c.kind === 'numeric' ? { name: c.name, kind: c.kind, median: c.median } : { name: c.name, kind: c.kind }));
+  return {
+    ...rest,
+    version: 3,
+    members: [{ kind: network.kind, preprocessor, network } as Member],
+    selection: {
+      method: 'a 20% validation split (format 2)',
+      folds: 0,
+      chosen: selection.chosen,
+      steps: {},
+      candidates: selection.candidates.map((c) => ({ name: c.kind, members: [c.kind], foldAuc: [c.validationAuc], cvAuc: c.validationAuc, cvAucStd: 0 })),
+      calibration: selection.calibration,
+    },
+    features,
+    bands: { ...LEGACY_BANDS, baseRate: json.positiveRate },
+    // Older models trained on every column; their protected ones are still never reasons.
+    protected: { words: [...PROTECTED_WORDS], columns: protectedNames(features.map((f) => f.name)), inModel: true },
+  };
 }
 
 /**
@@ -101,18 +147,27 @@ function upgradeV1(json: ChurnModelJSONV1): ChurnModelJSON {
  */
 export class ChurnModel {
   readonly json: ChurnModelJSON;
+  /** Parsed tree members, by member index (JSON is parsed once, not per call). */
+  private readonly boosters: (Booster | undefined)[];
 
   constructor(json: ChurnModelJSON) {
     this.json = json;
+    this.boosters = json.members.map((m) => (m.kind === 'gbdt' ? Booster.fromJSON(m.booster) : undefined));
   }
 
-  static fromJSON(json: ChurnModelJSON | ChurnModelJSONV1): ChurnModel {
-    if (json?.format !== 'tierlab-churn' || (json.version !== 1 && json.version !== 2)) throw new Error('not a tierlab churn model (format/version)');
-    return new ChurnModel(json.version === 1 ? upgradeV1(json) : json);
+  static fromJSON(json: ChurnModelJSON | ChurnModelJSONV2 | ChurnModelJSONV1): ChurnModel {
+    if (json?.format !== 'tierlab-churn' || ![1, 2, 3].includes(json.version)) throw new Error('not a tierlab churn model (format/version)');
+    if (json.version === 1) return new ChurnModel(upgradeV2(upgradeV1(json)));
+    return new ChurnModel(json.version === 2 ? upgradeV2(json) : json);
   }
 
   toJSON(): ChurnModelJSON {
     return this.json;
+  }
+
+  /** The parsed booster of member `i` (undefined for a network). */
+  booster(i: number): Booster | undefined {
+    return this.boosters[i];
   }
 
   /** Calibrated churn probabilities, one per row. */
@@ -120,9 +175,15 @@ export class ChurnModel {
     return applyCalibrator(this.json.calibrator, this.predictRaw(rows));
   }
 
-  /** The network's own probabilities, before calibration. */
+  /** Each member's log-odds margins. */
+  memberMargins(rows: FeatureRow[]): Float64Array[] {
+    return this.json.members.map((m, i) => memberMargins(m, rows, this.boosters[i]));
+  }
+
+  /** Probabilities before calibration: a single member's own, or the sigmoid of the members' mean margin. */
   predictRaw(rows: FeatureRow[]): Float64Array {
-    return forward(this.json.network, transform(this.json.preprocessor, rows, this.json.network.inputs));
+    const { members } = this.json;
+    return members.length === 1 ? memberProbabilities(members[0], rows, this.boosters[0]) : combineMargins(this.memberMargins(rows));
   }
 }
 
@@ -131,60 +192,73 @@ export function subset(data: Dataset, idx: Int32Array | number[]): Dataset {
   return { ids: Array.from(idx, (i) => data.ids[i]), rows: Array.from(idx, (i) => data.rows[i]), labels: Float64Array.from(idx, (i) => data.labels[i]) };
 }
 
+function medianOf(values: number[]): number {
+  const sorted = values.sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function withoutColumns(rows: FeatureRow[], drop: Set<string>): FeatureRow[] {
+  if (!drop.size) return rows;
+  return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !drop.has(k))));
+}
+
 /**
- * Trains the churn model: preprocessing fitted on the training part only, every candidate early-stopped on the
- * validation part with balanced class weights, the best validation AUC kept, then calibrated if that lowers
- * validation log loss.
+ * Trains the churn model: protected columns left out (unless opted in), every candidate and blend judged by
+ * inner K-fold cross-validation on the training rows (which also chooses each member's epochs or rounds),
+ * calibration chosen on the winner's out-of-fold probabilities, then the winner's members refitted on every
+ * training row with those epochs/rounds.
  *
  * @example
  * const model = await train({ ids, rows, labels }, { seed: 7 });
- * console.log(model.json.selection.chosen); // 'logistic' | 'mlp'
+ * console.log(model.json.selection.chosen); // e.g. 'gbdt+logistic'
  */
 export async function train(data: Dataset, options: TrainOptions = {}): Promise<ChurnModel> {
   const settings = { ...TRAIN_DEFAULTS, ...options, l2: { ...TRAIN_DEFAULTS.l2, ...options.l2 }, learningRate: { ...TRAIN_DEFAULTS.learningRate, ...options.learningRate } };
-  const { tf, backend } = await initBackend();
-  const split = stratifiedSplit(data.labels, { testFraction: settings.validationFraction, seed: settings.seed });
-  const fit = subset(data, split.train);
-  const valid = subset(data, split.test);
-  const preprocessor = fitPreprocessor(fit.rows, options.preprocess);
-  const encode = (rows: FeatureRow[]) => ({ additive: transform(preprocessor, rows, 'additive'), compact: transform(preprocessor, rows, 'compact') });
-  const xFit = encode(fit.rows);
-  const xValid = encode(valid.rows);
-  const positives = fit.labels.reduce((s, y) => s + y, 0);
-  const positiveWeight = positives > 0 ? (fit.labels.length - positives) / positives : 1;
-
-  const trained = [];
-  for (const kind of settings.candidates) {
-    const inputs = INPUTS[kind];
-    const networkOptions: TrainNetworkOptions = {
-      kind,
-      inputs,
-      hiddenUnits: settings.hiddenUnits,
-      maxEpochs: settings.maxEpochs,
-      batchSize: settings.batchSize,
-      learningRate: settings.learningRate[kind],
-      l2: settings.l2[kind],
-      patience: settings.patience,
-      seed: settings.seed,
-      positiveWeight,
-    };
-    const result = await trainNetwork(tf, xFit[inputs], fit.labels, { x: xValid[inputs], y: valid.labels }, networkOptions);
-    const validationLogLoss = logLoss(forward(result.network, xValid[inputs]), valid.labels);
-    trained.push({ ...result, summary: { kind, validationAuc: result.validationAuc, validationLogLoss, bestEpoch: result.bestEpoch, epochsRun: result.epochsRun } });
-  }
-  const winner = trained.reduce((a, b) => (b.validationAuc > a.validationAuc ? b : a));
-  const { calibrator, logLossByKind } = chooseCalibrator(forward(winner.network, xValid[winner.network.inputs]), valid.labels);
+  const words = [...(options.protected?.words ?? PROTECTED_WORDS)];
+  const inModel = options.protected?.use ?? false;
+  const protectedColumns = protectedNames(columnKinds(data.rows).map((c) => c.name), words);
+  const training: Dataset = { ...data, rows: inModel ? data.rows : withoutColumns(data.rows, new Set(protectedColumns)) };
+  const needsTf = settings.candidates.some((k) => k !== 'gbdt');
+  const { tf, backend } = needsTf ? await initBackend() : { tf: undefined, backend: 'none' as const };
+  const candidates: Candidate[] = settings.candidates.map((kind) =>
+    kind === 'gbdt'
+      ? treeCandidate({ ...settings.trees, seed: settings.seed })
+      : networkCandidate(kind, {
+          tf: tf!,
+          hiddenUnits: settings.hiddenUnits,
+          maxEpochs: forKind(options.maxEpochs, TRAIN_DEFAULTS.maxEpochs, kind),
+          batchSize: forKind(options.batchSize, TRAIN_DEFAULTS.batchSize, kind),
+          patience: forKind(options.patience, TRAIN_DEFAULTS.patience, kind),
+          seed: settings.seed,
+          learningRate: settings.learningRate[kind],
+          l2: settings.l2[kind],
+          preprocess: settings.preprocess,
+        }),
+  );
+  const { selection, probabilities } = await selectByInnerCV(training, candidates, { folds: settings.innerFolds, seed: settings.seed });
+  const { calibrator, logLossByKind } = chooseCalibrator(probabilities, training.labels);
+  const positives = training.labels.reduce((s, y) => s + y, 0);
+  const bands = fitBands(applyCalibrator(calibrator, probabilities), positives / training.labels.length, options.bands);
+  const chosen = selection.candidates.find((c) => c.name === selection.chosen)!;
+  const members: Member[] = [];
+  for (const kind of chosen.members) members.push(await candidates.find((c) => c.kind === kind)!.refit(training, selection.steps[kind]!));
+  const features = columnKinds(training.rows).map((c) => {
+    const present = c.kind === 'numeric' ? training.rows.map((r) => r[c.name]).filter((v): v is number => typeof v === 'number' && !Number.isNaN(v)) : [];
+    return c.kind === 'numeric' && present.length ? { ...c, median: medianOf(present) } : c;
+  });
   return new ChurnModel({
     format: 'tierlab-churn',
-    version: 2,
-    preprocessor,
-    network: winner.network,
+    version: 3,
+    members,
     calibrator,
-    selection: { chosen: winner.network.kind, candidates: trained.map((t) => t.summary), calibration: logLossByKind },
+    bands,
+    selection: { ...selection, calibration: logLossByKind },
+    features,
+    protected: { words, columns: protectedColumns, inModel },
     backend,
-    trainedRows: fit.rows.length,
-    positiveRate: positives / fit.labels.length,
+    trainedRows: training.rows.length,
+    positiveRate: positives / training.labels.length,
     seed: settings.seed,
   });
 }
-

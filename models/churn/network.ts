@@ -56,12 +56,13 @@ export interface TrainNetworkOptions {
   inputs: InputSet;
   /** Units of each hidden ReLU layer of the MLP (ignored for logistic). */
   hiddenUnits: number[];
+  /** With validation rows: the most epochs; without: exactly this many (a refit with the epochs CV chose). */
   maxEpochs: number;
   batchSize: number;
   learningRate: number;
   /** L2 penalty on kernels. */
   l2: number;
-  /** Stop after this many epochs without a better validation AUC; the best epoch's weights are kept. */
+  /** Stop after this many epochs without a better validation AUC. */
   patience: number;
   seed: number;
   /** Weight of positive rows relative to negatives (class imbalance). */
@@ -69,10 +70,13 @@ export interface TrainNetworkOptions {
 }
 
 export interface TrainedNetwork {
+  /** The weights after the last epoch run. */
   network: Network;
-  bestEpoch: number;
   epochsRun: number;
-  validationAuc: number;
+  /** Validation AUC after each epoch (empty without validation rows). */
+  curve: number[];
+  /** Validation probabilities after each epoch, so the caller can take any epoch (the one best over folds). */
+  predictions: Float64Array[];
 }
 
 function toNetwork(kind: NetworkKind, inputs: InputSet, inputSize: number, weights: Float32Array[], activations: DenseLayer['activation'][]): Network {
@@ -86,55 +90,80 @@ function toNetwork(kind: NetworkKind, inputs: InputSet, inputSize: number, weigh
 }
 
 /**
- * Trains one candidate with Adam on seeded mini-batches, early-stopped on validation AUC. (A refit on all
- * training rows for the best epoch count was tried and scored lower on the telecom table: the last epoch of a
- * noisy Adam run is worse than the validation-picked one.)
+ * Trains one candidate with Adam, minimizing the class-weighted mean cross-entropy plus L2 on the kernels (what
+ * Keras' `classWeight` and `kernelRegularizer` computed) on seeded mini-batches, or on all rows at once when
+ * `batchSize` covers them (the logistic candidate: a smooth path whose epoch count a refit can repeat; with
+ * batches of 512 the refit's last epoch was noisy and lost 0.018 of 5-fold ROC-AUC on the telecom table).
+ * With validation rows it records the validation AUC and probabilities after every epoch and stops `patience`
+ * epochs after the best; without, it runs exactly `maxEpochs` epochs (the refit with the epochs CV chose).
+ * The loop calls the optimizer directly: `model.fit` cost ~10 ms a call in fixed overhead.
  *
  * @example
- * const { network, validationAuc } = await trainNetwork(tf, xTrain, yTrain, { x: xValid, y: yValid }, { kind: 'mlp', ... });
+ * const { curve, predictions } = await trainNetwork(tf, xFold, yFold, { x: xValid, y: yValid }, { kind: 'mlp', ... });
+ * const { network } = await trainNetwork(tf, xAll, yAll, undefined, { kind: 'mlp', maxEpochs: 23, ... });
  */
-export async function trainNetwork(tf: Tf, x: Matrix, y: Float64Array, validation: { x: Matrix; y: Float64Array }, options: TrainNetworkOptions): Promise<TrainedNetwork> {
-  const regularizer = options.l2 > 0 ? tf.regularizers.l2({ l2: options.l2 }) : undefined;
-  const init = (offset: number) => tf.initializers.glorotUniform({ seed: options.seed + offset });
+export async function trainNetwork(tf: Tf, x: Matrix, y: Float64Array, validation: { x: Matrix; y: Float64Array } | undefined, options: TrainNetworkOptions): Promise<TrainedNetwork> {
   const hidden = options.kind === 'mlp' ? options.hiddenUnits : [];
   const activations: DenseLayer['activation'][] = [...hidden.map(() => 'relu' as const), 'sigmoid'];
-  const model = tf.sequential();
-  [...hidden, 1].forEach((units, l) => {
-    model.add(tf.layers.dense({
-      ...(l === 0 ? { inputShape: [x.cols] } : {}),
-      units,
-      activation: activations[l],
-      kernelInitializer: init(l + 1),
-      kernelRegularizer: regularizer,
-    }));
-  });
-  model.compile({ optimizer: tf.train.adam(options.learningRate), loss: 'binaryCrossentropy' });
-
+  const sizes = [x.cols, ...hidden, 1];
+  const kernels = activations.map((_, l) => tf.variable(tf.initializers.glorotUniform({ seed: options.seed + l + 1 }).apply([sizes[l], sizes[l + 1]]) as ReturnType<Tf['zeros']>));
+  const biases = activations.map((_, l) => tf.variable(tf.zeros([sizes[l + 1]])));
+  const optimizer = tf.train.adam(options.learningRate);
   const xs = tf.tensor2d(Float32Array.from(x.data), [x.rows, x.cols]);
   const ys = tf.tensor2d(Float32Array.from(y), [x.rows, 1]);
+  const ws = tf.tensor2d(Float32Array.from(y, (v) => (v > 0.5 ? options.positiveWeight : 1)), [x.rows, 1]);
+  const lossOf = (bx: typeof xs, by: typeof ys, bw: typeof ws) => () => {
+    let h: ReturnType<Tf['matMul']> = bx;
+    kernels.forEach((kernel, l) => {
+      const z = tf.add(tf.matMul(h, kernel), biases[l]) as typeof h;
+      h = l < kernels.length - 1 ? tf.relu(z) : z;
+    });
+    // Weighted mean over rows (every weight is positive): Keras' classWeight loss.
+    const crossEntropy = tf.losses.sigmoidCrossEntropy(by, h, bw);
+    const penalty = kernels.reduce((sum, k) => tf.add(sum, tf.mul(options.l2, tf.sum(tf.square(k)))), tf.scalar(0));
+    return tf.add(crossEntropy, penalty) as ReturnType<Tf['scalar']>;
+  };
   const next = seededRandom(options.seed);
   const order = Int32Array.from(y.keys());
-  let best: TrainedNetwork | undefined;
+  const curve: number[] = [];
+  const predictions: Float64Array[] = [];
+  const weightsNow = (): Network => ({
+    kind: options.kind,
+    inputs: options.inputs,
+    inputSize: x.cols,
+    layers: activations.map((activation, l) => ({ units: sizes[l + 1], activation, kernel: Array.from(kernels[l].dataSync()), bias: Array.from(biases[l].dataSync()) })),
+  });
+  const fullBatch = options.batchSize >= x.rows;
+  let best = -Infinity;
+  let bestEpoch = 0;
   let epoch = 0;
   try {
-    for (; epoch < options.maxEpochs; epoch++) {
-      // tf's own shuffle uses Math.random; ours is seeded so a run repeats exactly on one backend.
-      const idx = tf.tensor1d(shuffleInPlace(order, next), 'int32');
-      const [bx, by] = [tf.gather(xs, idx), tf.gather(ys, idx)];
-      await model.fit(bx, by, { epochs: 1, batchSize: options.batchSize, shuffle: false, verbose: 0, classWeight: { 0: 1, 1: options.positiveWeight } });
-      tf.dispose([idx, bx, by]);
-      const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
-      const network = toNetwork(options.kind, options.inputs, x.cols, weights, activations);
-      const validationAuc = rocAuc(forward(network, validation.x), validation.y);
-      if (!best || validationAuc > best.validationAuc + 1e-5) best = { network, bestEpoch: epoch + 1, epochsRun: 0, validationAuc };
-      else if (epoch + 1 - best.bestEpoch >= options.patience) {
-        epoch++;
-        break;
+    while (epoch < options.maxEpochs) {
+      if (fullBatch) optimizer.minimize(lossOf(xs, ys, ws));
+      else {
+        // tf's own shuffle uses Math.random; ours is seeded so a run repeats exactly on one backend.
+        shuffleInPlace(order, next);
+        for (let start = 0; start < order.length; start += options.batchSize) {
+          const idx = tf.tensor1d(order.subarray(start, Math.min(order.length, start + options.batchSize)), 'int32');
+          const batch = [tf.gather(xs, idx), tf.gather(ys, idx), tf.gather(ws, idx)] as const;
+          optimizer.minimize(lossOf(...batch));
+          tf.dispose([idx, ...batch]);
+        }
       }
+      epoch++;
+      if (!validation) continue;
+      const p = forward(weightsNow(), validation.x);
+      const auc = rocAuc(p, validation.y);
+      curve.push(auc);
+      predictions.push(p);
+      if (auc > best + 1e-5) {
+        best = auc;
+        bestEpoch = epoch;
+      } else if (epoch - bestEpoch >= options.patience) break;
     }
+    return { network: weightsNow(), epochsRun: epoch, curve, predictions };
   } finally {
-    tf.dispose([xs, ys]);
-    model.dispose();
+    tf.dispose([xs, ys, ws, ...kernels, ...biases]);
+    optimizer.dispose();
   }
-  return { ...best!, epochsRun: epoch };
 }

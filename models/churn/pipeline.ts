@@ -5,7 +5,8 @@
  */
 import { badInput } from '../../data/errors.ts';
 import type { Store } from '../../data/store.ts';
-import { behaviouralDataset, behaviouralScoring, defaultAsOf, explicitDataset, shiftDate, type LabelKind, type Scoring } from './dataset.ts';
+import { writeClv, type ClvRun } from '../clv/index.ts';
+import { behaviouralDataset, behaviouralScoring, defaultAsOf, explicitDataset, hasTransactions, shiftDate, type LabelKind, type Scoring } from './dataset.ts';
 import { evaluate, type Evaluation } from './evaluate.ts';
 import { permutationImportance, type FeatureImportance } from './explain.ts';
 import { rocAuc } from './metrics.ts';
@@ -25,6 +26,12 @@ export interface ChurnStageOptions {
   testFraction?: number;
   seed?: number;
   train?: TrainOptions;
+  /**
+   * The lifetime-value run of the same date, for expected value (null: none could be fitted). When absent the
+   * stage fits it itself (and writes `customer_clv`), so `tierlab churn train` and a retrain value customers the
+   * same way and rank them the same.
+   */
+  clv?: ClvRun | null;
 }
 
 export const STAGE_DEFAULTS = { label: 'explicit' as LabelKind, horizonDays: 90, cvFolds: 0, testFraction: 0.2, seed: 42 };
@@ -112,6 +119,16 @@ export interface ChurnStageResult {
   test: Dataset;
 }
 
+/** The lifetime-value fit as a retrain makes it; null when the data cannot support one (too little repeat buying). */
+async function lifetimeValue(store: Store, asOf: string): Promise<ClvRun | null> {
+  if (!(await hasTransactions(store))) return null;
+  try {
+    return await writeClv(store, { asOf });
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Trains, evaluates and scores; writes `customer_churn` and refreshes `customer_analytics`.
  *
@@ -131,7 +148,8 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
   const importance = permutationImportance(evalModel, heldOut.test.rows, heldOut.test.labels, { seed: settings.seed });
   const cv = settings.cvFolds > 1 ? await crossValidate(heldOut.all, { k: settings.cvFolds, seed: settings.seed, train: trainOptions }) : undefined;
   const model = await train(heldOut.all, trainOptions);
-  const expected = await expectedValues(store, { asOf: heldOut.score.asOf });
+  const clv = settings.clv !== undefined ? settings.clv : await lifetimeValue(store, heldOut.score.asOf);
+  const expected = await expectedValues(store, { asOf: heldOut.score.asOf, clv });
   const scored = scoreCustomers(model, heldOut.score, expected.values);
   await writeChurnTable(store, scored);
   return {

@@ -1,45 +1,47 @@
 /**
- * Scores customers into `customer_churn`: probability, risk band, expected value, value at risk and reasons.
+ * Scores customers into `customer_churn`: probability, risk band, expected value (and where it came from),
+ * value at risk and reasons.
  */
 import { refreshAnalyticsView } from '../../data/analytics.ts';
 import { ident, literal, type Store } from '../../data/store.ts';
+import type { ClvRun } from '../clv/index.ts';
+import { riskBand, type RiskBand } from './bands.ts';
 import { shiftDate, type Scoring } from './dataset.ts';
-import { explain, type Reason } from './explain.ts';
+import { explain, type ExplainOptions, type Reason } from './explain.ts';
 import type { ChurnModel } from './model.ts';
 
-/** Risk bands by churn probability: high >= 0.5, medium >= 0.25, else low. */
-export const RISK_BANDS = { high: 0.5, medium: 0.25 } as const;
+export type ExpectedValueSource = 'clv_12m' | 'trailing_12m_spend';
 
-export type RiskBand = 'high' | 'medium' | 'low';
-
-/**
- * @example
- * riskBand(0.3); // 'medium'
- */
-export function riskBand(probability: number): RiskBand {
-  return probability >= RISK_BANDS.high ? 'high' : probability >= RISK_BANDS.medium ? 'medium' : 'low';
+export interface ExpectedValues {
+  /** Per customer: the value and where it came from. */
+  values: Map<string, { value: number; source: ExpectedValueSource }>;
+  /** In words, for the run's summary: which source, and why CLV was not used when it was not. */
+  source: string;
 }
 
 /**
- * Expected value per customer: `clv_12m` from `customer_clv` when that table has it, else net spend in the 365
- * days before `asOf`; customers with neither (no transactions at all) get null.
+ * Expected value per customer: the 12-month CLV of `clv` (the lifetime-value run of the same date) when that fit
+ * is sound, else net spend in the 365 days before `asOf`. A CLV fit flagged as degenerate (BG/NBD found no
+ * dropout: every customer ~100% alive, CLV an upper bound) is never used: on the retail log it turned a VIP
+ * ranked #1 by value at risk into #3,604. Customers with neither value (no transactions) are left out (null).
  *
  * @example
- * const { source, values } = await expectedValues(store, { asOf: '2011-12-10' });
+ * const { values, source } = await expectedValues(store, { asOf: '2011-12-10', clv });
  */
-export async function expectedValues(store: Store, options: { asOf: string }): Promise<{ source: string; values: Map<string, number> }> {
-  const hasClv = (await store.has('customer_clv')) &&
-    (await store.one<{ n: number }>(`SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = 'customer_clv' AND column_name = 'clv_12m'`))!.n > 0;
-  if (hasClv) {
-    const rows = await store.all<{ customer_id: string; v: number | null }>('SELECT customer_id, clv_12m AS v FROM customer_clv');
-    return { source: 'customer_clv.clv_12m', values: new Map(rows.filter((r) => r.v !== null).map((r) => [r.customer_id, r.v!])) };
-  }
+export async function expectedValues(store: Store, options: { asOf: string; clv?: ClvRun | null }): Promise<ExpectedValues> {
+  const values: ExpectedValues['values'] = new Map();
   const from = `TIMESTAMPTZ ${literal(`${shiftDate(options.asOf, -365)} 00:00:00+00`)}`;
   const to = `TIMESTAMPTZ ${literal(`${options.asOf} 00:00:00+00`)}`;
-  const rows = await store.all<{ customer_id: string; v: number }>(
+  const spend = await store.all<{ customer_id: string; v: number }>(
     `SELECT customer_id, CAST(sum(amount) AS DOUBLE) AS v FROM transactions WHERE timestamp >= ${from} AND timestamp < ${to} GROUP BY customer_id`,
   );
-  return { source: 'trailing 12-month spend', values: new Map(rows.map((r) => [r.customer_id, r.v])) };
+  for (const r of spend) values.set(r.customer_id, { value: r.v, source: 'trailing_12m_spend' });
+  const clv = options.clv;
+  if (!clv) return { values, source: 'trailing 12-month spend (no lifetime-value fit)' };
+  if (clv.bgnbd.noDropout) return { values, source: 'trailing 12-month spend (the lifetime-value fit found no dropout, so its CLV is an upper bound)' };
+  const rows = await store.all<{ customer_id: string; v: number | null }>(`SELECT customer_id, ${ident(clv.columns.clv)} AS v FROM customer_clv`);
+  for (const r of rows) if (r.v !== null && Number.isFinite(r.v)) values.set(r.customer_id, { value: r.v, source: 'clv_12m' });
+  return { values, source: `${clv.columns.clv} from the lifetime-value fit (trailing 12-month spend where it has none)` };
 }
 
 export interface ScoredCustomer {
@@ -48,6 +50,7 @@ export interface ScoredCustomer {
   risk_band: RiskBand;
   value_at_risk: number | null;
   expected_value: number | null;
+  expected_value_source: ExpectedValueSource | null;
   reasons: Reason[];
 }
 
@@ -57,17 +60,18 @@ export interface ScoredCustomer {
  * @example
  * const scored = scoreCustomers(model, scoring, values);
  */
-export function scoreCustomers(model: ChurnModel, scoring: Scoring, expected: Map<string, number>, options: { reasons?: number } = {}): ScoredCustomer[] {
+export function scoreCustomers(model: ChurnModel, scoring: Scoring, expected: ExpectedValues['values'], options: ExplainOptions = {}): ScoredCustomer[] {
   const probabilities = model.predict(scoring.rows);
-  const reasons = explain(model, scoring.rows, { top: options.reasons ?? 3 });
+  const reasons = explain(model, scoring.rows, options);
   return scoring.ids.map((id, i) => {
     const value = expected.get(id);
     return {
       customer_id: id,
       churn_probability: probabilities[i],
-      risk_band: riskBand(probabilities[i]),
-      expected_value: value ?? null,
-      value_at_risk: value === undefined ? null : probabilities[i] * value,
+      risk_band: riskBand(probabilities[i], model.json.bands),
+      expected_value: value?.value ?? null,
+      expected_value_source: value?.source ?? null,
+      value_at_risk: value === undefined ? null : probabilities[i] * value.value,
       reasons: reasons[i],
     };
   });
@@ -83,7 +87,7 @@ export function scoreCustomers(model: ChurnModel, scoring: Scoring, expected: Ma
 export async function writeChurnTable(store: Store, scored: ScoredCustomer[]): Promise<void> {
   const staging = 'customer_churn_staging';
   await store.run(`CREATE OR REPLACE TABLE ${staging} (customer_id VARCHAR PRIMARY KEY, churn_probability DOUBLE, risk_band VARCHAR,
-    value_at_risk DOUBLE, expected_value DOUBLE, reasons VARCHAR)`);
+    value_at_risk DOUBLE, expected_value DOUBLE, expected_value_source VARCHAR, reasons VARCHAR)`);
   const appender = await store.connection.createAppender(staging);
   for (const s of scored) {
     appender.appendVarchar(s.customer_id);
@@ -93,6 +97,8 @@ export async function writeChurnTable(store: Store, scored: ScoredCustomer[]): P
     else appender.appendDouble(s.value_at_risk);
     if (s.expected_value === null) appender.appendNull();
     else appender.appendDouble(s.expected_value);
+    if (s.expected_value_source === null) appender.appendNull();
+    else appender.appendVarchar(s.expected_value_source);
     appender.appendVarchar(JSON.stringify(s.reasons.map((r) => r.text)));
     appender.endRow();
   }

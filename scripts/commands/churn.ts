@@ -1,7 +1,10 @@
 import { csvCell } from '../../data/csv-cell.ts';
 import { badInput } from '../../data/errors.ts';
 import { atRiskList, AT_RISK_DEFAULTS, type AtRiskRow } from '../../models/churn/at-risk.ts';
+import { MEMBER_KINDS, type MemberKind } from '../../models/churn/candidates.ts';
+import { TRAIN_DEFAULTS } from '../../models/churn/model.ts';
 import { runChurnStage, STAGE_DEFAULTS, type ChurnStageResult } from '../../models/churn/pipeline.ts';
+import { PROTECTED_WORDS } from '../../models/churn/protected.ts';
 import { defineCommand, numberFlag } from '../command.ts';
 import { withStore } from '../store-flag.ts';
 
@@ -31,15 +34,25 @@ function summaryText(result: ChurnStageResult): string {
   ];
   if (e.baseline) lines.push(`  baseline  ROC-AUC ${f(e.baseline.roc_auc)}  PR-AUC ${f(e.baseline.pr_auc)}  log loss ${f(e.baseline.log_loss)}  Brier ${f(e.baseline.brier)}  (${e.baseline.feature} alone)`);
   if (result.cv) lines.push(`  ${result.cv.folds.length}-fold CV ROC-AUC ${f(result.cv.mean)} ± ${f(result.cv.std)}`);
+  lines.push(`Risk bands (${e.bands.rule}), on the held-out rows:`);
+  for (const b of e.bands.table) {
+    const from = b.band === 'high' ? `>= ${f(e.bands.high)}` : b.band === 'medium' ? `>= ${f(e.bands.medium)}` : `<  ${f(e.bands.medium)}`;
+    lines.push(`  ${b.band.padEnd(6)} ${from}  ${(b.share * 100).toFixed(1).padStart(5)}% of customers  churn rate ${(b.churnRate * 100).toFixed(1).padStart(5)}%  lift ${Number.isFinite(b.lift) ? b.lift.toFixed(2) : '-'}`);
+  }
+  const selection = result.selection;
+  lines.push(`Selection (${selection.method}): ${selection.candidates.map((c) => `${c.name} ${f(c.cvAuc)}`).join(', ')}; chosen ${selection.chosen}`);
+  if (result.model.json.protected.columns.length) {
+    lines.push(`Protected columns ${result.model.json.protected.inModel ? 'used by the model (never reasons)' : 'left out'}: ${result.model.json.protected.columns.join(', ')}`);
+  }
   lines.push(`Top features (AUC drop when shuffled): ${result.importance.slice(0, 5).map((i) => `${i.feature} ${f(i.aucDrop)}`).join(', ')}`);
   lines.push(`Scored ${result.scored} customers into customer_churn (expected value: ${result.expectedValueSource}).`);
   return lines.join('\n');
 }
 
 function atRiskCsv(rows: AtRiskRow[]): string {
-  const header = ['customer_id', 'churn_probability', 'risk_band', 'value_at_risk', 'rfm_segment', 'value_tier', 'cluster', 'reasons'];
+  const header = ['customer_id', 'churn_probability', 'risk_band', 'value_at_risk', 'expected_value_source', 'rfm_segment', 'value_tier', 'cluster', 'reasons'];
   const lines = rows.map((r) =>
-    [r.customer_id, r.churn_probability.toFixed(4), r.risk_band, r.value_at_risk?.toFixed(2), r.rfm_segment, r.value_tier, r.cluster, r.reasons.join('; ')].map(csvCell).join(','),
+    [r.customer_id, r.churn_probability.toFixed(4), r.risk_band, r.value_at_risk?.toFixed(2), r.expected_value_source, r.rfm_segment, r.value_tier, r.cluster, r.reasons.join('; ')].map(csvCell).join(','),
   );
   return [header.join(','), ...lines].join('\n');
 }
@@ -47,13 +60,18 @@ function atRiskCsv(rows: AtRiskRow[]): string {
 export default defineCommand({
   summary: 'Churn risk: train and score (customer_churn), or list the customers most at risk',
   usage: `
-tierlab churn train   [--db PATH] [--label explicit|behavioural] [--horizon DAYS] [--as-of DATE] [--cv K] [--json]
+tierlab churn train   [--db PATH] [--label explicit|behavioural] [--horizon DAYS] [--as-of DATE] [--cv K]
+                      [--candidates gbdt,logistic,mlp] [--protected WORD,...] [--use-protected] [--json]
 tierlab churn at-risk [--db PATH] [--limit N] [--min-risk P] [--tier T] [--cluster C] [--format csv|json]
 
 train    Trains on the labels (explicit: customers.churned; behavioural: no purchase in the next --horizon days,
          default ${STAGE_DEFAULTS.horizonDays}), evaluates on a held-out split (stratified 80/20 seed ${STAGE_DEFAULTS.seed}; out-of-time for
          behavioural) beside a one-feature baseline, then scores every customer into customer_churn.
          --cv K adds ROC-AUC over K stratified folds. --json prints the whole evaluation as JSON.
+         --candidates: the kinds judged by inner cross-validation, alone and blended (default ${TRAIN_DEFAULTS.candidates.join(',')}).
+         --protected: words that mark a column protected, replacing the default list
+         (${PROTECTED_WORDS.join(', ')}); protected columns are left out of the model
+         unless --use-protected, and never appear as reasons.
 at-risk  Customers ranked by value at risk (probability x expected value), with band, RFM segment, cluster and
          the top reasons. Default --limit ${AT_RISK_DEFAULTS.limit}, --format csv.`,
   options: {
@@ -63,6 +81,9 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
     'as-of': { type: 'string' },
     cv: { type: 'string' },
     json: { type: 'boolean' },
+    candidates: { type: 'string' },
+    protected: { type: 'string' },
+    'use-protected': { type: 'boolean' },
     limit: { type: 'string' },
     'min-risk': { type: 'string' },
     tier: { type: 'string' },
@@ -79,9 +100,14 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
       const cvFolds = numberFlag(flags.cv, 'cv', 0);
       if (horizonDays < 1 || !Number.isInteger(horizonDays)) throw badInput('--horizon must be a whole number of days >= 1', { field: 'horizon' });
       if (flags.cv !== undefined && (cvFolds < 2 || !Number.isInteger(cvFolds))) throw badInput('--cv must be a whole number >= 2', { field: 'cv' });
+      const candidates = flags.candidates === undefined ? undefined : flags.candidates.split(',').map((c) => c.trim());
+      const unknown = candidates?.find((c) => !MEMBER_KINDS.includes(c as MemberKind));
+      if (candidates && (!candidates.length || unknown !== undefined)) throw badInput(`--candidates takes ${MEMBER_KINDS.join(', ')}, got "${unknown ?? ''}"`, { field: 'candidates' });
+      const words = flags.protected === undefined ? undefined : flags.protected.split(',').map((w) => w.trim()).filter(Boolean);
+      const train = { ...(candidates && { candidates: candidates as MemberKind[] }), protected: { words, use: flags['use-protected'] ?? false } };
       await withStore(flags.db, async (store) => {
         process.stderr.write(`churn: training (${label} labels)...\n`);
-        const result = await runChurnStage(store, { label, horizonDays, cvFolds, asOf: flags['as-of'] });
+        const result = await runChurnStage(store, { label, horizonDays, cvFolds, asOf: flags['as-of'], train });
         console.log(flags.json ? JSON.stringify(evaluationJson(result)) : summaryText(result));
       });
       return;

@@ -4,7 +4,8 @@ import { Store } from '../../data/store.ts';
 import { atRiskList } from '../../models/churn/at-risk.ts';
 import { behaviouralDataset, behaviouralLabels, explicitDataset } from '../../models/churn/dataset.ts';
 import { runChurnStage } from '../../models/churn/pipeline.ts';
-import { expectedValues, riskBand, writeChurnTable, type ScoredCustomer } from '../../models/churn/score.ts';
+import { riskBand } from '../../models/churn/bands.ts';
+import { expectedValues, writeChurnTable, type ScoredCustomer } from '../../models/churn/score.ts';
 
 const CUTOFF = '2024-04-02'; // T = 2024-07-01, H = 90 days: the label window is [2024-04-02, 2024-07-01)
 
@@ -59,11 +60,11 @@ describe('behavioural labels on a hand-made history', () => {
     expect(after.labels[after.ids.indexOf('a')]).toBe(1);
   });
 
-  it('expected value falls back to trailing 12-month spend', async () => {
+  it('expected value falls back to trailing 12-month spend, and says so per customer', async () => {
     const { source, values } = await expectedValues(store, { asOf: '2024-03-02' });
-    expect(source).toBe('trailing 12-month spend');
-    expect(values.get('a')).toBe(50);
-    expect(values.get('d')).toBe(40);
+    expect(source).toMatch(/^trailing 12-month spend/);
+    expect(values.get('a')).toEqual({ value: 50, source: 'trailing_12m_spend' });
+    expect(values.get('d')).toEqual({ value: 40, source: 'trailing_12m_spend' });
     expect(values.has('c')).toBe(false);
   });
 });
@@ -87,8 +88,9 @@ describe('explicit labels, the churn table and the at-risk list', () => {
   });
 
   it('replaces customer_churn and ranks by value at risk', async () => {
+    const bands = { high: 0.5, medium: 0.25, baseRate: 0.25, rule: 'test' };
     const scored = (p: number, id: string, value: number | null): ScoredCustomer => ({
-      customer_id: id, churn_probability: p, risk_band: riskBand(p), expected_value: value,
+      customer_id: id, churn_probability: p, risk_band: riskBand(p, bands), expected_value: value, expected_value_source: value === null ? null : 'trailing_12m_spend',
       value_at_risk: value === null ? null : p * value, reasons: [{ feature: 'tenure', value: 2, contribution: 0.1, text: 'customer for 2 months' }],
     });
     await writeChurnTable(store, [scored(0.9, 'x', 10), scored(0.3, 'y', 100), scored(0.6, 'z', null)]);
@@ -108,6 +110,7 @@ describe('the churn stage end to end on generated data', () => {
     try {
       await loadDemo(store, { customers: 800, seed: 3 });
       const result = await runChurnStage(store, { label: 'behavioural', horizonDays: 90, train: { maxEpochs: 10, patience: 3 } });
+      expect(result.evaluation.bands.table.map((b) => b.band)).toEqual(['high', 'medium', 'low']);
       expect(result.split).toMatch(/^out-of-time/);
       expect(result.evaluation.roc_auc).toBeGreaterThan(0.6);
       expect(result.evaluation.baseline?.feature).toBe('recency_days');

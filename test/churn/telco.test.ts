@@ -31,6 +31,9 @@ describe.skipIf(!existsSync(file))('telecom churn table (needs ../shared/data)',
     expect(evaluation.lift[0].lift).toBeGreaterThan(2);
     const risky = test.rows.filter((r) => r.contract === 'Month-to-month' && r.tenure === 1).slice(0, 20);
     const texts = explain(model, risky, { top: 3 }).flat().map((r) => r.text);
-    expect(texts).toContain('Month-to-month contract');
+    expect(texts).toContainEqual(expect.stringMatching(/^Month-to-month contract: \+\d+ points?$/));
+    // senior_citizen and female are protected: not in the model, never a reason.
+    expect(model.json.protected.columns.sort()).toEqual(['female', 'senior_citizen']);
+    expect(texts.filter((t) => /senior|female/.test(t))).toEqual([]);
   });
 });

@@ -167,7 +167,7 @@ describe('notebook UI in headless Chromium', () => {
     await page.click('[data-action="train"]');
     await page.locator('.train .status.succeeded').waitFor({ timeout: 90_000 });
     expect(await page.locator('.train .log').textContent()).not.toBe('');
-    await expect.poll(() => page.locator('.version-table tbody tr').count()).toBe(2);
+    await expect.poll(() => page.locator('.version-table tbody tr').count(), { timeout: 30_000 }).toBe(2);
     await page.screenshot({ path: join(OUT, 'web-admin.png'), fullPage: true });
   });
 
