@@ -6,6 +6,8 @@ import { lloydHamerly } from '../../models/clusters/lloyd.ts';
 import { takeRows, type DenseMatrix } from '../../models/clusters/matrix.ts';
 import { uniformSample } from '../../models/clusters/random.ts';
 import { greedyKMeansPlusPlus } from '../../models/clusters/seeding.ts';
+import { SEGMENT_DEFAULTS } from '../../models/clusters/segment.ts';
+import { assessStability } from '../../models/clusters/stability.ts';
 
 /** Textbook Lloyd: every distance every iteration, until no label changes. The reference for the bounded kernel. */
 function plainLloyd(matrix: DenseMatrix, start: Float64Array, k: number): Int32Array {
@@ -63,7 +65,7 @@ describe('k-means', () => {
 
   it('above the full-restart size restarts on a sample, scores them on every row and refines the best there', () => {
     const { matrix, labels } = gaussianBlobs({ rows: 6000, cols: 3, centers: 5, seed: 12, spread: [0.8, 1.5] });
-    const fit = fitKMeans(matrix, { k: 5, seed: 3, fullRestartMaxRows: 2000, restartSampleSize: 1000 });
+    const fit = fitKMeans(matrix, { k: 5, seed: 3, restartRows: 1000 });
     expect(fit.restartRows).toBe(1000);
     expect(fit.restartInertias).toHaveLength(30);
     // Lloyd on every row from the best restart's centroids can only lower its inertia on every row.
@@ -92,6 +94,15 @@ describe('k-means', () => {
       });
       expect(new Set(groups).size).toBe(3);
     }
+  });
+
+  it('bootstrap stability of well-separated blobs is above 0.95 with the default settings', () => {
+    // Twelve blobs: with four restarts on a 2,048-row sample the refits merged two of them now and then (min ARI 0.88).
+    const { matrix } = gaussianBlobs({ rows: 4000, cols: 2, centers: 12, seed: 31, box: 10, spread: [0.25, 0.5] });
+    const fit = fitKMeans(matrix, { k: 12, seed: 5 });
+    const stability = assessStability(matrix, fit.labels, 12, { seed: 5, runs: SEGMENT_DEFAULTS.stabilityRuns });
+    expect(stability.minAri).toBeGreaterThan(0.95);
+    expect(Math.min(...stability.clusterJaccard)).toBeGreaterThan(0.85);
   });
 
   it('refuses k larger than the data', () => {
