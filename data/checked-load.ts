@@ -3,7 +3,7 @@ import { CANONICAL_FIELDS, type DatasetKind, type FieldSpec } from './columns.ts
 import { TierlabError } from './errors.ts';
 import type { CustomersMode, IngestOptions } from './ingest.ts';
 import { addCustomersAndFigures, recordLoad, type ErrorKind, type IngestSummary, type RowError } from './loads.ts';
-import { csvHeader, csvReadOptions, resolveColumns } from './source-columns.ts';
+import { csvHeader, csvReadOptions, ignoredColumns, resolveColumns } from './source-columns.ts';
 import { ident, literal, type Store } from './store.ts';
 import { hasNul, isMissing, parseExpr, TYPE_WORDS } from './value-sql.ts';
 
@@ -172,7 +172,19 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
     `SELECT "column", problem, count(*) AS count FROM ingest_errors GROUP BY ALL ORDER BY count DESC, "column", problem`,
   );
 
-  const summary: IngestSummary = { kind, file: basename(file), load_id: 0, rows_read, rows_loaded: 0, rows_rejected, customers: 0, error_count, errors, error_kinds };
+  const summary: IngestSummary = {
+    kind,
+    file: basename(file),
+    load_id: 0,
+    rows_read,
+    rows_loaded: 0,
+    rows_rejected,
+    customers: 0,
+    error_count,
+    errors,
+    error_kinds,
+    ignored_columns: ignoredColumns(kind, columns, sources),
+  };
   if (error_count > 0 && !options.skipBadRows) {
     const first = errors[0];
     throw new TierlabError(

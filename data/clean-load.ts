@@ -2,9 +2,9 @@ import { basename, extname } from 'node:path';
 import { CANONICAL_FIELDS, type FieldType } from './columns.ts';
 import type { IngestOptions } from './ingest.ts';
 import { addCustomersAndFigures, recordLoad, type IngestSummary } from './loads.ts';
-import { csvHeader, csvReadOptions, resolveColumns } from './source-columns.ts';
+import { csvHeader, csvReadOptions, ignoredColumns, resolveColumns } from './source-columns.ts';
 import { ident, literal, type Store } from './store.ts';
-import { hasNul, isMissingWord } from './value-sql.ts';
+import { hasNul, idSql, isMissingWord } from './value-sql.ts';
 
 /**
  * The single-scan load of a clean transactions CSV: DuckDB reads the file straight into the table, numbers,
@@ -53,7 +53,7 @@ function uncleanWhen(type: FieldType, column: string): string | undefined {
 async function ordersAlreadyStored(store: Store, file: string, orderId: string): Promise<boolean> {
   const any = await store.one<{ n: number }>(`SELECT count(*) AS n FROM (SELECT 1 FROM transactions LIMIT 1)`);
   if (!any!.n) return false;
-  const stored = await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${file} WHERE ${orderId} IN (SELECT order_id FROM transactions)`);
+  const stored = await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${file} WHERE ${idSql(orderId)} IN (SELECT order_id FROM transactions)`);
   return stored!.n > 0;
 }
 
@@ -69,7 +69,8 @@ export async function loadIfClean(store: Store, options: IngestOptions, loadId: 
   const unclean = fields.map((f) => uncleanWhen(f.type, ident(sources.get(f.name)!))).filter(Boolean);
   const select = fields.map((f) => {
     const column = ident(sources.get(f.name)!);
-    return f.name === 'customer_id' ? `CASE WHEN ${unclean.join(' OR ')} THEN NULL ELSE ${column} END` : column;
+    const value = f.type === 'id' ? idSql(column) : column;
+    return f.name === 'customer_id' ? `CASE WHEN ${unclean.join(' OR ')} THEN NULL ELSE ${value} END` : value;
   });
   const say = options.onProgress ?? (() => {});
   try {
@@ -96,6 +97,7 @@ export async function loadIfClean(store: Store, options: IngestOptions, loadId: 
         error_count: 0,
         errors: [],
         error_kinds: [],
+        ignored_columns: ignoredColumns('transactions', header.columns, sources),
         ...figures,
       };
       await recordLoad(store, summary);

@@ -14,7 +14,8 @@ export interface FieldSpec {
 
 /**
  * The canonical columns a file has when no `--map` is given (documented in the README).
- * A customers file's other columns become typed customer attributes.
+ * A customers file's other columns become typed customer attributes; a transactions or feedback file's other
+ * columns are not stored and are named in the load summary's `ignored_columns`.
  */
 export const CANONICAL_FIELDS: Record<DatasetKind, FieldSpec[]> = {
   transactions: [
@@ -26,6 +27,8 @@ export const CANONICAL_FIELDS: Record<DatasetKind, FieldSpec[]> = {
     { name: 'quantity', type: 'number', required: false },
     { name: 'unit_price', type: 'money', required: false },
     { name: 'product', type: 'text', required: false },
+    // The product's name (the retail logs' Description), beside `product`, its code.
+    { name: 'description', type: 'text', required: false },
     { name: 'category', type: 'text', required: false },
     { name: 'channel', type: 'text', required: false },
   ],

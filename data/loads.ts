@@ -35,6 +35,8 @@ export interface IngestSummary {
   errors: RowError[];
   /** Every problem found, counted by column and problem, most frequent first. */
   error_kinds: ErrorKind[];
+  /** Columns of the file no field took, so not stored (transactions and feedback; see source-columns.ts). */
+  ignored_columns: string[];
   /** transactions only: net revenue of the loaded rows, exact, as a decimal string. */
   revenue?: string;
   /** transactions only: lines with a negative amount (returns, cancellations), kept and netted. */

@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS transactions (
   quantity DOUBLE,
   unit_price DECIMAL(18,4),
   product VARCHAR,
+  description VARCHAR,
   category VARCHAR,
   channel VARCHAR,
   load_id INTEGER
@@ -50,8 +51,9 @@ CREATE TABLE IF NOT EXISTS loads (
   rows_loaded BIGINT NOT NULL,
   rows_rejected BIGINT NOT NULL
 );
--- Stores created before loads were recorded.
+-- Stores created before loads were recorded, and before product descriptions were kept.
 ALTER TABLE transactions ADD COLUMN IF NOT EXISTS load_id INTEGER;
+ALTER TABLE transactions ADD COLUMN IF NOT EXISTS description VARCHAR;
 ALTER TABLE feedback ADD COLUMN IF NOT EXISTS load_id INTEGER;
 `;
 

@@ -90,3 +90,19 @@ export function resolveColumns(kind: DatasetKind, columns: string[], options: In
   }
   return sources;
 }
+
+/**
+ * The file's columns that no canonical field takes: a customers file keeps them as attributes, so none; a
+ * transactions or feedback file does not store them, and the summary names them so nothing goes in silence.
+ * Why not keep them per line: on a log of millions of lines an attribute table would outgrow the transactions,
+ * and the columns it would hold (the retail logs' Country) describe the customer, which a customers file says
+ * once, or map to a field (`--map Country=channel`).
+ *
+ * @example
+ * ignoredColumns('transactions', ['CustomerID', 'Country'], new Map([['customer_id', 'CustomerID']])); // ['Country']
+ */
+export function ignoredColumns(kind: DatasetKind, columns: string[], sources: Map<string, string>): string[] {
+  if (kind === 'customers') return [];
+  const used = new Set(sources.values());
+  return columns.filter((c) => !used.has(c));
+}

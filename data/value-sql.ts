@@ -42,8 +42,20 @@ function spellings(word: string): string[] {
 const MISSING_SPELLINGS = `[${MISSING_WORDS.flatMap(spellings).map(literal).join(', ')}]`;
 
 /**
+ * SQL for an id as stored: an integer-valued decimal ("13085.0", "13085.00") loses its zero fraction, so the
+ * customer a float column calls 13085.0 (a Parquet file's DOUBLE id, a spreadsheet's export) is the customer
+ * another file calls 13085. Only zeros go: "13085.5" stays as written. The regular expression runs only on
+ * values with a dot, which plain ids have not.
+ *
+ * @example
+ * idSql('customer_id'); // CASE WHEN contains(customer_id, '.') THEN regexp_replace(...) ELSE customer_id END
+ */
+export const idSql = (value: string) => `CASE WHEN contains(${value}, '.') THEN regexp_replace(${value}, '^(-?[0-9]+)[.]0+$', '\\1') ELSE ${value} END`;
+
+/**
  * SQL parsing a raw text column to its canonical type; NULL when it cannot be parsed.
- * Ids are trimmed; other text is kept as written. Missing words (NA, null, ...) are NULL.
+ * Ids are trimmed and lose a zero fraction (idSql); other text is kept as written. Missing words (NA, null, ...)
+ * are NULL.
  * Timestamps: ISO dates or date-times (an explicit offset is honoured; none means `timezone`), and YYYYMMDD.
  * An offset only counts after a time of day: in a plain date such as 2024-01-15 the "-15" is the day.
  */
@@ -52,7 +64,7 @@ export function parseExpr(type: FieldType, raw: string, timezone: string): strin
   switch (type) {
     case 'id':
     case 'text':
-      return `CASE WHEN ${isMissing(raw)} THEN NULL ELSE ${type === 'id' ? v : raw} END`;
+      return `CASE WHEN ${isMissing(raw)} THEN NULL ELSE ${type === 'id' ? idSql(v) : raw} END`;
     case 'money':
       return `TRY_CAST(${v} AS DECIMAL(18,4))`;
     case 'number':

@@ -55,7 +55,7 @@ export interface TrainResult {
       labelWarning?: string;
     };
     segmentation?: Record<string, unknown>;
-    clv?: Pick<ClvRun, 'bgnbd' | 'gammaGamma' | 'customers'>;
+    clv?: Pick<ClvRun, 'selection' | 'purchase' | 'gammaGamma' | 'customers'>;
     sentiment?: { scored: number; language: string };
   };
   churn?: ChurnStageResult;
@@ -120,7 +120,8 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   let clv: ClvRun | undefined;
   try {
     clv = await writeClv(store, { asOf });
-    evaluation.clv = { bgnbd: clv.bgnbd, gammaGamma: clv.gammaGamma, customers: clv.customers };
+    evaluation.clv = { selection: clv.selection, purchase: clv.purchase, gammaGamma: clv.gammaGamma, customers: clv.customers };
+    if (clv.selection.warning) say('clv warning', { message: clv.selection.warning });
   } catch (error) {
     // Too little repeat buying (e.g. a subscription table with no transactions) is no reason to stop training.
     say('clv skipped', { reason: (error as Error).message });
@@ -154,7 +155,9 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
       churn: churn.model.json,
       churn_evaluation: churn.evalModel.json,
       sentiment: sentiment.toJSON(),
-      clv: clv ? { bgnbd: clv.bgnbd.params, gammaGamma: clv.gammaGamma.params, unit: clv.unit, horizonMonths: clv.horizonMonths, discountRateAnnual: clv.discountRateAnnual } : null,
+      clv: clv
+        ? { purchaseModel: clv.purchase.model, purchase: clv.purchase.params, gammaGamma: clv.gammaGamma.params, unit: clv.unit, horizonMonths: clv.horizonMonths, discountRateAnnual: clv.discountRateAnnual }
+        : null,
     },
     evaluation,
     churn,

@@ -1,6 +1,7 @@
 import { notFound } from '../data/errors.ts';
 import { ident } from '../data/store.ts';
-import { adjustedRandIndex, encodeLabels, normalizedMutualInfo } from '../models/clusters/agreement.ts';
+import { adjustedMutualInfo, adjustedRandIndex, encodeLabels, normalizedMutualInfo } from '../models/clusters/agreement.ts';
+import { describeStoredSegments } from '../models/clusters/io.ts';
 import { Registry } from '../models/registry/registry.ts';
 import { tierSummary } from '../models/tiers/index.ts';
 import type { TierDimension } from '../models/tiers/summary.ts';
@@ -81,26 +82,33 @@ export async function getKSelection({ deps }: RouteInput) {
   return { rows, chosen_k: report?.k ?? null, rule: report?.kRule ?? null };
 }
 
-/** GET /api/clusters/comparison: clusters against RFM segments (cross-table, ARI, NMI), in the segmentation's own shape. */
+/** GET /api/clusters/comparison: clusters against RFM segments (cross-table, ARI, AMI, NMI) over the clustered customers, in the segmentation's own shape. */
 export async function getComparison({ deps }: RouteInput) {
   const stored = clusterReport(deps)?.comparison;
   if (stored) return stored;
   await requireClusterTable(deps);
   if (!(await deps.store.has('customer_rfm'))) throw notFound('no RFM segments to compare with yet');
   const pairs = await deps.store.all<{ cluster: string; segment: string | null }>(
-    'SELECT CAST(c.cluster AS VARCHAR) AS cluster, r.rfm_segment AS segment FROM customer_clusters c JOIN customer_rfm r USING (customer_id)',
+    'SELECT CAST(c.cluster AS VARCHAR) AS cluster, r.rfm_segment AS segment FROM customer_clusters c JOIN customer_rfm r USING (customer_id) WHERE c.cluster IS NOT NULL',
   );
   const a = encodeLabels(pairs.map((p) => p.cluster));
   const b = encodeLabels(pairs.map((p) => p.segment));
   const counts = a.names.map(() => b.names.map(() => 0));
   for (let i = 0; i < pairs.length; i++) counts[a.codes[i]][b.codes[i]]++;
-  return { adjustedRandIndex: adjustedRandIndex(a.codes, b.codes), normalizedMutualInfo: normalizedMutualInfo(a.codes, b.codes), clusters: a.names, segments: b.names, counts };
+  return {
+    adjustedRandIndex: adjustedRandIndex(a.codes, b.codes),
+    adjustedMutualInfo: adjustedMutualInfo(a.codes, b.codes),
+    normalizedMutualInfo: normalizedMutualInfo(a.codes, b.codes),
+    clusters: a.names,
+    segments: b.names,
+    counts,
+  };
 }
 
 /**
- * GET /api/clusters/profiles: each cluster's size and feature means in original units, measured on the
- * customers themselves (whatever scale the model fitted on), plus the mean and spread over all clustered
- * customers for z-scores. One grouped query (GROUPING SETS adds the overall row), kept until the data changes.
+ * GET /api/clusters/profiles: each cluster's medians, means and z-scores (models/clusters/profiles.ts, the
+ * description `tierlab segment` prints), on today's features with the trained names, plus all segmented
+ * customers and the fixed "No purchases yet" group. Kept until the data changes.
  */
 export async function getClusterProfiles({ deps }: RouteInput) {
   return deps.customers.memo('cluster-profiles', async () => {
@@ -108,22 +116,8 @@ export async function getClusterProfiles({ deps }: RouteInput) {
     const report = clusterReport(deps);
     const features: string[] | undefined = report?.features;
     if (!features?.length) throw notFound(report ? 'the active segmentation stored no feature list' : NOTHING_TRAINED);
-    const stats = features.map((f, i) => `avg(f.${ident(f)}) AS m${i}, stddev_pop(f.${ident(f)}) AS s${i}`).join(', ');
-    const rows = await deps.store.all<Record<string, unknown>>(
-      `SELECT c.cluster, grouping(c.cluster) AS overall, count(*) AS customers, ${stats}
-       FROM customer_clusters c JOIN customer_features f USING (customer_id)
-       WHERE c.cluster IS NOT NULL GROUP BY GROUPING SETS ((c.cluster), ()) ORDER BY overall, c.cluster`,
-    );
-    const names = new Map<string, string>(((report?.profiles ?? report?.clusters ?? []) as { cluster: unknown; name?: string }[]).map((p) => [String(p.cluster), p.name ?? '']));
-    const pick = (row: Record<string, unknown>, prefix: string) => Object.fromEntries(features.map((f, i) => [f, Number(row[`${prefix}${i}`])]));
-    const all = rows.find((row) => row.overall) ?? {};
-    return {
-      features,
-      clusters: rows
-        .filter((row) => !row.overall)
-        .map((row) => ({ cluster: row.cluster, name: names.get(String(row.cluster)) || `Cluster ${row.cluster}`, customers: Number(row.customers), means: pick(row, 'm') })),
-      overall: { customers: Number(all.customers ?? 0), means: pick(all, 'm'), sd: pick(all, 's') },
-    };
+    const profiles = (report?.profiles ?? report?.clusters ?? []) as { name?: string; tier?: string }[];
+    return describeStoredSegments(deps.store, { features, names: profiles.map((p) => p.name ?? ''), tiers: profiles.map((p) => p.tier ?? '') });
   });
 }
 
@@ -160,12 +154,14 @@ async function sampleProjection(deps: AppDeps, color: string, maxPoints: number)
   if (color === 'rfm_segment' && !(await deps.store.has('customer_rfm'))) throw notFound('no RFM segments yet', { field: 'color' });
   const group = color === 'cluster' ? 'CAST(c.cluster AS VARCHAR)' : 'r.rfm_segment';
   const join = color === 'rfm_segment' ? 'LEFT JOIN customer_rfm r USING (customer_id)' : '';
-  const total = (await deps.store.one<{ n: number }>('SELECT count(*) AS n FROM customer_clusters'))!.n;
+  // Customers without a purchase are not clustered and have no position (NULL): the map leaves them out.
+  const placed = `c.${ident(x)} IS NOT NULL`;
+  const total = (await deps.store.one<{ n: number }>(`SELECT count(*) AS n FROM customer_clusters c WHERE ${placed}`))!.n;
   // Hash order gives the same sample on every call, so the chart does not jump between reloads. Four decimals
   // are far below a pixel and halve the answer.
   const points = await deps.store.all(
     `SELECT c.customer_id, round(c.${ident(x)}, 4) AS x, round(c.${ident(y)}, 4) AS y, ${group} AS "group" FROM customer_clusters c ${join}
-     ORDER BY hash(c.customer_id) LIMIT $limit`,
+     WHERE ${placed} ORDER BY hash(c.customer_id) LIMIT $limit`,
     { limit: maxPoints },
   );
   return { color, points, total };

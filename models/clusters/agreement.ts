@@ -104,3 +104,54 @@ export function normalizedMutualInfo(a: Int32Array, b: Int32Array): number {
   const mean = (entropy(rowSums) + entropy(colSums)) / 2;
   return mean === 0 ? 1 : Math.max(0, mi) / mean;
 }
+
+/**
+ * Adjusted mutual information (Vinh, Epps and Bailey 2010) with the arithmetic-mean normalization, as
+ * scikit-learn's `adjusted_mutual_info_score`: (MI - E[MI]) / (mean(H(a), H(b)) - E[MI]), where E[MI] is the
+ * mutual information two random labellings with the same cluster sizes share. NMI is not corrected for chance:
+ * it grows with the number of clusters even between unrelated labellings; AMI is about 0 for those.
+ * 1 when both labellings are a single cluster.
+ *
+ * @example
+ * adjustedMutualInfo(Int32Array.of(0, 0, 1, 1), Int32Array.of(1, 1, 0, 0)); // 1
+ */
+export function adjustedMutualInfo(a: Int32Array, b: Int32Array): number {
+  const c = contingency(a, b);
+  const { rowSums, colSums, n } = margins(c);
+  const used = (sums: Float64Array) => sums.filter((v) => v > 0);
+  const rows = used(rowSums);
+  const cols = used(colSums);
+  if ((rows.length <= 1 && cols.length <= 1) || n === 0) return 1;
+  const entropy = (sums: Float64Array) => sums.reduce((h, v) => h - (v / n) * Math.log(v / n), 0);
+  let mi = 0;
+  for (let i = 0; i < c.rows; i++) for (let j = 0; j < c.cols; j++) {
+    const v = c.table[i * c.cols + j];
+    if (v > 0) mi += (v / n) * Math.log((v * n) / (rowSums[i] * colSums[j]));
+  }
+  const expected = expectedMutualInfo(rows, cols, n);
+  const denominator = (entropy(rows) + entropy(cols)) / 2 - expected;
+  // scikit-learn keeps the sign of a vanishing denominator and bounds it away from zero.
+  const bounded = denominator < 0 ? Math.min(denominator, -Number.EPSILON) : Math.max(denominator, Number.EPSILON);
+  return (Math.max(0, mi) - expected) / bounded;
+}
+
+/**
+ * E[MI] of two labellings drawn at random with the given cluster sizes (the hypergeometric model): a sum over
+ * every cell and every count that cell could hold, O(n * min(#rows, #cols)) terms at the most.
+ */
+function expectedMutualInfo(rows: Float64Array, cols: Float64Array, n: number): number {
+  // log(m!) for m = 0..n; every factorial below is of a count at most n.
+  const logFactorial = new Float64Array(n + 1);
+  for (let m = 2; m <= n; m++) logFactorial[m] = logFactorial[m - 1] + Math.log(m);
+  let total = 0;
+  for (const ai of rows) {
+    for (const bj of cols) {
+      const fixed = logFactorial[ai] + logFactorial[bj] + logFactorial[n - ai] + logFactorial[n - bj] - logFactorial[n];
+      for (let nij = Math.max(1, ai + bj - n); nij <= Math.min(ai, bj); nij++) {
+        const logP = fixed - logFactorial[nij] - logFactorial[ai - nij] - logFactorial[bj - nij] - logFactorial[n - ai - bj + nij];
+        total += (nij / n) * Math.log((n * nij) / (ai * bj)) * Math.exp(logP);
+      }
+    }
+  }
+  return total;
+}

@@ -1,4 +1,4 @@
-import { adjustedRandIndex, contingency, encodeLabels, normalizedMutualInfo } from './agreement.ts';
+import { adjustedMutualInfo, adjustedRandIndex, contingency, encodeLabels, normalizedMutualInfo } from './agreement.ts';
 
 export interface RfmComparison {
   /** RFM segment names, the columns of `counts` and `rowShares`. */
@@ -8,15 +8,18 @@ export interface RfmComparison {
   /** Each cluster's row of counts divided by the cluster's size. */
   rowShares: number[][];
   adjustedRandIndex: number;
-  /** Normalized mutual information, arithmetic-mean normalization (scikit-learn's default). */
+  /** Normalized mutual information, arithmetic-mean normalization (scikit-learn's default); not adjusted for chance. */
   normalizedMutualInfo: number;
+  /** Adjusted mutual information, the same normalization: about 0 for chance agreement, which NMI is not. */
+  adjustedMutualInfo: number;
   /** Per cluster, the RFM segments it mixes: the largest first, at most 3, shares of the cluster. */
   mixes: { segment: string; share: number }[][];
 }
 
 /**
  * Clusters against the rule-based RFM segments: do the data-driven segments rediscover the rules, split them,
- * or cut across them?
+ * or cut across them? Over the segmented customers (the buyers): the fixed "No purchases yet" group matches RFM's
+ * "Other" by construction and would count as agreement.
  *
  * @example
  * const cmp = compareWithRfm(labels, 4, ['Champions', 'At risk', ...]);
@@ -36,6 +39,7 @@ export function compareWithRfm(labels: Int32Array, k: number, rfmSegments: (stri
     rowShares,
     adjustedRandIndex: adjustedRandIndex(labels, codes),
     normalizedMutualInfo: normalizedMutualInfo(labels, codes),
+    adjustedMutualInfo: adjustedMutualInfo(labels, codes),
     mixes: rowShares.map((shares) =>
       shares
         .map((share, j) => ({ segment: names[j], share }))

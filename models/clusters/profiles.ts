@@ -1,93 +1,150 @@
 // The same five tier names as the RFM value tiers, so a cluster's tier reads against a customer's.
 import { VALUE_TIERS } from '../tiers/value.ts';
-import { applyScaler, fitScaler, medianOf, unscale, type Scaler } from './scaler.ts';
+import { NO_PURCHASES, selectRows, UNCLUSTERED } from './buyers.ts';
+import { applyScaler, fitScaler, medianOf } from './scaler.ts';
 import type { CustomerTable } from './table.ts';
-
 
 /** The columns every profile reports in original units when the table has them, chosen or not. */
 export const PROFILE_COLUMNS = ['recency_days', 'frequency', 'monetary'] as const;
 
 export interface Distinguishing {
   feature: string;
-  /** Cluster mean minus overall mean, in overall standard deviations (of the log-transformed feature). */
+  /** The cluster's entry of `z`. */
   z: number;
   direction: 'high' | 'low';
 }
 
-export interface ClusterProfile {
+/** Size, revenue and the typical customer of a group, in original units (days, orders, money). */
+export interface GroupProfile {
+  size: number;
+  /** Share of all customers, the fixed "No purchases yet" group included. */
+  share: number;
+  /** Share of the net revenue (sum of `monetary`) of all customers that this group brought. */
+  revenueShare: number;
+  meanMonetary: number;
+  /** Per described feature, over the group's customers with a value. */
+  means: Record<string, number>;
+  medians: Record<string, number>;
+}
+
+export interface ClusterProfile extends GroupProfile {
   cluster: number;
   name: string;
   tier: string;
-  size: number;
-  share: number;
-  /** Share of the net revenue (sum of `monetary`) that this cluster's customers brought. */
-  revenueShare: number;
-  meanMonetary: number;
-  /** The centroid mapped back to days, orders and money (a log-space mean: near the typical customer, below the arithmetic mean). */
-  centroid: Record<string, number>;
-  medians: Record<string, number>;
+  /**
+   * Per feature, the cluster mean minus the mean of all segmented customers, in their standard deviations, both
+   * in the space k-means clusters in (signed log1p, then standardized over the buyers). Spend and order counts
+   * are heavy-tailed: on raw units a few whales set the deviation and every other cluster reads as "average".
+   */
+  z: Record<string, number>;
   /** Features that set the cluster apart, largest |z| first (|z| >= 0.25, at most 4). */
   distinguishing: Distinguishing[];
 }
 
-export interface ProfileInput {
+/** The one description of a segmentation that the CLI prints, the registry keeps and the API and UI show. */
+export interface SegmentProfiles {
+  /** The clustered features, then recency, frequency and monetary where the table has them. */
+  features: string[];
+  clusters: ClusterProfile[];
+  /** Every segmented customer (the buyers). */
+  overall: GroupProfile;
+  /** The fixed group outside k-means (size 0 when everyone bought). */
+  noPurchases: GroupProfile & { name: string; tier: string };
+}
+
+export interface DescribeInput {
+  /** Every customer, the fixed group included. */
   table: CustomerTable;
+  /** Per customer: its cluster 0..k-1, or UNCLUSTERED for the fixed group. */
   labels: Int32Array;
   k: number;
-  scaler: Scaler;
-  /** k x features, row-major, in the scaler's space. */
-  centroids: Float64Array;
+  /** The features k-means clustered on. */
+  features: string[];
 }
 
 /**
- * Describes each cluster: size, revenue, centroid and medians in original units, what sets it apart, a unique
- * readable name, and a value tier by rank of mean monetary value.
+ * Figures of every cluster, of all segmented customers and of the fixed group, without names or tiers (the
+ * server puts the trained model's names on them; `profileClusters` makes new ones).
  *
  * @example
- * const profiles = profileClusters({ table, labels, k: 4, scaler, centroids });
- * profiles[0].name; // "Active high-value frequent buyers"
+ * const d = describeSegments({ table, labels, k: 4, features: ['recency_days', 'frequency', 'monetary'] });
+ * d.clusters[0].medians.monetary; d.clusters[0].z.monetary; d.noPurchases.size;
  */
-export function profileClusters(input: ProfileInput): ClusterProfile[] {
-  const { table, labels, k, scaler, centroids } = input;
-  const n = labels.length;
-  const described = [...new Set([...scaler.features, ...PROFILE_COLUMNS.filter((c) => c in table.columns)])];
-  const z = applyScaler(table, fitScaler(table, described));
-  const monetary = table.columns.monetary;
-  const totalRevenue = monetary ? monetary.reduce((s, v) => s + (Number.isFinite(v) ? v : 0), 0) : 0;
+export function describeSegments(input: DescribeInput): SegmentProfiles {
+  const { table, labels, k } = input;
+  const features = [...new Set([...input.features, ...PROFILE_COLUMNS.filter((c) => c in table.columns)])];
   const members: number[][] = Array.from({ length: k }, () => []);
-  for (let i = 0; i < n; i++) members[labels[i]].push(i);
-
-  const profiles = members.map((rows, cluster): ClusterProfile & { zByFeature: Record<string, number> } => {
-    const zByFeature: Record<string, number> = {};
-    described.forEach((feature, t) => {
-      let sum = 0;
-      for (const i of rows) sum += z.data[i * z.cols + t];
-      zByFeature[feature] = rows.length ? sum / rows.length : 0;
-    });
-    const revenue = monetary ? rows.reduce((s, i) => s + (Number.isFinite(monetary[i]) ? monetary[i] : 0), 0) : 0;
-    const centroid = unscale(centroids.subarray(cluster * scaler.features.length, (cluster + 1) * scaler.features.length), scaler);
+  const outside: number[] = [];
+  for (let i = 0; i < labels.length; i++) (labels[i] === UNCLUSTERED ? outside : members[labels[i]]).push(i);
+  const segmented = members.flat().sort((a, b) => a - b);
+  const monetary = table.columns.monetary;
+  const revenueOf = (rows: number[]) => (monetary ? rows.reduce((s, i) => s + (Number.isFinite(monetary[i]) ? monetary[i] : 0), 0) : 0);
+  const totalRevenue = revenueOf([...segmented, ...outside]);
+  const group = (rows: number[]): GroupProfile => {
+    const revenue = revenueOf(rows);
+    return {
+      size: rows.length,
+      share: labels.length ? rows.length / labels.length : 0,
+      revenueShare: totalRevenue !== 0 ? revenue / totalRevenue : 0,
+      meanMonetary: rows.length ? revenue / rows.length : 0,
+      means: Object.fromEntries(features.map((f) => [f, meanOf(rows, table.columns[f])])),
+      medians: Object.fromEntries(features.map((f) => [f, medianOf(Float64Array.from(rows, (i) => table.columns[f][i]))])),
+    };
+  };
+  // z in the clustering space of the segmented customers: their own scaler, as k-means had.
+  const buyers = selectRows(table, segmented);
+  const scaled = applyScaler(buyers, fitScaler(buyers, features));
+  const position = new Int32Array(labels.length);
+  segmented.forEach((i, at) => (position[i] = at));
+  const clusters = members.map((rows, cluster): ClusterProfile => {
+    const z = Object.fromEntries(
+      features.map((feature, t) => {
+        let sum = 0;
+        for (const i of rows) sum += scaled.data[position[i] * scaled.cols + t];
+        return [feature, rows.length ? sum / rows.length : 0];
+      }),
+    );
     return {
       cluster,
       name: '',
       tier: '',
-      size: rows.length,
-      share: rows.length / n,
-      revenueShare: totalRevenue !== 0 ? revenue / totalRevenue : 0,
-      meanMonetary: rows.length ? revenue / rows.length : 0,
-      centroid: Object.fromEntries(scaler.features.map((f, t) => [f, centroid[t]])),
-      medians: Object.fromEntries(described.map((f) => [f, medianOf(Float64Array.from(rows, (i) => table.columns[f][i]))])),
-      distinguishing: Object.entries(zByFeature)
+      ...group(rows),
+      z,
+      distinguishing: Object.entries(z)
         .filter(([, v]) => Math.abs(v) >= 0.25)
         .sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]))
         .slice(0, 4)
         .map(([feature, v]) => ({ feature, z: v, direction: v > 0 ? 'high' : 'low' })),
-      zByFeature,
     };
   });
+  return { features, clusters, overall: group(segmented), noPurchases: { ...NO_PURCHASES, ...group(outside) } };
+}
 
-  const names = uniqueNames(profiles.map((p) => ({ base: baseName(p.zByFeature, p.medians), distinguishing: p.distinguishing })));
-  const tiers = valueTiers(profiles.map((p) => p.meanMonetary));
-  return profiles.map(({ zByFeature: _, ...p }, j) => ({ ...p, name: names[j], tier: tiers[j] }));
+/**
+ * `describeSegments` with a unique readable name for each cluster and a value tier by rank of mean monetary value.
+ *
+ * @example
+ * const profiles = profileClusters({ table, labels, k: 4, features });
+ * profiles.clusters[0].name; // "Active high-value frequent buyers"
+ */
+export function profileClusters(input: DescribeInput): SegmentProfiles {
+  const described = describeSegments(input);
+  const names = uniqueNames(described.clusters.map((p) => ({ base: baseName(p.z, p.medians), distinguishing: p.distinguishing })));
+  const tiers = valueTiers(described.clusters.map((p) => p.meanMonetary));
+  return { ...described, clusters: described.clusters.map((p, j) => ({ ...p, name: names[j], tier: tiers[j] })) };
+}
+
+/** Mean of the finite values at `rows` (NaN when none), as SQL's avg skips NULL. */
+function meanOf(rows: number[], values: Float64Array): number {
+  let sum = 0;
+  let n = 0;
+  for (const i of rows) {
+    if (Number.isFinite(values[i])) {
+      sum += values[i];
+      n++;
+    }
+  }
+  return n ? sum / n : NaN;
 }
 
 /**
@@ -107,7 +164,10 @@ export function valueTiers(meanMonetary: number[]): string[] {
   return tiers;
 }
 
-/** Words for recency, value and frequency from the cluster's z-scores; feature names when RFM is absent. */
+/**
+ * Words for recency, value and frequency from the cluster's z-scores; feature names when RFM is absent. Every
+ * clustered customer bought (buyers.ts), so there is no word for non-buyers.
+ */
 function baseName(z: Record<string, number>, medians: Record<string, number>): string {
   if (!('monetary' in z && 'frequency' in z)) {
     const top = Object.entries(z).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 2);
@@ -118,7 +178,6 @@ function baseName(z: Record<string, number>, medians: Record<string, number>): s
     if (z.recency_days >= 0.5) words.push('lapsed');
     else if (z.recency_days <= -0.5) words.push('active');
   }
-  if (medians.frequency === 0) return capitalize([...words, 'non-buyers'].join(' '));
   words.push(z.monetary >= 0.75 ? 'high-value' : z.monetary <= -0.75 ? 'low-value' : 'mid-value');
   words.push(medians.frequency <= 1 ? 'one-timers' : z.frequency >= 0.75 ? 'frequent buyers' : z.frequency <= -0.5 ? 'occasional buyers' : 'regulars');
   return capitalize(words.join(' '));

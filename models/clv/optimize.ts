@@ -227,7 +227,7 @@ const LOG_BOUND = 15;
 
 /**
  * Maximises a log-likelihood over strictly positive parameters by minimising -logLik / scale over their logs,
- * inside [e^-15, e^15]. An optimum on that bound is reported as not converged.
+ * inside [e^-15, e^15] (or a lower maximum given per parameter). An optimum on a bound is reported as not converged.
  *
  * @example
  * // Exponential rate from mean 2: logLik = n log(l) - l * sum
@@ -236,7 +236,7 @@ const LOG_BOUND = 15;
 export function maximizePositive(
   logLik: (params: Float64Array) => number,
   start: ArrayLike<number>,
-  options: MinimizeOptions & { scale?: number; names?: string[] } = {},
+  options: MinimizeOptions & { scale?: number; names?: string[]; maxima?: ArrayLike<number> } = {},
 ): PositiveFit {
   const n = start.length;
   const scale = options.scale ?? 1;
@@ -247,9 +247,9 @@ export function maximizePositive(
   };
   const logStart = Float64Array.from(start, (v) => Math.log(v));
   const lower = new Float64Array(n).fill(-LOG_BOUND);
-  const upper = new Float64Array(n).fill(LOG_BOUND);
+  const upper = Float64Array.from({ length: n }, (_, j) => (options.maxima?.[j] ? Math.log(options.maxima[j]) : LOG_BOUND));
   const result = minimize((theta) => -logLik(toParams(theta)) / scale, logStart, { lower, upper, ...options });
-  const atBound = [...result.x].flatMap((t, j) => (Math.abs(t) > LOG_BOUND - 1e-3 ? [options.names?.[j] ?? `parameter ${j}`] : []));
+  const atBound = [...result.x].flatMap((t, j) => (t < -LOG_BOUND + 1e-3 || t > upper[j] - 1e-3 ? [options.names?.[j] ?? `parameter ${j}`] : []));
   const out = Float64Array.from(result.x, Math.exp);
   return {
     params: out,

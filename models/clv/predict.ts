@@ -1,23 +1,26 @@
 /**
- * Per-customer predictions from a fitted BG/NBD + Gamma-Gamma pair.
+ * Per-customer predictions from a fitted purchase model (BG/NBD, MBG/NBD or Pareto/NBD) and Gamma-Gamma.
  *
  * Definitions:
- * - p_alive: BG/NBD P(alive | x, t_x, T). Under BG/NBD a customer drops out only right after a purchase, so a
- *   one-time buyer is still alive with probability 1 (their low value shows in expected purchases instead).
- * - expected purchases: E[purchases in the next `horizonMonths` | x, t_x, T] (FHL 2005 eq. 10).
+ * - p_alive: the purchase model's P(alive | x, t_x, T). Under BG/NBD a customer drops out only right after a
+ *   repeat purchase, so a one-time buyer is still alive with probability 1 (their low value shows in expected
+ *   purchases instead); MBG/NBD and Pareto/NBD let one-time buyers have left too.
+ * - expected purchases: E[purchases in the next `horizonMonths` | x, t_x, T].
  * - next order: the median of the time to the next order, counting dropout. Given alive, the next purchase
- *   comes after an Exp(lambda) wait with lambda ~ Gamma(r + x, alpha + T), so
+ *   comes after an Exp(lambda) wait with lambda ~ Gamma(r + x, alpha + T) (in all three models), so
  *   P(next order within s) = p_alive * (1 - ((alpha + T) / (alpha + T + s))^(r + x)), and the median solves
- *   that = 1/2 in closed form. None (NaN) when p_alive <= 1/2 or the median lies beyond the horizon: such a
- *   customer is more likely than not to place no order within it.
+ *   that = 1/2 in closed form. Exact for BG/NBD and MBG/NBD, where nobody leaves between purchases; under
+ *   Pareto/NBD a customer may also leave during the wait, which this leaves out, so its date is a little early.
+ *   None (NaN) when p_alive <= 1/2 or the median lies beyond the horizon: such a customer is more likely than
+ *   not to place no order within it.
  * - predicted AOV: Gamma-Gamma E[order value | x, mean repeat value]; with x = 0 the population mean.
  * - CLV: AOV x expected purchases of each month of the horizon, discounted at the end of that month at the
  *   monthly rate equivalent to `discountRateAnnual` ((1 + d)^(1/12) - 1). A month is 365.25 / 12 days.
  */
 import { badInput } from '../../data/errors.ts';
-import type { BgNbdParams } from './bgnbd.ts';
-import { expectedPurchases, groupRepeatData, probabilityAlive } from './bgnbd.ts';
 import type { GammaGammaParams } from './gammagamma.ts';
+import type { PurchaseModel, PurchaseParams } from './purchase.ts';
+import { groupRepeatData } from './repeat-data.ts';
 import { expectedOrderValue } from './gammagamma.ts';
 import { UNIT_DAYS, type CustomerSummary } from './summary.ts';
 
@@ -33,7 +36,7 @@ export const PREDICT_DEFAULTS: Required<PredictOptions> = { horizonMonths: 12, d
 const DAYS_PER_MONTH = 365.25 / 12;
 
 export interface ClvModels {
-  bgnbd: BgNbdParams;
+  purchase: { model: PurchaseModel; params: PurchaseParams };
   gammaGamma: GammaGammaParams;
 }
 
@@ -53,10 +56,11 @@ export interface CustomerPredictions {
  * Median time to the next order in model units (see the module comment), or NaN when it is not within `maxUnits`.
  *
  * @example
- * medianNextOrder({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 2, 30.43, 38.86, 52); // ~29.5 (weeks)
+ * medianNextOrder({ model: BG_NBD, params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 } }, 2, 30.43, 38.86, 52); // ~29.5 (weeks)
  */
-export function medianNextOrder(params: BgNbdParams, x: number, recency: number, age: number, maxUnits: number): number {
-  const pAlive = probabilityAlive(params, x, recency, age);
+export function medianNextOrder(purchase: ClvModels['purchase'], x: number, recency: number, age: number, maxUnits: number): number {
+  const { model, params } = purchase;
+  const pAlive = model.probabilityAlive(params, x, recency, age);
   if (pAlive <= 0.5) return NaN;
   const survive = 1 - 0.5 / pAlive;
   const s = (params.alpha + age) * (Math.pow(survive, -1 / (params.r + x)) - 1);
@@ -67,7 +71,7 @@ export function medianNextOrder(params: BgNbdParams, x: number, recency: number,
  * Predictions for every customer of a summary.
  *
  * @example
- * const out = predictCustomers(summary, { bgnbd: bg.params, gammaGamma: gg.params }, { horizonMonths: 12 });
+ * const out = predictCustomers(summary, { purchase: { model: BG_NBD, params: bg.params }, gammaGamma: gg.params }, { horizonMonths: 12 });
  * // out.pAlive[i], out.expectedPurchases[i], out.nextOrderUnits[i], out.predictedAov[i], out.clv[i]
  */
 export function predictCustomers(summary: CustomerSummary, models: ClvModels, options: PredictOptions = {}): CustomerPredictions {
@@ -87,7 +91,8 @@ export function predictCustomers(summary: CustomerSummary, models: ClvModels, op
     horizonMonths,
     discountRateAnnual,
   };
-  const { bgnbd, gammaGamma } = models;
+  const { purchase, gammaGamma } = models;
+  const { model, params } = purchase;
   // Purchase predictions depend on (x, t_x, T) only: once per group of equal customers.
   const groups = groupRepeatData(summary);
   const g = groups.weight.length;
@@ -102,14 +107,14 @@ export function predictCustomers(summary: CustomerSummary, models: ClvModels, op
     let previous = 0;
     let discount = 1;
     for (let m = 1; m <= horizonMonths; m++) {
-      const cumulative = expectedPurchases(bgnbd, m * monthUnits, x, tx, T);
+      const cumulative = model.expectedPurchases(params, m * monthUnits, x, tx, T);
       discount *= monthlyFactor;
       discountedPurchases[k] += (cumulative - previous) * discount;
       previous = cumulative;
     }
-    pAlive[k] = probabilityAlive(bgnbd, x, tx, T);
+    pAlive[k] = model.probabilityAlive(params, x, tx, T);
     expected[k] = previous;
-    nextOrder[k] = medianNextOrder(bgnbd, x, tx, T, horizonMonths * monthUnits);
+    nextOrder[k] = medianNextOrder(purchase, x, tx, T, horizonMonths * monthUnits);
   }
   for (let i = 0; i < n; i++) {
     const k = groups.groupOf[i];

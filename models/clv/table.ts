@@ -5,10 +5,12 @@
 import { DuckDBDateValue } from '@duckdb/node-api';
 import type { Store } from '../../data/store.ts';
 import { badInput } from '../../data/errors.ts';
-import { fitBgNbd, type BgNbdFit } from './bgnbd.ts';
+import { purchaseModel, PURCHASE_MODELS } from './catalog.ts';
 import { fitGammaGamma, type GammaGammaFit } from './gammagamma.ts';
-import { holdoutCheck, type HoldoutReport } from './holdout.ts';
+import { compareOnHoldout, type HoldoutComparison } from './holdout.ts';
 import { predictCustomers } from './predict.ts';
+import { fitPurchaseModel, type PurchaseFit } from './purchase.ts';
+import { naiveWarning, selectPurchaseModel, type ModelSelection } from './select.ts';
 import { UNIT_DAYS, dateOfDay, dayOfDate, summarize, type TimeUnit, type TransactionArrays } from './summary.ts';
 
 export interface ClvOptions {
@@ -28,7 +30,10 @@ export interface ClvRun {
   horizonMonths: number;
   discountRateAnnual: number;
   customers: number;
-  bgnbd: BgNbdFit;
+  /** How the purchase model was chosen, with every model's and the naive baseline's figures on the split. */
+  selection: ModelSelection;
+  /** The chosen purchase model fitted on every transaction before asOf. */
+  purchase: PurchaseFit;
   gammaGamma: GammaGammaFit;
   /** The per-horizon column names written (`expected_purchases_12m`, `clv_12m` at the default horizon). */
   columns: { expectedPurchases: string; clv: string };
@@ -37,7 +42,7 @@ export interface ClvRun {
 const DAY_MS = 86_400_000;
 
 /**
- * Beside every customer when the BG/NBD fit found no dropout (bgnbd.ts, `noDropout`). Its p_alive would be ~1 for
+ * Beside every customer when the purchase model's fit found no dropout (purchase.ts, `noDropout`). Its p_alive would be ~1 for
  * everyone, however long silent, and would contradict the churn risk shown next to it, so it is left NULL.
  */
 export const NO_DROPOUT_NOTE = 'no dropout found in the data: probability alive not estimated, CLV is an upper bound (see churn risk)';
@@ -73,26 +78,29 @@ async function defaultAsOf(store: Store): Promise<string> {
 }
 
 /**
- * Fits BG/NBD and Gamma-Gamma on transactions before `asOf`, predicts every customer with an order, and replaces
- * `customer_clv` in one transaction. Columns: customer_id, clv_frequency, clv_recency, clv_age (x, t_x, T in
+ * Chooses the purchase model on a calibration split (select.ts), fits it and Gamma-Gamma on transactions before
+ * `asOf`, predicts every customer with an order, and replaces `customer_clv` in one transaction. Columns: customer_id, clv_frequency, clv_recency, clv_age (x, t_x, T in
  * `clv_unit`), clv_unit, p_alive, expected_purchases_{H}m, next_order_date (NULL when not expected within the
  * horizon), predicted_aov, clv_{H}m, clv_note, for horizon H months (12 by default); at the no-dropout limit
  * p_alive is NULL and clv_note says why (NO_DROPOUT_NOTE). Non-converged fits are still written
- * (the best estimate found) and flagged in the returned run; check `bgnbd.converged` and `gammaGamma.converged`.
+ * (the best estimate found) and flagged in the returned run; check `purchase.converged` and `gammaGamma.converged`.
  *
  * @example
  * const run = await writeClv(store, { asOf: '2024-01-01', unit: 'week' });
- * // run.bgnbd.params, run.gammaGamma.params, run.customers
+ * // run.purchase.model, run.purchase.params, run.selection.warning, run.gammaGamma.params
  */
 export async function writeClv(store: Store, options: ClvOptions = {}): Promise<ClvRun> {
   const asOf = options.asOf ?? (await defaultAsOf(store));
   const unit = options.unit ?? 'week';
   if (!(unit in UNIT_DAYS)) throw badInput(`unit must be day or week, got "${unit}"`, { field: 'unit' });
-  const summary = summarize(await readTransactions(store, { before: asOf }), { asOf, unit });
+  const tx = await readTransactions(store, { before: asOf });
+  const summary = summarize(tx, { asOf, unit });
   if (summary.customerIds.length === 0) throw badInput(`no orders before ${asOf} to fit lifetime value on`, { field: 'asOf' });
-  const bgnbd = fitBgNbd(summary);
+  const selection = selectPurchaseModel(tx, { asOf, unit });
+  const model = purchaseModel(selection.chosen);
+  const purchase = fitPurchaseModel(model, summary);
   const gammaGamma = fitGammaGamma(summary);
-  const predictions = predictCustomers(summary, { bgnbd: bgnbd.params, gammaGamma: gammaGamma.params }, options);
+  const predictions = predictCustomers(summary, { purchase: { model, params: purchase.params }, gammaGamma: gammaGamma.params }, options);
   const { horizonMonths, discountRateAnnual } = predictions;
   const columns = { expectedPurchases: `expected_purchases_${horizonMonths}m`, clv: `clv_${horizonMonths}m` };
   const lastObservedDay = dayOfDate(asOf, 'asOf') - 1;
@@ -109,7 +117,7 @@ export async function writeClv(store: Store, options: ClvOptions = {}): Promise<
       appender.appendDouble(summary.recency[i]);
       appender.appendDouble(summary.age[i]);
       appender.appendVarchar(unit);
-      if (bgnbd.noDropout) appender.appendNull();
+      if (purchase.noDropout) appender.appendNull();
       else appender.appendDouble(predictions.pAlive[i]);
       appender.appendDouble(predictions.expectedPurchases[i]);
       const wait = predictions.nextOrderUnits[i];
@@ -118,13 +126,13 @@ export async function writeClv(store: Store, options: ClvOptions = {}): Promise<
       else appender.appendDate(new DuckDBDateValue(lastObservedDay + Math.max(1, Math.ceil(wait * unitDays))));
       appendNumber(appender, predictions.predictedAov[i]);
       appendNumber(appender, predictions.clv[i]);
-      if (bgnbd.noDropout) appender.appendVarchar(NO_DROPOUT_NOTE);
+      if (purchase.noDropout) appender.appendVarchar(NO_DROPOUT_NOTE);
       else appender.appendNull();
       appender.endRow();
     }
     appender.closeSync();
   });
-  return { asOf, unit, horizonMonths, discountRateAnnual, customers: summary.customerIds.length, bgnbd, gammaGamma, columns };
+  return { asOf, unit, horizonMonths, discountRateAnnual, customers: summary.customerIds.length, selection, purchase, gammaGamma, columns };
 }
 
 /** NaN (e.g. AOV when q <= 1) is stored as NULL: DuckDB would keep NaN, which sorts above every number. */
@@ -141,18 +149,31 @@ export interface ClvHoldoutOptions {
   unit?: TimeUnit;
 }
 
+export interface ClvHoldout extends HoldoutComparison {
+  /** The model chosen on a split of the calibration period alone (the holdout unseen), as writeClv chooses. */
+  selection: ModelSelection;
+  /** Set when the naive baseline beat the chosen model on the holdout, by MAE. */
+  warning?: string;
+}
+
 /**
- * Calibration/holdout check on the store: fit BG/NBD on transactions before asOf - holdoutDays and compare its
- * predictions with the orders of [asOf - holdoutDays, asOf).
+ * Calibration/holdout check on the store: every purchase model fitted on transactions before
+ * asOf - holdoutDays, and the naive baseline, compared with the orders of [asOf - holdoutDays, asOf); the model
+ * is chosen as writeClv would choose it from the calibration period alone.
  *
  * @example
- * const { fit, report } = await clvHoldout(store, { asOf: '1998-07-01', holdoutDays: 273 });
+ * const holdout = await clvHoldout(store, { asOf: '1998-07-01', holdoutDays: 273 });
+ * // holdout.selection.chosen, holdout.models, holdout.naive, holdout.warning
  */
-export async function clvHoldout(store: Store, options: ClvHoldoutOptions): Promise<{ calibrationEnd: string; fit: BgNbdFit; report: HoldoutReport }> {
+export async function clvHoldout(store: Store, options: ClvHoldoutOptions): Promise<ClvHoldout> {
   const { holdoutDays } = options;
   if (!Number.isInteger(holdoutDays) || holdoutDays < 1) throw badInput(`holdoutDays must be a whole number >= 1, got ${holdoutDays}`, { field: 'holdoutDays' });
   const asOf = options.asOf ?? (await defaultAsOf(store));
   const calibrationEnd = dateOfDay(dayOfDate(asOf, 'asOf') - holdoutDays);
   const tx = await readTransactions(store, { before: asOf });
-  return { calibrationEnd, ...holdoutCheck(tx, { calibrationEnd, holdoutDays, unit: options.unit }) };
+  const comparison = compareOnHoldout(tx, { calibrationEnd, holdoutDays, unit: options.unit, models: PURCHASE_MODELS });
+  const selection = selectPurchaseModel(tx, { asOf: calibrationEnd, unit: options.unit });
+  const chosen = comparison.models.find((m) => m.model === selection.chosen);
+  const warning = chosen && naiveWarning(chosen, comparison, `on the ${holdoutDays}-day holdout`);
+  return { ...comparison, selection, ...(warning && { warning }) };
 }

@@ -1,11 +1,12 @@
 import { refreshAnalyticsView } from '../../data/analytics.ts';
 import { badInput } from '../../data/errors.ts';
 import type { Store } from '../../data/store.ts';
+import { purchaseModel } from '../../models/clv/catalog.ts';
+import type { PredictionScore } from '../../models/clv/evaluate.ts';
+import type { HoldoutComparison } from '../../models/clv/holdout.ts';
 import { PREDICT_DEFAULTS } from '../../models/clv/predict.ts';
 import type { TimeUnit } from '../../models/clv/summary.ts';
-import { clvHoldout, writeClv, type ClvRun } from '../../models/clv/table.ts';
-import type { HoldoutReport } from '../../models/clv/holdout.ts';
-import type { BgNbdFit } from '../../models/clv/bgnbd.ts';
+import { clvHoldout, writeClv, type ClvHoldout, type ClvRun } from '../../models/clv/table.ts';
 import { defineCommand, numberFlag } from '../command.ts';
 import { withStore } from '../store-flag.ts';
 
@@ -14,13 +15,13 @@ export interface ClvFitOptions {
   unit?: TimeUnit;
   horizonMonths?: number;
   discountRateAnnual?: number;
-  /** When set, also fit on all but the last `holdoutDays` before asOf and compare with them. */
+  /** When set, also fit every model on all but the last `holdoutDays` before asOf and compare with them. */
   holdoutDays?: number;
 }
 
 export interface ClvFitResult {
   run: ClvRun;
-  holdout?: { calibrationEnd: string; fit: BgNbdFit; report: HoldoutReport };
+  holdout?: ClvHoldout;
 }
 
 /**
@@ -39,6 +40,8 @@ export async function clvFit(store: Store, options: ClvFitOptions = {}): Promise
 }
 
 const round = (v: number, digits = 4) => Number(v.toPrecision(digits + 2));
+const percent = (share: number) => (Number.isFinite(share) ? `${share >= 0 ? '+' : ''}${(share * 100).toFixed(1)}%` : '-');
+const fixed = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 
 function describeFit(name: string, fit: { params: object; logLikelihood: number; converged: boolean; iterations: number; message: string; customers: number }): string[] {
   const params = Object.entries(fit.params).map(([k, v]) => `${k} = ${round(v as number)}`).join(', ');
@@ -48,28 +51,56 @@ function describeFit(name: string, fit: { params: object; logLikelihood: number;
   ];
 }
 
+/**
+ * Every model's and the naive baseline's holdout figures, then the mean predicted purchases per calibration
+ * frequency group beside the actual mean; `chosen` is marked.
+ */
+function comparisonTable(comparison: HoldoutComparison, chosen: string): string[] {
+  const rows: { label: string; score: PredictionScore }[] = [
+    { label: 'naive x/T', score: comparison.naive },
+    ...comparison.models.map((m) => ({ label: `${m.label}${m.model === chosen ? ' *' : ''}${m.fit.converged ? '' : ' (not converged)'}`, score: m.score })),
+  ];
+  const width = Math.max(...rows.map((r) => r.label.length));
+  const groups = comparison.naive.byFrequency;
+  return [
+    `  ${'model'.padEnd(width)}     MAE    RMSE   corr  predicted  actual   total`,
+    ...rows.map(({ label, score: s }) =>
+      `  ${label.padEnd(width)} ${fixed(s.mae).padStart(7)} ${fixed(s.rmse).padStart(7)} ${fixed(s.correlation).padStart(6)} ${s.predictedTotal.toFixed(1).padStart(10)} ${String(s.actualTotal).padStart(7)} ${percent(s.totalError).padStart(7)}`,
+    ),
+    `  mean purchases per customer by calibration repeat purchases (x): actual, then each row above`,
+    `  ${'x'.padStart(3)} ${'customers'.padStart(9)} ${'actual'.padStart(7)} ${rows.map((r) => r.label.replace(' *', '').slice(0, 10).padStart(10)).join(' ')}`,
+    ...groups.map((g, k) =>
+      `  ${g.frequency.padStart(3)} ${String(g.customers).padStart(9)} ${fixed(g.actualMean).padStart(7)} ${rows.map((r) => fixed(r.score.byFrequency[k].predictedMean).padStart(10)).join(' ')}`,
+    ),
+  ];
+}
+
 function describe({ run, holdout }: ClvFitResult): string {
+  const model = purchaseModel(run.purchase.model);
   const lines = [
     `customer_clv: ${run.customers} customers as of ${run.asOf} (unit ${run.unit}, horizon ${run.horizonMonths} months, discount ${run.discountRateAnnual * 100}% a year)`,
-    ...describeFit('BG/NBD', run.bgnbd),
-    ...(run.bgnbd.warning ? [`  WARNING: ${run.bgnbd.warning}`] : []),
+    `purchase model: ${model.label}, chosen by ${run.selection.rule}`,
+    ...(run.selection.split ? comparisonTable(run.selection.split, run.selection.chosen) : []),
+    ...(run.selection.warning ? [`  WARNING: ${run.selection.warning}`] : []),
+    ...describeFit(model.label, run.purchase),
+    ...(run.purchase.warning ? [`  WARNING: ${run.purchase.warning}`] : []),
     ...describeFit('Gamma-Gamma', run.gammaGamma),
   ];
   if (holdout) {
-    const r = holdout.report;
+    const chosen = purchaseModel(holdout.selection.chosen);
     lines.push(
-      `holdout: calibration before ${holdout.calibrationEnd}, ${r.holdoutDays} days after (${holdout.fit.converged ? (holdout.fit.noDropout ? 'fit at the no-dropout limit' : 'fit converged') : 'fit NOT converged'})`,
-      ...(holdout.fit.warning ? [`  WARNING (calibration fit): ${holdout.fit.warning}`] : []),
-      `  repeat orders expected ${r.expectedTotal.toFixed(1)}, actual ${r.actualTotal} (${(((r.expectedTotal - r.actualTotal) / r.actualTotal) * 100).toFixed(1)}%); MAE per customer ${r.mae.toFixed(3)}`,
-      '  by calibration repeat orders: x  customers  expected  actual',
-      ...r.byFrequency.map((g) => `    ${g.frequency.padStart(3)} ${String(g.customers).padStart(10)} ${g.expectedMean.toFixed(3).padStart(9)} ${g.actualMean.toFixed(3).padStart(7)}`),
+      '',
+      `holdout: every model fitted before ${holdout.calibrationEnd} and scored on the ${holdout.holdoutDays} days after (${holdout.customers} customers); ` +
+        `${chosen.label} * is the one chosen from the calibration period alone`,
+      ...comparisonTable(holdout, holdout.selection.chosen),
+      ...(holdout.warning ? [`  WARNING: ${holdout.warning}`] : []),
     );
   }
   return lines.join('\n');
 }
 
 export default defineCommand({
-  summary: 'Fit lifetime value (BG/NBD + Gamma-Gamma) and write customer_clv',
+  summary: 'Fit lifetime value (BG/NBD, MBG/NBD or Pareto/NBD, chosen on the data, + Gamma-Gamma) and write customer_clv',
   usage: `
 tierlab clv fit [--db PATH] [--as-of DATE] [--unit day|week] [--horizon-months N] [--discount-rate R]
                 [--holdout-days N] [--json]
@@ -78,12 +109,15 @@ tierlab clv fit [--db PATH] [--as-of DATE] [--unit day|week] [--horizon-months N
   --unit U            model time unit, day or week (default week)
   --horizon-months N  months ahead for expected purchases and CLV (default ${PREDICT_DEFAULTS.horizonMonths})
   --discount-rate R   annual discount rate, applied monthly (default ${PREDICT_DEFAULTS.discountRateAnnual})
-  --holdout-days N    also fit on data before as-of minus N days and compare its predictions with those N days
+  --holdout-days N    also fit every model on data before as-of minus N days and score it on those N days
   --json              print the fits (and holdout) as JSON
   --db PATH           the DuckDB store (default: $TIERLAB_HOME/tierlab.duckdb)
 
-Prints the fitted parameters, log-likelihoods and convergence, and a warning when BG/NBD finds no dropout (p_alive
-~1 for everyone); writes table customer_clv.`,
+The purchase model is chosen among BG/NBD, MBG/NBD and Pareto/NBD by the lowest MAE on the last quarter of the
+history (at least 28 days, at most 365), each fitted on the days before. Prints that comparison beside the naive
+baseline (each customer repeating their own rate x/T): MAE, RMSE, correlation and total error, and the mean per
+calibration frequency group; a warning when the naive baseline wins on MAE, and when the chosen model finds no
+dropout (p_alive ~1 for everyone). With --holdout-days the same table on the holdout. Writes table customer_clv.`,
   options: {
     db: { type: 'string' },
     'as-of': { type: 'string' },
@@ -107,7 +141,7 @@ Prints the fitted parameters, log-likelihoods and convergence, and a warning whe
     };
     const result = await withStore(flags.db, (store) => clvFit(store, options));
     console.log(flags.json ? JSON.stringify(result) : describe(result));
-    const converged = result.run.bgnbd.converged && result.run.gammaGamma.converged;
+    const converged = result.run.purchase.converged && result.run.gammaGamma.converged;
     if (!converged) console.error('tierlab: a lifetime-value fit did not converge; predictions use the best estimate found');
     return converged ? 0 : 1;
   },

@@ -15,28 +15,37 @@ function parseKRange(value: string | undefined): { kMin: number; kMax: number } 
 const fixed = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
+/** Values of a profile's features, shortest form: "recency_days 10, frequency 9, monetary 3449.3". */
+const figures = (values: Record<string, number>) => Object.entries(values).map(([f, v]) => `${f} ${fixed(v, 1)}`).join(', ');
+
 function report(result: SegmentationResult): string {
-  const { model, kScores, profiles, comparison, stability } = result;
+  const { model, kScores, profiles, comparison, stability, noPurchases, overall } = result;
   const lines = [
-    `${result.customerIds.length} customers, features ${model.features.join(', ')} (signed log1p, standardized); fitted on ${result.fitRows}`,
+    `${result.customerIds.length} customers: ${overall.size} segmented on ${model.features.join(', ')} (signed log1p, standardized over them; fitted on ${result.fitRows}), ${noPurchases.size} without a purchase or positive net spend set apart`,
     '',
     'k  inertia        silhouette  davies-bouldin  calinski-harabasz',
     ...kScores.map((s) => `${String(s.k).padEnd(2)} ${fixed(s.inertia, 1).padStart(12)} ${fixed(s.silhouette).padStart(11)} ${fixed(s.daviesBouldin).padStart(15)} ${fixed(s.calinskiHarabasz, 1).padStart(18)}${s.k === model.k ? '  <- chosen' : ''}`),
     result.kRule === 'forced' ? `k = ${model.k} (forced)` : `k = ${model.k}: best silhouette, near-ties (within ${SEGMENT_DEFAULTS.silhouetteTolerance}) to the smaller k`,
     '',
+    'Each group in original units: medians (the typical customer) and means; z = standardized difference from all segmented customers in the clustering space',
+    `   all segmented: medians ${figures(overall.medians)}; means ${figures(overall.means)}`,
   ];
   for (const p of profiles) {
-    const medians = Object.entries(p.medians).map(([f, v]) => `${f} ${fixed(v, 1)}`).join(', ');
     const apart = p.distinguishing.map((d) => `${d.direction} ${d.feature} (z ${d.z >= 0 ? '+' : ''}${d.z.toFixed(2)})`).join(', ') || 'close to average';
     const jaccard = stability.clusterJaccard[p.cluster];
     lines.push(`#${p.cluster} ${p.name} [${p.tier}]: ${p.size} customers (${pct(p.share)}), ${pct(p.revenueShare)} of revenue, stability ${fixed(jaccard, 2)}`);
-    lines.push(`   medians: ${medians}`);
+    lines.push(`   medians: ${figures(p.medians)}`);
+    lines.push(`   means:   ${figures(p.means)}`);
     lines.push(`   sets it apart: ${apart}`);
     if (comparison) lines.push(`   RFM mix: ${comparison.mixes[p.cluster].map((m) => `${m.segment} ${pct(m.share)}`).join(', ')}`);
   }
+  if (noPurchases.size) {
+    lines.push(`-- ${noPurchases.name} [${noPurchases.tier}]: ${noPurchases.size} customers (${pct(noPurchases.share)}), ${pct(noPurchases.revenueShare)} of revenue, not clustered`);
+    lines.push(`   medians: ${figures(noPurchases.medians)}`);
+  }
   lines.push('', `Stability over ${stability.runs} bootstrap refits: ARI mean ${fixed(stability.meanAri)}, min ${fixed(stability.minAri)} (per-cluster Jaccard below 0.6 = not reproduced)`);
   if (comparison) {
-    lines.push(`Against RFM segments: ARI ${fixed(comparison.adjustedRandIndex)}, NMI ${fixed(comparison.normalizedMutualInfo)} (arithmetic mean)`);
+    lines.push(`Against RFM segments (segmented customers): ARI ${fixed(comparison.adjustedRandIndex)}, AMI ${fixed(comparison.adjustedMutualInfo)}, NMI ${fixed(comparison.normalizedMutualInfo)} (arithmetic mean; NMI is not adjusted for chance)`);
     lines.push('', `cluster  ${comparison.segments.map((s) => s.slice(0, 12).padStart(12)).join(' ')}`);
     comparison.counts.forEach((row, c) => lines.push(`#${String(c).padEnd(7)} ${row.map((v) => String(v).padStart(12)).join(' ')}`));
   }
@@ -55,10 +64,12 @@ tierlab segment [--db PATH] [--k N | --k-range 3..10] [--features a,b,c] [--seed
   --sample N       fit on a uniform sample of N customers, then assign everyone; default 100000
   --json           print JSON instead of text
 
-Features are transformed by sign(x)*log1p(|x|) (monetary can be negative) and standardized. Writes
-customer_clusters(customer_id, cluster, cluster_name, cluster_tier, pc1, pc2), replacing it atomically, and
-refreshes customer_analytics. Prints the k table (inertia, silhouette, Davies-Bouldin, Calinski-Harabasz),
-cluster profiles, stability over bootstrap refits and the comparison with RFM segments.`,
+Customers without a purchase order or with no positive net spend are not clustered: they form the fixed
+group "No purchases yet" (cluster NULL). The others' features are transformed by sign(x)*log1p(|x|) and
+standardized. Writes customer_clusters(customer_id, cluster, cluster_name, cluster_tier, pc1, pc2), replacing
+it atomically, and refreshes customer_analytics. Prints the k table (inertia, silhouette, Davies-Bouldin,
+Calinski-Harabasz), each cluster's medians and means in original units and what sets it apart, stability over
+bootstrap refits and the comparison with RFM segments (ARI, AMI, NMI).`,
   options: {
     db: { type: 'string' },
     k: { type: 'string' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { adjustedRandIndex, contingency, encodeLabels, normalizedMutualInfo } from '../../models/clusters/agreement.ts';
+import { adjustedMutualInfo, adjustedRandIndex, contingency, encodeLabels, normalizedMutualInfo } from '../../models/clusters/agreement.ts';
 import { matrixFromRows } from '../../models/clusters/matrix.ts';
 import { calinskiHarabasz, daviesBouldin, silhouette } from '../../models/clusters/metrics.ts';
 
@@ -49,6 +49,18 @@ describe('agreement between labellings', () => {
     const mi = 0.5 * Math.log((2 * 4) / (2 * 3)) + 0.25 * Math.log((1 * 4) / (2 * 3)) + 0.25 * Math.log((1 * 4) / (2 * 1));
     expect(normalizedMutualInfo(labels(0, 0, 1, 1), labels(0, 0, 0, 1))).toBeCloseTo(mi / ((ha + hb) / 2), 12);
     expect(normalizedMutualInfo(labels(0, 0, 0, 1, 1, 1, 2, 2), labels(0, 0, 1, 1, 2, 2, 2, 2))).toBeCloseTo(0.5300257549140327, 12);
+  });
+
+  it('AMI matches scikit-learn and, unlike NMI, is about 0 for unrelated labellings', () => {
+    // Reference values: sklearn.metrics.adjusted_mutual_info_score (1.2.1) on the same labels.
+    expect(adjustedMutualInfo(labels(0, 0, 0, 1, 1, 1, 2, 2), labels(0, 0, 1, 1, 2, 2, 2, 2))).toBeCloseTo(0.27454164973683315, 12);
+    expect(adjustedMutualInfo(labels(0, 0, 1, 1), labels(0, 0, 0, 1))).toBeCloseTo(0, 12);
+    const a = labels(0, 3, 1, 0, 3, 3, 3, 3, 1, 3, 1, 2, 0, 3, 2, 0, 0, 0, 2, 1, 2, 3, 3, 2, 0, 1, 1, 1, 1, 0, 1, 0, 3, 0, 3, 1, 2, 3, 3, 0, 2, 3, 0, 1, 3, 1, 3, 3, 2, 3, 0, 1, 1, 1, 3, 0, 3, 2, 0, 3);
+    const b = labels(3, 4, 4, 2, 5, 1, 2, 5, 0, 3, 0, 2, 4, 3, 2, 1, 2, 1, 4, 5, 1, 0, 5, 0, 0, 0, 0, 1, 0, 3, 1, 4, 1, 2, 4, 0, 0, 2, 5, 0, 4, 4, 4, 1, 1, 4, 1, 5, 1, 3, 5, 1, 3, 5, 3, 1, 1, 1, 0, 3);
+    expect(adjustedMutualInfo(a, b)).toBeCloseTo(0.017067390618563334, 12);
+    expect(normalizedMutualInfo(a, b)).toBeGreaterThan(0.05);
+    expect(adjustedMutualInfo(labels(0, 0, 1, 1, 2), labels(2, 2, 0, 0, 1))).toBeCloseTo(1, 12);
+    expect(adjustedMutualInfo(labels(0, 0, 0), labels(1, 1, 1))).toBe(1);
   });
 
   it('contingency counts and label encoding', () => {

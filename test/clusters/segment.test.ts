@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { literal, Store } from '../../data/store.ts';
-import { assignCustomers, loadCustomerTable, saveClusters, segmentCustomers, SegmentationResult, type CustomerTable } from '../../models/clusters/index.ts';
+import { assignCustomers, describeStoredSegments, loadCustomerTable, saveClusters, segmentCustomers, SegmentationResult, type CustomerTable } from '../../models/clusters/index.ts';
 import { seededGaussian, seededRandom } from '../../models/clusters/random.ts';
 import segmentCommand from '../../scripts/commands/segment.ts';
 
@@ -51,6 +51,9 @@ describe('segmentation of a small realistic feature table', () => {
   });
   afterAll(() => store.close());
 
+  /** Customers with a purchase order and positive net spend: the ones k-means sees. */
+  const buyers = () => table.customerIds.map((_, i) => i).filter((i) => table.columns.frequency[i] > 0 && table.columns.monetary[i] > 0);
+
   it('scores every k, picks one by the silhouette rule and profiles the clusters', () => {
     const result = segmentCustomers(table, options);
     const { k } = result.model;
@@ -58,26 +61,62 @@ describe('segmentation of a small realistic feature table', () => {
     const best = Math.max(...result.kScores.map((s) => s.silhouette));
     expect(result.kScores.find((s) => s.k === k)!.silhouette).toBeGreaterThanOrEqual(best - 0.01);
     expect(result.kScores.every((s) => s.k >= k || s.silhouette < best - 0.01)).toBe(true);
-    const { profiles } = result;
+    const { profiles, noPurchases, overall } = result;
     expect(new Set(profiles.map((p) => p.name)).size).toBe(k);
-    expect(profiles.reduce((s, p) => s + p.size, 0)).toBe(1500);
-    expect(profiles.reduce((s, p) => s + p.revenueShare, 0)).toBeCloseTo(1, 9);
+    expect(profiles.reduce((s, p) => s + p.size, 0)).toBe(buyers().length);
+    expect(overall.size).toBe(buyers().length);
+    expect(profiles.reduce((s, p) => s + p.size, 0) + noPurchases.size).toBe(1500);
+    expect(profiles.reduce((s, p) => s + p.revenueShare, 0) + noPurchases.revenueShare).toBeCloseTo(1, 9);
     expect(profiles[0].tier).toBe('VIP');
     expect(profiles.at(-1)!.tier).toBe('Low value');
     for (let c = 1; c < k; c++) expect(profiles[c].meanMonetary).toBeLessThanOrEqual(profiles[c - 1].meanMonetary);
   });
 
-  it('finds the four kinds of customer when k = 4, agreeing with their RFM segments', () => {
-    const result = segmentCustomers(table, { ...options, k: 4 });
+  it('sets customers without a purchase or positive net spend apart as "No purchases yet", outside k-means', () => {
+    const result = segmentCustomers(table, { ...options, k: 3 });
+    const inside = new Set(buyers());
+    expect(inside.size).toBeLessThan(1500);
+    result.labels.forEach((label, i) => expect(label === -1).toBe(!inside.has(i)));
+    const { noPurchases } = result;
+    expect(noPurchases).toMatchObject({ name: 'No purchases yet', tier: 'Low value', size: 1500 - inside.size });
+    expect(noPurchases.medians.frequency).toBe(0);
+    // No cluster is spent on them, and they are not drawn (they would all sit on one point).
+    for (const p of result.profiles) expect(p.medians.frequency).toBeGreaterThan(0);
+    result.labels.forEach((label, i) => expect(Number.isNaN(result.projection[i * 2])).toBe(label === -1));
+    expect(result.scatter.every((p) => p.cluster >= 0)).toBe(true);
+  });
+
+  it('describes every cluster by means and medians in original units and z in the clustering space', () => {
+    const result = segmentCustomers(table, { ...options, k: 3 });
+    const members = (c: number) => buyers().filter((i) => result.labels[i] === c);
+    for (const p of result.profiles) {
+      const spend = members(p.cluster).map((i) => table.columns.monetary[i]);
+      expect(p.size).toBe(spend.length);
+      expect(p.means.monetary).toBeCloseTo(spend.reduce((s, v) => s + v, 0) / spend.length, 6);
+      const sorted = [...spend].sort((a, b) => a - b);
+      const middle = sorted.length >> 1;
+      expect(p.medians.monetary).toBeCloseTo(sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2, 9);
+    }
+    // The z of each feature, weighted by cluster size, averages to 0 over the buyers (standardized over them).
+    for (const feature of ['recency_days', 'frequency', 'monetary']) {
+      const weighted = result.profiles.reduce((s, p) => s + p.z[feature] * p.size, 0) / result.overall.size;
+      expect(Math.abs(weighted)).toBeLessThan(1e-9);
+    }
+    expect(result.profiles[0].distinguishing[0].z).toBe(result.profiles[0].z[result.profiles[0].distinguishing[0].feature]);
+  });
+
+  it('finds the three kinds of buyer when k = 3, agreeing with their RFM segments', () => {
+    const result = segmentCustomers(table, { ...options, k: 3 });
     const { comparison, profiles, stability } = result;
     expect(result.kRule).toBe('forced');
     expect(comparison!.adjustedRandIndex).toBeGreaterThan(0.8);
     expect(comparison!.normalizedMutualInfo).toBeGreaterThan(0.8);
-    expect(comparison!.counts.flat().reduce((s, v) => s + v, 0)).toBe(1500);
+    expect(comparison!.adjustedMutualInfo).toBeGreaterThan(0.8);
+    expect(comparison!.adjustedMutualInfo).toBeLessThanOrEqual(comparison!.normalizedMutualInfo);
+    expect(comparison!.counts.flat().reduce((s, v) => s + v, 0)).toBe(buyers().length);
     for (const row of comparison!.rowShares) expect(row.reduce((s, v) => s + v, 0)).toBeCloseTo(1, 9);
     expect(comparison!.mixes[0][0].segment).toBe('Champions');
     expect(profiles[0].medians.frequency).toBeGreaterThan(8);
-    expect(profiles.find((p) => p.medians.frequency === 0)!.name).toMatch(/non-buyers/);
     expect(stability.meanAri).toBeGreaterThan(0.9);
     expect(result.scatter.length).toBeLessThanOrEqual(5000);
   });
@@ -93,7 +132,7 @@ describe('segmentation of a small realistic feature table', () => {
   });
 
   it('fits on a sample when asked and still assigns every customer', () => {
-    const result = segmentCustomers(table, { ...options, k: 4, fitSampleSize: 400, scatterMaxPoints: 100 });
+    const result = segmentCustomers(table, { ...options, k: 3, fitSampleSize: 400, scatterMaxPoints: 100 });
     expect(result.fitRows).toBe(400);
     expect(result.labels).toHaveLength(1500);
     expect(result.scatter).toHaveLength(100);
@@ -107,6 +146,20 @@ describe('segmentation of a small realistic feature table', () => {
       'SELECT count(*) AS n, count(DISTINCT cluster) AS clusters, count(cluster_name) AS named FROM customer_analytics',
     );
     expect(row).toEqual({ n: 1500, clusters: 3, named: 1500 });
+    const apart = await store.one<{ n: number; clustered: number; drawn: number; names: string }>(
+      `SELECT count(*) AS n, count(cluster) AS clustered, count(pc1) AS drawn, string_agg(DISTINCT cluster_name || '/' || cluster_tier) AS names
+       FROM customer_clusters WHERE customer_id IN (SELECT customer_id FROM customer_features WHERE frequency = 0 OR monetary <= 0)`,
+    );
+    expect(apart).toEqual({ n: 1500 - buyers().length, clustered: 0, drawn: 0, names: 'No purchases yet/Low value' });
+  });
+
+  it('describes the stored segmentation on the store by the same function', async () => {
+    const result = segmentCustomers(table, { ...options, k: 3 });
+    await saveClusters(store, result);
+    const stored = await describeStoredSegments(store, { features: result.model.features, names: result.model.names, tiers: result.model.tiers });
+    expect(JSON.parse(JSON.stringify(stored.clusters))).toEqual(JSON.parse(JSON.stringify(result.profiles)));
+    expect(stored.noPurchases).toEqual(result.noPurchases);
+    expect(stored.overall).toEqual(result.overall);
   });
 
   it('leaves the previous customer_clusters in place when a save fails half-way', async () => {
@@ -147,6 +200,7 @@ describe('tierlab segment', () => {
     const store = await Store.open({ path: db });
     try {
       expect((await store.one<{ n: number }>('SELECT count(*) AS n FROM customer_clusters'))!.n).toBe(400);
+      expect(out.noPurchases.size + out.segmented).toBe(400);
     } finally {
       store.close();
     }

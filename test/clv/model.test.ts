@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bgnbdLogLikelihood, expectedPurchases, fitBgNbd, groupRepeatData, probabilityAlive } from '../../models/clv/bgnbd.ts';
+import { BG_NBD, bgnbdLogLikelihood, expectedPurchases, fitBgNbd, probabilityAlive } from '../../models/clv/bgnbd.ts';
+import { groupRepeatData } from '../../models/clv/repeat-data.ts';
 import { expectedOrderValue, fitGammaGamma, gammaGammaLogLikelihood } from '../../models/clv/gammagamma.ts';
 import { medianNextOrder, predictCustomers } from '../../models/clv/predict.ts';
 import { simulateTransactions } from '../../models/clv/simulate.ts';
@@ -76,11 +77,12 @@ describe('BG/NBD by hand', () => {
 
   it('median next order solves P(order within s) = 1/2', () => {
     const p = { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 };
-    const s = medianNextOrder(p, 2, 30.43, 38.86, 520);
+    const purchase = { model: BG_NBD, params: p };
+    const s = medianNextOrder(purchase, 2, 30.43, 38.86, 520);
     const alive = probabilityAlive(p, 2, 30.43, 38.86);
     expect(alive * (1 - Math.pow((p.alpha + 38.86) / (p.alpha + 38.86 + s), p.r + 2))).toBeCloseTo(0.5, 10);
-    expect(medianNextOrder(p, 2, 30.43, 38.86, s - 1)).toBeNaN();
-    expect(medianNextOrder(p, 2, 1, 38.86, 520)).toBeNaN(); // p_alive < 1/2
+    expect(medianNextOrder(purchase, 2, 30.43, 38.86, s - 1)).toBeNaN();
+    expect(medianNextOrder(purchase, 2, 1, 38.86, 520)).toBeNaN(); // p_alive < 1/2
   });
 });
 
@@ -111,8 +113,9 @@ describe('fits on simulated customers', () => {
     for (const k of ['r', 'alpha', 'a', 'b'] as const) expect(Math.abs(bg.params[k] / truth[k] - 1)).toBeLessThan(0.2);
     for (const k of ['p', 'q', 'gamma'] as const) expect(Math.abs(gg.params[k] / spend[k] - 1)).toBeLessThan(0.2);
 
-    const out = predictCustomers(summary, { bgnbd: bg.params, gammaGamma: gg.params }, { horizonMonths: 12, discountRateAnnual: 0.1 });
-    const undiscounted = predictCustomers(summary, { bgnbd: bg.params, gammaGamma: gg.params }, { horizonMonths: 12, discountRateAnnual: 0 });
+    const models = { purchase: { model: BG_NBD, params: bg.params }, gammaGamma: gg.params };
+    const out = predictCustomers(summary, models, { horizonMonths: 12, discountRateAnnual: 0.1 });
+    const undiscounted = predictCustomers(summary, models, { horizonMonths: 12, discountRateAnnual: 0 });
     for (let i = 0; i < summary.customerIds.length; i += 97) {
       expect(out.pAlive[i]).toBeGreaterThan(0);
       expect(out.pAlive[i]).toBeLessThanOrEqual(1);

@@ -41,7 +41,7 @@ describe('ingest: good files', () => {
     const rows = await store.all(`SELECT * FROM transactions ORDER BY order_id, amount`);
     expect(rows[0]).toEqual({
       customer_id: 'c1', order_id: 'o1', timestamp: '2024-01-15T10:00:00.000Z', amount: 3.2, quantity: 1, unit_price: 3.2,
-      product: 'Chocolate', category: 'snacks', channel: 'web', load_id: summary.load_id,
+      product: 'Chocolate', description: null, category: 'snacks', channel: 'web', load_id: summary.load_id,
     });
     expect(rows[1].product).toBe('Mug, large');
     expect(await store.all(`SELECT customer_id FROM customers ORDER BY 1`)).toEqual([{ customer_id: 'c1' }, { customer_id: 'c2' }]);
@@ -151,6 +151,48 @@ describe('ingest: good files', () => {
     const summary = await ingest({ file: path });
     expect(summary).toMatchObject({ rows_read: 10, rows_loaded: 10, customers: 3, revenue: '68.7500', from: '2024-05-02T12:00:00.000Z' });
     expect(await store.one(`SELECT CAST(amount AS VARCHAR) a, product FROM transactions WHERE order_id = 'P7'`)).toEqual({ a: '8.7500', product: 'sku7' });
+  });
+
+  it('loads integer-valued float ids from Parquet as whole numbers (13085.0 -> 13085), and keeps other ids as written', async () => {
+    const path = join(dir, 'float-ids.parquet');
+    // A DOUBLE id column, as pandas writes a customer id with gaps; read as text it says "13085.0".
+    await store.run(`COPY (SELECT * FROM (VALUES (13085.0::DOUBLE, 536365.0::DOUBLE, TIMESTAMP '2010-12-01 08:26:00', 15.30, 'WHITE HANGING HEART', 'United Kingdom'),
+                                              (13085.0::DOUBLE, 536366.0::DOUBLE, TIMESTAMP '2010-12-02 09:00:00', 2.55, 'RED MUG', 'United Kingdom'),
+                                              (17850.5::DOUBLE, 536367.0::DOUBLE, TIMESTAMP '2010-12-03 10:00:00', 4.25, NULL, 'France'))
+                           t("Customer ID", "Invoice", "InvoiceDate", amount, "Description", "Country")) TO '${path}' (FORMAT parquet)`);
+    const summary = await ingest({ file: path, mapping: { 'Customer ID': 'customer_id', Invoice: 'order_id', InvoiceDate: 'timestamp' } });
+    expect(summary).toMatchObject({ rows_loaded: 3, customers: 2, ignored_columns: ['Country'] });
+    expect(await store.all(`SELECT customer_id, order_id, description FROM transactions WHERE load_id = ${summary.load_id} ORDER BY order_id`)).toEqual([
+      { customer_id: '13085', order_id: '536365', description: 'WHITE HANGING HEART' },
+      { customer_id: '13085', order_id: '536366', description: 'RED MUG' },
+      { customer_id: '17850.5', order_id: '536367', description: null },
+    ]);
+  });
+});
+
+describe('ingest: float ids, product names and columns no field takes, the same on both load paths', () => {
+  const header = 'CustomerID,order_id,timestamp,amount,Description,Country';
+  const rows = ['13085.0,536365.0,2024-01-15T10:00:00Z,15.30,"Mug, large",United Kingdom', '13085,536366,2024-01-16T10:00:00Z,2.55,Tea,France', '17850.00,536367,2024-01-17T10:00:00Z,4.25,,France'];
+
+  for (const [path, options] of [
+    ['the single scan', {}],
+    ['the checked load', { timezone: 'Europe/London' }],
+  ] as const) {
+    it(`through ${path}: ids lose a zero fraction, the description is kept, Country is named as ignored`, async () => {
+      const summary = await ingest({ file: file('float-ids.csv', csv(header, rows)), mapping: { CustomerID: 'customer_id' }, ...options });
+      expect(summary).toMatchObject({ rows_loaded: 3, customers: 2, ignored_columns: ['Country'] });
+      expect(await store.all(`SELECT customer_id, order_id, description FROM transactions WHERE load_id = ${summary.load_id} ORDER BY order_id`)).toEqual([
+        { customer_id: '13085', order_id: '536365', description: 'Mug, large' },
+        { customer_id: '13085', order_id: '536366', description: 'Tea' },
+        { customer_id: '17850', order_id: '536367', description: null },
+      ]);
+    });
+  }
+
+  it('a float order id already stored is a duplicate on the single scan too', async () => {
+    await ingest({ file: file('first.csv', csv('customer_id,order_id,timestamp,amount', ['1,536365,2024-01-15,1.00'])) });
+    const again = await rejection(() => ingest({ file: file('again.csv', csv('customer_id,order_id,timestamp,amount', ['1,536365.0,2024-01-15,1.00'])) }));
+    expect(again.message).toMatch(/already stored/);
   });
 });
 

@@ -115,41 +115,52 @@ export async function kSelection(): Promise<KSelection> {
 
 export interface ClusterProfiles {
   features: string[];
-  /** One row per cluster: cluster, name, customers, then each feature's mean in original units. */
+  /** One row per group (the clusters, all segmented customers, "No purchases yet"): name, customers, share, then each feature in original units. */
+  medians: Row[];
   means: Row[];
-  /** Long form for the heatmap: cluster name, feature, standardized mean (z). */
+  /** Long form for the heatmap: cluster name, feature, z (standardized difference in the clustering space). */
   z: { cluster: string; feature: string; z: number }[];
 }
 
+interface GroupFigures {
+  size: number;
+  share: number;
+  means: Record<string, number>;
+  medians: Record<string, number>;
+}
+
 export async function clusterProfiles(): Promise<ClusterProfiles> {
-  // Measured on the customers by the server, so the table is in original units whatever the model stores.
+  // The server describes the clusters with the function `tierlab segment` prints (models/clusters/profiles.ts).
   const raw = await api<{
     features: string[];
-    clusters: { cluster: number | string; name: string; customers: number; means: Record<string, number> }[];
-    overall: { means: Record<string, number>; sd: Record<string, number> };
+    clusters: (GroupFigures & { cluster: number; name: string; z: Record<string, number> })[];
+    overall: GroupFigures;
+    noPurchases: GroupFigures & { name: string };
   }>('/api/clusters/profiles');
-  const { features, overall } = raw;
-  const means: Row[] = raw.clusters.map((c) => ({ name: c.name, cluster: c.cluster, customers: c.customers, ...c.means }));
-  const z = raw.clusters.flatMap((c) =>
-    features.map((feature) => ({ cluster: c.name, feature, z: (c.means[feature] - overall.means[feature]) / (overall.sd[feature] || 1) })),
-  );
-  return { features, means, z };
+  const { features } = raw;
+  const groups = [...raw.clusters, { name: 'All segmented customers', ...raw.overall }, ...(raw.noPurchases.size ? [raw.noPurchases] : [])];
+  const rows = (pick: (g: GroupFigures) => Record<string, number>) => groups.map((g) => ({ name: g.name, customers: g.size, share: g.share, ...pick(g) }));
+  const z = raw.clusters.flatMap((c) => features.map((feature) => ({ cluster: c.name, feature, z: c.z[feature] })));
+  return { features, medians: rows((g) => g.medians), means: rows((g) => g.means), z };
 }
 
 export interface ClusterComparison {
   ari: number;
+  /** Adjusted mutual information: NMI corrected for chance (NaN from versions trained before it was kept). */
+  ami: number;
   nmi: number;
   table: { rows: string[]; columns: string[]; counts: number[][] };
 }
 
 export async function clusterComparison(): Promise<ClusterComparison> {
-  const raw = await api<Partial<ClusterComparison> & { adjustedRandIndex?: number; normalizedMutualInfo?: number; counts?: number[][]; segments?: string[] }>('/api/clusters/comparison');
-  if (raw.table && raw.ari !== undefined && raw.nmi !== undefined) return raw as ClusterComparison;
+  const raw = await api<Partial<ClusterComparison> & { adjustedRandIndex?: number; adjustedMutualInfo?: number; normalizedMutualInfo?: number; counts?: number[][]; segments?: string[] }>('/api/clusters/comparison');
+  if (raw.table && raw.ari !== undefined && raw.ami !== undefined && raw.nmi !== undefined) return raw as ClusterComparison;
   // The segmentation's own shape: counts by cluster (in id order) and segment, without cluster names.
   const names = [...(await clusterNames()).values()];
   const counts = raw.counts ?? [];
   return {
     ari: raw.ari ?? raw.adjustedRandIndex ?? NaN,
+    ami: raw.ami ?? raw.adjustedMutualInfo ?? NaN,
     nmi: raw.nmi ?? raw.normalizedMutualInfo ?? NaN,
     table: { rows: counts.map((_, i) => names[i] ?? `Cluster ${i}`), columns: raw.segments ?? [], counts },
   };
