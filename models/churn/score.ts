@@ -38,7 +38,7 @@ export async function expectedValues(store: Store, options: { asOf: string; clv?
   for (const r of spend) values.set(r.customer_id, { value: r.v, source: 'trailing_12m_spend' });
   const clv = options.clv;
   if (!clv) return { values, source: 'trailing 12-month spend (no lifetime-value fit)' };
-  if (clv.bgnbd.noDropout) return { values, source: 'trailing 12-month spend (the lifetime-value fit found no dropout, so its CLV is an upper bound)' };
+  if (clv.purchase.noDropout) return { values, source: 'trailing 12-month spend (the lifetime-value fit found no dropout, so its CLV is an upper bound)' };
   const rows = await store.all<{ customer_id: string; v: number | null }>(`SELECT customer_id, ${ident(clv.columns.clv)} AS v FROM customer_clv`);
   for (const r of rows) if (r.v !== null && Number.isFinite(r.v)) values.set(r.customer_id, { value: r.v, source: 'clv_12m' });
   return { values, source: `${clv.columns.clv} from the lifetime-value fit (trailing 12-month spend where it has none)` };

@@ -67,9 +67,9 @@ describe('churn on the demo shop: reasons, bands, value at risk', () => {
 
   it('never takes expected value from a CLV fit flagged as degenerate', async () => {
     const asOf = result.asOf;
-    const clv = { columns: { clv: 'clv_12m', expectedPurchases: 'expected_purchases_12m' }, bgnbd: { noDropout: false } } as unknown as ClvRun;
+    const clv = { columns: { clv: 'clv_12m', expectedPurchases: 'expected_purchases_12m' }, purchase: { noDropout: false } } as unknown as ClvRun;
     const sound = await expectedValues(store, { asOf, clv });
-    const degenerate = await expectedValues(store, { asOf, clv: { ...clv, bgnbd: { noDropout: true } } as unknown as ClvRun });
+    const degenerate = await expectedValues(store, { asOf, clv: { ...clv, purchase: { noDropout: true } } as unknown as ClvRun });
     expect([...sound.values.values()].some((v) => v.source === 'clv_12m')).toBe(true);
     expect(new Set([...degenerate.values.values()].map((v) => v.source))).toEqual(new Set(['trailing_12m_spend']));
     expect(degenerate.source).toMatch(/no dropout/);
