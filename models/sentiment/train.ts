@@ -1,5 +1,5 @@
 import { analyzeText } from './analyze.ts';
-import { DEFAULT_FEATURES, DENSE_FEATURES, featurize, type FeatureOptions, type SparseRow } from './features.ts';
+import { DEFAULT_FEATURES, LANGUAGE_FEATURES, dimensionOf, featurize, type FeatureOptions, type SparseRow } from './features.ts';
 import { languageKit, type Language } from './language.ts';
 import { DEFAULT_LOGISTIC, fitLogistic, logit, sigmoid, type LogisticOptions } from './logistic.ts';
 import { balancedAccuracy, bestBalancedThreshold, confusion, negativePrecisionThreshold, rocAuc } from './metrics.ts';
@@ -23,6 +23,11 @@ export interface TrainOptions {
 }
 
 const DEFAULTS = { language: 'en' as Language, folds: 5, minDocFreq: 2, negativePrecision: 0.9 };
+/**
+ * Chinese keeps slots seen in 5 texts or more: character trigrams are many, and those rarer than that are mostly
+ * names and one-off phrases (5-fold ROC-AUC on the hotel reviews 0.9597 with 2, 0.9601 with 5; 2.1 -> 1.0 MB).
+ */
+const LANGUAGE_DEFAULTS: Partial<Record<Language, { minDocFreq: number }>> = { zh: { minDocFreq: 5 } };
 
 /**
  * Fits a sentiment model on labelled texts. Thresholds come from out-of-fold scores: `positive` maximises
@@ -33,15 +38,16 @@ const DEFAULTS = { language: 'en' as Language, folds: 5, minDocFreq: 2, negative
  */
 export function trainSentimentModel(options: TrainOptions): SentimentModel {
   const language = options.language ?? DEFAULTS.language;
-  const features = { ...DEFAULT_FEATURES, ...options.features };
+  const features = { ...DEFAULT_FEATURES, ...LANGUAGE_FEATURES[language], ...options.features };
   const logistic = { ...DEFAULT_LOGISTIC, ...options.logistic };
   const folds = options.folds ?? DEFAULTS.folds;
+  const minDocFreq = options.minDocFreq ?? LANGUAGE_DEFAULTS[language]?.minDocFreq ?? DEFAULTS.minDocFreq;
   const kit = languageKit(language);
-  const dimension = 2 ** features.hashBits + DENSE_FEATURES.length;
+  const dimension = dimensionOf(features);
   const rows = dropRareSlots(
     options.texts.map((text) => featurize(analyzeText(text, kit), features)),
     dimension,
-    options.minDocFreq ?? DEFAULTS.minDocFreq,
+    minDocFreq,
   );
   const y = Float64Array.from(options.labels);
 
@@ -68,7 +74,7 @@ export function trainSentimentModel(options: TrainOptions): SentimentModel {
     training: {
       ...options.source,
       rows: rows.length,
-      minDocFreq: options.minDocFreq ?? DEFAULTS.minDocFreq,
+      minDocFreq,
       positives: options.labels.reduce((a, b) => a + b, 0),
       logistic,
       crossValidation: { folds, balancedAccuracy: round(balancedAccuracy(cv)), rocAuc: round(rocAuc(outOfFold, options.labels)) },
