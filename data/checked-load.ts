@@ -171,6 +171,7 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
   );
 
   const summary: IngestSummary = { kind, file: basename(file), load_id: 0, rows_read, rows_loaded: 0, rows_rejected, customers: 0, error_count, errors, error_kinds };
+  if (kind === 'feedback') summary.language = options.language ?? 'auto';
   if (error_count > 0 && !options.skipBadRows) {
     const first = errors[0];
     throw new TierlabError(

@@ -5,6 +5,7 @@ import type { DatasetKind } from './columns.ts';
 import { TierlabError, badInput } from './errors.ts';
 import { nextLoadId, type IngestSummary } from './loads.ts';
 import type { Store } from './store.ts';
+import { checkLanguageSetting, type LanguageSetting } from './text-language.ts';
 
 export interface IngestOptions {
   kind: DatasetKind;
@@ -18,6 +19,8 @@ export interface IngestOptions {
   generateIds?: boolean;
   /** IANA zone for timestamps written without an offset. Default UTC. */
   timezone?: string;
+  /** feedback only: the language of its texts, or `auto` (by script, per text; the default). */
+  language?: LanguageSetting;
   /** How many row errors are listed (the count is always exact). */
   maxErrors?: number;
   onProgress?: (message: string) => void;
@@ -37,6 +40,10 @@ export async function ingestFile(store: Store, options: IngestOptions): Promise<
   const { file } = options;
   if (!existsSync(file) || !statSync(file).isFile()) throw new TierlabError('bad_file', 'file not found', { file });
   if (options.timezone !== undefined) await checkTimezone(store, options.timezone);
+  if (options.language !== undefined) {
+    checkLanguageSetting(options.language);
+    if (options.kind !== 'feedback') throw badInput('--language applies to feedback files only', { field: 'language' });
+  }
   const loadId = await nextLoadId(store);
   const clean = oneScanApplies(store, options) ? await loadIfClean(store, options, loadId) : undefined;
   return clean ?? (await loadChecked(store, options, loadId));

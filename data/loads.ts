@@ -1,5 +1,6 @@
 import type { DatasetKind } from './columns.ts';
 import type { Store } from './store.ts';
+import type { LanguageSetting } from './text-language.ts';
 
 /**
  * The record of every load: one row in `loads` per file that landed, and `load_id` on the rows it brought
@@ -39,6 +40,8 @@ export interface IngestSummary {
   revenue?: string;
   /** transactions only: lines with a negative amount (returns, cancellations), kept and netted. */
   returns?: { lines: number; amount: string };
+  /** feedback only: the language setting its texts are scored with. */
+  language?: LanguageSetting;
   /** Time range of the loaded rows (UTC ISO). */
   from?: string | null;
   to?: string | null;
@@ -50,12 +53,13 @@ export async function nextLoadId(store: Store): Promise<number> {
 
 /** Writes the load's row; call it inside the transaction that inserts the data. */
 export async function recordLoad(store: Store, summary: IngestSummary): Promise<void> {
-  await store.run(`INSERT INTO loads (load_id, kind, file, loaded_at, rows_loaded, rows_rejected) VALUES ($1, $2, $3, now(), $4, $5)`, [
+  await store.run(`INSERT INTO loads (load_id, kind, file, loaded_at, rows_loaded, rows_rejected, language) VALUES ($1, $2, $3, now(), $4, $5, $6)`, [
     summary.load_id,
     summary.kind,
     summary.file,
     summary.rows_loaded,
     summary.rows_rejected,
+    summary.language ?? null,
   ]);
 }
 

@@ -7,6 +7,7 @@ import { parseKind, parseMapping } from '../data/columns.ts';
 import { TierlabError, badInput } from '../data/errors.ts';
 import { buildCustomerFeatures } from '../models/features.ts';
 import { ingestFile } from '../data/ingest.ts';
+import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
 import { buildTiers } from '../models/tiers/index.ts';
 import type { RouteInput } from './context.ts';
 import type { Schema } from './validate.ts';
@@ -17,6 +18,7 @@ export const UPLOAD_QUERY: Schema = {
   generate_ids: { type: 'boolean', description: 'number the rows as customer ids' },
   timezone: { type: 'string', maxLength: 64, description: 'IANA zone for timestamps without an offset (default UTC)' },
   format: { type: 'string', enum: ['csv', 'parquet'], description: 'default: sniffed from the first bytes' },
+  language: { type: 'string', enum: [...LANGUAGE_SETTINGS], description: 'feedback only: the language of its texts; auto (default) tells each text\'s by its script' },
 };
 
 /** Where uploads are spooled; the store's file access is limited to this folder and the registry. */
@@ -88,6 +90,7 @@ async function loadUpload({ c, deps, params, query }: RouteInput) {
         skipBadRows: query.skip_bad_rows,
         generateIds: query.generate_ids,
         timezone: query.timezone,
+        language: query.language,
       });
       const rebuilt = await rebuildDerived(deps.store);
       return { summary: result, ...rebuilt };

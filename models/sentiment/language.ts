@@ -4,6 +4,7 @@ import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
 import { PorterStemmer, PorterStemmerPt } from 'natural/lib/natural/stemmers/index.js';
 import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { badInput } from '../../data/errors.ts';
+import { TEXT_LANGUAGES, type TextLanguage } from '../../data/text-language.ts';
 import { chineseKit } from './chinese.ts';
 import { hashString, memoTerms, type LanguageKit } from './kit.ts';
 
@@ -13,8 +14,8 @@ export type { LanguageKit, Term, Tokenizer } from './kit.ts';
  * Languages with a scorer: English and Portuguese through natural (tokenizer, Porter stemmer, AFINN), Chinese
  * through jieba and Tierlab's own lexicon (chinese.ts).
  */
-export const LANGUAGES = ['en', 'pt', 'zh'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export const LANGUAGES = TEXT_LANGUAGES;
+export type Language = TextLanguage;
 
 /** The parts of natural's SentimentAnalyzer its typings leave out. */
 interface LexiconAnalyzer {

@@ -1,6 +1,7 @@
 import { parseKind, parseMapping } from '../../data/columns.ts';
 import { TierlabError } from '../../data/errors.ts';
 import { ingestFile } from '../../data/ingest.ts';
+import type { LanguageSetting } from '../../data/text-language.ts';
 import { withStore } from '../store-flag.ts';
 import { defineCommand } from '../command.ts';
 
@@ -13,6 +14,7 @@ tierlab ingest --kind transactions|customers|feedback --file PATH [options]
   --skip-bad-rows          load the good rows and report the bad ones (default: reject the whole file)
   --generate-ids           number the rows as customer ids (customers files without an id column)
   --timezone ZONE          IANA zone for timestamps written without an offset (default UTC)
+  --language auto|en|pt|zh feedback only: the language of its texts; auto (default) tells each text's by its script
   --db PATH                the DuckDB store (default: $TIERLAB_HOME/tierlab.duckdb)
 
 Prints a JSON summary on stdout: {"kind","rows_read","rows_loaded","rows_rejected","customers","errors":[...]}.
@@ -24,6 +26,7 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
     'skip-bad-rows': { type: 'boolean' },
     'generate-ids': { type: 'boolean' },
     timezone: { type: 'string' },
+    language: { type: 'string' },
     db: { type: 'string' },
   },
   async run(flags) {
@@ -38,6 +41,7 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
           skipBadRows: flags['skip-bad-rows'],
           generateIds: flags['generate-ids'],
           timezone: flags.timezone,
+          language: flags.language as LanguageSetting | undefined,
           onProgress: (m) => process.stderr.write(`${m}\n`),
         });
         console.log(JSON.stringify(summary));
