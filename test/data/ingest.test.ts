@@ -320,4 +320,22 @@ describe('ingest: bad files are rejected with the place, and the store stays as 
     expect(error.place).toMatchObject({ file: 'fb.csv', row: 1, column: 'text' });
     expect(await fingerprint(store)).toEqual(before);
   });
+
+  it("keeps a feedback file's language setting (auto unless given) and refuses one for other kinds or outside the list", async () => {
+    const first = file('fb-auto.csv', csv('customer_id,timestamp,text', ['f1,2024-01-01T10:00:00Z,很好']));
+    const second = file('fb-zh.csv', csv('customer_id,timestamp,text', ['f2,2024-01-02T10:00:00Z,不错']));
+    expect(await ingestFile(store, { kind: 'feedback', file: first })).toMatchObject({ language: 'auto' });
+    expect(await ingestFile(store, { kind: 'feedback', file: second, language: 'zh' })).toMatchObject({ language: 'zh' });
+    expect(await store.all('SELECT file, language FROM loads ORDER BY load_id')).toEqual([
+      { file: 'fb-auto.csv', language: 'auto' },
+      { file: 'fb-zh.csv', language: 'zh' },
+    ]);
+    const before = await fingerprint(store);
+    const wrongKind = await rejection(() => ingestFile(store, { kind: 'transactions', file: second, language: 'zh' }));
+    expect(wrongKind.message).toMatch(/--language applies to feedback files only/);
+    const unknown = await rejection(() => ingestFile(store, { kind: 'feedback', file: second, language: 'fr' as 'zh' }));
+    expect(unknown.message).toMatch(/language must be one of auto, en, pt, zh, got "fr"/);
+    expect(unknown.place).toMatchObject({ field: 'language' });
+    expect(await fingerprint(store)).toEqual(before);
+  });
 });
