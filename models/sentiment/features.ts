@@ -118,18 +118,26 @@ export function featurize(analysis: Analysis, options: FeatureOptions): SparseRo
   }
   if (options.charNgrams) {
     const [min, max] = options.charNgrams;
-    forEachClause(analysis, (clause) => {
-      for (let start = 0; start < clause.length; start++) {
-        // FNV-1a over the n-gram's characters, salted by its length so "好" and "好 " never meet
+    // the last max - 1 characters of the clause, newest first: n-grams never span a clause break
+    const window = new Int32Array(max);
+    let filled = 0;
+    for (let i = 0; i < n; i++) {
+      if (clauseStart[i]) filled = 0;
+      const stem = terms[i].stem;
+      for (let k = 0; k < stem.length; k++) {
+        for (let j = max - 1; j > 0; j--) window[j] = window[j - 1];
+        window[0] = stem.charCodeAt(k);
+        if (filled < max) filled++;
+        // FNV-1a over the n-gram's characters, salted by its length so "好" never meets "好好"
         let hash = 0x811c9dc5;
-        for (let length = 1; length <= max && start + length <= clause.length; length++) {
-          hash = Math.imul(hash ^ clause.charCodeAt(start + length - 1), 0x01000193);
+        for (let length = 1; length <= filled; length++) {
+          hash = Math.imul(hash ^ window[length - 1], 0x01000193);
           if (length < min) continue;
           const slot = mix(hash >>> 0, CHAR_SALT + length) & mask;
           if (seen[slot] !== row) (seen[slot] = row), (sparse[count++] = slot);
         }
       }
-    });
+    }
   }
   const dense = denseFeatures(options);
   const indices = new Int32Array(count + dense.length);
@@ -141,17 +149,6 @@ export function featurize(analysis: Analysis, options: FeatureOptions): SparseRo
     values[count + k] = DENSE[dense[k]](analysis, n);
   }
   return { indices, values };
-}
-
-/** Calls `visit` with the text of each clause: its terms' stems run together. */
-function forEachClause(analysis: Analysis, visit: (clause: string) => void): void {
-  const { terms, clauseStart } = analysis;
-  let clause = '';
-  for (let i = 0; i < terms.length; i++) {
-    if (clauseStart[i] && clause) visit(clause), (clause = '');
-    clause += terms[i].stem;
-  }
-  if (clause) visit(clause);
 }
 
 /** An upper bound on the character n-grams of a row: (max - min + 1) per character. */

@@ -7,7 +7,7 @@ export { LANGUAGES, checkLanguage, type Language } from './language.ts';
 export { cleanText } from './clean.ts';
 export { analyzeText, type Analysis } from './analyze.ts';
 export { SentimentModel, MAX_TEXT_CHARS, type SentimentResult, type SentimentLabel, type SentimentModelJSON, type Thresholds } from './model.ts';
-export { trainSentimentModel, type TrainOptions } from './train.ts';
+export { crossValidateSentiment, trainSentimentModel, type TrainOptions } from './train.ts';
 export { evaluateSentiment, type Evaluation, type Scorer } from './evaluate.ts';
 export { readLabelledTexts, type LabelledTexts, type LabelledTextsOptions } from './csv.ts';
 export { defaultSentimentModel, lexiconOnlyModel, loadSentimentModel, pretrainedPath } from './pretrained.ts';
