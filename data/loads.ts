@@ -1,6 +1,7 @@
 import type { DatasetKind } from './columns.ts';
 import type { Store } from './store.ts';
-import type { LanguageSetting } from './text-language.ts';
+import { notFound } from './errors.ts';
+import { checkLanguageSetting, type LanguageSetting } from './text-language.ts';
 
 /**
  * The record of every load: one row in `loads` per file that landed, and `load_id` on the rows it brought
@@ -61,6 +62,34 @@ export async function recordLoad(store: Store, summary: IngestSummary): Promise<
     summary.rows_rejected,
     summary.language ?? null,
   ]);
+}
+
+/** A feedback data set and the language setting its texts are scored with. */
+export interface FeedbackLoad {
+  load_id: number;
+  file: string;
+  rows_loaded: number;
+  /** `auto` for feedback loaded before the setting was recorded. */
+  language: LanguageSetting;
+}
+
+/** Every feedback data set with its language setting, in load order. */
+export async function feedbackLoads(store: Store): Promise<FeedbackLoad[]> {
+  return store.all<FeedbackLoad>(
+    `SELECT load_id, file, rows_loaded, coalesce(language, 'auto') AS language FROM loads WHERE kind = 'feedback' ORDER BY load_id`,
+  );
+}
+
+/**
+ * Changes a feedback data set's language setting. Its texts are scored in it at the next training (or
+ * `tierlab sentiment feedback`); the rows themselves are untouched.
+ */
+export async function setLoadLanguage(store: Store, options: { loadId: number; language: string }): Promise<FeedbackLoad> {
+  const language = checkLanguageSetting(options.language);
+  const load = (await feedbackLoads(store)).find((l) => l.load_id === options.loadId);
+  if (!load) throw notFound(`no feedback data set with load id ${options.loadId}`, { field: 'load' });
+  await store.run('UPDATE loads SET language = $1 WHERE load_id = $2', [language, options.loadId]);
+  return { ...load, language };
 }
 
 /**

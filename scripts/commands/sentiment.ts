@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { defineCommand } from '../command.ts';
 import { badInput } from '../../data/errors.ts';
 import { Store } from '../../data/store.ts';
+import { feedbackLoads, setLoadLanguage } from '../../data/loads.ts';
 import { defaultDbPath } from '../../data/paths.ts';
 import { checkLanguageSetting, type LanguageSetting } from '../../data/text-language.ts';
 import {
@@ -21,11 +22,13 @@ tierlab sentiment score --text TEXT [--language auto|en|pt|zh] [--model FILE]
 tierlab sentiment eval  --file CSV --text-col C --label-col L --positive VALUE [--language L] [--model FILE] [--json]
 tierlab sentiment train --file CSV --text-col C --label-col L --positive VALUE --out FILE [--language L]
 tierlab sentiment feedback [--db PATH] [--language L] [--model FILE]
+tierlab sentiment language [--db PATH] [--load ID --language L]
 
 score     prints {score, label, probability, lexicon, tokens, truncated, language} as JSON; score is in [-1, 1].
 eval      accuracy, balanced accuracy, ROC-AUC of the raw score, confusion matrix and texts/s on a labelled CSV.
 train     fits a model on a labelled CSV (rows whose label equals --positive are positive) and writes it as JSON.
 feedback  scores the feedback table into feedback_scores(customer_id, timestamp, score, label, language).
+language  lists the feedback data sets with their language setting, or sets one (scored so from the next training).
 --language auto (the default) tells a text's language by its script (Han characters: zh; else en); eval and
 train use the language of most of the file's texts. feedback: without --language, each data set's own setting.
 Without --model, the shipped model of the language is used.`;
@@ -76,6 +79,7 @@ export default defineCommand({
     positive: { type: 'string' },
     out: { type: 'string' },
     db: { type: 'string' },
+    load: { type: 'string' },
     json: { type: 'boolean' },
   },
   async run(values, positionals) {
@@ -130,8 +134,23 @@ export default defineCommand({
         }
         return;
       }
+      case 'language': {
+        const store = await Store.open({ path: values.db ?? defaultDbPath() });
+        try {
+          if (values.load === undefined) console.log(JSON.stringify(await feedbackLoads(store)));
+          else {
+            requireFlags(values, ['language']);
+            const loadId = Number(values.load);
+            if (!Number.isInteger(loadId)) throw badInput(`--load must be a load id (a whole number), got "${values.load}"`, { field: 'load' });
+            console.log(JSON.stringify(await setLoadLanguage(store, { loadId, language: setting })));
+          }
+        } finally {
+          store.close();
+        }
+        return;
+      }
       default:
-        throw badInput(`unknown action "${action ?? ''}": use score, eval, train or feedback\n${usage.trim()}`);
+        throw badInput(`unknown action "${action ?? ''}": use score, eval, train, feedback or language\n${usage.trim()}`);
     }
   },
 });

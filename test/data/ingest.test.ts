@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile, type IngestOptions } from '../../data/ingest.ts';
+import { feedbackLoads, setLoadLanguage } from '../../data/loads.ts';
 import type { Store } from '../../data/store.ts';
 import { csv, fingerprint, memoryStore, rejection, tempDir, TX_HEADER } from './support.ts';
 
@@ -337,5 +338,16 @@ describe('ingest: bad files are rejected with the place, and the store stays as 
     expect(unknown.message).toMatch(/language must be one of auto, en, pt, zh, got "fr"/);
     expect(unknown.place).toMatchObject({ field: 'language' });
     expect(await fingerprint(store)).toEqual(before);
+  });
+
+  it("changes a feedback data set's language setting afterwards, and names a load that is not feedback", async () => {
+    const tx = file('tx-lang.csv', csv(TX_HEADER, ['c1,o1,2024-01-15T10:00:00Z,12.50,2,6.25,Mug,cups,web']));
+    const fb = file('fb-later.csv', csv('customer_id,timestamp,text', ['f1,2024-01-01T10:00:00Z,very good']));
+    const txLoad = (await ingest({ file: tx })).load_id;
+    const fbLoad = (await ingestFile(store, { kind: 'feedback', file: fb })).load_id;
+    expect(await setLoadLanguage(store, { loadId: fbLoad, language: 'pt' })).toMatchObject({ file: 'fb-later.csv', language: 'pt' });
+    expect(await feedbackLoads(store)).toEqual([{ load_id: fbLoad, file: 'fb-later.csv', rows_loaded: 1, language: 'pt' }]);
+    expect((await rejection(() => setLoadLanguage(store, { loadId: txLoad, language: 'zh' }))).code).toBe('not_found');
+    expect((await rejection(() => setLoadLanguage(store, { loadId: fbLoad, language: 'xx' }))).place).toMatchObject({ field: 'language' });
   });
 });
