@@ -185,6 +185,7 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
     error_kinds,
     ignored_columns: ignoredColumns(kind, columns, sources),
   };
+  if (kind === 'feedback') summary.language = options.language ?? 'auto';
   if (error_count > 0 && !options.skipBadRows) {
     const first = errors[0];
     throw new TierlabError(

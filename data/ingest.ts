@@ -7,6 +7,7 @@ import { TierlabError, badInput } from './errors.ts';
 import { nextLoadId, type IngestSummary } from './loads.ts';
 import { sourceColumnCount } from './source-columns.ts';
 import type { Store } from './store.ts';
+import { checkLanguageSetting, type LanguageSetting } from './text-language.ts';
 
 export type CustomersMode = 'upsert' | 'replace';
 export const CUSTOMERS_MODES: readonly CustomersMode[] = ['upsert', 'replace'];
@@ -30,6 +31,8 @@ export interface IngestOptions {
   mode?: CustomersMode;
   /** Files with more columns are refused before anything is read (a 413 over HTTP). Default: no limit. */
   maxColumns?: number;
+  /** feedback only: the language of its texts, or `auto` (by script, per text; the default). */
+  language?: LanguageSetting;
   /** How many row errors are listed (the count is always exact). */
   maxErrors?: number;
   onProgress?: (message: string) => void;
@@ -55,6 +58,10 @@ export async function ingestFile(store: Store, options: IngestOptions): Promise<
     if (columns > options.maxColumns) {
       throw new TierlabError('too_large', `the file has ${columns} columns; at most ${options.maxColumns} can be loaded`, { file: basename(file) });
     }
+  }
+  if (options.language !== undefined) {
+    checkLanguageSetting(options.language);
+    if (options.kind !== 'feedback') throw badInput('--language applies to feedback files only', { field: 'language' });
   }
   const loadId = await nextLoadId(store);
   const clean = oneScanApplies(store, options) ? await loadIfClean(store, options, loadId) : undefined;

@@ -1,5 +1,7 @@
 import type { DatasetKind } from './columns.ts';
 import type { Store } from './store.ts';
+import { notFound } from './errors.ts';
+import { checkLanguageSetting, type LanguageSetting } from './text-language.ts';
 
 /**
  * The record of every load: one row in `loads` per file that landed, and `load_id` on the rows it brought
@@ -41,6 +43,8 @@ export interface IngestSummary {
   revenue?: string;
   /** transactions only: lines with a negative amount (returns, cancellations), kept and netted. */
   returns?: { lines: number; amount: string };
+  /** feedback only: the language setting its texts are scored with. */
+  language?: LanguageSetting;
   /** Time range of the loaded rows (UTC ISO). */
   from?: string | null;
   to?: string | null;
@@ -52,13 +56,42 @@ export async function nextLoadId(store: Store): Promise<number> {
 
 /** Writes the load's row; call it inside the transaction that inserts the data. */
 export async function recordLoad(store: Store, summary: IngestSummary): Promise<void> {
-  await store.run(`INSERT INTO loads (load_id, kind, file, loaded_at, rows_loaded, rows_rejected) VALUES ($1, $2, $3, now(), $4, $5)`, [
+  await store.run(`INSERT INTO loads (load_id, kind, file, loaded_at, rows_loaded, rows_rejected, language) VALUES ($1, $2, $3, now(), $4, $5, $6)`, [
     summary.load_id,
     summary.kind,
     summary.file,
     summary.rows_loaded,
     summary.rows_rejected,
+    summary.language ?? null,
   ]);
+}
+
+/** A feedback data set and the language setting its texts are scored with. */
+export interface FeedbackLoad {
+  load_id: number;
+  file: string;
+  rows_loaded: number;
+  /** `auto` for feedback loaded before the setting was recorded. */
+  language: LanguageSetting;
+}
+
+/** Every feedback data set with its language setting, in load order. */
+export async function feedbackLoads(store: Store): Promise<FeedbackLoad[]> {
+  return store.all<FeedbackLoad>(
+    `SELECT load_id, file, rows_loaded, coalesce(language, 'auto') AS language FROM loads WHERE kind = 'feedback' ORDER BY load_id`,
+  );
+}
+
+/**
+ * Changes a feedback data set's language setting. Its texts are scored in it at the next training (or
+ * `tierlab sentiment feedback`); the rows themselves are untouched.
+ */
+export async function setLoadLanguage(store: Store, options: { loadId: number; language: string }): Promise<FeedbackLoad> {
+  const language = checkLanguageSetting(options.language);
+  const load = (await feedbackLoads(store)).find((l) => l.load_id === options.loadId);
+  if (!load) throw notFound(`no feedback data set with load id ${options.loadId}`, { field: 'load' });
+  await store.run('UPDATE loads SET language = $1 WHERE load_id = $2', [language, options.loadId]);
+  return { ...load, language };
 }
 
 /**

@@ -55,6 +55,9 @@ CREATE TABLE IF NOT EXISTS loads (
 ALTER TABLE transactions ADD COLUMN IF NOT EXISTS load_id INTEGER;
 ALTER TABLE transactions ADD COLUMN IF NOT EXISTS description VARCHAR;
 ALTER TABLE feedback ADD COLUMN IF NOT EXISTS load_id INTEGER;
+-- A feedback file's language setting (auto, en, pt, zh: data/text-language.ts); NULL for other kinds, and for
+-- feedback loaded before it was recorded, which is scored as auto.
+ALTER TABLE loads ADD COLUMN IF NOT EXISTS language VARCHAR;
 `;
 
 export async function createSchema(store: Store): Promise<void> {

@@ -7,7 +7,8 @@ import type { TrainOptions as ChurnTrainOptions } from './churn/model.ts';
 import type { LabelKind } from './churn/dataset.ts';
 import { loadCustomerTable, saveClusters, segmentCustomers, SEGMENT_DEFAULTS, type SegmentOptions } from './clusters/index.ts';
 import { writeClv, type ClvRun } from './clv/index.ts';
-import { defaultSentimentModel, SentimentModel, scoreFeedbackTable, type Language } from './sentiment/index.ts';
+import type { LanguageSetting } from '../data/text-language.ts';
+import { SentimentSet, scoreFeedbackTable, type ScoredFeedback } from './sentiment/index.ts';
 import { buildTiers, type AppliedTierRules, type TierRules } from './tiers/index.ts';
 
 export interface TrainOptions {
@@ -18,10 +19,10 @@ export interface TrainOptions {
   horizonDays?: number;
   tierRules?: TierRules;
   segment?: SegmentOptions;
-  /** Language of the feedback text. */
-  language?: Language;
-  /** The sentiment model to score feedback with (the active bundle's); default the shipped pretrained one. */
-  sentiment?: SentimentModel;
+  /** One language setting for all feedback, instead of each data set's own (auto when unrecorded). */
+  language?: LanguageSetting;
+  /** The sentiment models to score feedback with (the active bundle's); default the shipped pretrained ones. */
+  sentiment?: SentimentSet;
   seed?: number;
   /** Churn training settings (candidates, epochs, ...); defaults in models/churn/model.ts. */
   churnTrain?: ChurnTrainOptions;
@@ -56,7 +57,7 @@ export interface TrainResult {
     };
     segmentation?: Record<string, unknown>;
     clv?: Pick<ClvRun, 'selection' | 'purchase' | 'gammaGamma' | 'customers'>;
-    sentiment?: { scored: number; language: string };
+    sentiment?: { scored: number; languages: ScoredFeedback['languages'] };
   };
   churn?: ChurnStageResult;
 }
@@ -103,10 +104,11 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   const evaluation: TrainResult['evaluation'] = {};
 
   say('sentiment');
-  const sentiment = options.sentiment ?? defaultSentimentModel(options.language ?? 'en');
+  const sentiment = options.sentiment ?? SentimentSet.shipped();
   const feedbackRows = (await store.one<{ n: number }>('SELECT count(*) AS n FROM feedback'))!.n;
   if (feedbackRows > 0) {
-    evaluation.sentiment = { scored: await scoreFeedbackTable({ store, model: sentiment }), language: sentiment.language };
+    const scored = await scoreFeedbackTable({ store, models: sentiment, language: options.language });
+    evaluation.sentiment = { scored: scored.rows, languages: scored.languages };
   }
   checkAborted(options.signal);
 

@@ -7,6 +7,7 @@ import { parseKind, parseMapping } from '../data/columns.ts';
 import { RetryLater, TierlabError, badInput } from '../data/errors.ts';
 import { CUSTOMERS_MODES, ingestFile, type CustomersMode } from '../data/ingest.ts';
 import { rebuildDerived } from '../models/derived.ts';
+import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
 import type { RouteInput } from './context.ts';
 import { withDeadline } from './deadline.ts';
 import type { Schema } from './validate.ts';
@@ -18,6 +19,7 @@ export const UPLOAD_QUERY: Schema = {
   timezone: { type: 'string', maxLength: 64, description: 'IANA zone for timestamps without an offset (default UTC)' },
   format: { type: 'string', enum: ['csv', 'parquet'], description: 'default: sniffed from the first bytes' },
   mode: { type: 'string', enum: CUSTOMERS_MODES, description: 'customers only: upsert (default) updates the columns the file has and keeps the rest; replace makes each customer in the file exactly its row' },
+  language: { type: 'string', enum: [...LANGUAGE_SETTINGS], description: 'feedback only: the language of its texts; auto (default) tells each text\'s by its script' },
 };
 
 /** Where uploads are spooled; the store's file access is limited to this folder and the registry. */
@@ -119,6 +121,7 @@ async function loadUpload({ c, deps, params, query }: RouteInput) {
             generateIds: query.generate_ids,
             timezone: query.timezone,
             mode: query.mode as CustomersMode | undefined,
+            language: query.language,
             maxColumns: deps.limits.uploadColumns,
           }),
         );

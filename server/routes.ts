@@ -38,7 +38,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/churn/at-risk', access: 'retention', tag: 'churn', summary: 'Customers ranked by value at risk (JSON or streamed CSV)', query: AT_RISK_QUERY, response: '{items: [{customer_id, churn_probability, risk_band, value_at_risk, rfm_segment, cluster, top_reasons}]} or text/csv', handler: atRisk },
   { method: 'GET', path: '/api/churn/evaluation', access: 'analyst', tag: 'churn', summary: 'Evaluation figures of the active churn model', response: '{model_version, ...figures}', handler: getChurnEvaluation },
 
-  { method: 'POST', path: '/api/sentiment', access: 'retention', tag: 'sentiment', summary: 'Score texts', body: SENTIMENT_BODY, response: '{scores: [{score, label, probability, truncated}]}', handler: scoreTexts },
+  { method: 'POST', path: '/api/sentiment', access: 'retention', tag: 'sentiment', summary: 'Score texts', body: SENTIMENT_BODY, response: '{scores: [{score, label, probability, truncated, language}]}', handler: scoreTexts },
 
   { method: 'GET', path: '/api/models', access: 'analyst', tag: 'models', summary: 'Model versions', response: '{active, versions}', handler: listModels },
   { method: 'GET', path: '/api/models/:version', access: 'analyst', tag: 'models', summary: 'One version\'s manifest', response: 'Manifest', handler: getModel },

@@ -6,7 +6,7 @@ import { TierlabError } from '../../data/errors.ts';
 import { ingestFile } from '../../data/ingest.ts';
 import type { Store } from '../../data/store.ts';
 import { activeBackend } from '../churn/backend.ts';
-import { SentimentModel, type SentimentModelJSON } from '../sentiment/index.ts';
+import { SentimentSet } from '../sentiment/index.ts';
 import { trainAll, type Bundle, type TrainOptions } from '../pipeline.ts';
 import type { BinProfile } from './drift.ts';
 import { compareWithActive, type Comparison, type PromotePolicy } from './gate.ts';
@@ -80,7 +80,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
       ({ version, comparison } = await work.scratch(async () => {
         const result = await trainAll(work, {
           ...options,
-          sentiment: activeBundle ? SentimentModel.fromJSON(activeBundle.sentiment as SentimentModelJSON) : options.sentiment,
+          sentiment: activeBundle ? SentimentSet.fromJSON(activeBundle.sentiment) : options.sentiment,
           onProgress: (step, detail) => emit({ event: 'progress', step, ...detail }),
         });
         const churn = result.churn!;

@@ -9,13 +9,17 @@ export interface Analysis {
   negated: Uint8Array;
   /** 1 when the term opens a clause: bigrams never span a clause break. */
   clauseStart: Uint8Array;
-  /** Sum of AFINN polarities, flipped inside a negation's scope. */
+  /** Sum of lexicon polarities, flipped inside a negation's scope and scaled by degree words. */
   lexiconSum: number;
+  /** The positive and the negative part of that sum (the latter as a positive number). */
+  lexiconPositive: number;
+  lexiconNegative: number;
 }
 
 /**
- * Cleans, tokenizes with natural, and scores with natural's AFINN lexicon. A negation cue flips the polarity of
- * the rest of its clause, as natural's analyzer does for a whole text, and marks those terms.
+ * Cleans, tokenizes and scores with the language's lexicon (natural's AFINN for English). A negation cue flips
+ * the polarity of the rest of its clause, as natural's analyzer does for a whole text, and marks those terms; a
+ * degree word (Chinese 很, 有点) scales the next polar word of its clause.
  *
  * @example
  * const a = analyzeText('Not good, but tasty', languageKit('en'));
@@ -26,25 +30,41 @@ export function analyzeText(text: string, kit: LanguageKit): Analysis {
   const terms: Term[] = [];
   const negated = new Uint8Array(tokens.length);
   const clauseStart = new Uint8Array(tokens.length);
-  let lexiconSum = 0;
+  let lexiconPositive = 0;
+  let lexiconNegative = 0;
   let inScope = false;
   let opensClause = true;
+  let scale = 1;
   for (const token of tokens) {
     const term = kit.term(token);
     if (term.role === 'break') {
       inScope = false;
       opensClause = true;
+      scale = 1;
       continue;
     }
     const k = terms.push(term) - 1;
     if (opensClause) clauseStart[k] = 1;
     opensClause = false;
     if (term.role === 'negation') inScope = true;
-    else if (inScope) {
-      negated[k] = 1;
-      lexiconSum -= term.polarity;
-    } else lexiconSum += term.polarity;
+    else {
+      if (inScope) negated[k] = 1;
+      if (term.role === 'degree') scale = term.scale ?? 1;
+      else if (term.polarity) {
+        const polarity = (inScope ? -term.polarity : term.polarity) * scale;
+        if (polarity > 0) lexiconPositive += polarity;
+        else lexiconNegative -= polarity;
+        scale = 1;
+      }
+    }
   }
   const n = terms.length;
-  return { terms, negated: negated.subarray(0, n), clauseStart: clauseStart.subarray(0, n), lexiconSum };
+  return {
+    terms,
+    negated: negated.subarray(0, n),
+    clauseStart: clauseStart.subarray(0, n),
+    lexiconSum: lexiconPositive - lexiconNegative,
+    lexiconPositive,
+    lexiconNegative,
+  };
 }

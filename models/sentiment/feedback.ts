@@ -1,40 +1,62 @@
 import { badInput } from '../../data/errors.ts';
 import { literal, type Store } from '../../data/store.ts';
+import type { LanguageSetting } from '../../data/text-language.ts';
+import type { Language } from './language.ts';
 import type { SentimentModel } from './model.ts';
+import { SentimentSet } from './sentiment-set.ts';
 
 export interface ScoreFeedbackOptions {
   store: Store;
-  model: SentimentModel;
+  /** A model per language (the active bundle's). Default: the shipped ones. */
+  models?: SentimentSet;
+  /** One model for every row, whatever its language (a model file named on the command line). */
+  model?: SentimentModel;
+  /** One setting for every row, instead of each data set's own (`loads.language`; auto when unrecorded). */
+  language?: LanguageSetting;
+}
+
+export interface ScoredFeedback {
+  rows: number;
+  /** Rows scored per language. */
+  languages: Partial<Record<Language, number>>;
 }
 
 /**
- * Scores every row of `feedback` and replaces table `feedback_scores(customer_id, timestamp, score DOUBLE,
- * label VARCHAR)` in one transaction: readers see the old table or the new one, never a half-written one.
- * Returns the number of rows scored.
+ * Scores every row of `feedback` in its language and replaces table `feedback_scores(customer_id, timestamp,
+ * score DOUBLE, label VARCHAR, language VARCHAR)` in one transaction: readers see the old table or the new one,
+ * never a half-written one. A row's language comes from its data set's setting (`auto`: by script, per text).
  *
  * @example
- * await scoreFeedbackTable({ store, model: defaultSentimentModel('en') });
+ * await scoreFeedbackTable({ store, models: SentimentSet.shipped() }); // { rows: 120, languages: { en: 80, zh: 40 } }
  */
-export async function scoreFeedbackTable(options: ScoreFeedbackOptions): Promise<number> {
-  const { store, model } = options;
+export async function scoreFeedbackTable(options: ScoreFeedbackOptions): Promise<ScoredFeedback> {
+  const { store } = options;
+  const models = options.models ?? SentimentSet.shipped();
+  const languages: ScoredFeedback['languages'] = {};
   return store.transaction(async () => {
     // rowid ties scores back to their rows without round-tripping timestamps through JavaScript
-    const rows = await store.all<{ id: number; text: string }>('SELECT rowid AS id, text FROM feedback');
-    await store.run('CREATE OR REPLACE TEMP TABLE feedback_scores_staging (id BIGINT, score DOUBLE, label VARCHAR)');
+    const rows = await store.all<{ id: number; text: string | null; setting: LanguageSetting | null }>(
+      'SELECT f.rowid AS id, f.text, l.language AS setting FROM feedback f LEFT JOIN loads l ON l.load_id = f.load_id',
+    );
+    await store.run('CREATE OR REPLACE TEMP TABLE feedback_scores_staging (id BIGINT, score DOUBLE, label VARCHAR, language VARCHAR)');
     const appender = await store.connection.createAppender('feedback_scores_staging', 'main', 'temp');
     for (const row of rows) {
-      const result = model.score(row.text ?? '');
+      const text = row.text ?? '';
+      const language = options.model?.language ?? models.languageOf(text, options.language ?? row.setting ?? 'auto');
+      const result = (options.model ?? models.model(language)).score(text);
+      languages[language] = (languages[language] ?? 0) + 1;
       appender.appendBigInt(BigInt(row.id));
       appender.appendDouble(result.score);
       appender.appendVarchar(result.label);
+      appender.appendVarchar(language);
       appender.endRow();
     }
     appender.closeSync();
     await store.run(`CREATE OR REPLACE TABLE feedback_scores AS
-      SELECT f.customer_id, f.timestamp, s.score, s.label
+      SELECT f.customer_id, f.timestamp, s.score, s.label, s.language
         FROM feedback f JOIN temp.feedback_scores_staging s ON f.rowid = s.id`);
     await store.run('DROP TABLE temp.feedback_scores_staging');
-    return rows.length;
+    return { rows: rows.length, languages };
   });
 }
 

@@ -4,33 +4,18 @@ import { SentimentAnalyzer } from 'natural/lib/natural/sentiment/index.js';
 import { PorterStemmer, PorterStemmerPt } from 'natural/lib/natural/stemmers/index.js';
 import { RegexpTokenizer } from 'natural/lib/natural/tokenizers/index.js';
 import { badInput } from '../../data/errors.ts';
+import { TEXT_LANGUAGES, type TextLanguage } from '../../data/text-language.ts';
+import { chineseKit } from './chinese.ts';
+import { hashString, memoTerms, type LanguageKit } from './kit.ts';
 
-/** Languages with a lexicon shipped by natural (AFINN for both). */
-export const LANGUAGES = ['en', 'pt'] as const;
-export type Language = (typeof LANGUAGES)[number];
+export type { LanguageKit, Term, Tokenizer } from './kit.ts';
 
-/** What the scorer knows of one lower-cased token. */
-export interface Term {
-  /** A word, a negation cue, or a clause break (punctuation or a contrast word such as "but"). */
-  role: 'word' | 'negation' | 'break';
-  /** AFINN polarity (-5..5), 0 when the lexicon lacks it. */
-  polarity: number;
-  /** natural's Porter stem, letters stretched past two squeezed first ("sooo" -> "soo"). */
-  stem: string;
-  /** FNV-1a hash of the stem: a stable id, computed once per distinct token. */
-  stemHash: number;
-}
-
-/** What natural gives us per language: a tokenizer, a stemmer, and the AFINN SentimentAnalyzer. */
-export interface LanguageKit {
-  language: Language;
-  /** Words, emoji and clause-ending punctuation, in order. */
-  tokenize(text: string): string[];
-  /** Memoised: stemming is the slowest step per token, and review vocabularies repeat a lot. */
-  term(token: string): Term;
-  /** natural's AFINN analyzer (emoji added); its negation list is widened with more cues. */
-  analyzer: LexiconAnalyzer;
-}
+/**
+ * Languages with a scorer: English and Portuguese through natural (tokenizer, Porter stemmer, AFINN), Chinese
+ * through jieba and Tierlab's own lexicon (chinese.ts).
+ */
+export const LANGUAGES = TEXT_LANGUAGES;
+export type Language = TextLanguage;
 
 /** The parts of natural's SentimentAnalyzer its typings leave out. */
 interface LexiconAnalyzer {
@@ -56,16 +41,6 @@ const SETTINGS = {
   },
 } as const;
 
-/** FNV-1a, 32 bit: cheap, and stable across runs and platforms, so saved weights keep their slots. */
-function hashString(text: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    hash ^= text.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
-}
-
 const EMOJI = /\p{Extended_Pictographic}/u;
 // Matching tokens (natural's RegexpTokenizer with gaps off) yields, in one pass, words (Latin, Greek, Cyrillic),
 // emoji (astral pairs and the BMP symbol blocks) and the punctuation that ends a negation's scope. Plain
@@ -74,7 +49,6 @@ const TOKEN = /[a-z0-9_\u00c0-\u024f\u0370-\u04ff]+|[\ud800-\udbff][\udc00-\udff
 // Negation scope ends at punctuation (Pang, Lee and Vaithyanathan 2002) and at contrast words.
 const CLAUSE_PUNCTUATION = [...'.!?;:,()"'];
 const STRETCHED_LETTERS = /(\p{L})\1{2,}/gu;
-const MEMO_LIMIT = 200_000;
 const kits = new Map<Language, LanguageKit>();
 
 /**
@@ -95,16 +69,23 @@ export function checkLanguage(language: string): Language {
 }
 
 /**
- * The natural toolkit for one language, built once and shared (the analyzer copies its lexicon on construction).
+ * The toolkit of one language, built once and shared.
  *
  * @example
  * const kit = languageKit('en');
- * kit.analyzer.getSentiment(kit.tokenize('a great product')); // 1 (AFINN "great" = 3, over 3 tokens)
+ * kit.tokenize('a great product').map((token) => kit.term(token).polarity); // [0, 3, 0] (AFINN "great" = 3)
  */
 export function languageKit(language: Language): LanguageKit {
   let kit = kits.get(language);
   if (kit) return kit;
-  const settings = SETTINGS[checkLanguage(language)];
+  kit = checkLanguage(language) === 'zh' ? chineseKit({ emoji: emojiLexicon() }) : naturalKit(language as 'en' | 'pt');
+  kits.set(language, kit);
+  return kit;
+}
+
+/** natural's tokenizer, stemmer and AFINN analyzer (the analyzer copies its lexicon on construction). */
+function naturalKit(language: 'en' | 'pt'): LanguageKit {
+  const settings = SETTINGS[language];
   const tokenizer = new RegexpTokenizer({ pattern: TOKEN, gaps: false });
   // No stemmer in the analyzer: AFINN lists inflected forms, and stemming every miss costs most of its time.
   const analyzer = new SentimentAnalyzer(settings.name, undefined, 'afinn') as unknown as LexiconAnalyzer;
@@ -113,26 +94,16 @@ export function languageKit(language: Language): LanguageKit {
   const vocabulary = analyzer.vocabulary;
   const negations = new Set(analyzer.negations);
   const breaks = new Set([...CLAUSE_PUNCTUATION, ...settings.contrastWords]);
-  // One lookup per token decides everything about it: the analysis loop runs once per token scored.
-  const terms = new Map<string, Term>();
-  kit = {
+  return {
     language,
     tokenize: (text) => tokenizer.tokenize(text) ?? [],
-    term(token) {
-      let term = terms.get(token);
-      if (term === undefined) {
-        const squeezed = token.replace(STRETCHED_LETTERS, '$1$1');
-        const stem = settings.stemmer.stem(squeezed);
-        const role = breaks.has(token) ? 'break' : negations.has(token) ? 'negation' : 'word';
-        term = { role, polarity: vocabulary[token] ?? vocabulary[squeezed] ?? 0, stem, stemHash: hashString(stem) };
-        // Bounded: a long-running server sees an open-ended vocabulary.
-        if (terms.size >= MEMO_LIMIT) terms.clear();
-        terms.set(token, term);
-      }
-      return term;
-    },
-    analyzer,
+    // Memoised: stemming is the slowest step per token, and review vocabularies repeat a lot.
+    term: memoTerms((token) => {
+      // letters stretched past two are squeezed first ("sooo" -> "soo")
+      const squeezed = token.replace(STRETCHED_LETTERS, '$1$1');
+      const stem = settings.stemmer.stem(squeezed);
+      const role = breaks.has(token) ? 'break' : negations.has(token) ? 'negation' : 'word';
+      return { role, polarity: vocabulary[token] ?? vocabulary[squeezed] ?? 0, stem, stemHash: hashString(stem) };
+    }),
   };
-  kits.set(language, kit);
-  return kit;
 }

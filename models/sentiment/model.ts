@@ -1,6 +1,6 @@
 import { TierlabError, badInput } from '../../data/errors.ts';
 import { analyzeText } from './analyze.ts';
-import { DENSE_FEATURES, featurize, type FeatureOptions } from './features.ts';
+import { dimensionOf, featurize, isDenseFeature, type FeatureOptions } from './features.ts';
 import { checkLanguage, languageKit, type Language } from './language.ts';
 import { logit, sigmoid } from './logistic.ts';
 
@@ -119,9 +119,11 @@ export class SentimentModel {
       throw new TierlabError('unprocessable', 'not a Tierlab sentiment model (kind "tierlab-sentiment", version 1)');
     }
     const features = saved.features!;
+    const unknown = (features.dense as unknown[] | undefined)?.find((name) => !isDenseFeature(name));
+    if (unknown !== undefined) throw new TierlabError('unprocessable', `sentiment model names an unknown input "${String(unknown)}"`);
     const slots = decode(saved.slots!, Uint32Array);
     const values = decode(saved.weights!, Float32Array);
-    const weights = new Float64Array(2 ** features.hashBits + DENSE_FEATURES.length);
+    const weights = new Float64Array(dimensionOf(features));
     if (slots.length !== values.length || slots.some((slot) => slot >= weights.length)) {
       throw new TierlabError('unprocessable', 'sentiment model weights do not match its slots');
     }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TierlabError, notFound } from '../../data/errors.ts';
-import { DEFAULT_FEATURES, DENSE_FEATURES } from './features.ts';
+import { DEFAULT_FEATURES, DENSE_FEATURES, dimensionOf } from './features.ts';
 import type { Language } from './language.ts';
 import { SentimentModel } from './model.ts';
 
@@ -32,7 +32,7 @@ export function defaultSentimentModel(language: Language = 'en'): SentimentModel
 /** A model with no fitted weights: the lexicon mean, scaled. */
 export function lexiconOnlyModel(language: Language): SentimentModel {
   const features = { ...DEFAULT_FEATURES, hashBits: 1, unigrams: false, bigrams: false };
-  const weights = new Float64Array(2 ** features.hashBits + DENSE_FEATURES.length);
+  const weights = new Float64Array(dimensionOf(features));
   weights[2 ** features.hashBits + DENSE_FEATURES.indexOf('lexicon_mean')] = 4;
   return new SentimentModel({ language, features, thresholds: { negative: -0.1, positive: 0.1 }, weights, bias: 0, training: { kind: 'lexicon-only' } });
 }

@@ -1,6 +1,7 @@
 import { parseKind, parseMapping } from '../../data/columns.ts';
 import { TierlabError } from '../../data/errors.ts';
 import { CUSTOMERS_MODES, ingestFile, type CustomersMode } from '../../data/ingest.ts';
+import type { LanguageSetting } from '../../data/text-language.ts';
 import { withStore } from '../store-flag.ts';
 import { defineCommand } from '../command.ts';
 
@@ -21,6 +22,7 @@ tierlab ingest --kind transactions|customers|feedback --file PATH [options]
   --timezone ZONE          IANA zone for timestamps written without an offset (default UTC)
   --mode upsert|replace    customers files: upsert (default) updates only the columns the file has and keeps
                            the rest; replace makes each customer in the file exactly its row
+  --language auto|en|pt|zh feedback only: the language of its texts; auto (default) tells each text's by its script
   --db PATH                the DuckDB store (default: $TIERLAB_HOME/tierlab.duckdb)
 
 Prints a JSON summary on stdout: {"kind","rows_read","rows_loaded","rows_rejected","customers","errors":[...]}.
@@ -33,6 +35,7 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
     'generate-ids': { type: 'boolean' },
     timezone: { type: 'string' },
     mode: { type: 'string' },
+    language: { type: 'string' },
     db: { type: 'string' },
   },
   async run(flags) {
@@ -48,6 +51,7 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
           generateIds: flags['generate-ids'],
           timezone: flags.timezone,
           mode: parseMode(flags.mode),
+          language: flags.language as LanguageSetting | undefined,
           onProgress: (m) => process.stderr.write(`${m}\n`),
         });
         console.log(JSON.stringify(summary));

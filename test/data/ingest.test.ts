@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestFile, type IngestOptions } from '../../data/ingest.ts';
+import { feedbackLoads, setLoadLanguage } from '../../data/loads.ts';
 import type { Store } from '../../data/store.ts';
 import { csv, fingerprint, memoryStore, rejection, tempDir, TX_HEADER } from './support.ts';
 
@@ -361,5 +362,34 @@ describe('ingest: bad files are rejected with the place, and the store stays as 
     const error = await rejection(() => ingestFile(store, { kind: 'feedback', file: path }));
     expect(error.place).toMatchObject({ file: 'fb.csv', row: 1, column: 'text' });
     expect(await fingerprint(store)).toEqual(before);
+  });
+
+  it("keeps a feedback file's language setting (auto unless given) and refuses one for other kinds or outside the list", async () => {
+    const first = file('fb-auto.csv', csv('customer_id,timestamp,text', ['f1,2024-01-01T10:00:00Z,很好']));
+    const second = file('fb-zh.csv', csv('customer_id,timestamp,text', ['f2,2024-01-02T10:00:00Z,不错']));
+    expect(await ingestFile(store, { kind: 'feedback', file: first })).toMatchObject({ language: 'auto' });
+    expect(await ingestFile(store, { kind: 'feedback', file: second, language: 'zh' })).toMatchObject({ language: 'zh' });
+    expect(await store.all('SELECT file, language FROM loads ORDER BY load_id')).toEqual([
+      { file: 'fb-auto.csv', language: 'auto' },
+      { file: 'fb-zh.csv', language: 'zh' },
+    ]);
+    const before = await fingerprint(store);
+    const wrongKind = await rejection(() => ingestFile(store, { kind: 'transactions', file: second, language: 'zh' }));
+    expect(wrongKind.message).toMatch(/--language applies to feedback files only/);
+    const unknown = await rejection(() => ingestFile(store, { kind: 'feedback', file: second, language: 'fr' as 'zh' }));
+    expect(unknown.message).toMatch(/language must be one of auto, en, pt, zh, got "fr"/);
+    expect(unknown.place).toMatchObject({ field: 'language' });
+    expect(await fingerprint(store)).toEqual(before);
+  });
+
+  it("changes a feedback data set's language setting afterwards, and names a load that is not feedback", async () => {
+    const tx = file('tx-lang.csv', csv(TX_HEADER, ['c1,o1,2024-01-15T10:00:00Z,12.50,2,6.25,Mug,cups,web']));
+    const fb = file('fb-later.csv', csv('customer_id,timestamp,text', ['f1,2024-01-01T10:00:00Z,very good']));
+    const txLoad = (await ingest({ file: tx })).load_id;
+    const fbLoad = (await ingestFile(store, { kind: 'feedback', file: fb })).load_id;
+    expect(await setLoadLanguage(store, { loadId: fbLoad, language: 'pt' })).toMatchObject({ file: 'fb-later.csv', language: 'pt' });
+    expect(await feedbackLoads(store)).toEqual([{ load_id: fbLoad, file: 'fb-later.csv', rows_loaded: 1, language: 'pt' }]);
+    expect((await rejection(() => setLoadLanguage(store, { loadId: txLoad, language: 'zh' }))).code).toBe('not_found');
+    expect((await rejection(() => setLoadLanguage(store, { loadId: fbLoad, language: 'xx' }))).place).toMatchObject({ field: 'language' });
   });
 });

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Store } from '../../data/store.ts';
-import { defaultSentimentModel, scoreFeedbackTable, sentimentFeatureSql } from '../../models/sentiment/index.ts';
+import { SentimentSet, defaultSentimentModel, scoreFeedbackTable, sentimentFeatureSql } from '../../models/sentiment/index.ts';
 
 let store: Store;
 beforeEach(async () => {
@@ -9,26 +9,47 @@ beforeEach(async () => {
 afterEach(() => store.close());
 
 describe('scoreFeedbackTable', () => {
-  it('scores every feedback row with the same scorer the API uses, and replaces rather than appends', async () => {
+  const insert = async (rows: string[][], loadId: number | null = null) => {
+    for (const [id, ts, text] of rows) {
+      await store.run('INSERT INTO feedback (customer_id, timestamp, text, load_id) VALUES ($1, $2, $3, $4)', [id, ts, text, loadId]);
+    }
+  };
+  const scoredRows = () =>
+    store.all<{ timestamp: string; score: number; label: string; language: string }>('SELECT * FROM feedback_scores ORDER BY timestamp');
+
+  it('scores every feedback row in its language with the scorer the API uses, and replaces rather than appends', async () => {
     const rows = [
       ['c1', '2024-01-05T10:00:00Z', 'Great service, love it'],
       ['c1', '2024-03-01T10:00:00Z', 'Terrible. Never again'],
       ['c2', '2024-02-01T10:00:00Z', ''],
+      ['c3', '2024-02-02T10:00:00Z', '送货太慢了，客服也不理人，很失望'],
     ];
-    for (const [id, ts, text] of rows) await store.run('INSERT INTO feedback (customer_id, timestamp, text) VALUES ($1, $2, $3)', [id, ts, text]);
-    const model = defaultSentimentModel('en');
-    expect(await scoreFeedbackTable({ store, model })).toBe(3);
-    expect(await scoreFeedbackTable({ store, model })).toBe(3);
-    const scored = await store.all<{ customer_id: string; timestamp: string; score: number; label: string }>(
-      'SELECT * FROM feedback_scores ORDER BY timestamp',
-    );
-    expect(scored).toHaveLength(3);
+    await insert(rows);
+    const models = SentimentSet.shipped();
+    expect(await scoreFeedbackTable({ store, models })).toEqual({ rows: 4, languages: { en: 3, zh: 1 } });
+    expect(await scoreFeedbackTable({ store, models })).toEqual({ rows: 4, languages: { en: 3, zh: 1 } });
+    const scored = await scoredRows();
+    expect(scored).toHaveLength(4);
     const byTime = new Map(rows.map(([, ts, text]) => [new Date(ts).toISOString(), text]));
     for (const row of scored) {
-      const expected = model.score(byTime.get(row.timestamp)!);
+      const expected = models.score(byTime.get(row.timestamp)!);
       expect(row.score).toBeCloseTo(expected.score, 12);
       expect(row.label).toBe(expected.label);
+      expect(row.language).toBe(expected.language);
     }
+    expect(scored.find((row) => row.language === 'zh')!.label).toBe('negative');
+  });
+
+  it("follows each data set's language setting, and an explicit setting or model over it", async () => {
+    await store.run(`INSERT INTO loads VALUES (1, 'feedback', 'a.csv', now(), 1, 0, 'en'), (2, 'feedback', 'b.csv', now(), 1, 0, 'auto')`);
+    await insert([['c1', '2024-01-05T10:00:00Z', '很好']], 1);
+    await insert([['c2', '2024-01-06T10:00:00Z', '很好']], 2);
+    await scoreFeedbackTable({ store });
+    expect((await scoredRows()).map((row) => row.language)).toEqual(['en', 'zh']);
+    await scoreFeedbackTable({ store, language: 'zh' });
+    expect((await scoredRows()).map((row) => row.language)).toEqual(['zh', 'zh']);
+    await scoreFeedbackTable({ store, model: defaultSentimentModel('en') });
+    expect((await scoredRows()).map((row) => row.language)).toEqual(['en', 'en']);
   });
 });
 

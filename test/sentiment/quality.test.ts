@@ -22,3 +22,18 @@ describe.skipIf(!existsSync(sharedDataDir))('sentiment quality on the labelled r
     expect(`${JSON.stringify(model.toJSON())}\n`).toBe(readFileSync(pretrainedPath('en'), 'utf8'));
   });
 });
+
+const hotels = join(sharedDataDir, 'chnsenticorp_htl.csv');
+
+describe.skipIf(!existsSync(hotels))('Chinese sentiment on the hotel reviews (needs ../shared/data)', () => {
+  it('training on chnsenticorp_htl.csv reproduces the shipped zh file exactly, with its 5-fold figures', async () => {
+    const data = await readLabelledTexts({ file: hotels, textCol: 'review', labelCol: 'label', positive: '1' });
+    expect(data.texts).toHaveLength(7765);
+    const source = { file: 'chnsenticorp_htl.csv', textCol: 'review', labelCol: 'label', positive: '1' };
+    const model = trainSentimentModel({ ...data, language: 'zh', source });
+    expect(`${JSON.stringify(model.toJSON())}\n`).toBe(readFileSync(pretrainedPath('zh'), 'utf8'));
+    const cv = model.training!.crossValidation as { rocAuc: number; balancedAccuracy: number };
+    expect(cv.rocAuc).toBeGreaterThanOrEqual(0.95);
+    expect(cv.balancedAccuracy).toBeGreaterThanOrEqual(0.88);
+  });
+});

@@ -16,11 +16,14 @@ describe('the install', () => {
     }
   });
 
-  it("locks every platform's DuckDB binding, so npm install on any machine leaves the lockfile as committed", () => {
-    const bindings = lock.packages['node_modules/@duckdb/node-bindings']?.optionalDependencies ?? {};
-    expect(Object.keys(bindings).length).toBeGreaterThan(1);
-    for (const [name, version] of Object.entries(bindings)) {
-      expect(lock.packages[`node_modules/${name}`]?.version, name).toBe(version);
-    }
-  });
+  // DuckDB's and jieba's (Chinese tokenizer) prebuilt bindings: one optional package per platform
+  for (const owner of ['@duckdb/node-bindings', '@node-rs/jieba']) {
+    it(`locks every platform's ${owner} binding, so npm install on any machine leaves the lockfile as committed`, () => {
+      const bindings = lock.packages[`node_modules/${owner}`]?.optionalDependencies ?? {};
+      expect(Object.keys(bindings).length).toBeGreaterThan(1);
+      for (const [name, version] of Object.entries(bindings)) {
+        expect(lock.packages[`node_modules/${name}`]?.version, name).toBe(version);
+      }
+    });
+  }
 });
