@@ -1,4 +1,3 @@
-import { defaultAsOf } from '../data/features.ts';
 import { buildCustomerFeatures } from './features.ts';
 import { TierlabError } from '../data/errors.ts';
 import type { Store } from '../data/store.ts';
@@ -9,7 +8,8 @@ import { loadCustomerTable, saveClusters, segmentCustomers, SEGMENT_DEFAULTS, ty
 import { writeClv, type ClvRun } from './clv/index.ts';
 import type { LanguageSetting } from '../data/text-language.ts';
 import { SentimentSet, scoreFeedbackTable, type ScoredFeedback } from './sentiment/index.ts';
-import { buildTiers, type AppliedTierRules, type TierRules } from './tiers/index.ts';
+import { duckdbEngine, type Engine } from './engine/index.ts';
+import { type AppliedTierRules, type TierRules } from './tiers/index.ts';
 
 export interface TrainOptions {
   /** Cutoff 'YYYY-MM-DD' (exclusive). Default: the day after the last transaction. */
@@ -28,6 +28,11 @@ export interface TrainOptions {
   churnTrain?: ChurnTrainOptions;
   onProgress?: (step: string, detail?: Record<string, unknown>) => void;
   signal?: AbortSignal;
+  /**
+   * Where the set work over transactions runs (features, tiers, churn backtests): models/engine. Default the
+   * store's own DuckDB.
+   */
+  engine?: Engine;
 }
 
 /** Everything a version needs to reproduce its scores: the trained parts and the rules. */
@@ -100,7 +105,8 @@ async function chooseLabel(store: Store): Promise<{ label: LabelKind; note?: str
  */
 export async function trainAll(store: Store, options: TrainOptions = {}): Promise<TrainResult> {
   const say = options.onProgress ?? (() => {});
-  const asOf = options.asOf ?? (await defaultAsOf(store));
+  const engine = options.engine ?? duckdbEngine;
+  const asOf = options.asOf ?? (await engine.defaultAsOf(store));
   const evaluation: TrainResult['evaluation'] = {};
 
   say('sentiment');
@@ -112,16 +118,16 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   }
   checkAborted(options.signal);
 
-  say('features', { asOf });
-  await buildCustomerFeatures(store, { asOf });
-  say('tiers');
-  const tiers = await buildTiers(store, options.tierRules);
+  say('features', { asOf, engine: engine.name });
+  await buildCustomerFeatures(store, { asOf, engine });
+  say('tiers', { engine: engine.name });
+  const tiers = await engine.buildTiers(store, options.tierRules);
   checkAborted(options.signal);
 
   say('clv');
   let clv: ClvRun | undefined;
   try {
-    clv = await writeClv(store, { asOf });
+    clv = await writeClv(store, { asOf, transactions: await engine.dayLines(store, { before: asOf }) });
     evaluation.clv = { selection: clv.selection, purchase: clv.purchase, gammaGamma: clv.gammaGamma, customers: clv.customers };
     if (clv.selection.warning) say('clv warning', { message: clv.selection.warning });
   } catch (error) {
@@ -143,7 +149,7 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   const chosen = options.label ? { label: options.label } : await chooseLabel(store);
   if (chosen.note) say('churn labels', { warning: chosen.note });
   const label = chosen.label;
-  const churn = await runChurnStage(store, { label, asOf, clv: clv ?? null, ...(options.horizonDays && { horizonDays: options.horizonDays }), ...(options.seed !== undefined && { seed: options.seed }), train: options.churnTrain });
+  const churn = await runChurnStage(store, { label, asOf, clv: clv ?? null, engine, ...(options.horizonDays && { horizonDays: options.horizonDays }), ...(options.seed !== undefined && { seed: options.seed }), train: options.churnTrain });
   const { model: _model, evalModel: _evalModel, cv: _cv, scored: _scored, backend: _backend, test: _test, ...churnReport } = churn;
   evaluation.churn = { ...churnReport, ...(chosen.note && { labelWarning: chosen.note }) };
 

@@ -1,19 +1,19 @@
 #!/usr/bin/env node
-// `npm test`: makes sure the browser tests have Debian's chromium, runs the whole Vitest suite with its JSON
-// reporter, and closes with the line CI reads: "N passed, N failed".
-import { execFileSync, spawnSync } from 'node:child_process';
+// `npm test`: makes sure the browser tests have Debian's chromium and the engine comparison has Debian's
+// clickhouse-server, runs the whole Vitest suite with its JSON reporter, and closes with the line CI reads:
+// "N passed, N failed".
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { ensureDebianPackage } from './debian.mjs';
 
-const chromium = '/usr/bin/chromium';
-if (!existsSync(chromium)) {
-  if (process.getuid?.() !== 0) {
-    console.error(`npm test needs ${chromium} for the browser tests: run as root, or apt-get install chromium`);
-    process.exit(1);
-  }
-  console.error('Installing Debian chromium for the browser tests (about 20 s)...');
-  execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit' });
-  execFileSync('apt-get', ['install', '-y', '-qq', '-o', 'DPkg::Lock::Timeout=600', 'chromium'], { stdio: 'inherit' });
+const noChromium = ensureDebianPackage({ pkg: 'chromium', binary: '/usr/bin/chromium', why: 'the browser tests' });
+if (noChromium) {
+  console.error(`npm test needs chromium: ${noChromium}`);
+  process.exit(1);
 }
+// Without it the ClickHouse comparison (test/engines) skips and says why; everything else still runs.
+const noClickHouse = ensureDebianPackage({ pkg: 'clickhouse-server', binary: '/usr/sbin/clickhouse-server', why: 'the ClickHouse engine tests' });
+if (noClickHouse) console.error(`The ClickHouse engine tests will be skipped: ${noClickHouse}`);
 
 mkdirSync('test-output', { recursive: true });
 const report = 'test-output/vitest.json';

@@ -4,6 +4,7 @@ import type { Hono } from 'hono';
 import { TierlabError, badInput } from '../data/errors.ts';
 import { tierlabHome } from '../data/paths.ts';
 import { Store } from '../data/store.ts';
+import { withEngine } from '../models/engine/index.ts';
 import { retrain } from '../models/registry/retrain.ts';
 import { appDeps, createApp, type CreateAppOptions } from './app.ts';
 import { TokenStore } from './auth.ts';
@@ -30,17 +31,23 @@ export interface RunningServer {
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
-/** The training job: the lead's retrain (train a candidate, keep it as a version, promote when not worse). */
+/**
+ * The training job: the lead's retrain (train a candidate, keep it as a version, promote when not worse), on the
+ * engine TIERLAB_ENGINE names (models/engine; ClickHouse settings from the environment).
+ */
 export const retrainJob: TrainFunction = async ({ store, home, signal, onProgress }) => {
-  const run = await retrain({
-    home,
-    store,
-    signal,
-    applyPromoted: false, // the app switches between requests (server/serving.ts)
-    onEvent: (event) => {
-      if (event.event === 'progress' || event.event === 'start') onProgress({ step: String(event.step ?? event.event), message: typeof event.message === 'string' ? event.message : undefined });
-    },
-  });
+  const run = await withEngine({ onProgress: (progress) => onProgress({ step: progress.step }) }, (engine) =>
+    retrain({
+      home,
+      store,
+      signal,
+      engine,
+      applyPromoted: false, // the app switches between requests (server/serving.ts)
+      onEvent: (event) => {
+        if (event.event === 'progress' || event.event === 'start') onProgress({ step: String(event.step ?? event.event), message: typeof event.message === 'string' ? event.message : undefined });
+      },
+    }),
+  );
   if (run.outcome === 'failed') {
     // A reason Tierlab wrote is for users; anything else (DuckDB's words, a bug) stays in the log and runs.jsonl.
     if (run.error_code !== 'internal') throw new TierlabError('failed', `training failed: ${run.reason}`);

@@ -9,6 +9,7 @@
 import { defaultAsOf, checkDate } from '../../data/features.ts';
 import { buildCustomerFeatures } from '../features.ts';
 import { ident, literal, type Store } from '../../data/store.ts';
+import type { Engine } from '../engine/types.ts';
 import type { Dataset } from './model.ts';
 import type { FeatureRow, FeatureValue } from './preprocess.ts';
 
@@ -42,8 +43,8 @@ async function hasTransactions(store: Store): Promise<boolean> {
 }
 
 /** Transaction (and feedback) features as of the cutoff for every customer (one scratch table, dropped after reading). */
-async function transactionFeatures(store: Store, asOf: string): Promise<Map<string, FeatureRow>> {
-  await buildCustomerFeatures(store, { asOf, table: SCRATCH_TABLE });
+async function transactionFeatures(store: Store, asOf: string, engine?: Engine): Promise<Map<string, FeatureRow>> {
+  await buildCustomerFeatures(store, { asOf, table: SCRATCH_TABLE, engine });
   try {
     const rows = await store.all<Record<string, FeatureValue>>(`SELECT * FROM ${ident(SCRATCH_TABLE)} ORDER BY customer_id`);
     return new Map(rows.map((r) => [String(r.customer_id), Object.fromEntries(Object.entries(r).filter(([k]) => !NOT_FEATURES.has(k)))]));
@@ -69,11 +70,11 @@ export interface Scoring {
  * @example
  * const { train, score } = await explicitDataset(store);
  */
-export async function explicitDataset(store: Store, options: { asOf?: string } = {}): Promise<{ train: Dataset; score: Scoring }> {
+export async function explicitDataset(store: Store, options: { asOf?: string; engine?: Engine } = {}): Promise<{ train: Dataset; score: Scoring }> {
   const customers = await store.all<{ customer_id: string; churned: boolean | null }>('SELECT customer_id, churned FROM customers ORDER BY customer_id');
   const asOf = checkDate(options.asOf ?? (await defaultAsOf(store)));
   const sources = [await attributeRows(store)];
-  if (await hasTransactions(store)) sources.push(await transactionFeatures(store, asOf));
+  if (await hasTransactions(store)) sources.push(await transactionFeatures(store, asOf, options.engine));
   const ids = customers.map((c) => c.customer_id);
   const rows = merge(ids, ...sources);
   const labeled = customers.flatMap((c, i) => (c.churned === null ? [] : [i]));
@@ -113,9 +114,10 @@ export async function behaviouralLabels(store: Store, options: { cutoff: string;
  * @example
  * const train = await behaviouralDataset(store, { cutoff: '2011-09-10', horizonDays: 90 });
  */
-export async function behaviouralDataset(store: Store, options: { cutoff: string; horizonDays: number }): Promise<Dataset> {
-  const labels = await behaviouralLabels(store, options);
-  const features = await transactionFeatures(store, options.cutoff);
+export async function behaviouralDataset(store: Store, options: { cutoff: string; horizonDays: number; engine?: Engine }): Promise<Dataset> {
+  const { engine, ...at } = options;
+  const labels = engine ? await engine.behaviouralLabels(store, at) : await behaviouralLabels(store, at);
+  const features = await transactionFeatures(store, options.cutoff, engine);
   const ids = labels.map((l) => l.customer_id);
   return { ids, rows: merge(ids, await attributeRows(store), features), labels: Float64Array.from(labels, (l) => l.churned) };
 }
@@ -126,8 +128,8 @@ export async function behaviouralDataset(store: Store, options: { cutoff: string
  * @example
  * const score = await behaviouralScoring(store, { asOf: '2011-12-10' });
  */
-export async function behaviouralScoring(store: Store, options: { asOf: string }): Promise<Scoring> {
-  const features = await transactionFeatures(store, options.asOf);
+export async function behaviouralScoring(store: Store, options: { asOf: string; engine?: Engine }): Promise<Scoring> {
+  const features = await transactionFeatures(store, options.asOf, options.engine);
   const ids = [...features.keys()].filter((id) => Number(features.get(id)!.frequency) > 0);
   return { asOf: options.asOf, ids, rows: merge(ids, await attributeRows(store), features) };
 }

@@ -6,6 +6,7 @@
 import { badInput } from '../../data/errors.ts';
 import type { Store } from '../../data/store.ts';
 import { writeClv, type ClvRun } from '../clv/index.ts';
+import type { Engine } from '../engine/types.ts';
 import { behaviouralDataset, behaviouralScoring, defaultAsOf, explicitDataset, hasTransactions, shiftDate, type LabelKind, type Scoring } from './dataset.ts';
 import { evaluate, type Evaluation } from './evaluate.ts';
 import { permutationImportance, type FeatureImportance } from './explain.ts';
@@ -32,6 +33,8 @@ export interface ChurnStageOptions {
    * same way and rank them the same.
    */
   clv?: ClvRun | null;
+  /** Where backtest features and labels are computed (models/engine); default the store's own DuckDB. */
+  engine?: Engine;
 }
 
 export const STAGE_DEFAULTS = { label: 'explicit' as LabelKind, horizonDays: 90, cvFolds: 0, testFraction: 0.2, seed: 42 };
@@ -76,7 +79,7 @@ export interface HeldOut {
 }
 
 async function explicitHeldOut(store: Store, settings: typeof STAGE_DEFAULTS & ChurnStageOptions): Promise<HeldOut> {
-  const { train: all, score } = await explicitDataset(store, { asOf: settings.asOf });
+  const { train: all, score } = await explicitDataset(store, { asOf: settings.asOf, engine: settings.engine });
   checkClasses(all, 'explicit labels (customers.churned)');
   const split = stratifiedSplit(all.labels, { testFraction: settings.testFraction, seed: settings.seed });
   return { split: `stratified ${1 - settings.testFraction}/${settings.testFraction}, seed ${settings.seed}`, train: subset(all, split.train), test: subset(all, split.test), all, score };
@@ -87,17 +90,18 @@ async function explicitHeldOut(store: Store, settings: typeof STAGE_DEFAULTS & C
  * model is refitted at T - H and scores everyone at T.
  */
 async function behaviouralHeldOut(store: Store, settings: typeof STAGE_DEFAULTS & ChurnStageOptions): Promise<HeldOut> {
-  const asOf = settings.asOf ?? (await defaultAsOf(store));
+  const engine = settings.engine;
+  const asOf = settings.asOf ?? (await (engine ? engine.defaultAsOf(store) : defaultAsOf(store)));
   const h = settings.horizonDays;
-  const all = await behaviouralDataset(store, { cutoff: shiftDate(asOf, -h), horizonDays: h });
+  const all = await behaviouralDataset(store, { cutoff: shiftDate(asOf, -h), horizonDays: h, engine });
   checkClasses(all, `behavioural labels at ${shiftDate(asOf, -h)} + ${h} days`);
-  const earlier = await behaviouralDataset(store, { cutoff: shiftDate(asOf, -2 * h), horizonDays: h });
+  const earlier = await behaviouralDataset(store, { cutoff: shiftDate(asOf, -2 * h), horizonDays: h, engine });
   return {
     split: `out-of-time: train at ${shiftDate(asOf, -2 * h)}, test at ${shiftDate(asOf, -h)}, horizon ${h} days`,
     train: earlier,
     test: all,
     all,
-    score: await behaviouralScoring(store, { asOf }),
+    score: await behaviouralScoring(store, { asOf, engine }),
   };
 }
 

@@ -22,6 +22,11 @@ export interface ClvOptions {
   horizonMonths?: number;
   /** Annual discount rate for CLV. Default 0.1. */
   discountRateAnnual?: number;
+  /**
+   * The customer-day lines before `asOf`, as `readTransactions` reads them from the store; given by an engine
+   * whose transactions live elsewhere (models/engine). Default: read from the store.
+   */
+  transactions?: TransactionArrays;
 }
 
 export interface ClvRun {
@@ -93,7 +98,7 @@ export async function writeClv(store: Store, options: ClvOptions = {}): Promise<
   const asOf = options.asOf ?? (await defaultAsOf(store));
   const unit = options.unit ?? 'week';
   if (!(unit in UNIT_DAYS)) throw badInput(`unit must be day or week, got "${unit}"`, { field: 'unit' });
-  const tx = await readTransactions(store, { before: asOf });
+  const tx = options.transactions ?? (await readTransactions(store, { before: asOf }));
   const summary = summarize(tx, { asOf, unit });
   if (summary.customerIds.length === 0) throw badInput(`no orders before ${asOf} to fit lifetime value on`, { field: 'asOf' });
   const selection = selectPurchaseModel(tx, { asOf, unit });

@@ -7,6 +7,7 @@ import { ingestFile } from '../../data/ingest.ts';
 import type { Store } from '../../data/store.ts';
 import { activeBackend } from '../churn/backend.ts';
 import { SentimentSet } from '../sentiment/index.ts';
+import { duckdbEngine, type Engine } from '../engine/index.ts';
 import { trainAll, type Bundle, type TrainOptions } from '../pipeline.ts';
 import type { BinProfile } from './drift.ts';
 import { compareWithActive, type Comparison, type PromotePolicy } from './gate.ts';
@@ -102,7 +103,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
           {
             created_at: new Date().toISOString(),
             data_snapshot: snapshot,
-            config: { as_of: result.asOf, tiers: result.bundle.tiers, label: churn.label, horizon_days: options.horizonDays ?? 90, promote: settings.promote, auc_tolerance: settings.aucTolerance, seed: options.seed ?? null },
+            config: { as_of: result.asOf, engine: (options.engine ?? duckdbEngine).describe(), tiers: result.bundle.tiers, label: churn.label, horizon_days: options.horizonDays ?? 90, promote: settings.promote, auc_tolerance: settings.aucTolerance, seed: options.seed ?? null },
             libraries: libraryVersions(),
             backend: activeBackend() ?? 'unknown',
             evaluation: {
@@ -130,6 +131,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     if (comparison.promote) {
       registry.activate(version);
       if (options.applyPromoted ?? true) await applyOutputs(store, registry.dir(version), version);
+      if (options.engine) record.written_back = await writeBack(options.engine, store, registry.dir(version), version, emit);
     }
     Object.assign(record, {
       outcome: comparison.promote ? 'promoted' : 'kept',
@@ -151,6 +153,22 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     release();
   }
   return record;
+}
+
+/**
+ * Writes the promoted version's scores beside the data (the ClickHouse engine's `tierlab_customer_scores`).
+ * The version is promoted and served whatever happens here, so a failure is recorded with the run, not raised.
+ */
+async function writeBack(engine: Engine, store: Store, outputsDir: string, version: number, emit: (event: Record<string, unknown>) => void): Promise<RunRecord['written_back']> {
+  try {
+    const written = await engine.writeBack(store, { outputsDir, version });
+    if (written) emit({ event: 'progress', step: 'write back', ...written });
+    return written ?? undefined;
+  } catch (error) {
+    const message = error instanceof TierlabError ? error.describe() : (error as Error).message;
+    emit({ event: 'progress', step: 'write back failed', message });
+    return { error: message };
+  }
 }
 
 /** The headline figures of a version, for run records and listings. */

@@ -18,6 +18,8 @@ export interface RunRecord {
   error_code?: string;
   figures?: Record<string, unknown>;
   ingested?: IngestSummary[];
+  /** Where the promoted version's scores were written back (ClickHouse engine), or why that failed. */
+  written_back?: { table: string; rows: number } | { error: string };
 }
 
 /** Appends a finished run to the record. */

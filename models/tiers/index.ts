@@ -42,26 +42,23 @@ export function readTierRules(file: string): TierRules {
 }
 
 /**
- * Scores every customer of `customer_features`: R, F, M (1-5), the RFM cell, the named segment, ABC class,
- * value tier and lifecycle stage, into table `customer_rfm`; then refreshes `customer_analytics`.
- *
- * @example
- * await buildFeatures(store, { asOf: '2011-12-10' });
- * const applied = await buildTiers(store);
+ * The rules a run uses: the quantile cut points unless the rules file gives its own, and every default the rules
+ * file leaves out. One place for both engines, so DuckDB and ClickHouse score by the same rules.
  */
-export async function buildTiers(store: Store, rules: TierRules = {}): Promise<AppliedTierRules> {
-  const quantileCuts = await computeCuts(store);
-  const cuts: RfmCuts = { ...quantileCuts, ...rules.cuts };
-  const applied: AppliedTierRules = {
-    cuts,
+export function applyTierRules(quantileCuts: RfmCuts, rules: TierRules = {}): AppliedTierRules {
+  return {
+    cuts: { ...quantileCuts, ...rules.cuts },
     cutsSource: rules.cuts && Object.keys(rules.cuts).length ? 'rules file' : 'quantiles',
     segments: rules.segments ?? DEFAULT_SEGMENT_RULES,
     valueTiers: { ...DEFAULT_VALUE_TIERS, ...rules.valueTiers },
     lifecycle: { ...DEFAULT_LIFECYCLE, ...rules.lifecycle },
   };
-  const score = scoreSql(cuts);
-  await store.run(`
-CREATE OR REPLACE TABLE customer_rfm AS
+}
+
+/** The `customer_rfm` rows in DuckDB: one per customer of `customer_features`. */
+export function tierSql(applied: AppliedTierRules): string {
+  const score = scoreSql(applied.cuts);
+  return `
 WITH totals AS (
   -- Whole-population figures once, not as window aggregates evaluated per row.
   SELECT sum(greatest(monetary, 0)) AS total_revenue,
@@ -90,7 +87,20 @@ SELECT customer_id, r_score, f_score, m_score,
   ${abcSql(applied.valueTiers)} AS abc_class,
   ${valueTierSql(applied.valueTiers)} AS value_tier,
   ${lifecycleSql(applied.lifecycle)} AS lifecycle_stage
-FROM scored`);
+FROM scored`;
+}
+
+/**
+ * Scores every customer of `customer_features`: R, F, M (1-5), the RFM cell, the named segment, ABC class,
+ * value tier and lifecycle stage, into table `customer_rfm`; then refreshes `customer_analytics`.
+ *
+ * @example
+ * await buildFeatures(store, { asOf: '2011-12-10' });
+ * const applied = await buildTiers(store);
+ */
+export async function buildTiers(store: Store, rules: TierRules = {}): Promise<AppliedTierRules> {
+  const applied = applyTierRules(await computeCuts(store), rules);
+  await store.run(`CREATE OR REPLACE TABLE customer_rfm AS ${tierSql(applied)}`);
   await refreshAnalyticsView(store);
   return applied;
 }

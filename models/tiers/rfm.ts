@@ -34,8 +34,9 @@ export const DEFAULT_SEGMENT_RULES: SegmentRule[] = [
 ];
 export const CATCH_ALL_SEGMENT = 'Other';
 
-const QUINTILES = [0.2, 0.4, 0.6, 0.8];
-const QUARTILES = [0.25, 0.5, 0.75];
+/** Quantile levels of the cut points: R and M over buyers, F over repeat buyers; both engines use these. */
+export const QUINTILES = [0.2, 0.4, 0.6, 0.8];
+export const QUARTILES = [0.25, 0.5, 0.75];
 
 /**
  * Quantile cut points over purchasing customers (frequency >= 1), nearest-rank: the value at rank ceil(q * n)

@@ -1,6 +1,7 @@
 import { buildFeatures } from '../../data/features.ts';
 import { Store } from '../../data/store.ts';
 import { buildTiers } from '../../models/tiers/index.ts';
+import { generateHistory } from './_history.ts';
 import { progress, timeMs, type BenchResult } from './result.ts';
 
 const LINES = 1_000_000;
@@ -8,27 +9,12 @@ const CUSTOMERS = 100_000;
 const GOAL_MS = 1000;
 const AS_OF = '2026-01-01';
 
-/**
- * Deterministic synthetic history written by SQL (range() and hash(), no generator loop): two lines per order,
- * orders spread over two years before the cutoff, about 3% negative lines (returns).
- */
-async function generate(store: Store): Promise<void> {
-  await store.run(`
-    INSERT INTO customers SELECT 'C' || i, DATE '2023-06-01' + CAST(hash(i, 'signup') % 500 AS INTEGER), NULL FROM range(${CUSTOMERS}) t(i);
-    INSERT INTO transactions (customer_id, order_id, timestamp, amount, quantity, unit_price, product, category, channel)
-    SELECT 'C' || (hash(i // 2, 'customer') % ${CUSTOMERS}), 'O' || (i // 2),
-      TIMESTAMPTZ '2024-01-01 00:00:00+00' + to_seconds(CAST(hash(i // 2, 'time') % (730 * 86400) AS BIGINT)),
-      CAST((CAST(hash(i, 'amount') % 20000 AS DECIMAL(18,4)) / 100) * (CASE WHEN hash(i, 'return') % 100 < 3 THEN -1 ELSE 1 END) AS DECIMAL(18,4)),
-      1, NULL, 'p' || (hash(i, 'product') % 200), 'c' || (hash(i, 'product') % 12), 'web'
-    FROM range(${LINES}) t(i);`);
-}
-
 /** buildFeatures + buildTiers on 1,000,000 lines of 100,000 customers. Value: wall time of both, median of 3. */
 export default async function bench(): Promise<BenchResult> {
   const store = await Store.open({ path: ':memory:' });
   try {
     progress(`generating ${LINES} lines of ${CUSTOMERS} customers`);
-    await generate(store);
+    await generateHistory(store, { lines: LINES, customers: CUSTOMERS });
     const runs: { featuresMs: number; tiersMs: number; totalMs: number }[] = [];
     for (let r = 0; r < 3; r++) {
       const features = await timeMs(() => buildFeatures(store, { asOf: AS_OF }));

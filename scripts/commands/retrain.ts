@@ -1,6 +1,7 @@
 import { parseKind } from '../../data/columns.ts';
 import { badInput } from '../../data/errors.ts';
 import { tierlabHome } from '../../data/paths.ts';
+import { ENGINE_NAMES, withEngine } from '../../models/engine/index.ts';
 import { retrain, RETRAIN_DEFAULTS, type PromotePolicy } from '../../models/registry/retrain.ts';
 import { defineCommand, numberFlag } from '../command.ts';
 import { withStore } from '../store-flag.ts';
@@ -10,13 +11,16 @@ const POLICIES: PromotePolicy[] = ['auto', 'always', 'never'];
 export default defineCommand({
   summary: 'Retrain tiers, segments, churn and CLV; promote the new version only when it is not worse',
   usage: `
-tierlab retrain [--ingest KIND=PATH ...] [--promote auto|always|never] [--as-of DATE] [--horizon DAYS] [--json] [--db PATH]
+tierlab retrain [--ingest KIND=PATH ...] [--promote auto|always|never] [--as-of DATE] [--horizon DAYS] [--engine duckdb|clickhouse] [--json] [--db PATH]
 
   --ingest KIND=PATH   load a file first (transactions=..., customers=..., feedback=...); repeatable; all-or-nothing
   --promote POLICY     auto (default): promote when the candidate's churn evaluation model (fitted on its
                        training split only) scores a ROC-AUC at most ${RETRAIN_DEFAULTS.aucTolerance} below the active
                        version's evaluation model on the candidate's held-out rows; always; never
   --tolerance X        the ROC-AUC tolerance for auto (default ${RETRAIN_DEFAULTS.aucTolerance})
+  --engine NAME        where features, tiers and churn backtests are computed: ${ENGINE_NAMES.join(' or ')}
+                       (default $TIERLAB_ENGINE, else duckdb); clickhouse reads the TIERLAB_CLICKHOUSE_* settings
+                       (README: "Past one machine") and writes the promoted scores back to ClickHouse
   --json               print the run record as JSON on stdout (progress is JSON lines on stderr either way)
 
 Exit codes: 0 finished (promoted or kept), 1 failed (the active version is untouched), 75 another run holds the lock.
@@ -27,6 +31,7 @@ Every run is recorded: tierlab runs. A failed run POSTs to $TIERLAB_WEBHOOK_URL 
     tolerance: { type: 'string' },
     'as-of': { type: 'string' },
     horizon: { type: 'string' },
+    engine: { type: 'string' },
     json: { type: 'boolean' },
     db: { type: 'string' },
   },
@@ -38,20 +43,24 @@ Every run is recorded: tierlab runs. A failed run POSTs to $TIERLAB_WEBHOOK_URL 
       if (eq < 0) throw badInput(`--ingest takes KIND=PATH, got "${spec}"`, { field: 'ingest' });
       return { kind: parseKind(spec.slice(0, eq)), file: spec.slice(eq + 1) };
     });
-    return withStore(flags.db, async (store) => {
-      const record = await retrain({
-        home: tierlabHome(),
-        store,
-        ingest,
-        promote,
-        aucTolerance: numberFlag(flags.tolerance, 'tolerance', RETRAIN_DEFAULTS.aucTolerance),
-        asOf: flags['as-of'],
-        horizonDays: flags.horizon ? numberFlag(flags.horizon, 'horizon', 90) : undefined,
-        onEvent: (event) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`),
-      });
-      if (flags.json) console.log(JSON.stringify(record));
-      else console.log(`${record.outcome}: ${record.reason}${record.version ? ` (version ${record.version})` : ''}`);
-      return record.outcome === 'failed' ? 1 : 0;
-    });
+    const emit = (event: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+    return withStore(flags.db, (store) =>
+      withEngine({ name: flags.engine, onProgress: (progress) => emit({ event: 'progress', ...progress }) }, async (engine) => {
+        const record = await retrain({
+          home: tierlabHome(),
+          store,
+          engine,
+          ingest,
+          promote,
+          aucTolerance: numberFlag(flags.tolerance, 'tolerance', RETRAIN_DEFAULTS.aucTolerance),
+          asOf: flags['as-of'],
+          horizonDays: flags.horizon ? numberFlag(flags.horizon, 'horizon', 90) : undefined,
+          onEvent: emit,
+        });
+        if (flags.json) console.log(JSON.stringify(record));
+        else console.log(`${record.outcome}: ${record.reason}${record.version ? ` (version ${record.version})` : ''}`);
+        return record.outcome === 'failed' ? 1 : 0;
+      }),
+    );
   },
 });
