@@ -1,4 +1,4 @@
-import { badInput } from './errors.ts';
+import { resolveAsOf } from './dates.ts';
 import { ident, literal, type Store } from './store.ts';
 
 export interface FeatureOptions {
@@ -13,44 +13,6 @@ export interface FeatureOptions {
   extraSources?: string[];
 }
 
-/**
- * The feature columns, in words, for the README, the API docs and the churn reasons.
- * Order = column order in the table.
- */
-export const FEATURE_DESCRIPTIONS: Record<string, string> = {
-  recency_days: 'days from the last purchase to the cutoff',
-  frequency: 'purchase orders (orders with a positive net amount; cancellation-only orders do not count)',
-  monetary: 'net revenue, returns and cancellations netted',
-  avg_order_value: 'net revenue / purchase orders',
-  tenure_days: 'days from the first purchase (or sign-up when earlier) to the cutoff',
-  mean_days_between_orders: 'mean gap between purchase orders (needs two orders)',
-  orders_30d: 'purchase orders in the last 30 days',
-  orders_90d: 'purchase orders in the last 90 days',
-  orders_180d: 'purchase orders in the last 180 days',
-  spend_30d: 'net spend in the last 30 days',
-  spend_90d: 'net spend in the last 90 days',
-  spend_180d: 'net spend in the last 180 days',
-  spend_prior_90d: 'net spend in the 90 days before the last 90',
-  spend_trend: '(last 90 days - prior 90 days) / (|last| + |prior|): -1 stopped spending, +1 new spending, 0 steady or none',
-  return_rate: 'share of transaction lines with a negative amount (returns, cancellations)',
-  distinct_products: 'distinct products bought',
-  distinct_categories: 'distinct categories bought',
-};
-
-/** The default cutoff: the UTC day after the last transaction, or today when there are none. */
-export async function defaultAsOf(store: Store): Promise<string> {
-  const row = await store.one<{ d: string | null }>(
-    `SELECT strftime(CAST(max(timestamp) AT TIME ZONE 'UTC' AS DATE) + 1, '%Y-%m-%d') AS d FROM transactions`,
-  );
-  return row?.d ?? new Date().toISOString().slice(0, 10);
-}
-
-export function checkDate(value: string, field = 'as-of'): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`))) {
-    throw badInput(`--${field} must be a date YYYY-MM-DD, got "${value}"`, { field });
-  }
-  return value;
-}
 
 /**
  * The feature SQL for one cutoff. Orders are built from lines first (an order's net amount and first time),
@@ -151,7 +113,7 @@ WHERE c.signup_date < DATE ${literal(asOf)} OR o.customer_id IS NOT NULL
  * const asOf = await buildFeatures(store, { asOf: '2011-12-10' });
  */
 export async function buildFeatures(store: Store, options: FeatureOptions = {}): Promise<string> {
-  const asOf = checkDate(options.asOf ?? (await defaultAsOf(store)));
+  const asOf = await resolveAsOf(store, options.asOf);
   const table = options.table ?? 'customer_features';
   await store.run(`CREATE OR REPLACE TABLE ${ident(table)} AS ${featureSql(asOf, options.extraSources)}`);
   return asOf;

@@ -67,8 +67,6 @@ export interface TrainResult {
   churn?: ChurnStageResult;
 }
 
-export const STEPS = ['sentiment', 'features', 'tiers', 'clv', 'segments', 'churn'] as const;
-
 function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new TierlabError('failed', 'training was cancelled');
 }

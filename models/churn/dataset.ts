@@ -6,7 +6,7 @@
  * Label SQL is here; the feature SQL is `data/features.ts`, always called with the cutoff so no feature sees
  * the label window.
  */
-import { defaultAsOf, checkDate } from '../../data/features.ts';
+import { parseDate, resolveAsOf, shiftDate } from '../../data/dates.ts';
 import { buildCustomerFeatures } from '../features.ts';
 import { ident, literal, type Store } from '../../data/store.ts';
 import type { Engine } from '../engine/types.ts';
@@ -19,11 +19,6 @@ export type LabelKind = 'explicit' | 'behavioural';
 const NOT_FEATURES = new Set(['customer_id', 'as_of', 'signup_date', 'first_order_at', 'last_order_at']);
 
 const SCRATCH_TABLE = 'churn_features_scratch';
-
-/** Shifts a 'YYYY-MM-DD' date by whole days (UTC). */
-export function shiftDate(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 async function attributeRows(store: Store): Promise<Map<string, FeatureRow>> {
   const rows = await store.all<{ customer_id: string; name: string; kind: string; num_value: number | null; text_value: string | null }>(
@@ -72,7 +67,7 @@ export interface Scoring {
  */
 export async function explicitDataset(store: Store, options: { asOf?: string; engine?: Engine } = {}): Promise<{ train: Dataset; score: Scoring }> {
   const customers = await store.all<{ customer_id: string; churned: boolean | null }>('SELECT customer_id, churned FROM customers ORDER BY customer_id');
-  const asOf = checkDate(options.asOf ?? (await defaultAsOf(store)));
+  const asOf = await resolveAsOf(store, options.asOf);
   const sources = [await attributeRows(store)];
   if (await hasTransactions(store)) sources.push(await transactionFeatures(store, asOf, options.engine));
   const ids = customers.map((c) => c.customer_id);
@@ -92,7 +87,7 @@ export async function explicitDataset(store: Store, options: { asOf?: string; en
  * await behaviouralLabels(store, { cutoff: '2011-09-01', horizonDays: 90 }); // [{ customer_id: 'c1', churned: 1 }, ...]
  */
 export async function behaviouralLabels(store: Store, options: { cutoff: string; horizonDays: number }): Promise<{ customer_id: string; churned: number }[]> {
-  const start = `TIMESTAMPTZ ${literal(`${checkDate(options.cutoff)} 00:00:00+00`)}`;
+  const start = `TIMESTAMPTZ ${literal(`${parseDate(options.cutoff, 'cutoff')} 00:00:00+00`)}`;
   const end = `TIMESTAMPTZ ${literal(`${shiftDate(options.cutoff, options.horizonDays)} 00:00:00+00`)}`;
   return store.all(`
     WITH orders AS (
@@ -134,4 +129,4 @@ export async function behaviouralScoring(store: Store, options: { asOf: string; 
   return { asOf: options.asOf, ids, rows: merge(ids, await attributeRows(store), features) };
 }
 
-export { hasTransactions, defaultAsOf };
+export { hasTransactions };

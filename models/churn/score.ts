@@ -6,7 +6,8 @@ import { refreshAnalyticsView } from '../../data/analytics.ts';
 import { ident, literal, type Store } from '../../data/store.ts';
 import type { ClvRun } from '../clv/index.ts';
 import { riskBand, type RiskBand } from './bands.ts';
-import { shiftDate, type Scoring } from './dataset.ts';
+import { shiftDate } from '../../data/dates.ts';
+import type { Scoring } from './dataset.ts';
 import { explain, type ExplainOptions, type Reason } from './explain.ts';
 import type { ChurnModel } from './model.ts';
 

@@ -6,7 +6,8 @@
 import { PURCHASE_MODELS } from './catalog.ts';
 import { modelPredictions, naivePredictions, scorePredictions, type PredictionScore } from './evaluate.ts';
 import { fitPurchaseModel, type PurchaseFit, type PurchaseModel, type PurchaseModelName } from './purchase.ts';
-import { UNIT_DAYS, dayOfDate, orderDays, summarize, type CustomerSummary, type TimeUnit, type TransactionArrays } from './summary.ts';
+import { dayOfDate, parseDate } from '../../data/dates.ts';
+import { UNIT_DAYS, orderDays, summarize, type CustomerSummary, type TimeUnit, type TransactionArrays } from './summary.ts';
 
 export interface HoldoutOptions {
   /** End of calibration (exclusive, 'YYYY-MM-DD'); the holdout is [calibrationEnd, calibrationEnd + holdoutDays). */
@@ -47,7 +48,7 @@ export interface HoldoutComparison {
 export function compareOnHoldout(tx: TransactionArrays, options: HoldoutOptions): HoldoutComparison {
   const unit = options.unit ?? 'week';
   const calibration = summarize(tx, { asOf: options.calibrationEnd, unit });
-  const start = dayOfDate(options.calibrationEnd, 'calibrationEnd');
+  const start = dayOfDate(parseDate(options.calibrationEnd, 'calibrationEnd'));
   const holdout = orderDays(tx, { fromDay: start, toDay: start + options.holdoutDays });
   const actual = Float64Array.from(calibration.customerIds, (id) => holdout.get(id)?.length ?? 0);
   const t = options.holdoutDays / UNIT_DAYS[unit];

@@ -16,7 +16,8 @@ import { seededRandom } from '../../data/random.ts';
 import { PURCHASE_MODELS } from './catalog.ts';
 import { compareOnHoldout, type HoldoutComparison, type ModelScore } from './holdout.ts';
 import type { PurchaseModelName } from './purchase.ts';
-import { dateOfDay, dayOfDate, type TimeUnit, type TransactionArrays } from './summary.ts';
+import { DAY_MS, dateOfDay, dayOfDate, parseDate } from '../../data/dates.ts';
+import type { TimeUnit, TransactionArrays } from './summary.ts';
 
 export const SELECTION_DEFAULTS = { validationShare: 0.25, minValidationDays: 28, maxValidationDays: 365, maxCustomers: 20_000, seed: 42 } as const;
 
@@ -53,9 +54,9 @@ export interface ModelSelection {
  */
 export function selectPurchaseModel(tx: TransactionArrays, options: SelectionOptions): ModelSelection {
   const o = { ...SELECTION_DEFAULTS, ...options };
-  const end = dayOfDate(o.asOf, 'asOf');
+  const end = dayOfDate(parseDate(o.asOf, 'asOf'));
   let first = Infinity;
-  for (let i = 0; i < tx.timesMs.length; i++) first = Math.min(first, Math.floor(tx.timesMs[i] / 86_400_000));
+  for (let i = 0; i < tx.timesMs.length; i++) first = Math.min(first, Math.floor(tx.timesMs[i] / DAY_MS));
   const validationDays = Math.min(o.maxValidationDays, Math.round((end - first) * o.validationShare));
   const fallback = PURCHASE_MODELS[0];
   if (!(validationDays >= o.minValidationDays)) {

@@ -5,7 +5,8 @@
 import { Random } from '../../data/random.ts';
 import type { BgNbdParams } from './bgnbd.ts';
 import type { GammaGammaParams } from './gammagamma.ts';
-import { UNIT_DAYS, dateOfDay, type TimeUnit, type TransactionArrays } from './summary.ts';
+import { DAY_MS, dateOfDay } from '../../data/dates.ts';
+import { UNIT_DAYS, type TimeUnit, type TransactionArrays } from './summary.ts';
 
 export interface SimulateOptions {
   customers: number;
@@ -21,7 +22,6 @@ export interface SimulateOptions {
   endDay?: number;
 }
 
-const DAY_MS = 86_400_000;
 
 /** Gamma(shape, rate) by Marsaglia and Tsang (2000), with the u^(1/shape) boost for shape < 1. */
 function gamma(rng: Random, shape: number, rate: number): number {

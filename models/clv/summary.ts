@@ -14,14 +14,13 @@
  * - mean repeat-order value = mean net amount of the repeat orders (the first order excluded); 0 when x = 0.
  * Customers with no order before `asOf` get no row.
  */
+import { DAY_MS, dayOfDate, parseDate } from '../../data/dates.ts';
 import { badInput } from '../../data/errors.ts';
 
 export type TimeUnit = 'day' | 'week';
 
 /** Days in one model time unit. */
 export const UNIT_DAYS: Record<TimeUnit, number> = { day: 1, week: 7 };
-
-const DAY_MS = 86_400_000;
 
 /** One transaction line per index; `timesMs` are epoch milliseconds (UTC). */
 export interface TransactionArrays {
@@ -50,23 +49,6 @@ export interface CustomerSummary {
   meanRepeatValue: Float64Array;
   unit: TimeUnit;
   asOf: string;
-}
-
-/**
- * Day index (days since 1970-01-01 UTC) of a 'YYYY-MM-DD' date; throws a bad_input error naming `field`.
- *
- * @example
- * dayOfDate('1970-01-02', 'asOf'); // 1
- */
-export function dayOfDate(date: string, field: string): number {
-  const ms = /^\d{4}-\d{2}-\d{2}$/.test(date) ? Date.parse(`${date}T00:00:00Z`) : NaN;
-  if (!Number.isFinite(ms)) throw badInput(`${field} must be a date YYYY-MM-DD, got "${date}"`, { field });
-  return ms / DAY_MS;
-}
-
-/** 'YYYY-MM-DD' of a day index. */
-export function dateOfDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
 /**
@@ -147,7 +129,7 @@ export function orderDays(tx: TransactionArrays, window: { fromDay: number; toDa
  */
 export function summarize(tx: TransactionArrays, options: SummaryOptions): CustomerSummary {
   const unit = options.unit ?? 'week';
-  const asOfDay = dayOfDate(options.asOf, 'asOf');
+  const asOfDay = dayOfDate(parseDate(options.asOf, 'asOf'));
   const lastObservedDay = asOfDay - 1;
   const customers = orderDays(tx, { fromDay: -Infinity, toDay: asOfDay });
   const n = customers.size;

@@ -4,6 +4,7 @@
  */
 import { DuckDBDateValue } from '@duckdb/node-api';
 import type { Store } from '../../data/store.ts';
+import { dayOfDate, parseDate, resolveAsOf, shiftDate } from '../../data/dates.ts';
 import { badInput } from '../../data/errors.ts';
 import { purchaseModel, PURCHASE_MODELS } from './catalog.ts';
 import { fitGammaGamma, type GammaGammaFit } from './gammagamma.ts';
@@ -11,7 +12,7 @@ import { compareOnHoldout, type HoldoutComparison } from './holdout.ts';
 import { predictCustomers } from './predict.ts';
 import { fitPurchaseModel, type PurchaseFit } from './purchase.ts';
 import { naiveWarning, selectPurchaseModel, type ModelSelection } from './select.ts';
-import { UNIT_DAYS, dateOfDay, dayOfDate, summarize, type TimeUnit, type TransactionArrays } from './summary.ts';
+import { UNIT_DAYS, summarize, type TimeUnit, type TransactionArrays } from './summary.ts';
 
 export interface ClvOptions {
   /** Cutoff 'YYYY-MM-DD': transactions with timestamp < asOf count. Default: the day after the last transaction. */
@@ -44,8 +45,6 @@ export interface ClvRun {
   columns: { expectedPurchases: string; clv: string };
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * Beside every customer when the purchase model's fit found no dropout (purchase.ts, `noDropout`). Its p_alive would be ~1 for
  * everyone, however long silent, and would contradict the churn risk shown next to it, so it is left NULL.
@@ -54,18 +53,22 @@ export const NO_DROPOUT_NOTE = 'no dropout found in the data: probability alive 
 
 /**
  * Transactions before `before` (exclusive, 'YYYY-MM-DD') as arrays for `summarize`. SQL pre-sums each customer's
- * day into at most two lines, the non-negative and the negative ones, which keeps every fact the order rule needs.
+ * day into at most two lines, the non-negative and the negative ones, which keeps every fact the order rule needs;
+ * lines come ordered by customer and day.
  *
  * @example
  * const tx = await readTransactions(store, { before: '2024-01-01' });
  */
 export async function readTransactions(store: Store, options: { before: string }): Promise<TransactionArrays> {
-  dayOfDate(options.before, 'before');
+  parseDate(options.before, 'before');
   const rows = await store.all<{ customer_id: string; day_ms: number; net: number }>(
     `SELECT customer_id, epoch_ms(date_trunc('day', timestamp AT TIME ZONE 'UTC')) AS day_ms, sum(amount)::DOUBLE AS net
        FROM transactions
       WHERE timestamp < $1::DATE::TIMESTAMPTZ
-      GROUP BY customer_id, day_ms, amount < 0`,
+      GROUP BY customer_id, day_ms, amount < 0
+      -- A fixed order: the fits sum over customers in this order, so the same data gives the same parameters
+      -- to the last bit (DuckDB's parallel GROUP BY returns groups in any order).
+      ORDER BY customer_id, day_ms, net`,
     [options.before],
   );
   return {
@@ -73,13 +76,6 @@ export async function readTransactions(store: Store, options: { before: string }
     timesMs: Float64Array.from(rows, (r) => r.day_ms),
     amounts: Float64Array.from(rows, (r) => r.net),
   };
-}
-
-/** The day after the last transaction, so that every transaction counts; throws when there are none. */
-async function defaultAsOf(store: Store): Promise<string> {
-  const row = await store.one<{ last_ms: number | null }>(`SELECT epoch_ms(max(timestamp)) AS last_ms FROM transactions`);
-  if (row?.last_ms == null) throw badInput('there are no transactions to fit lifetime value on');
-  return dateOfDay(Math.floor(row.last_ms / DAY_MS) + 1);
 }
 
 /**
@@ -95,7 +91,7 @@ async function defaultAsOf(store: Store): Promise<string> {
  * // run.purchase.model, run.purchase.params, run.selection.warning, run.gammaGamma.params
  */
 export async function writeClv(store: Store, options: ClvOptions = {}): Promise<ClvRun> {
-  const asOf = options.asOf ?? (await defaultAsOf(store));
+  const asOf = await resolveAsOf(store, options.asOf);
   const unit = options.unit ?? 'week';
   if (!(unit in UNIT_DAYS)) throw badInput(`unit must be day or week, got "${unit}"`, { field: 'unit' });
   const tx = options.transactions ?? (await readTransactions(store, { before: asOf }));
@@ -108,7 +104,7 @@ export async function writeClv(store: Store, options: ClvOptions = {}): Promise<
   const predictions = predictCustomers(summary, { purchase: { model, params: purchase.params }, gammaGamma: gammaGamma.params }, options);
   const { horizonMonths, discountRateAnnual } = predictions;
   const columns = { expectedPurchases: `expected_purchases_${horizonMonths}m`, clv: `clv_${horizonMonths}m` };
-  const lastObservedDay = dayOfDate(asOf, 'asOf') - 1;
+  const lastObservedDay = dayOfDate(asOf) - 1;
   const unitDays = UNIT_DAYS[unit];
 
   await store.transaction(async () => {
@@ -173,8 +169,8 @@ export interface ClvHoldout extends HoldoutComparison {
 export async function clvHoldout(store: Store, options: ClvHoldoutOptions): Promise<ClvHoldout> {
   const { holdoutDays } = options;
   if (!Number.isInteger(holdoutDays) || holdoutDays < 1) throw badInput(`holdoutDays must be a whole number >= 1, got ${holdoutDays}`, { field: 'holdoutDays' });
-  const asOf = options.asOf ?? (await defaultAsOf(store));
-  const calibrationEnd = dateOfDay(dayOfDate(asOf, 'asOf') - holdoutDays);
+  const asOf = await resolveAsOf(store, options.asOf);
+  const calibrationEnd = shiftDate(asOf, -holdoutDays);
   const tx = await readTransactions(store, { before: asOf });
   const comparison = compareOnHoldout(tx, { calibrationEnd, holdoutDays, unit: options.unit, models: PURCHASE_MODELS });
   const selection = selectPurchaseModel(tx, { asOf: calibrationEnd, unit: options.unit });

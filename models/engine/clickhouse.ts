@@ -8,7 +8,8 @@ import { writeScores } from '../../data/clickhouse/scores.ts';
 import { resolveSource, type ClickHouseSource } from '../../data/clickhouse/source.ts';
 import { copyIntoDuckDB } from '../../data/clickhouse/to-duckdb.ts';
 import { TierlabError } from '../../data/errors.ts';
-import { checkDate, featureSql, type FeatureOptions } from '../../data/features.ts';
+import { dateOfDay, parseDate } from '../../data/dates.ts';
+import { featureSql, type FeatureOptions } from '../../data/features.ts';
 import { ident, type Store } from '../../data/store.ts';
 import type { TransactionArrays } from '../clv/summary.ts';
 import { clickhouseCutsSql, clickhouseTierSql, parseCuts } from '../tiers/clickhouse.ts';
@@ -76,8 +77,7 @@ export class ClickHouseEngine implements Engine {
     const t = this.source.transactions;
     const [[lines, last]] = await this.ch.rows(`SELECT count(), max(${t.expr.ts_s}) FROM ${t.table} WHERE ${t.valid}`);
     if (Number(lines) === 0) return new Date().toISOString().slice(0, 10);
-    const day = Math.floor(Number(last) / 86_400) + 1;
-    return new Date(day * 86_400_000).toISOString().slice(0, 10);
+    return dateOfDay(Math.floor(Number(last) / 86_400) + 1);
   }
 
   /** Streams a ClickHouse result into a store table created empty with DuckDB's own types (`LIMIT 0` of its SQL). */
@@ -91,7 +91,7 @@ export class ClickHouseEngine implements Engine {
   }
 
   async buildFeatures(store: Store, options: FeatureOptions = {}): Promise<string> {
-    const asOf = checkDate(options.asOf ?? (await this.defaultAsOf()));
+    const asOf = options.asOf !== undefined ? parseDate(options.asOf, 'asOf') : await this.defaultAsOf();
     const table = options.table ?? 'customer_features';
     const remote = this.tempTable('features');
     await this.timed(`features: per-customer aggregation in ClickHouse (as of ${asOf})`, () =>

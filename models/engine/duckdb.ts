@@ -1,4 +1,5 @@
-import { buildFeatures, defaultAsOf } from '../../data/features.ts';
+import { defaultAsOf } from '../../data/dates.ts';
+import { buildFeatures } from '../../data/features.ts';
 import { behaviouralLabels } from '../churn/dataset.ts';
 import { readTransactions } from '../clv/table.ts';
 import { buildTiers } from '../tiers/index.ts';

@@ -1,3 +1,4 @@
+import { parseDate } from '../../data/dates.ts';
 import { badInput } from '../../data/errors.ts';
 import { literal, type Store } from '../../data/store.ts';
 import type { LanguageSetting } from '../../data/text-language.ts';
@@ -77,9 +78,7 @@ export const DEFAULT_SENTIMENT_FEATURES: SentimentFeatureOptions = { trendDays: 
  * await store.all(`SELECT * FROM (${sentimentFeatureSql('2024-01-01')})`);
  */
 export function sentimentFeatureSql(asOf: string, options: Partial<SentimentFeatureOptions> = {}): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf) || Number.isNaN(Date.parse(asOf))) {
-    throw badInput(`asOf must be a date YYYY-MM-DD, got "${asOf}"`, { field: 'asOf' });
-  }
+  parseDate(asOf, 'asOf');
   const { trendDays } = { ...DEFAULT_SENTIMENT_FEATURES, ...options };
   if (!Number.isInteger(trendDays) || trendDays <= 0) throw badInput('trendDays must be a positive whole number', { field: 'trendDays' });
   const cutoff = `CAST(${literal(`${asOf} 00:00:00+00`)} AS TIMESTAMPTZ)`;

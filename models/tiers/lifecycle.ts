@@ -13,8 +13,6 @@ export interface LifecycleOptions {
 
 export const DEFAULT_LIFECYCLE: LifecycleOptions = { newDays: 90, lostDays: 365, overdueFactor: 2, atRiskDays: 120, loyalOrders: 5 };
 
-export const LIFECYCLE_STAGES = ['prospect', 'new', 'active', 'loyal', 'at risk', 'lost'] as const;
-
 /** Lifecycle stage, matched in this order: prospect, lost, at risk, new, loyal, active. */
 export function lifecycleSql(o: LifecycleOptions): string {
   const overdue = `greatest(${Number(o.atRiskDays)}, ${Number(o.overdueFactor)} * coalesce(mean_days_between_orders, 0))`;

@@ -1,4 +1,4 @@
-import { checkDate } from '../../data/features.ts';
+import { parseDate } from '../../data/dates.ts';
 import { ENGINE_NAMES, withEngine } from '../../models/engine/index.ts';
 import { buildCustomerFeatures } from '../../models/features.ts';
 import { readTierRules, tierSummary } from '../../models/tiers/index.ts';
@@ -43,7 +43,7 @@ with the cut points and rules actually used.`,
     const rules = flags.rules ? readTierRules(flags.rules) : {};
     const say = (progress: Record<string, unknown>) => process.stderr.write(`${JSON.stringify(progress)}\n`);
     await withStore(flags.db, (store) => withEngine({ name: flags.engine, onProgress: say }, async (engine) => {
-      const asOf = await buildCustomerFeatures(store, { asOf: flags['as-of'] && checkDate(flags['as-of']), engine });
+      const asOf = await buildCustomerFeatures(store, { asOf: flags['as-of'] && parseDate(flags['as-of'], 'as-of'), engine });
       const applied = await engine.buildTiers(store, rules);
       const summaries = Object.fromEntries(await Promise.all(DIMENSIONS.map(async ([d]) => [d, await tierSummary(store, d)] as const)));
       if (flags.json) {

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildFeatures, defaultAsOf } from '../../data/features.ts';
+import { defaultAsOf } from '../../data/dates.ts';
+import { buildFeatures } from '../../data/features.ts';
 import { ingestFile } from '../../data/ingest.ts';
 import type { Store } from '../../data/store.ts';
 import { csv, memoryStore, tempDir } from './support.ts';
@@ -91,5 +92,9 @@ describe('customer features as of a cutoff', () => {
 
   it('defaults the cutoff to the UTC day after the last transaction', async () => {
     expect(await defaultAsOf(store)).toBe('2024-07-02');
+  });
+
+  it('refuses a cutoff on a day the month does not have (2024-02-30 was read as 2024-03-01)', async () => {
+    await expect(buildFeatures(store, { asOf: '2024-02-30' })).rejects.toMatchObject({ code: 'bad_input', place: { field: 'asOf' } });
   });
 });
