@@ -1,7 +1,7 @@
 import { extname, basename } from 'node:path';
 import { CANONICAL_FIELDS, type DatasetKind, type FieldSpec } from './columns.ts';
 import { TierlabError } from './errors.ts';
-import type { CustomersMode, IngestOptions } from './ingest.ts';
+import type { CustomersMode, IngestOptions } from './ingest-options.ts';
 import { addCustomersAndFigures, recordLoad, type ErrorKind, type IngestSummary, type RowError } from './loads.ts';
 import { csvHeader, csvReadOptions, ignoredColumns, resolveColumns } from './source-columns.ts';
 import { ident, literal, type Store } from './store.ts';

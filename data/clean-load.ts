@@ -1,6 +1,6 @@
 import { basename, extname } from 'node:path';
 import { CANONICAL_FIELDS, type FieldType } from './columns.ts';
-import type { IngestOptions } from './ingest.ts';
+import type { IngestOptions } from './ingest-options.ts';
 import { addCustomersAndFigures, recordLoad, type IngestSummary } from './loads.ts';
 import { csvHeader, csvReadOptions, ignoredColumns, resolveColumns } from './source-columns.ts';
 import { ident, literal, type Store } from './store.ts';

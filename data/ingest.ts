@@ -2,41 +2,12 @@ import { existsSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { loadChecked } from './checked-load.ts';
 import { loadIfClean, oneScanApplies } from './clean-load.ts';
-import type { DatasetKind } from './columns.ts';
 import { TierlabError, badInput } from './errors.ts';
 import { nextLoadId, type IngestSummary } from './loads.ts';
 import { sourceColumnCount } from './source-columns.ts';
 import type { Store } from './store.ts';
-import { checkLanguageSetting, type LanguageSetting } from './text-language.ts';
-
-export type CustomersMode = 'upsert' | 'replace';
-export const CUSTOMERS_MODES: readonly CustomersMode[] = ['upsert', 'replace'];
-
-export interface IngestOptions {
-  kind: DatasetKind;
-  /** A CSV (header row) or Parquet file. */
-  file: string;
-  /** Source column -> canonical field, for files with their own headers. */
-  mapping?: Record<string, string>;
-  /** Load the good rows and report the bad ones, instead of rejecting the whole file. */
-  skipBadRows?: boolean;
-  /** Number the rows as customer ids (for files without an id column, such as the telecom table). */
-  generateIds?: boolean;
-  /** IANA zone for timestamps written without an offset. Default UTC. */
-  timezone?: string;
-  /**
-   * customers files: `upsert` (default) updates only the columns the file has and keeps the rest; `replace`
-   * makes each customer in the file exactly its row (fields and attributes the file lacks are emptied).
-   */
-  mode?: CustomersMode;
-  /** Files with more columns are refused before anything is read (a 413 over HTTP). Default: no limit. */
-  maxColumns?: number;
-  /** feedback only: the language of its texts, or `auto` (by script, per text; the default). */
-  language?: LanguageSetting;
-  /** How many row errors are listed (the count is always exact). */
-  maxErrors?: number;
-  onProgress?: (message: string) => void;
-}
+import { CUSTOMERS_MODES, type IngestOptions } from './ingest-options.ts';
+import { checkLanguageSetting } from './text-language.ts';
 
 /**
  * Loads one file into the store. All-or-nothing: a file with any bad row is rejected and the store is left

@@ -1,5 +1,3 @@
-import type { Store } from './store.ts';
-
 /**
  * The canonical tables. Money is DECIMAL(18,4): sums stay exact (unit prices carry up to 3 decimals in real
  * retail logs, so amounts need more than cents). Timestamps are TIMESTAMPTZ stored in UTC; a value without
@@ -59,7 +57,3 @@ ALTER TABLE feedback ADD COLUMN IF NOT EXISTS load_id INTEGER;
 -- feedback loaded before it was recorded, which is scored as auto.
 ALTER TABLE loads ADD COLUMN IF NOT EXISTS language VARCHAR;
 `;
-
-export async function createSchema(store: Store): Promise<void> {
-  await store.run(SCHEMA_SQL);
-}

@@ -3,7 +3,7 @@ import { basename, extname } from 'node:path';
 import { CANONICAL_FIELDS, type DatasetKind, type FieldSpec } from './columns.ts';
 import { parseCsvHeader } from './csv-header.ts';
 import { badInput, TierlabError } from './errors.ts';
-import type { IngestOptions } from './ingest.ts';
+import type { IngestOptions } from './ingest-options.ts';
 import { literal, type Store } from './store.ts';
 
 /** A header line longer than this is refused: no real file has one, and it would be read into memory whole. */

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { TierlabError } from './errors.ts';
 import { defaultDbPath } from './paths.ts';
-import { createSchema } from './schema.ts';
+import { SCHEMA_SQL } from './schema.ts';
 
 export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
@@ -69,7 +69,7 @@ export class Store {
     // Progress is tracked (not printed) so long statements can report it: runWithProgress.
     await connection.run(`SET enable_progress_bar = true; SET enable_progress_bar_print = false`);
     const store = new Store(path, instance, connection, true);
-    if (!options.readOnly) await createSchema(store);
+    if (!options.readOnly) await store.run(SCHEMA_SQL);
     return store;
   }
 

@@ -1,5 +1,4 @@
-import type { RouteInput, RouteSpec } from './context.ts';
-import { ROUTES } from './routes.ts';
+import type { RouteSpec } from './context.ts';
 import type { Field, Schema } from './validate.ts';
 
 function fieldSchema(field: Field): Record<string, unknown> {
@@ -59,10 +58,10 @@ function operation(route: RouteSpec): Record<string, unknown> {
   };
 }
 
-/** The OpenAPI 3.1 document of the route table. */
-export function openApiDocument(): Record<string, unknown> {
+/** The OpenAPI 3.1 document of a route table. */
+export function openApiDocument(routes: readonly RouteSpec[]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const route of ROUTES) (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = operation(route);
+  for (const route of routes) (paths[openApiPath(route.path)] ??= {})[route.method.toLowerCase()] = operation(route);
   return {
     openapi: '3.1.0',
     info: { title: 'Tierlab API', version: '0.1.0', description: 'Customer analytics: tiers, segments, churn, sentiment, lifetime value.' },
@@ -70,10 +69,6 @@ export function openApiDocument(): Record<string, unknown> {
     security: [{ bearer: [] }],
     paths,
   };
-}
-
-export async function openApi({ c }: RouteInput) {
-  return c.json(openApiDocument());
 }
 
 const escape = (text: string) => text.replace(/[&<>"]/g, (ch) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[ch]!);
@@ -85,17 +80,17 @@ function fieldRows(schema: Schema | undefined): string {
     .join('')}</ul>`;
 }
 
-/** GET /api/docs: one readable page, grouped by tag. */
-export async function docsPage({ c }: RouteInput) {
-  const tags = [...new Set(ROUTES.map((r) => r.tag))];
-  const sections = tags.map((tag) => `<h2>${escape(tag)}</h2>${ROUTES.filter((r) => r.tag === tag).map((r) => `
+/** A route table as one readable page, grouped by tag (GET /api/docs). */
+export function docsPage(routes: readonly RouteSpec[]): string {
+  const tags = [...new Set(routes.map((r) => r.tag))];
+  const sections = tags.map((tag) => `<h2>${escape(tag)}</h2>${routes.filter((r) => r.tag === tag).map((r) => `
     <section><h3><span class="m">${r.method}</span> <code>${escape(r.path)}</code> <span class="role">${r.access}</span></h3>
     <p>${escape(r.summary)}</p>${r.query ? `<h4>Query</h4>${fieldRows(r.query)}` : ''}${r.body === 'raw' ? '<h4>Body</h4><p>the file itself (CSV or Parquet)</p>' : r.body ? `<h4>JSON body</h4>${fieldRows(r.body)}` : ''}
     <h4>Answer</h4><p><code>${escape(r.response)}</code></p></section>`).join('')}`);
-  return c.html(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tierlab API</title>
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Tierlab API</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 section{border-top:1px solid #ddd;padding:.3rem 0}.m{font-weight:700;color:#05a}.role{font-size:.8em;background:#eef;padding:.1em .4em;border-radius:.3em}
 code{background:#f5f5f5;padding:0 .2em}h3{margin:.4rem 0}</style></head><body>
 <h1>Tierlab API</h1><p>Send <code>Authorization: Bearer &lt;token&gt;</code>. Roles: retention &lt; analyst &lt; admin. Errors are JSON
-<code>{error, message, field?}</code>. Machine-readable: <a href="/api/openapi.json">openapi.json</a>.</p>${sections.join('')}</body></html>`);
+<code>{error, message, field?}</code>. Machine-readable: <a href="/api/openapi.json">openapi.json</a>.</p>${sections.join('')}</body></html>`;
 }

@@ -3,7 +3,7 @@ import { atRisk, AT_RISK_QUERY } from './churn.ts';
 import { getChurnEvaluation, getClusterProfiles, getClusters, getComparison, getKSelection, getProjection, getTiers, PROJECTION_QUERY } from './analytics.ts';
 import { getCustomer, listCustomers, LIST_QUERY } from './customers.ts';
 import { listDatasets, uploadDataset, UPLOAD_QUERY } from './datasets.ts';
-import { docsPage, openApi } from './docs.ts';
+import { docsPage, openApiDocument } from './docs.ts';
 import { createToken, health, me, TOKEN_BODY } from './meta.ts';
 import { activateModel, getModel, listModels, rollbackModel } from './models.ts';
 import { deleteNotebook, getNotebook, listNotebooks, NOTEBOOK_BODY, putNotebook } from './notebooks.ts';
@@ -17,8 +17,8 @@ import { cancelJob, getJob, jobEvents, startTraining } from './training.ts';
  */
 export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/health', access: 'public', tag: 'meta', summary: 'Liveness, model version, customer count', response: '{status, model_version, customers, backend}', handler: health },
-  { method: 'GET', path: '/api/openapi.json', access: 'public', tag: 'meta', summary: 'This API as OpenAPI 3.1', response: 'OpenAPI document', handler: openApi },
-  { method: 'GET', path: '/api/docs', access: 'public', tag: 'meta', summary: 'This API as a readable page', response: 'text/html', handler: docsPage },
+  { method: 'GET', path: '/api/openapi.json', access: 'public', tag: 'meta', summary: 'This API as OpenAPI 3.1', response: 'OpenAPI document', handler: async ({ c }) => c.json(openApiDocument(ROUTES)) },
+  { method: 'GET', path: '/api/docs', access: 'public', tag: 'meta', summary: 'This API as a readable page', response: 'text/html', handler: async ({ c }) => c.html(docsPage(ROUTES)) },
   { method: 'GET', path: '/api/me', access: 'retention', tag: 'meta', summary: 'The role of the token', response: '{role}', handler: me },
   { method: 'POST', path: '/api/tokens', access: 'admin', tag: 'meta', summary: 'Create a token (shown once)', body: TOKEN_BODY, response: '201 {token, role}', handler: createToken },
 

@@ -1,6 +1,7 @@
 import { parseKind, parseMapping } from '../../data/columns.ts';
 import { TierlabError } from '../../data/errors.ts';
-import { CUSTOMERS_MODES, ingestFile, type CustomersMode } from '../../data/ingest.ts';
+import { CUSTOMERS_MODES, type CustomersMode } from '../../data/ingest-options.ts';
+import { ingestFile } from '../../data/ingest.ts';
 import type { LanguageSetting } from '../../data/text-language.ts';
 import { withStore } from '../store-flag.ts';
 import { defineCommand } from '../command.ts';

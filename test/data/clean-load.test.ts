@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadChecked } from '../../data/checked-load.ts';
-import { ingestFile, type IngestOptions } from '../../data/ingest.ts';
+import type { IngestOptions } from '../../data/ingest-options.ts';
+import { ingestFile } from '../../data/ingest.ts';
 import type { Store } from '../../data/store.ts';
 import { csv, fingerprint, memoryStore, rejection, tempDir, TX_HEADER } from './support.ts';
 
