@@ -8,7 +8,7 @@ import { simulateTransactions } from '../../models/clv/simulate.ts';
 import { purchaseModel } from '../../models/clv/catalog.ts';
 import { NO_DROPOUT_NOTE, readTransactions, writeClv } from '../../models/clv/table.ts';
 import type { TransactionArrays } from '../../models/clv/summary.ts';
-import { clvFit } from '../../scripts/commands/clv.ts';
+import { clvFit } from '../../services/clv.ts';
 
 let store: Store | undefined;
 afterEach(() => {
