@@ -1,7 +1,8 @@
 import { buildCustomerFeatures } from './features.ts';
+import { parseDate } from '../data/dates.ts';
 import { TierlabError } from '../data/errors.ts';
 import type { Store } from '../data/store.ts';
-import { runChurnStage, type ChurnStageResult } from './churn/pipeline.ts';
+import { churnStageSettings, runChurnStage, type ChurnStageResult } from './churn/pipeline.ts';
 import type { TrainOptions as ChurnTrainOptions } from './churn/model.ts';
 import type { LabelKind } from './churn/dataset.ts';
 import { loadCustomerTable, saveClusters, segmentCustomers, SEGMENT_DEFAULTS, type SegmentOptions } from './clusters/index.ts';
@@ -104,7 +105,9 @@ async function chooseLabel(store: Store): Promise<{ label: LabelKind; note?: str
 export async function trainAll(store: Store, options: TrainOptions = {}): Promise<TrainResult> {
   const say = options.onProgress ?? (() => {});
   const engine = options.engine ?? duckdbEngine;
-  const asOf = options.asOf ?? (await engine.defaultAsOf(store));
+  // The churn stage's options are checked before the first stage runs: a bad horizon fails now, not after the others.
+  churnStageSettings({ label: options.label, horizonDays: options.horizonDays, seed: options.seed });
+  const asOf = options.asOf !== undefined ? parseDate(options.asOf, 'asOf') : await engine.defaultAsOf(store);
   const evaluation: TrainResult['evaluation'] = {};
 
   say('sentiment');
@@ -147,7 +150,7 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   const chosen = options.label ? { label: options.label } : await chooseLabel(store);
   if (chosen.note) say('churn labels', { warning: chosen.note });
   const label = chosen.label;
-  const churn = await runChurnStage(store, { label, asOf, clv: clv ?? null, engine, ...(options.horizonDays && { horizonDays: options.horizonDays }), ...(options.seed !== undefined && { seed: options.seed }), train: options.churnTrain });
+  const churn = await runChurnStage(store, { label, asOf, clv: clv ?? null, engine, horizonDays: options.horizonDays, seed: options.seed, train: options.churnTrain });
   const { model: _model, evalModel: _evalModel, cv: _cv, scored: _scored, backend: _backend, test: _test, ...churnReport } = churn;
   evaluation.churn = { ...churnReport, ...(chosen.note && { labelWarning: chosen.note }) };
 

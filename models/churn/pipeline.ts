@@ -40,6 +40,29 @@ export interface ChurnStageOptions {
 
 export const STAGE_DEFAULTS = { label: 'explicit' as LabelKind, horizonDays: 90, cvFolds: 0, testFraction: 0.2, seed: 42 };
 
+const LABEL_KINDS: readonly LabelKind[] = ['explicit', 'behavioural'];
+
+/**
+ * The stage's settings: the options over the defaults (an option left undefined keeps its default), checked
+ * once. A retrain calls it before its first stage, so a bad horizon fails at once and is never recorded.
+ *
+ * @example
+ * churnStageSettings({ horizonDays: 0 }); // throws: horizonDays must be a whole number of days >= 1, got 0
+ */
+export function churnStageSettings(options: ChurnStageOptions = {}): typeof STAGE_DEFAULTS & ChurnStageOptions {
+  const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ChurnStageOptions;
+  const settings = { ...STAGE_DEFAULTS, ...given };
+  if (!LABEL_KINDS.includes(settings.label)) throw badInput(`label must be ${LABEL_KINDS.join(' or ')}, got "${settings.label}"`, { field: 'label' });
+  if (!Number.isInteger(settings.horizonDays) || settings.horizonDays < 1) {
+    throw badInput(`horizonDays must be a whole number of days >= 1, got ${settings.horizonDays}`, { field: 'horizonDays' });
+  }
+  if (settings.cvFolds !== 0 && (!Number.isInteger(settings.cvFolds) || settings.cvFolds < 2)) {
+    throw badInput(`cvFolds must be 0 (none) or a whole number >= 2, got ${settings.cvFolds}`, { field: 'cvFolds' });
+  }
+  if (!(settings.testFraction > 0 && settings.testFraction < 1)) throw badInput(`testFraction must be between 0 and 1, got ${settings.testFraction}`, { field: 'testFraction' });
+  return settings;
+}
+
 /** A backtest needs a few rows of each class to say anything. */
 const MIN_CLASS_ROWS = 10;
 
@@ -109,6 +132,8 @@ async function behaviouralHeldOut(store: Store, settings: typeof STAGE_DEFAULTS 
 export interface ChurnStageResult {
   model: ChurnModel;
   label: LabelKind;
+  /** Behavioural labels' horizon, as used (the default when none was given). */
+  horizonDays: number;
   split: string;
   evaluation: Evaluation;
   importance: FeatureImportance[];
@@ -142,7 +167,7 @@ async function lifetimeValue(store: Store, asOf: string): Promise<ClvRun | null>
  * console.log(result.evaluation.roc_auc);
  */
 export async function runChurnStage(store: Store, options: ChurnStageOptions = {}): Promise<ChurnStageResult> {
-  const settings = { ...STAGE_DEFAULTS, ...options };
+  const settings = churnStageSettings(options);
   const trainOptions = { seed: settings.seed, ...settings.train };
   const heldOut = settings.label === 'behavioural' ? await behaviouralHeldOut(store, settings) : await explicitHeldOut(store, settings);
   checkClasses(heldOut.train, `training rows (${heldOut.split})`);
@@ -160,6 +185,7 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
   return {
     model,
     label: settings.label,
+    horizonDays: settings.horizonDays,
     split: heldOut.split,
     evaluation,
     importance,

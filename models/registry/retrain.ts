@@ -103,7 +103,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
           {
             created_at: new Date().toISOString(),
             data_snapshot: snapshot,
-            config: { as_of: result.asOf, engine: (options.engine ?? duckdbEngine).describe(), tiers: result.bundle.tiers, label: churn.label, horizon_days: options.horizonDays ?? 90, promote: settings.promote, auc_tolerance: settings.aucTolerance, seed: options.seed ?? null },
+            config: { as_of: result.asOf, engine: (options.engine ?? duckdbEngine).describe(), tiers: result.bundle.tiers, label: churn.label, horizon_days: churn.horizonDays, promote: settings.promote, auc_tolerance: settings.aucTolerance, seed: options.seed ?? null },
             libraries: libraryVersions(),
             backend: activeBackend() ?? 'unknown',
             evaluation: {

@@ -4,6 +4,7 @@ import { atRiskList, AT_RISK_DEFAULTS, type AtRiskRow } from '../../models/churn
 import { MEMBER_KINDS, type MemberKind } from '../../models/churn/candidates.ts';
 import { TRAIN_DEFAULTS } from '../../models/churn/model.ts';
 import { runChurnStage, STAGE_DEFAULTS, type ChurnStageResult } from '../../models/churn/pipeline.ts';
+import type { LabelKind } from '../../models/churn/dataset.ts';
 import { PROTECTED_WORDS } from '../../models/churn/protected.ts';
 import { defineCommand, numberFlag } from '../command.ts';
 import { withStore } from '../store-flag.ts';
@@ -95,11 +96,8 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
     const [action] = positionals;
     if (action === 'train') {
       const label = flags.label ?? STAGE_DEFAULTS.label;
-      if (label !== 'explicit' && label !== 'behavioural') throw badInput(`--label must be explicit or behavioural, got "${label}"`, { field: 'label' });
       const horizonDays = numberFlag(flags.horizon, 'horizon', STAGE_DEFAULTS.horizonDays);
       const cvFolds = numberFlag(flags.cv, 'cv', 0);
-      if (horizonDays < 1 || !Number.isInteger(horizonDays)) throw badInput('--horizon must be a whole number of days >= 1', { field: 'horizon' });
-      if (flags.cv !== undefined && (cvFolds < 2 || !Number.isInteger(cvFolds))) throw badInput('--cv must be a whole number >= 2', { field: 'cv' });
       const candidates = flags.candidates === undefined ? undefined : flags.candidates.split(',').map((c) => c.trim());
       const unknown = candidates?.find((c) => !MEMBER_KINDS.includes(c as MemberKind));
       if (candidates && (!candidates.length || unknown !== undefined)) throw badInput(`--candidates takes ${MEMBER_KINDS.join(', ')}, got "${unknown ?? ''}"`, { field: 'candidates' });
@@ -107,7 +105,7 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
       const train = { ...(candidates && { candidates: candidates as MemberKind[] }), protected: { words, use: flags['use-protected'] ?? false } };
       await withStore(flags.db, async (store) => {
         process.stderr.write(`churn: training (${label} labels)...\n`);
-        const result = await runChurnStage(store, { label, horizonDays, cvFolds, asOf: flags['as-of'], train });
+        const result = await runChurnStage(store, { label: label as LabelKind, horizonDays, cvFolds, asOf: flags['as-of'], train });
         console.log(flags.json ? JSON.stringify(evaluationJson(result)) : summaryText(result));
       });
       return;

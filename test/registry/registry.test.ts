@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
 import { describe, expect, it } from 'vitest';
+import { loadDemo } from '../../data/demo.ts';
 import { Store } from '../../data/store.ts';
 import { listRuns, retrain } from '../../models/registry/retrain.ts';
 import { binProfile, populationStabilityIndex } from '../../models/registry/drift.ts';
@@ -101,6 +102,25 @@ describe('a failed retrain', () => {
     } finally {
       store.close();
       hook.close();
+    }
+  });
+});
+
+describe('a retrain with a horizon of 0 days', () => {
+  it('fails before any stage and records the refusal, never a version trained on another horizon', async () => {
+    // It trained with the 90-day default and recorded horizon_days: 0 in the manifest.
+    const home = mkdtempSync(join(tmpdir(), 'horizon-'));
+    const store = await Store.open({ path: ':memory:' });
+    try {
+      await loadDemo(store, { customers: 300, seed: 3 });
+      const steps: unknown[] = [];
+      const record = await retrain({ home, store, horizonDays: 0, onEvent: (event) => steps.push(event.step) });
+      expect(record.outcome).toBe('failed');
+      expect(record.reason).toMatch(/horizonDays must be a whole number of days >= 1, got 0/);
+      expect(steps).not.toContain('features');
+      expect(new Registry(home).active()).toBeNull();
+    } finally {
+      store.close();
     }
   });
 });
