@@ -4,6 +4,7 @@ import { getChurnEvaluation, getClusterProfiles, getClusters, getComparison, get
 import { customerFacets, getCustomer, listCustomers, LIST_QUERY } from './customers.ts';
 import { listDatasets, uploadDataset, UPLOAD_QUERY } from './datasets.ts';
 import { docsPage, openApi } from './docs.ts';
+import { ALERTS_QUERY, FLOW_QUERY, getCustomerHistory, getTierAlerts, getTierFlow, listHistoryVersions } from './history.ts';
 import { createToken, health, me, TOKEN_BODY } from './meta.ts';
 import { activateModel, getModel, listModels, rollbackModel } from './models.ts';
 import { deleteNotebook, getNotebook, listNotebooks, NOTEBOOK_BODY, putNotebook } from './notebooks.ts';
@@ -29,6 +30,12 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/customers', access: 'retention', tag: 'customers', summary: 'Filtered, sorted, keyset-paginated customers', query: LIST_QUERY, response: '{items: Customer[], next_cursor}', handler: listCustomers },
   { method: 'GET', path: '/api/customers/facets', access: 'retention', tag: 'customers', summary: 'Every value of each list filter in the data, with its customer count', response: '{facets: {rfm_segment|value_tier|lifecycle_stage|risk_band|cluster: [{value, customers}]}}', handler: customerFacets },
   { method: 'GET', path: '/api/customers/:id', access: 'retention', tag: 'customers', summary: 'One customer: features, tiers, cluster, churn, CLV, orders, feedback', response: '{customer_id, customer, features, tiers, cluster, churn, clv, orders, feedback, next_best_action}', handler: getCustomer },
+
+  { method: 'GET', path: '/api/customers/:id/history', access: 'retention', tag: 'customers', summary: 'One customer\'s tiers in every trained version', response: '{customer_id, history: [{version, recorded_at, as_of, value_tier, rfm_segment, lifecycle_stage, risk_band, churn_probability, cluster}]}', handler: getCustomerHistory },
+
+  { method: 'GET', path: '/api/history/versions', access: 'retention', tag: 'history', summary: 'The versions in the tier history', response: '{versions: [{version, recorded_at, as_of, customers}]}', handler: listHistoryVersions },
+  { method: 'GET', path: '/api/history/flow', access: 'retention', tag: 'history', summary: 'Customers moved between tiers from one version (or date) to another', query: FLOW_QUERY, response: '{column, from, to, moved, total, entered, cells: [{from, to, customers}]}', handler: getTierFlow },
+  { method: 'GET', path: '/api/history/alerts', access: 'retention', tag: 'history', summary: 'Customers who dropped from VIP/Key or entered high risk since the last run', query: ALERTS_QUERY, response: '{from, to, alerts: [{customer_id, kind, from, to, value_tier, risk_band, churn_probability, next_best_action}]}', handler: getTierAlerts },
 
   { method: 'GET', path: '/api/tiers', access: 'analyst', tag: 'segments', summary: 'Tier summaries and the rules used', response: '{dimensions: {rfm_segment, abc_class, value_tier, lifecycle_stage}, rules}', handler: getTiers },
   { method: 'GET', path: '/api/clusters', access: 'analyst', tag: 'segments', summary: 'Cluster profiles', response: '{k, clusters: [...]}', handler: getClusters },
