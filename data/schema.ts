@@ -117,7 +117,7 @@ CREATE TABLE IF NOT EXISTS campaign_deliveries (
   push_id VARCHAR NOT NULL,
   batch INTEGER NOT NULL,
   attempt INTEGER NOT NULL,
-  at TIMESTAMPTZ NOT NULL,
+  attempted_at TIMESTAMPTZ NOT NULL,
   customers INTEGER NOT NULL,
   status INTEGER,
   outcome VARCHAR NOT NULL CHECK (outcome IN ('delivered', 'retry', 'failed')),

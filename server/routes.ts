@@ -1,4 +1,8 @@
 import type { RouteSpec } from './context.ts';
+import {
+  addDestinationRoute, CAMPAIGN_BODY, campaignDeliveries, campaignResultsRoute, createCampaignRoute, DESTINATION_BODY, exportCampaign, getCampaignRoute,
+  listCampaignsRoute, listDestinationsRoute, PUSH_BODY, pushCampaignRoute, removeDestinationRoute,
+} from './campaigns.ts';
 import { atRisk, AT_RISK_QUERY } from './churn.ts';
 import { getChurnEvaluation, getClusterProfiles, getClusters, getComparison, getKSelection, getProjection, getTiers, PROJECTION_QUERY } from './analytics.ts';
 import { customerFacets, getCustomer, listCustomers, LIST_QUERY } from './customers.ts';
@@ -58,6 +62,17 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Job status', response: 'Job', handler: getJob },
   { method: 'GET', path: '/api/jobs/:id/events', access: 'admin', tag: 'jobs', summary: 'Job progress as Server-Sent Events', response: 'text/event-stream: progress..., done', handler: jobEvents, ungated: true },
   { method: 'DELETE', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Cancel a job', response: 'Job', handler: cancelJob },
+
+  { method: 'GET', path: '/api/campaigns', access: 'retention', tag: 'campaigns', summary: 'Campaigns, newest first', response: '{campaigns: Campaign[]}', handler: listCampaignsRoute },
+  { method: 'POST', path: '/api/campaigns', access: 'retention', tag: 'campaigns', summary: 'Create a campaign from a filter and a playbook action, with a seeded control group; membership frozen now', body: CAMPAIGN_BODY, response: '201 {campaign_id, name, created_at, starts_at, horizon_days, filter, rule_id, action, playbook_version, control_percent, seed, model_version, treatment_count, control_count}', handler: createCampaignRoute },
+  { method: 'GET', path: '/api/campaigns/:id', access: 'retention', tag: 'campaigns', summary: 'One campaign', response: 'Campaign', handler: getCampaignRoute },
+  { method: 'GET', path: '/api/campaigns/:id/export', access: 'retention', tag: 'campaigns', summary: 'The treatment list as CSV (every row, streamed; X-Total-Count)', response: 'text/csv', handler: exportCampaign },
+  { method: 'GET', path: '/api/campaigns/:id/results', access: 'retention', tag: 'campaigns', summary: 'Treatment vs control: repurchase, churn, revenue per customer, intervals, uplift, significance', response: '{campaign, window, repurchase, churn, revenue, level}', handler: campaignResultsRoute },
+  { method: 'POST', path: '/api/campaigns/:id/push', access: 'retention', tag: 'campaigns', summary: 'Push the treatment list to a destination as JSON batches (retries with backoff)', body: PUSH_BODY, response: '{push_id, batches, delivered_batches, delivered_customers, attempts, outcome, error}', handler: pushCampaignRoute },
+  { method: 'GET', path: '/api/campaigns/:id/deliveries', access: 'retention', tag: 'campaigns', summary: 'The delivery log: every attempt of every push', response: '{deliveries: [{destination, push_id, batch, attempt, attempted_at, customers, status, outcome, error}]}', handler: campaignDeliveries },
+  { method: 'GET', path: '/api/destinations', access: 'retention', tag: 'campaigns', summary: 'Push destinations (URLs shown to admins only)', response: '{destinations: [{name, batch_size, url?, created_at?}]}', handler: listDestinationsRoute },
+  { method: 'POST', path: '/api/destinations', access: 'admin', tag: 'campaigns', summary: 'Add a webhook destination', body: DESTINATION_BODY, response: '201 Destination', handler: addDestinationRoute },
+  { method: 'DELETE', path: '/api/destinations/:name', access: 'admin', tag: 'campaigns', summary: 'Remove a destination (its delivery log stays)', response: '204', handler: removeDestinationRoute },
 
   { method: 'GET', path: '/api/playbook', access: 'retention', tag: 'playbooks', summary: 'The playbook in force (or an earlier version): tier and risk band to action', query: PLAYBOOK_QUERY, response: '{version, updated_at, rules: [{id, dimension, value, risk_band, action}]}', handler: getPlaybook },
   { method: 'PUT', path: '/api/playbook', access: 'analyst', tag: 'playbooks', summary: 'Save the playbook as a new version', body: PLAYBOOK_BODY, response: 'Playbook; 409 when base_version is not the newest', handler: putPlaybook },

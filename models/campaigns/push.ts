@@ -46,7 +46,9 @@ const wait = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, 
  * const result = await pushCampaign(store, { campaignId: 3, destination: 'crm' });
  */
 export async function pushCampaign(store: Store, options: PushOptions): Promise<PushResult> {
-  const { maxAttempts, firstDelayMs, timeoutMs } = { ...PUSH_DEFAULTS, ...options };
+  const maxAttempts = options.maxAttempts ?? PUSH_DEFAULTS.maxAttempts;
+  const firstDelayMs = options.firstDelayMs ?? PUSH_DEFAULTS.firstDelayMs;
+  const timeoutMs = options.timeoutMs ?? PUSH_DEFAULTS.timeoutMs;
   const sleep = options.sleep ?? wait;
   const campaign = await getCampaign(store, options.campaignId);
   if (!campaign) throw notFound(`campaign ${options.campaignId} does not exist`, { field: 'id' });
@@ -97,5 +99,5 @@ export async function pushCampaign(store: Store, options: PushOptions): Promise<
 
 /** The delivery log of a campaign, newest first. */
 export async function deliveryLog(store: Store, campaignId: number) {
-  return store.all('SELECT destination, push_id, batch, attempt, at, customers, status, outcome, error FROM campaign_deliveries WHERE campaign_id = $1 ORDER BY at DESC, push_id, batch DESC, attempt DESC', [campaignId]);
+  return store.all('SELECT destination, push_id, batch, attempt, attempted_at, customers, status, outcome, error FROM campaign_deliveries WHERE campaign_id = $1 ORDER BY attempted_at DESC, push_id, batch DESC, attempt DESC', [campaignId]);
 }

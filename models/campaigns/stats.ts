@@ -122,7 +122,9 @@ export interface MeanComparison {
  * compareMeans(Float64Array.of(10, 0, 30), Float64Array.of(0, 0, 10), { resamples: 2000, seed: 1 });
  */
 export function compareMeans(treatment: Float64Array, control: Float64Array, options: { level?: number; resamples?: number; seed?: number } = {}): MeanComparison {
-  const { level, resamples, seed } = { ...STATS_DEFAULTS, ...options };
+  const level = options.level ?? STATS_DEFAULTS.level;
+  const resamples = options.resamples ?? STATS_DEFAULTS.resamples;
+  const seed = options.seed ?? STATS_DEFAULTS.seed;
   const next = seededRandom(seed);
   const t = new Float64Array(resamples);
   const c = new Float64Array(resamples);
