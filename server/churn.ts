@@ -67,6 +67,7 @@ export async function atRisk({ c, deps, query }: RouteInput) {
         churn_probability: r!.churn_probability,
         risk_band: r!.risk_band,
         value_at_risk: r!.value_at_risk,
+        expected_value_source: r!.expected_value_source ?? null,
         rfm_segment: r!.rfm_segment ?? null,
         value_tier: r!.value_tier ?? null,
         cluster: r![cluster] === undefined || r![cluster] === null ? null : String(r![cluster]),
