@@ -56,4 +56,69 @@ ALTER TABLE feedback ADD COLUMN IF NOT EXISTS load_id INTEGER;
 -- A feedback file's language setting (auto, en, pt, zh: data/text-language.ts); NULL for other kinds, and for
 -- feedback loaded before it was recorded, which is scored as auto.
 ALTER TABLE loads ADD COLUMN IF NOT EXISTS language VARCHAR;
+-- Each customer's tiers as every trained version assigned them (models/history): tier over time, flows, alerts.
+CREATE TABLE IF NOT EXISTS tier_history (
+  version INTEGER NOT NULL,
+  recorded_at TIMESTAMPTZ NOT NULL,
+  as_of DATE,
+  customer_id VARCHAR NOT NULL,
+  value_tier VARCHAR,
+  rfm_segment VARCHAR,
+  lifecycle_stage VARCHAR,
+  risk_band VARCHAR,
+  churn_probability DOUBLE,
+  cluster VARCHAR,
+  PRIMARY KEY (version, customer_id)
+);
+-- Campaigns (models/campaigns): a filter and a playbook action, membership frozen at creation with a seeded
+-- control group that receives nothing; outcomes are counted from starts_at over horizon_days.
+CREATE TABLE IF NOT EXISTS campaigns (
+  campaign_id INTEGER PRIMARY KEY,
+  name VARCHAR NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL,
+  starts_at TIMESTAMPTZ NOT NULL,
+  horizon_days INTEGER NOT NULL,
+  filter VARCHAR NOT NULL,
+  rule_id VARCHAR NOT NULL,
+  action VARCHAR NOT NULL,
+  playbook_version INTEGER NOT NULL,
+  control_percent DOUBLE NOT NULL,
+  seed BIGINT NOT NULL,
+  model_version INTEGER,
+  treatment_count INTEGER NOT NULL,
+  control_count INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS campaign_members (
+  campaign_id INTEGER NOT NULL,
+  customer_id VARCHAR NOT NULL,
+  arm VARCHAR NOT NULL CHECK (arm IN ('treatment', 'control')),
+  value_tier VARCHAR,
+  rfm_segment VARCHAR,
+  lifecycle_stage VARCHAR,
+  cluster VARCHAR,
+  risk_band VARCHAR,
+  churn_probability DOUBLE,
+  monetary DECIMAL(18,4),
+  value_at_risk DOUBLE,
+  PRIMARY KEY (campaign_id, customer_id)
+);
+-- Where a campaign's treatment list is pushed (webhooks receiving JSON batches), and every attempt to.
+CREATE TABLE IF NOT EXISTS destinations (
+  name VARCHAR PRIMARY KEY,
+  url VARCHAR NOT NULL,
+  batch_size INTEGER NOT NULL,
+  created_at TIMESTAMPTZ NOT NULL
+);
+CREATE TABLE IF NOT EXISTS campaign_deliveries (
+  campaign_id INTEGER NOT NULL,
+  destination VARCHAR NOT NULL,
+  push_id VARCHAR NOT NULL,
+  batch INTEGER NOT NULL,
+  attempt INTEGER NOT NULL,
+  attempted_at TIMESTAMPTZ NOT NULL,
+  customers INTEGER NOT NULL,
+  status INTEGER,
+  outcome VARCHAR NOT NULL CHECK (outcome IN ('delivered', 'retry', 'failed')),
+  error VARCHAR
+);
 `;

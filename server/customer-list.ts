@@ -80,6 +80,13 @@ export class CustomerList {
     return true;
   }
 
+  /** How many rows pass the filter (a page's "of N"). */
+  count(filter: ListFilter): number {
+    let n = 0;
+    for (let i = 0; i < this.columns.ids.length; i++) if (this.passes(filter, i)) n++;
+    return n;
+  }
+
   /**
    * Up to `limit` matching row ids after the cursor, and the cursor for the next page (null at the end).
    *

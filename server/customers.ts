@@ -3,6 +3,7 @@ import { ident } from '../data/store.ts';
 import type { DuckDBValue } from '@duckdb/node-api';
 import type { AppDeps, RouteInput } from './context.ts';
 import type { ListFilter } from './customer-list.ts';
+import { nextActionOf } from './next-action.ts';
 import type { Schema, Values } from './validate.ts';
 
 /** Filters shared by the customer list and the at-risk list: each is a column of `customer_analytics`. */
@@ -131,9 +132,35 @@ export async function listCustomers({ c, deps, query }: RouteInput) {
   return c.body(`{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(page.next ? encodeCursor(page.next, walk) : null)}}`, 200, { 'content-type': 'application/json' });
 }
 
-/** GET /api/customers/:id: everything known about one customer, prebuilt as JSON text by the cache. */
+/**
+ * GET /api/customers/:id: everything known about one customer, prebuilt as JSON text by the cache, and the next
+ * best action of the playbook in force (added to the text: the playbook can change without a rebuild).
+ */
 export async function getCustomer({ c, deps, params }: RouteInput) {
   const page = await deps.customers.pageJson(params.id);
   if (page === undefined) throw notFound(`customer ${params.id} does not exist`, { field: 'id' });
-  return c.body(page, 200, { 'content-type': 'application/json' });
+  const action = nextActionOf(deps.home)((await deps.customers.row(params.id)) ?? {});
+  return c.body(`${page.slice(0, -1)},"next_best_action":${JSON.stringify(action)}}`, 200, { 'content-type': 'application/json' });
+}
+
+/** The filter columns that take a value from a list (each a column of customer_analytics). */
+const FACET_COLUMNS = ['rfm_segment', 'value_tier', 'lifecycle_stage', 'risk_band', 'cluster'] as const;
+
+/**
+ * GET /api/customers/facets: every value of each list filter in the data, with its customer count, so a filter
+ * offers all twelve segments, not the ones on screen. Counted once per data version (the cache's memo).
+ */
+export async function customerFacets({ deps }: RouteInput) {
+  const columns = await requireAnalytics(deps);
+  return deps.customers.memo('facets', async () => {
+    const facets: Record<string, { value: string; customers: number }[]> = {};
+    for (const column of FACET_COLUMNS) {
+      if (!columns.has(column)) continue;
+      const label = column === 'cluster' && columns.has('cluster_name') ? 'cluster_name' : column;
+      facets[column] = await deps.store.all(
+        `SELECT CAST(${ident(label)} AS VARCHAR) AS value, count(*) AS customers FROM customer_analytics WHERE ${ident(label)} IS NOT NULL GROUP BY 1 ORDER BY customers DESC, value`,
+      );
+    }
+    return { facets };
+  });
 }

@@ -1,12 +1,18 @@
 import type { RouteSpec } from './context.ts';
+import {
+  addDestinationRoute, CAMPAIGN_BODY, campaignDeliveries, campaignResultsRoute, createCampaignRoute, DESTINATION_BODY, exportCampaign, getCampaignRoute,
+  listCampaignsRoute, listDestinationsRoute, PUSH_BODY, pushCampaignRoute, removeDestinationRoute,
+} from './campaigns.ts';
 import { atRisk, AT_RISK_QUERY } from './churn.ts';
 import { getChurnEvaluation, getClusterProfiles, getClusters, getComparison, getKSelection, getProjection, getTiers, PROJECTION_QUERY } from './analytics.ts';
-import { getCustomer, listCustomers, LIST_QUERY } from './customers.ts';
+import { customerFacets, getCustomer, listCustomers, LIST_QUERY } from './customers.ts';
 import { listDatasets, uploadDataset, UPLOAD_QUERY } from './datasets.ts';
 import { docsPage, openApiDocument } from './docs.ts';
+import { ALERTS_QUERY, FLOW_QUERY, getCustomerHistory, getTierAlerts, getTierFlow, listHistoryVersions } from './history.ts';
 import { createToken, health, me, TOKEN_BODY } from './meta.ts';
 import { activateModel, getModel, listModels, rollbackModel } from './models.ts';
 import { deleteNotebook, getNotebook, listNotebooks, NOTEBOOK_BODY, putNotebook } from './notebooks.ts';
+import { getPlaybook, PLAYBOOK_BODY, PLAYBOOK_QUERY, putPlaybook } from './playbooks.ts';
 import { scoreTexts, SENTIMENT_BODY } from './sentiment.ts';
 import { runSql, SQL_BODY } from './sql.ts';
 import { cancelJob, getJob, jobEvents, startTraining } from './training.ts';
@@ -26,7 +32,14 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/datasets', access: 'analyst', tag: 'datasets', summary: 'Row counts and time ranges per table', response: '{tables: [{name, rows, from, to}]}', handler: listDatasets },
 
   { method: 'GET', path: '/api/customers', access: 'retention', tag: 'customers', summary: 'Filtered, sorted, keyset-paginated customers', query: LIST_QUERY, response: '{items: Customer[], next_cursor}', handler: listCustomers },
-  { method: 'GET', path: '/api/customers/:id', access: 'retention', tag: 'customers', summary: 'One customer: features, tiers, cluster, churn, CLV, orders, feedback', response: '{customer_id, customer, features, tiers, cluster, churn, clv, orders, feedback}', handler: getCustomer },
+  { method: 'GET', path: '/api/customers/facets', access: 'retention', tag: 'customers', summary: 'Every value of each list filter in the data, with its customer count', response: '{facets: {rfm_segment|value_tier|lifecycle_stage|risk_band|cluster: [{value, customers}]}}', handler: customerFacets },
+  { method: 'GET', path: '/api/customers/:id', access: 'retention', tag: 'customers', summary: 'One customer: features, tiers, cluster, churn, CLV, orders, feedback', response: '{customer_id, customer, features, tiers, cluster, churn, clv, orders, feedback, next_best_action}', handler: getCustomer },
+
+  { method: 'GET', path: '/api/customers/:id/history', access: 'retention', tag: 'customers', summary: 'One customer\'s tiers in every trained version', response: '{customer_id, history: [{version, recorded_at, as_of, value_tier, rfm_segment, lifecycle_stage, risk_band, churn_probability, cluster}]}', handler: getCustomerHistory },
+
+  { method: 'GET', path: '/api/history/versions', access: 'retention', tag: 'history', summary: 'The versions in the tier history', response: '{versions: [{version, recorded_at, as_of, customers}]}', handler: listHistoryVersions },
+  { method: 'GET', path: '/api/history/flow', access: 'retention', tag: 'history', summary: 'Customers moved between tiers from one version (or date) to another', query: FLOW_QUERY, response: '{column, from, to, moved, total, entered, cells: [{from, to, customers}]}', handler: getTierFlow },
+  { method: 'GET', path: '/api/history/alerts', access: 'retention', tag: 'history', summary: 'Customers who dropped from VIP/Key or entered high risk since the last run', query: ALERTS_QUERY, response: '{from, to, alerts: [{customer_id, kind, from, to, value_tier, risk_band, churn_probability, next_best_action}]}', handler: getTierAlerts },
 
   { method: 'GET', path: '/api/tiers', access: 'analyst', tag: 'segments', summary: 'Tier summaries and the rules used', response: '{dimensions: {rfm_segment, abc_class, value_tier, lifecycle_stage}, rules}', handler: getTiers },
   { method: 'GET', path: '/api/clusters', access: 'analyst', tag: 'segments', summary: 'Cluster profiles', response: '{k, clusters: [...]}', handler: getClusters },
@@ -35,7 +48,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/clusters/comparison', access: 'analyst', tag: 'segments', summary: 'Clusters against RFM segments', response: '{ari, nmi, table: {rows, columns, counts}}', handler: getComparison },
   { method: 'GET', path: '/api/clusters/projection', access: 'analyst', tag: 'segments', summary: '2-D projection sample', query: PROJECTION_QUERY, response: '{color, points: [{customer_id, x, y, group}], total}', handler: getProjection },
 
-  { method: 'GET', path: '/api/churn/at-risk', access: 'retention', tag: 'churn', summary: 'Customers ranked by value at risk (JSON or streamed CSV)', query: AT_RISK_QUERY, response: '{items: [{customer_id, churn_probability, risk_band, value_at_risk, rfm_segment, cluster, top_reasons}]} or text/csv', handler: atRisk },
+  { method: 'GET', path: '/api/churn/at-risk', access: 'retention', tag: 'churn', summary: 'Customers ranked by value at risk (JSON or streamed CSV)', query: AT_RISK_QUERY, response: '{total, items: [{customer_id, churn_probability, risk_band, value_at_risk, expected_value_source, rfm_segment, value_tier, cluster, top_reasons, next_best_action}]} or text/csv (X-Total-Count)', handler: atRisk },
   { method: 'GET', path: '/api/churn/evaluation', access: 'analyst', tag: 'churn', summary: 'Evaluation figures of the active churn model', response: '{model_version, ...figures}', handler: getChurnEvaluation },
 
   { method: 'POST', path: '/api/sentiment', access: 'retention', tag: 'sentiment', summary: 'Score texts', body: SENTIMENT_BODY, response: '{scores: [{score, label, probability, truncated, language}]}', handler: scoreTexts },
@@ -49,6 +62,20 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Job status', response: 'Job', handler: getJob },
   { method: 'GET', path: '/api/jobs/:id/events', access: 'admin', tag: 'jobs', summary: 'Job progress as Server-Sent Events', response: 'text/event-stream: progress..., done', handler: jobEvents, ungated: true },
   { method: 'DELETE', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Cancel a job', response: 'Job', handler: cancelJob },
+
+  { method: 'GET', path: '/api/campaigns', access: 'retention', tag: 'campaigns', summary: 'Campaigns, newest first', response: '{campaigns: Campaign[]}', handler: listCampaignsRoute },
+  { method: 'POST', path: '/api/campaigns', access: 'retention', tag: 'campaigns', summary: 'Create a campaign from a filter and a playbook action, with a seeded control group; membership frozen now', body: CAMPAIGN_BODY, response: '201 {campaign_id, name, created_at, starts_at, horizon_days, filter, rule_id, action, playbook_version, control_percent, seed, model_version, treatment_count, control_count}', handler: createCampaignRoute },
+  { method: 'GET', path: '/api/campaigns/:id', access: 'retention', tag: 'campaigns', summary: 'One campaign', response: 'Campaign', handler: getCampaignRoute },
+  { method: 'GET', path: '/api/campaigns/:id/export', access: 'retention', tag: 'campaigns', summary: 'The treatment list as CSV (every row, streamed; X-Total-Count)', response: 'text/csv', handler: exportCampaign },
+  { method: 'GET', path: '/api/campaigns/:id/results', access: 'retention', tag: 'campaigns', summary: 'Treatment vs control: repurchase, churn, revenue per customer, intervals, uplift, significance', response: '{campaign, window, repurchase, churn, revenue, level}', handler: campaignResultsRoute },
+  { method: 'POST', path: '/api/campaigns/:id/push', access: 'retention', tag: 'campaigns', summary: 'Push the treatment list to a destination as JSON batches (retries with backoff)', body: PUSH_BODY, response: '{push_id, batches, delivered_batches, delivered_customers, attempts, outcome, error}', handler: pushCampaignRoute },
+  { method: 'GET', path: '/api/campaigns/:id/deliveries', access: 'retention', tag: 'campaigns', summary: 'The delivery log: every attempt of every push', response: '{deliveries: [{destination, push_id, batch, attempt, attempted_at, customers, status, outcome, error}]}', handler: campaignDeliveries },
+  { method: 'GET', path: '/api/destinations', access: 'retention', tag: 'campaigns', summary: 'Push destinations (URLs shown to admins only)', response: '{destinations: [{name, batch_size, url?, created_at?}]}', handler: listDestinationsRoute },
+  { method: 'POST', path: '/api/destinations', access: 'admin', tag: 'campaigns', summary: 'Add a webhook destination', body: DESTINATION_BODY, response: '201 Destination', handler: addDestinationRoute },
+  { method: 'DELETE', path: '/api/destinations/:name', access: 'admin', tag: 'campaigns', summary: 'Remove a destination (its delivery log stays)', response: '204', handler: removeDestinationRoute },
+
+  { method: 'GET', path: '/api/playbook', access: 'retention', tag: 'playbooks', summary: 'The playbook in force (or an earlier version): tier and risk band to action', query: PLAYBOOK_QUERY, response: '{version, updated_at, rules: [{id, dimension, value, risk_band, action}]}', handler: getPlaybook },
+  { method: 'PUT', path: '/api/playbook', access: 'analyst', tag: 'playbooks', summary: 'Save the playbook as a new version', body: PLAYBOOK_BODY, response: 'Playbook; 409 when base_version is not the newest', handler: putPlaybook },
 
   { method: 'GET', path: '/api/notebooks', access: 'analyst', tag: 'notebooks', summary: 'List notebooks', response: '{notebooks: [{id, title, updated_at}]}', handler: listNotebooks },
   { method: 'GET', path: '/api/notebooks/:id', access: 'analyst', tag: 'notebooks', summary: 'One notebook', response: 'Notebook', handler: getNotebook },

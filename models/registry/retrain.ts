@@ -8,6 +8,7 @@ import type { Store } from '../../data/store.ts';
 import { activeBackend } from '../churn/backend.ts';
 import { SentimentSet } from '../sentiment/index.ts';
 import { duckdbEngine, type Engine } from '../engine/index.ts';
+import { recordTierHistory } from '../history/record.ts';
 import { trainAll, type Bundle, type TrainOptions } from '../pipeline.ts';
 import type { BinProfile } from './drift.ts';
 import { compareWithActive, type Comparison, type PromotePolicy } from './gate.ts';
@@ -124,6 +125,8 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
       work.close();
     }
     record.version = version;
+    // Every trained version, promoted or not, is a point of the tier history (tiers over time, flows, alerts).
+    await recordTierHistory(store, { version, dir: registry.dir(version), asOf: registry.manifest(version).data_snapshot.as_of ?? null });
     if (activeBefore) {
       const migration = await migrationMatrices(store, registry.dir(activeBefore), registry.dir(version));
       registry.annotate(version, { migration });

@@ -1,11 +1,13 @@
-import { csvCell } from '../../data/csv-cell.ts';
 import { badInput } from '../../data/errors.ts';
+import { tierlabHome } from '../../data/paths.ts';
 import { atRiskList, AT_RISK_DEFAULTS, type AtRiskRow } from '../../models/churn/at-risk.ts';
+import { AT_RISK_CSV_COLUMNS, atRiskCsvLine } from '../../models/churn/at-risk-csv.ts';
 import { MEMBER_KINDS, type MemberKind } from '../../models/churn/candidates.ts';
 import { TRAIN_DEFAULTS } from '../../models/churn/model.ts';
 import { runChurnStage, STAGE_DEFAULTS, type ChurnStageResult } from '../../models/churn/pipeline.ts';
 import type { LabelKind } from '../../models/churn/dataset.ts';
 import { PROTECTED_WORDS } from '../../models/churn/protected.ts';
+import { nextBestActions, readPlaybook, type NextBestAction } from '../../models/playbooks/index.ts';
 import { defineCommand, numberFlag } from '../command.ts';
 import { withStore } from '../store-flag.ts';
 
@@ -50,12 +52,9 @@ function summaryText(result: ChurnStageResult): string {
   return lines.join('\n');
 }
 
-function atRiskCsv(rows: AtRiskRow[]): string {
-  const header = ['customer_id', 'churn_probability', 'risk_band', 'value_at_risk', 'expected_value_source', 'rfm_segment', 'value_tier', 'cluster', 'reasons'];
-  const lines = rows.map((r) =>
-    [r.customer_id, r.churn_probability.toFixed(4), r.risk_band, r.value_at_risk?.toFixed(2), r.expected_value_source, r.rfm_segment, r.value_tier, r.cluster, r.reasons.join('; ')].map(csvCell).join(','),
-  );
-  return [header.join(','), ...lines].join('\n');
+/** The same columns as the API's download (models/churn/at-risk-csv.ts), next best action included. */
+function atRiskCsv(rows: AtRiskRow[], nba: (row: AtRiskRow) => NextBestAction | null): string {
+  return [AT_RISK_CSV_COLUMNS.join(','), ...rows.map((r) => atRiskCsvLine(r, nba(r)))].join('\n');
 }
 
 export default defineCommand({
@@ -121,7 +120,8 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
           cluster: flags.cluster,
         }),
       );
-      console.log(format === 'json' ? JSON.stringify(rows) : atRiskCsv(rows));
+      const nba = nextBestActions(readPlaybook(tierlabHome()).rules);
+      console.log(format === 'json' ? JSON.stringify(rows.map((r) => ({ ...r, next_best_action: nba(r) }))) : atRiskCsv(rows, nba));
       return;
     }
     throw badInput(`churn needs an action: train or at-risk, got "${action ?? ''}" (tierlab churn --help)`);

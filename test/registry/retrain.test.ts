@@ -43,6 +43,11 @@ describe('retrain (subprocesses on a demo store)', () => {
     const kept = tierlab(home, ['retrain', '--json', '--promote', 'never']);
     expect(kept.status).toBe(0);
     expect(JSON.parse(kept.stdout)).toMatchObject({ outcome: 'kept', active_after: 1 });
+    // A version kept back is still a point of the tier history: both runs recorded every customer.
+    const history = tierlab(home, ['history', 'versions', '--json']);
+    expect(JSON.parse(history.stdout).map((v: { version: number; customers: number }) => [v.version, v.customers])).toEqual([[1, 800], [2, 800]]);
+    const flow = tierlab(home, ['history', 'flow', '--json']);
+    expect(JSON.parse(flow.stdout)).toMatchObject({ from: { version: 1 }, to: { version: 2 }, total: 800 });
     expect(kept.stderr.split('\n').filter(Boolean).every((line) => JSON.parse(line).event)).toBe(true);
   });
 

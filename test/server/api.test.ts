@@ -74,7 +74,8 @@ describe('API in-process', () => {
     const csv = await f.call('GET', '/api/churn/at-risk?format=csv&limit=1000', { role: 'retention' });
     expect(csv.headers.get('content-disposition')).toContain('attachment');
     const lines = (await csv.text()).trim().split('\n');
-    expect(lines[0]).toBe('customer_id,churn_probability,risk_band,value_at_risk,rfm_segment,cluster,top_reasons');
+    expect(lines[0]).toBe('customer_id,churn_probability,risk_band,value_at_risk,expected_value_source,rfm_segment,value_tier,cluster,reasons,next_action,action_channel,action_owner,action_offer,action_budget,action_service_days');
+    expect(csv.headers.get('x-total-count')).toBe('300');
     expect(lines.length).toBe(301);
     expect(lines[1]).toContain('"long since last order; a, quoted ""reason"""');
   });

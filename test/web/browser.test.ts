@@ -96,7 +96,9 @@ describe('notebook UI in headless Chromium', () => {
 
     const atRisk = page.locator('[data-cell-id="at-risk"]');
     const rows = Number(await atRisk.locator('[data-count]').getAttribute('data-count'));
+    const total = Number(await atRisk.locator('[data-total]').getAttribute('data-total'));
     expect(rows).toBeGreaterThan(0);
+    expect(total).toBeGreaterThanOrEqual(rows);
     const firstId = (await atRisk.locator('tbody tr').first().locator('td').first().textContent())!.trim();
     await atRisk.locator('tbody tr').first().click();
     const profile = page.locator('aside.profile');
@@ -111,8 +113,10 @@ describe('notebook UI in headless Chromium', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), atRisk.locator('[data-action="download-csv"]').click()]);
     expect(download.suggestedFilename()).toBe('at-risk.csv');
     const records = parseCsv(readFileSync((await download.path())!, 'utf8')).filter((r) => r.some(Boolean));
-    expect(records[0].join(',')).toBe('customer_id,churn_probability,risk_band,value_at_risk,rfm_segment,cluster,top_reasons');
-    expect(records.length - 1).toBe(rows);
+    // The CLI's columns, the next best action included, and every filtered row (not only those on screen).
+    expect(records[0].join(',')).toBe('customer_id,churn_probability,risk_band,value_at_risk,expected_value_source,rfm_segment,value_tier,cluster,reasons,next_action,action_channel,action_owner,action_offer,action_budget,action_service_days');
+    expect(records.length - 1).toBe(total);
+    expect(await atRisk.locator('[data-download-note]').textContent()).toContain(`Downloaded ${total.toLocaleString('en-US')} customers`);
     expect(records[1][0]).toBe(firstId);
   });
 

@@ -3,7 +3,9 @@
  * loads its data, and the component that draws it.
  */
 import type { Component } from 'svelte';
+import * as actions from './action-load.ts';
 import AtRiskTable from './AtRiskTable.svelte';
+import CampaignResults from './CampaignResults.svelte';
 import Calibration from './Calibration.svelte';
 import ChurnDistribution from './ChurnDistribution.svelte';
 import ClusterProfiles from './ClusterProfiles.svelte';
@@ -13,6 +15,8 @@ import KSelection from './KSelection.svelte';
 import * as load from './load.ts';
 import ModelVersions from './ModelVersions.svelte';
 import Projection from './Projection.svelte';
+import TierAlerts from './TierAlerts.svelte';
+import TierFlow from './TierFlow.svelte';
 import TierSummary from './TierSummary.svelte';
 
 /** What every view component receives. */
@@ -44,4 +48,7 @@ export const VIEWS: Record<string, ViewDefinition> = {
   calibration: { title: 'Churn model: calibration and lift', params: {}, load: load.churnEvaluation, component: Calibration as Component<ViewProps> },
   'at-risk': { title: 'At-risk customers', params: { limit: 100 }, load: load.atRisk, component: AtRiskTable as Component<ViewProps> },
   'model-versions': { title: 'Model versions', params: {}, load: load.modelVersions, component: ModelVersions as Component<ViewProps> },
+  'campaign-results': { title: 'Campaign results', params: { campaign: '' }, load: actions.campaignResults, component: CampaignResults as Component<ViewProps> },
+  'tier-flow': { title: 'Tier flow', params: { column: 'value_tier' }, load: actions.tierFlow, component: TierFlow as Component<ViewProps> },
+  'tier-alerts': { title: 'Tier alerts: who to call today', params: {}, load: actions.tierAlerts, component: TierAlerts as Component<ViewProps> },
 };

@@ -216,32 +216,33 @@ export async function churnEvaluation(): Promise<ChurnEvaluation> {
   return { model_version: raw.model_version, metrics, calibration: figures.calibration ?? [], lift: figures.lift ?? [] };
 }
 
+/** A next best action as the server gives it (models/playbooks). */
+export type { NextBestAction as NextAction } from '../../../models/playbooks/types.ts';
+import type { NextBestAction as NextAction } from '../../../models/playbooks/types.ts';
+
+/** Every value of each list filter in the data, with its customer count (`GET /api/customers/facets`). */
+export type Facets = Record<string, { value: string; customers: number }[]>;
+
 export interface AtRisk {
-  items: { customer_id: string | number; churn_probability: number; risk_band: string; value_at_risk: number; rfm_segment: string; cluster: unknown; top_reasons: unknown }[];
-  bands: string[];
-  segments: string[];
+  items: { customer_id: string | number; churn_probability: number; risk_band: string; value_at_risk: number; rfm_segment: string; value_tier: string | null; cluster: unknown; top_reasons: unknown; next_best_action: NextAction | null }[];
+  /** Customers passing the filters (the download has them all). */
+  total: number;
+  facets: Facets;
   query: Query;
 }
 
 /** The at-risk list's filters from view params: only the ones the API knows. */
 export function atRiskQuery(params: Params): Query {
-  const { risk_band, rfm_segment, min_risk, limit } = params;
-  return { risk_band, rfm_segment, min_risk, limit: limit ?? 100 } as Query;
+  const { risk_band, rfm_segment, value_tier, lifecycle_stage, cluster, min_risk, limit } = params;
+  return { risk_band, rfm_segment, value_tier, lifecycle_stage, cluster, min_risk, limit: limit ?? 100 } as Query;
 }
+
+export const facets = () => shared('facets', async () => (await api<{ facets: Facets }>('/api/customers/facets')).facets);
 
 export async function atRisk(params: Params): Promise<AtRisk> {
   const query = atRiskQuery(params);
-  // The filter choices need SQL, which the retention role may not use: then the filters offer what is listed.
-  const choices = sql(`SELECT (SELECT list(DISTINCT risk_band ORDER BY risk_band) FROM customer_churn) AS bands,
-      (SELECT list(DISTINCT rfm_segment ORDER BY rfm_segment) FROM customer_rfm) AS segments`)
-    .then((result) => result.rows[0] ?? {})
-    .catch(() => ({}) as Row);
-  const [list, row] = await Promise.all([api<Pick<AtRisk, 'items'>>('/api/churn/at-risk', { query }), choices]);
-  if (!row.bands) {
-    row.bands = [...new Set(list.items.map((item) => item.risk_band))].sort();
-    row.segments = [...new Set(list.items.map((item) => item.rfm_segment))].sort();
-  }
-  return { items: list.items, bands: (row.bands as string[]) ?? [], segments: (row.segments as string[]) ?? [], query };
+  const [list, all] = await Promise.all([api<Pick<AtRisk, 'items' | 'total'>>('/api/churn/at-risk', { query }), facets()]);
+  return { items: list.items, total: list.total, facets: all, query };
 }
 
 export interface ModelVersions {

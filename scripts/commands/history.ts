@@ -1,0 +1,69 @@
+import { csvCell } from '../../data/csv-cell.ts';
+import { badInput } from '../../data/errors.ts';
+import { customerTierHistory, FLOW_COLUMNS, historyVersions, tierAlerts, tierFlow, type CompareOptions, type FlowColumn } from '../../models/history/index.ts';
+import { defineCommand, numberFlag } from '../command.ts';
+import { withStore } from '../store-flag.ts';
+
+const ALERT_COLUMNS = ['customer_id', 'kind', 'from', 'to', 'value_tier', 'risk_band', 'churn_probability'] as const;
+
+export default defineCommand({
+  summary: 'Tier history: versions, flows between tiers, alerts (dropped from VIP/Key, entered high risk), one customer',
+  usage: `
+tierlab history versions [--json]
+tierlab history flow [--column value_tier|rfm_segment|lifecycle_stage|risk_band|cluster] [--from V | --since DATE] [--to V] [--json]
+tierlab history alerts [--from V | --since DATE] [--to V] [--format text|csv|json]
+tierlab history customer ID [--json]
+
+Every retrain records each customer's value tier, RFM segment, lifecycle stage, risk band and cluster (table
+tier_history). flow and alerts compare the newest version with the one before it (since the last run), or with
+--from V, or with the version in force on --since DATE (UTC).`,
+  options: { db: { type: 'string' }, json: { type: 'boolean' }, column: { type: 'string' }, from: { type: 'string' }, since: { type: 'string' }, to: { type: 'string' }, format: { type: 'string' } },
+  positionals: true,
+  async run(flags, [action = 'versions', arg]) {
+    const compare: CompareOptions = {
+      fromVersion: flags.from === undefined ? undefined : numberFlag(flags.from, 'from', 0),
+      toVersion: flags.to === undefined ? undefined : numberFlag(flags.to, 'to', 0),
+      since: flags.since,
+    };
+    await withStore(flags.db, async (store) => {
+      switch (action) {
+        case 'versions': {
+          const versions = await historyVersions(store);
+          if (flags.json) console.log(JSON.stringify(versions));
+          else if (!versions.length) console.log('no versions recorded yet (tierlab retrain)');
+          else for (const v of versions) console.log(`v${v.version}  recorded ${v.recorded_at}  as of ${v.as_of ?? '-'}  ${v.customers} customers`);
+          return;
+        }
+        case 'flow': {
+          const column = (flags.column ?? 'value_tier') as FlowColumn;
+          if (!FLOW_COLUMNS.includes(column)) throw badInput(`--column must be one of ${FLOW_COLUMNS.join(', ')}`, { field: 'column' });
+          const flow = await tierFlow(store, { ...compare, column });
+          if (flags.json) return console.log(JSON.stringify(flow));
+          console.log(`${column} from v${flow.from.version} to v${flow.to.version}: ${flow.moved} of ${flow.total} customers moved; ${flow.entered} new`);
+          for (const c of flow.cells) if (c.from !== c.to) console.log(`  ${String(c.from).padEnd(20)} -> ${String(c.to).padEnd(20)} ${c.customers}`);
+          return;
+        }
+        case 'alerts': {
+          const format = flags.format ?? 'text';
+          if (!['text', 'csv', 'json'].includes(format)) throw badInput(`--format must be text, csv or json, got "${format}"`, { field: 'format' });
+          const result = await tierAlerts(store, compare);
+          if (format === 'json') return console.log(JSON.stringify(result));
+          if (format === 'csv') return console.log([ALERT_COLUMNS.join(','), ...result.alerts.map((a) => ALERT_COLUMNS.map((k) => csvCell(a[k])).join(','))].join('\n'));
+          console.log(`since v${result.from.version} (v${result.to.version} now): ${result.alerts.length} alerts`);
+          for (const a of result.alerts) console.log(`  ${a.customer_id.padEnd(12)} ${a.kind === 'dropped_tier' ? 'dropped' : 'high risk'}  ${a.from ?? '-'} -> ${a.to ?? '-'}  risk ${a.churn_probability?.toFixed(3) ?? '-'}`);
+          return;
+        }
+        case 'customer': {
+          if (!arg) throw badInput('history customer needs a customer id', { field: 'id' });
+          const rows = await customerTierHistory(store, arg);
+          if (flags.json) return console.log(JSON.stringify(rows));
+          if (!rows.length) return console.log(`no history for customer ${arg}`);
+          for (const r of rows) console.log(`v${r.version}  ${r.recorded_at.slice(0, 10)}  ${r.value_tier ?? '-'} / ${r.rfm_segment ?? '-'} / ${r.lifecycle_stage ?? '-'} / risk ${r.risk_band ?? '-'} / cluster ${r.cluster ?? '-'}`);
+          return;
+        }
+        default:
+          throw badInput(`unknown action "${action}"; use versions, flow, alerts or customer`);
+      }
+    });
+  },
+});

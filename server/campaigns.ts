@@ -1,0 +1,127 @@
+import { stream } from 'hono/streaming';
+import { notFound } from '../data/errors.ts';
+import {
+  addDestination, campaignResults, createCampaign, deliveryLog, EXPORT_COLUMNS, exportCsvLine, FILTER_KEYS, getCampaign, listCampaigns, listDestinations,
+  pushCampaign, removeDestination, TREATMENT_SQL, type CampaignFilter,
+} from '../models/campaigns/index.ts';
+import { readPlaybook } from '../models/playbooks/index.ts';
+import { Registry } from '../models/registry/registry.ts';
+import type { RouteInput } from './context.ts';
+import { FILTERS } from './customers.ts';
+import type { Schema } from './validate.ts';
+
+export const CAMPAIGN_BODY: Schema = {
+  name: { type: 'string', required: true, maxLength: 200 },
+  rule_id: { type: 'string', required: true, maxLength: 64, description: 'the playbook rule whose action the treatment group gets' },
+  ...FILTERS,
+  control_percent: { type: 'number', min: 0, max: 90, description: 'share held out as the control group, in percent (default 10)' },
+  seed: { type: 'integer', min: 0, max: 2 ** 31 - 1, description: 'seed of the control draw (default random; recorded)' },
+  horizon_days: { type: 'integer', min: 1, max: 730, description: 'days over which outcomes are measured (default 90)' },
+  starts_at: { type: 'string', maxLength: 40, description: 'date or ISO date-time outcomes count from (default now)' },
+};
+
+export const PUSH_BODY: Schema = { destination: { type: 'string', required: true, maxLength: 64 } };
+
+export const DESTINATION_BODY: Schema = {
+  name: { type: 'string', required: true, maxLength: 64, description: 'a slug' },
+  url: { type: 'string', required: true, maxLength: 2000, description: 'http(s) URL receiving POSTed JSON batches' },
+  batch_size: { type: 'integer', min: 1, max: 10000, description: 'customers per batch (default 500)' },
+};
+
+function campaignId(params: Record<string, string>): number {
+  const id = Number(params.id);
+  if (!Number.isSafeInteger(id) || id < 1) throw notFound(`campaign ${params.id} does not exist`, { field: 'id' });
+  return id;
+}
+
+async function campaignOf(input: RouteInput) {
+  const campaign = await getCampaign(input.deps.store, campaignId(input.params));
+  if (!campaign) throw notFound(`campaign ${input.params.id} does not exist`, { field: 'id' });
+  return campaign;
+}
+
+export async function listCampaignsRoute({ deps }: RouteInput) {
+  return { campaigns: await listCampaigns(deps.store) };
+}
+
+export async function getCampaignRoute(input: RouteInput) {
+  return campaignOf(input);
+}
+
+/** POST /api/campaigns: members frozen now, control group drawn by the seed; answers the campaign with its counts. */
+export async function createCampaignRoute({ c, deps, body }: RouteInput) {
+  const filter = Object.fromEntries(FILTER_KEYS.filter((k) => body[k] !== undefined).map((k) => [k, body[k]])) as CampaignFilter;
+  const campaign = await createCampaign(deps.store, {
+    name: body.name,
+    ruleId: body.rule_id,
+    filter,
+    playbook: readPlaybook(deps.home),
+    controlPercent: body.control_percent,
+    seed: body.seed,
+    horizonDays: body.horizon_days,
+    startsAt: body.starts_at,
+    modelVersion: new Registry(deps.home).active(),
+  });
+  return c.json(campaign, 201);
+}
+
+/** GET /api/campaigns/:id/export: every treatment member as CSV, streamed, the count ahead in X-Total-Count. */
+export async function exportCampaign(input: RouteInput) {
+  const { c, deps } = input;
+  const campaign = await campaignOf(input);
+  const connection = await deps.store.instance.connect();
+  const result = await connection.stream(TREATMENT_SQL, { id: campaign.campaign_id }).catch((error) => {
+    connection.closeSync();
+    throw error;
+  });
+  c.header('Content-Type', 'text/csv; charset=utf-8');
+  c.header('Content-Disposition', `attachment; filename="campaign-${campaign.campaign_id}.csv"`);
+  c.header('X-Total-Count', String(campaign.treatment_count));
+  c.header('Access-Control-Expose-Headers', 'X-Total-Count');
+  return stream(c, async (out) => {
+    try {
+      await out.write(`${EXPORT_COLUMNS.join(',')}\n`);
+      for await (const rows of result.yieldRowObjectJs()) {
+        if (out.aborted) break;
+        if (rows.length) await out.write(`${rows.map((r) => exportCsvLine(r as Record<string, unknown>, campaign.action)).join('\n')}\n`);
+      }
+    } finally {
+      connection.closeSync();
+    }
+  });
+}
+
+export async function campaignResultsRoute({ deps, params }: RouteInput) {
+  return campaignResults(deps.store, campaignId(params));
+}
+
+/** POST /api/campaigns/:id/push: sends the treatment list to a destination; answers when done (or given up). */
+export async function pushCampaignRoute({ deps, params, body }: RouteInput) {
+  // The delivery log is written on a connection of its own: a request's reads and other writers never mix in.
+  const work = await deps.store.fork();
+  try {
+    return await pushCampaign(work, { campaignId: campaignId(params), destination: body.destination });
+  } finally {
+    work.close();
+  }
+}
+
+export async function campaignDeliveries(input: RouteInput) {
+  const campaign = await campaignOf(input);
+  return { deliveries: await deliveryLog(input.deps.store, campaign.campaign_id) };
+}
+
+/** GET /api/destinations: names for everyone who may push; URLs (which can hold secrets) for admins only. */
+export async function listDestinationsRoute({ deps, role }: RouteInput) {
+  const destinations = await listDestinations(deps.store);
+  return { destinations: role === 'admin' ? destinations : destinations.map(({ name, batch_size }) => ({ name, batch_size })) };
+}
+
+export async function addDestinationRoute({ c, deps, body }: RouteInput) {
+  return c.json(await addDestination(deps.store, { name: body.name, url: body.url, batchSize: body.batch_size }), 201);
+}
+
+export async function removeDestinationRoute({ c, deps, params }: RouteInput) {
+  await removeDestination(deps.store, params.name);
+  return c.body(null, 204);
+}

@@ -1,0 +1,46 @@
+/**
+ * Loaders of the views that follow tiers into action: campaign results, tier flows and alerts. A 404 (no
+ * campaign yet, fewer than two trained versions) becomes NotReadyError: the cell shows what to do first.
+ */
+import { api, ApiError } from '../api.ts';
+import { campaignResults as loadResults, listCampaigns, type CampaignResults } from '../campaigns/campaigns.ts';
+import type { NextAction, Params } from './load.ts';
+import { NotReadyError } from './ready.ts';
+
+async function ready<T>(load: () => Promise<T>): Promise<T> {
+  try {
+    return await load();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) throw new NotReadyError(error.message);
+    throw error;
+  }
+}
+
+/** The campaign named by `params.campaign`, or the newest. */
+export async function campaignResults(params: Params): Promise<CampaignResults> {
+  return ready(async () => {
+    const id = Number(params.campaign) || (await listCampaigns())[0]?.campaign_id;
+    if (!id) throw new NotReadyError('No campaign yet: create one on the Campaigns page.');
+    return loadResults(id);
+  });
+}
+
+export interface TierFlow {
+  column: string;
+  from: { version: number; recorded_at: string };
+  to: { version: number; recorded_at: string };
+  moved: number;
+  total: number;
+  entered: number;
+  cells: { from: string | null; to: string | null; customers: number }[];
+}
+
+export const tierFlow = (params: Params) => ready(() => api<TierFlow>('/api/history/flow', { query: { column: params.column, since: params.since, from_version: params.from_version } }));
+
+export interface TierAlerts {
+  from: { version: number; recorded_at: string };
+  to: { version: number; recorded_at: string };
+  alerts: { customer_id: string; kind: string; from: string | null; to: string | null; value_tier: string | null; risk_band: string | null; churn_probability: number | null; next_best_action: NextAction | null }[];
+}
+
+export const tierAlerts = (params: Params) => ready(() => api<TierAlerts>('/api/history/alerts', { query: { since: params.since } }));
