@@ -9,6 +9,7 @@ import { activateModel, getModel, listModels, rollbackModel } from './models.ts'
 import { deleteNotebook, getNotebook, listNotebooks, NOTEBOOK_BODY, putNotebook } from './notebooks.ts';
 import { scoreTexts, SENTIMENT_BODY } from './sentiment.ts';
 import { runSql, SQL_BODY } from './sql.ts';
+import { getSqlSchema } from './sql-schema.ts';
 import { cancelJob, getJob, jobEvents, startTraining } from './training.ts';
 
 /**
@@ -56,4 +57,5 @@ export const ROUTES: RouteSpec[] = [
   { method: 'DELETE', path: '/api/notebooks/:id', access: 'analyst', tag: 'notebooks', summary: 'Delete a notebook', response: '204', handler: deleteNotebook },
 
   { method: 'POST', path: '/api/sql', access: 'analyst', tag: 'sql', summary: 'Run one read-only SELECT', body: SQL_BODY, response: '{columns: [{name, type}], rows, row_count, truncated, elapsed_ms}', handler: runSql },
+  { method: 'GET', path: '/api/sql/schema', access: 'analyst', tag: 'sql', summary: 'The tables and views SQL cells may read', response: '{tables: [{name, kind, rows, columns: [{name, type}]}]}', handler: getSqlSchema },
 ];
