@@ -28,9 +28,17 @@ export function firstLine(message: string): string {
   return message.split('\n')[0].slice(0, 500);
 }
 
-/** What DuckDB says about a client's statement, without its kind label: "Binder Error: x\n..." -> "x". */
+/** DuckDB's hints after the first line: the names it would have accepted. */
+const SUGGESTION = /^(Did you mean|Candidate bindings|Candidate tables)/;
+
+/**
+ * What DuckDB says about a client's statement, without its kind label, with its suggestions kept:
+ * "Binder Error: x\nCandidate bindings: "a"\n\nLINE 1: ..." -> 'x\nCandidate bindings: "a"'.
+ */
 export function statementMessage(message: string): string {
-  return firstLine(message.replace(/^[A-Za-z][A-Za-z ]{1,30}? Error: /, ''));
+  const lines = message.replace(/^[A-Za-z][A-Za-z ]{1,30}? Error: /, '').split('\n');
+  const hints = lines.slice(1).filter((line) => SUGGESTION.test(line)).map((line) => line.slice(0, 300));
+  return [firstLine(lines[0]), ...hints].join('\n');
 }
 
 export interface FromDuckDBOptions {

@@ -15,6 +15,8 @@ import { deleteNotebook, getNotebook, listNotebooks, NOTEBOOK_BODY, putNotebook 
 import { getPlaybook, PLAYBOOK_BODY, PLAYBOOK_QUERY, putPlaybook } from './playbooks.ts';
 import { scoreTexts, SENTIMENT_BODY } from './sentiment.ts';
 import { runSql, SQL_BODY } from './sql.ts';
+import { getSqlSchema } from './sql-schema.ts';
+import { getWorkspace, putWorkspace, WORKSPACE_BODY } from './workspace.ts';
 import { cancelJob, getJob, jobEvents, startTraining } from './training.ts';
 
 /**
@@ -26,6 +28,8 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/openapi.json', access: 'public', tag: 'meta', summary: 'This API as OpenAPI 3.1', response: 'OpenAPI document', handler: async ({ c }) => c.json(openApiDocument(ROUTES)) },
   { method: 'GET', path: '/api/docs', access: 'public', tag: 'meta', summary: 'This API as a readable page', response: 'text/html', handler: async ({ c }) => c.html(docsPage(ROUTES)) },
   { method: 'GET', path: '/api/me', access: 'retention', tag: 'meta', summary: 'The role of the token', response: '{role}', handler: me },
+  { method: 'GET', path: '/api/workspace', access: 'retention', tag: 'meta', summary: 'Workspace settings: the currency money is shown in', response: '{currency, currency_display, currency_decimals}', handler: getWorkspace },
+  { method: 'PUT', path: '/api/workspace', access: 'admin', tag: 'meta', summary: 'Change workspace settings (the rest stay)', body: WORKSPACE_BODY, response: '{currency, currency_display, currency_decimals}', handler: putWorkspace },
   { method: 'POST', path: '/api/tokens', access: 'admin', tag: 'meta', summary: 'Create a token (shown once)', body: TOKEN_BODY, response: '201 {token, role}', handler: createToken },
 
   { method: 'POST', path: '/api/datasets/:kind', access: 'admin', tag: 'datasets', summary: 'Upload a CSV or Parquet file (raw body); rebuilds features and tiers', query: UPLOAD_QUERY, body: 'raw', response: '{summary, features_as_of, tiers_built}; 422 with the ingest summary when rejected', handler: uploadDataset },
@@ -83,4 +87,5 @@ export const ROUTES: RouteSpec[] = [
   { method: 'DELETE', path: '/api/notebooks/:id', access: 'analyst', tag: 'notebooks', summary: 'Delete a notebook', response: '204', handler: deleteNotebook },
 
   { method: 'POST', path: '/api/sql', access: 'analyst', tag: 'sql', summary: 'Run one read-only SELECT', body: SQL_BODY, response: '{columns: [{name, type}], rows, row_count, truncated, elapsed_ms}', handler: runSql },
+  { method: 'GET', path: '/api/sql/schema', access: 'analyst', tag: 'sql', summary: 'The tables and views SQL cells may read', response: '{tables: [{name, kind, rows, columns: [{name, type}]}]}', handler: getSqlSchema },
 ];

@@ -1,7 +1,8 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
-import { badInput } from '../data/errors.ts';
+import { badInput, TierlabError } from '../data/errors.ts';
 import { statementMessage } from './duckdb-errors.ts';
+import { sqlSpans } from './sql-text.ts';
 
 /** Table functions a SQL cell may use: they only generate rows, none reads files or runs SQL text. */
 const ALLOWED_TABLE_FUNCTIONS = new Set(['range', 'generate_series', 'unnest']);
@@ -74,6 +75,19 @@ function planScans(node: unknown, into: { name: string; catalog?: string; schema
   return into;
 }
 
+/** How json_serialize_sql and json_serialize_plan tell a failure: the offset in the text, when DuckDB knows it. */
+interface DuckDBJsonError {
+  error: boolean;
+  error_message?: string;
+  position?: string;
+}
+
+/** The error's offset in the statement as details `{position}`, for the editor to point at. */
+function positionOf(parsed: DuckDBJsonError): { position: number } | undefined {
+  const position = Number(parsed.position);
+  return parsed.error && parsed.position !== undefined && Number.isInteger(position) ? { position } : undefined;
+}
+
 /** A CTE name that is a plain name: a quoted path as a CTE name has no use but to confuse a reader. */
 const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -88,11 +102,11 @@ const PLAIN_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
  */
 export async function checkReadOnlySelect(connection: DuckDBConnection, sql: string, known: Set<string>): Promise<void> {
   const tree = await connection.runAndReadAll('SELECT json_serialize_sql(CAST($1 AS VARCHAR)) AS tree', [sql]);
-  const parsed = JSON.parse(String(tree.getRowObjectsJS()[0].tree)) as { error: boolean; error_message?: string; statements?: unknown[] };
+  const parsed = JSON.parse(String(tree.getRowObjectsJS()[0].tree)) as DuckDBJsonError & { statements?: unknown[] };
   // Checked first: the statement splitter fails on "no statement" with a message that says nothing.
   if (!parsed.error && !parsed.statements?.length) throw badInput('SQL is empty: it has no statement, only blanks or comments', { field: 'sql' });
   const extracted = await connection.extractStatements(sql).catch((error: Error) => {
-    throw badInput(`SQL does not parse: ${statementMessage(error.message)}`, { field: 'sql' });
+    throw new TierlabError('bad_input', `SQL does not parse: ${statementMessage(error.message)}`, { field: 'sql' }, positionOf(parsed));
   });
   if (extracted.count > 1) throw badInput(`send exactly one statement, got ${extracted.count}`, { field: 'sql' });
   if (parsed.error) throw badInput('only a read-only SELECT (or WITH ... SELECT) is allowed', { field: 'sql' });
@@ -112,7 +126,7 @@ export async function checkReadOnlySelect(connection: DuckDBConnection, sql: str
     if ((table.catalog && table.catalog !== 'memory') || (table.schema && table.schema !== 'main')) {
       throw badInput(`only the store's own tables can be read, not ${[table.catalog, table.schema, table.name].filter(Boolean).join('.')}`, { field: 'sql' });
     }
-    if (!table.isCte && !known.has(name)) throw badInput(`unknown table "${table.name.slice(0, 100)}"`, { field: 'sql' });
+    if (!table.isCte && !known.has(name)) throw unknownTable(sql, table.name, known);
   }
   await checkPlan(connection, sql, known);
 
@@ -126,12 +140,42 @@ export async function checkReadOnlySelect(connection: DuckDBConnection, sql: str
   }
 }
 
+/** Edit distance of two short names (insert, delete, replace one letter). */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The error for a name that is no table of the store, found before DuckDB binds it (binding a path would read the
+ * file): it suggests the closest known name as DuckDB would, and points at the name's first use in code.
+ */
+function unknownTable(sql: string, name: string, known: Set<string>): TierlabError {
+  const closest = [...known].map((k) => ({ k, d: distance(name.toLowerCase(), k) })).sort((a, b) => a.d - b.d)[0];
+  const hint = closest && closest.d <= Math.max(2, Math.floor(name.length / 3)) ? `\nDid you mean "${closest.k}"?` : '';
+  const word = new RegExp(`(?<![\\w.])${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?!\\w)`, 'i');
+  let position: number | undefined;
+  for (const span of sqlSpans(sql)) {
+    const match = span.kind === 'code' ? word.exec(sql.slice(span.start, span.end)) : null;
+    if (match) {
+      position = span.start + match.index;
+      break;
+    }
+  }
+  return new TierlabError('bad_input', `unknown table "${name.slice(0, 100)}"${hint}`, { field: 'sql' }, position === undefined ? undefined : { position });
+}
+
 /** The bound plan reads only the store's own tables and the allowed table functions. */
 async function checkPlan(connection: DuckDBConnection, sql: string, known: Set<string>): Promise<void> {
   const reader = await connection.runAndReadAll('SELECT json_serialize_plan(CAST($1 AS VARCHAR)) AS plan, current_database() AS db', [sql]);
   const { plan, db } = reader.getRowObjectsJS()[0] as { plan: string; db: string };
-  const parsed = JSON.parse(plan) as { error: boolean; error_message?: string; plans?: unknown };
-  if (parsed.error) throw badInput(`SQL error: ${statementMessage(parsed.error_message ?? 'the statement cannot be planned')}`, { field: 'sql' });
+  const parsed = JSON.parse(plan) as DuckDBJsonError & { plans?: unknown };
+  if (parsed.error) throw new TierlabError('bad_input', `SQL error: ${statementMessage(parsed.error_message ?? 'the statement cannot be planned')}`, { field: 'sql' }, positionOf(parsed));
   for (const scan of planScans(parsed.plans)) {
     const ownTable = scan.name === 'seq_scan' && scan.catalog === db && scan.schema === 'main' && known.has(lower(scan.table));
     if (!PLAN_SCANS.has(scan.name) || (scan.name === 'seq_scan' && !ownTable)) {

@@ -1,10 +1,12 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { badInput } from '../data/errors.ts';
+import { badInput, TierlabError } from '../data/errors.ts';
 import type { RouteInput } from './context.ts';
 import { fromDuckDB } from './duckdb-errors.ts';
 import { withDeadline } from './deadline.ts';
 import { SqlResultCache } from './sql-cache.ts';
+import { composeCells, placeError, readCells, type CellSql } from './sql-cells.ts';
 import { checkReadOnlySelect } from './sql-guard.ts';
+import { knownTables } from './sql-schema.ts';
 import { boundedSelect, readBounded } from './sql-result.ts';
 import { namedParams, statementBody } from './sql-text.ts';
 import type { Schema } from './validate.ts';
@@ -13,18 +15,10 @@ export const SQL_BODY: Schema = {
   sql: { type: 'string', required: true, maxLength: 100_000, description: 'one SELECT (or WITH ... SELECT)' },
   params: { type: 'scalars', description: 'named parameters, used as :name or $name' },
   limit: { type: 'integer', min: 1, max: 10_000, description: 'row limit, default 1,000' },
+  cells: { type: 'array', maxItems: 50, description: 'earlier cells the query reads by name: [{name, sql}], each before the cells that use it' },
 };
 
 const DEFAULT_ROW_LIMIT = 1000;
-
-/** Names a user may read: the store's tables and views (the checker rejects every other name). */
-async function knownTables(connection: DuckDBConnection): Promise<Set<string>> {
-  const reader = await connection.runAndReadAll(
-    `SELECT lower(table_name) AS name FROM duckdb_tables() WHERE NOT internal AND database_name = current_database()
-     UNION SELECT lower(view_name) FROM duckdb_views() WHERE NOT internal AND database_name = current_database()`,
-  );
-  return new Set(reader.getRowObjectsJS().map((r) => String(r.name)));
-}
 
 /** Queries whose answer changes without the data changing (clock, random numbers): never kept. */
 const VOLATILE = /\b(now|random|uuid|gen_random_uuid|setseed|current_timestamp|current_date|current_time|get_current_timestamp|today|localtimestamp|localtime|transaction_timestamp)\b/i;
@@ -42,29 +36,37 @@ export async function runSql(input: RouteInput): Promise<Response> {
   const { deps, body, role } = input;
   const started = performance.now();
   const cache = await deps.customers.memo('sql-results', async () => new SqlResultCache({ maxBytes: deps.limits.sqlCacheBytes }));
-  const key = JSON.stringify([body.sql, body.params ?? {}, body.limit ?? DEFAULT_ROW_LIMIT]);
+  const cells = readCells(body.cells);
+  const key = JSON.stringify([body.sql, body.params ?? {}, body.limit ?? DEFAULT_ROW_LIMIT, cells]);
   const answer = (json: string, cached: boolean) =>
     new Response(`${json.slice(0, -1)},"cached":${cached},"elapsed_ms":${Math.round(performance.now() - started)}}`, { headers: { 'content-type': 'application/json' } });
   const hit = cache.get(key);
   if (hit) return answer(hit, true);
   const queue = role === 'admin' ? deps.sqlQueues.admin : deps.sqlQueues.analyst;
-  const json = await queue.run(() => executeSql(input));
-  if (!VOLATILE.test(body.sql as string)) cache.set(key, json);
+  const json = await queue.run(() => executeSql(input, cells));
+  if (![body.sql as string, ...cells.map((c) => c.sql)].some((sql) => VOLATILE.test(sql))) cache.set(key, json);
   return answer(json, false);
 }
 
 /** Runs the cell and returns its answer as JSON text (without `cached` and `elapsed_ms`). */
-async function executeSql({ deps, body }: RouteInput): Promise<string> {
+async function executeSql({ deps, body }: RouteInput, cells: CellSql[]): Promise<string> {
   const bounds = { maxRows: body.limit ?? DEFAULT_ROW_LIMIT, maxBytes: deps.limits.sqlResultBytes };
-  const sql = boundedSelect(statementBody(namedParams(body.sql as string)), bounds);
+  const cellSql = namedParams(body.sql as string);
+  const composed = composeCells(cellSql, cells);
+  const sql = boundedSelect(statementBody(composed.text), bounds);
   const connection = await deps.store.instance.connect();
   const message = `the query ran longer than ${deps.limits.sqlTimeoutMs / 1000} s and was cancelled`;
   try {
     return await withDeadline({ connection, ms: deps.limits.sqlTimeoutMs, message }, async () => {
-      // The cell is checked first on its own (the errors name its text), then as wrapped: what runs is what was checked.
+      // The cell (with the cells it reads) is checked first on its own, so errors point into its text; then as
+      // wrapped, whose errors carry no position: what runs is what was checked.
       const known = await knownTables(connection);
-      await checkReadOnlySelect(connection, namedParams(body.sql as string), known);
-      await checkReadOnlySelect(connection, sql, known);
+      await checkReadOnlySelect(connection, composed.text, known).catch((error) => {
+        throw placeError(error, composed, cellSql);
+      });
+      await checkReadOnlySelect(connection, sql, known).catch((error) => {
+        throw error instanceof TierlabError ? new TierlabError(error.code, error.message, error.place) : error;
+      });
       const prepared = await connection.prepare(sql);
       try {
         bindParams(prepared, (body.params ?? {}) as Record<string, DuckDBValue>);

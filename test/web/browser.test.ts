@@ -1,12 +1,19 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuild, launchBrowser, startDemoServer, type DemoServer } from './harness.ts';
 import { parseCsv } from '../data/support.ts';
 import { TokenStore } from '../../server/auth.ts';
 
 const OUT = 'test-output';
+
+/** Replaces a SQL cell's text in its editor (CodeMirror, once loaded) and runs it with Shift+Enter. */
+async function runSql(cell: Locator, sql: string): Promise<void> {
+  const editor = cell.locator('[data-editor="codemirror"] .cm-content');
+  await editor.fill(sql);
+  await editor.press('Shift+Enter');
+}
 
 /** Waits until every cell of the open notebook has finished (done, empty or error). */
 async function settled(page: Page): Promise<void> {
@@ -67,8 +74,7 @@ describe('notebook UI in headless Chromium', () => {
     const before = await page.locator('[data-cell-id]').count();
     await page.click('[data-add="sql"]');
     const cell = page.locator('[data-cell-id]').nth(before);
-    await cell.locator('textarea').fill('SELECT rfm_segment, count(*) AS customers\nFROM customer_analytics\nGROUP BY 1\nORDER BY 2 DESC');
-    await cell.locator('textarea').press('Shift+Enter');
+    await runSql(cell, 'SELECT rfm_segment, count(*) AS customers\nFROM customer_analytics\nGROUP BY 1\nORDER BY 2 DESC');
     await cell.locator('[data-row-count]').waitFor();
     await expect.poll(() => cell.getAttribute('data-status')).toBe('done');
     expect(Number(await cell.locator('[data-row-count]').getAttribute('data-row-count'))).toBe(expected);
@@ -227,8 +233,7 @@ describe('notebook UI in headless Chromium', () => {
       // Fixing the failing cell clears its error; the good cell is not asked again.
       let asked = 0;
       visitor.on('request', (request) => void (request.url().endsWith('/api/sql') && asked++));
-      await failing.locator('textarea').fill('SELECT 41 + 1 AS answer');
-      await failing.locator('textarea').press('Shift+Enter');
+      await runSql(failing, 'SELECT 41 + 1 AS answer');
       await expect.poll(() => failing.getAttribute('data-status')).toBe('done');
       expect(await failing.locator('[role="alert"]').count()).toBe(0);
       expect(await failing.locator('tbody td').first().textContent()).toBe('42');

@@ -3,7 +3,8 @@ import { csvHeader, mappingQuery } from '../../web/src/admin/csv-header.ts';
 import { renderMarkdown } from '../../web/src/cells/markdown.ts';
 import { formatParams, parseParams } from '../../web/src/cells/view-params.ts';
 import type { Notebook } from '../../web/src/notebook/model.ts';
-import { cellInputs, dependents, resolveViewParams, sqlParams, sqlParamValues } from '../../web/src/notebook/params.ts';
+import { CycleError, dependants, freeCellName, upstream } from '../../web/src/notebook/graph.ts';
+import { cellInputs, resolveViewParams, sqlCodeWords, sqlParams, sqlParamValues } from '../../web/src/notebook/params.ts';
 import { notebookDocument, parseNotebook, serializeNotebook } from '../../web/src/notebook/serialize.ts';
 import clustersVsRfm from '../../web/src/notebook/defaults/clusters-vs-rfm-tiers.json';
 import retention from '../../web/src/notebook/defaults/retention-at-risk.json';
@@ -61,9 +62,53 @@ describe('SQL params and dependencies', () => {
 
   it('re-runs exactly the cells that mention an input', () => {
     const notebook = parseNotebook(retention);
-    expect(dependents(notebook, 'threshold').map((c) => c.id)).toEqual(['by-segment', 'at-risk']);
-    expect(dependents(notebook, 'unused')).toEqual([]);
+    expect(dependants(notebook, { inputs: ['threshold'] }).map((c) => c.id)).toEqual(['by-segment', 'at-risk']);
+    expect(dependants(notebook, { inputs: ['unused'] })).toEqual([]);
     expect(cellInputs(notebook.cells.find((c) => c.id === 'intro')!)).toEqual([]);
+  });
+});
+
+describe('cells on cells: the dependency graph', () => {
+  const sql = (id: string, name: string | undefined, source: string) => ({ id, kind: 'sql' as const, name, source });
+  // d is above what it reads: the graph, not the notebook order, decides.
+  const notebook: Notebook = {
+    id: 'n',
+    title: 'n',
+    cells: [
+      { id: 'k', kind: 'input', name: 'k', value: 3, options: { control: 'number' } },
+      sql('d', 'd', 'SELECT * FROM c JOIN a USING (x)'),
+      sql('a', 'a', 'SELECT range AS x FROM range(:k)'),
+      sql('b', 'b', "SELECT x FROM a WHERE 'c' <> 'a' -- FROM c"),
+      sql('c', 'c', 'SELECT x FROM b'),
+      sql('e', undefined, 'SELECT 1 AS a_b, t.a FROM customers t'),
+    ],
+  };
+
+  it('finds the names in code only', () => {
+    expect(sqlCodeWords("SELECT t.a, :k FROM top -- other\nWHERE x = 'y'")).toEqual(['SELECT', 't', 'FROM', 'top', 'WHERE', 'x']);
+  });
+
+  it('sends the cells a cell reads, each before its readers', () => {
+    expect(upstream(notebook, notebook.cells[1]).map((c) => c.id)).toEqual(['a', 'b', 'c']);
+    expect(upstream(notebook, notebook.cells[5])).toEqual([]);
+  });
+
+  it('re-runs exactly the dependants of a change, in order', () => {
+    expect(dependants(notebook, { cells: ['b'] }).map((c) => c.id)).toEqual(['c', 'd']);
+    expect(dependants(notebook, { cells: ['a'] }).map((c) => c.id)).toEqual(['b', 'c', 'd']);
+    expect(dependants(notebook, { inputs: ['k'] }).map((c) => c.id)).toEqual(['a', 'b', 'c', 'd']);
+    expect(dependants(notebook, { cells: ['d'] })).toEqual([]);
+  });
+
+  it('refuses a cycle, naming it', () => {
+    const looped: Notebook = { ...notebook, cells: [...notebook.cells.slice(0, 2), sql('a', 'a', 'SELECT x FROM c'), ...notebook.cells.slice(3)] };
+    expect(() => upstream(looped, looped.cells[2])).toThrow(new CycleError(['a', 'c', 'b', 'a']));
+    expect(() => upstream(looped, looped.cells[1])).toThrow(/cycle: d → c → b → a → c/);
+  });
+
+  it('names a new cell after its table, free in the notebook', () => {
+    expect(freeCellName(notebook, 'SELECT * FROM customers')).toBe('customers_1');
+    expect(freeCellName({ ...notebook, cells: [sql('z', 'customers_1', '')] }, 'select 1 from Customers')).toBe('customers_2');
   });
 });
 

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { axisLabel, CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
+import { axisLabel, tipOf, valueFormat, CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
 
 /** Options of a bar chart: `grouped` puts the `color` series side by side instead of stacking them. */
 export interface BarOptions extends ChartOptions {
@@ -19,17 +19,17 @@ export function barChart(rows: Row[], options: BarOptions): SVGSVGElement | HTML
   const category = { label: axisLabel(options.xLabel, options.x), tickRotate: turned ? -35 : 0, domain };
   const grouped = options.grouped && options.color;
   return Plot.plot({
-    ...frame(options),
+    ...frame(options, rows),
     marginBottom: turned ? 90 : 40,
     ...(grouped ? { fx: { ...category, padding: 0.15 }, x: { axis: null } } : { x: { ...category, type: 'band' } }),
-    y: { label: axisLabel(options.yLabel, options.y), grid: true, nice: true },
-    color: colorScale(options),
+    y: { label: axisLabel(options.yLabel, options.y), grid: true, nice: true, tickFormat: valueFormat(options.y) },
+    color: colorScale(options, rows),
     marks: [
       Plot.barY(rows, {
         ...(grouped ? { fx: options.x, x: options.color } : { x: options.x }),
         y: options.y,
         fill: options.color ?? CHART_DEFAULTS.accent,
-        tip: true,
+        tip: tipOf(options),
       }),
       Plot.ruleY([0]),
     ],

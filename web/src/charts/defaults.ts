@@ -1,4 +1,6 @@
-/** Chart defaults in one place: size, type and colours shared by every chart wrapper. */
+/** Chart defaults in one place: size, type, colours and number formats shared by every chart wrapper. */
+import { formatterFor } from '../format.ts';
+import { categoryColor } from './palette.ts';
 
 export type Row = Record<string, unknown>;
 
@@ -22,26 +24,53 @@ export const CHART_DEFAULTS = {
   height: 320,
   accent: '#4f6bed',
   style: { fontSize: '12px', fontFamily: 'inherit', background: 'transparent', overflow: 'visible' },
-  /** Categorical palette: distinct, colour-blind friendly (Observable 10). */
-  scheme: 'observable10',
 } as const;
 
-/** The base options of Plot.plot for a wrapper's options. */
-export function frame(options: ChartOptions) {
+/**
+ * How a column's numbers read on axes and in tooltips: the same formatter as in tables (format.ts), so a share
+ * is "4.1%" in both.
+ */
+export function valueFormat(column: string): (value: unknown) => string {
+  const format = formatterFor(column);
+  return (value) => (typeof value === 'number' ? format(value) : String(value ?? ''));
+}
+
+/** The tooltip of a mark: x, y (and the series) formatted as in tables. */
+export function tipOf(options: ChartOptions) {
+  const format: Record<string, (value: unknown) => string> = { x: valueFormat(options.x), y: valueFormat(options.y) };
+  if (options.color) format.fill = format.stroke = valueFormat(options.color);
+  return { format };
+}
+
+/**
+ * The base options of Plot.plot for a wrapper's options. The left margin fits the widest y tick label as
+ * formatted (money in a currency runs long), so labels are never cut.
+ */
+export function frame(options: ChartOptions, rows: Row[] = []) {
+  const format = valueFormat(options.y);
+  let widest = 4;
+  for (const row of rows) {
+    const value = row[options.y];
+    if (typeof value === 'number') widest = Math.max(widest, format(Math.abs(value) >= 1 ? Math.round(value) : value).length + (value < 0 ? 1 : 0));
+  }
   return {
     width: options.width ?? CHART_DEFAULTS.width,
     height: options.height ?? CHART_DEFAULTS.height,
     style: CHART_DEFAULTS.style,
-    marginLeft: 56,
+    marginLeft: Math.max(56, Math.min(140, 16 + 7 * widest)),
     marginBottom: 40,
   };
 }
 
-/** The colour scale of a chart with a series column: fixed colours when given, else the shared palette. */
-export function colorScale(options: ChartOptions) {
+/**
+ * The colour scale of a chart with a series column: fixed colours when given, else each value's colour for the
+ * notebook (palette.ts), with the legend in the data's order.
+ */
+export function colorScale(options: ChartOptions, rows: Row[] = []) {
   if (!options.color) return undefined;
   if (options.colors) return { legend: true, type: 'categorical' as const, domain: Object.keys(options.colors), range: Object.values(options.colors) };
-  return { legend: true, type: 'categorical' as const, scheme: CHART_DEFAULTS.scheme };
+  const domain = [...new Set(rows.map((row) => row[options.color!]))];
+  return { legend: true, type: 'categorical' as const, domain, range: domain.map(categoryColor), tickFormat: valueFormat(options.color) };
 }
 
 /** True when every non-null value of a column is a number, so it takes a continuous scale. */

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { axisLabel, frame, type ChartOptions, type Row } from './defaults.ts';
+import { axisLabel, frame, valueFormat, type ChartOptions, type Row } from './defaults.ts';
 
 /** Options of a heatmap: `color` is the value column; `diverging` centres the scale on 0 (z-scores). */
 export interface HeatmapOptions extends ChartOptions {
@@ -7,13 +7,11 @@ export interface HeatmapOptions extends ChartOptions {
   diverging?: boolean;
   /** Print the values in the cells (default: when there are at most 150 cells). */
   labels?: boolean;
-  /** Formats the printed values. */
+  /** Formats the printed values; default: as tables format the value column (format.ts). */
   format?: (value: number) => string;
   xOrder?: string[];
   yOrder?: string[];
 }
-
-const defaultFormat = (value: number) => (Math.abs(value) >= 100 ? value.toFixed(0) : value.toFixed(2).replace(/\.?0+$/, ''));
 
 /**
  * A grid of `x` by `y` cells filled by the value column `color`, with the values printed in the cells
@@ -25,7 +23,7 @@ const defaultFormat = (value: number) => (Math.abs(value) >= 100 ? value.toFixed
 export function heatmapChart(rows: Row[], options: HeatmapOptions): SVGSVGElement | HTMLElement {
   const value = (row: Row) => (typeof row[options.color] === 'number' ? (row[options.color] as number) : NaN);
   const labels = options.labels ?? rows.length <= 150;
-  const format = options.format ?? defaultFormat;
+  const format = options.format ?? valueFormat(options.color);
   const yNames = [...new Set(rows.map((row) => String(row[options.y])))];
   const xCount = new Set(rows.map((row) => String(row[options.x]))).size;
   const turned = xCount > 6;
@@ -42,10 +40,10 @@ export function heatmapChart(rows: Row[], options: HeatmapOptions): SVGSVGElemen
     x: { label: axisLabel(options.xLabel, options.x), tickRotate: turned ? -35 : 0, domain: options.xOrder },
     y: { label: null, domain: options.yOrder },
     color: options.diverging
-      ? { type: 'diverging', scheme: 'RdBu', pivot: 0, reverse: true, legend: true, label: options.color }
-      : { scheme: 'Blues', legend: true, label: options.color },
+      ? { type: 'diverging', scheme: 'RdBu', pivot: 0, reverse: true, legend: true, label: options.color, tickFormat: format }
+      : { scheme: 'Blues', legend: true, label: options.color, tickFormat: format },
     marks: [
-      Plot.cell(rows, { x: options.x, y: options.y, fill: options.color, inset: 0.5, tip: true }),
+      Plot.cell(rows, { x: options.x, y: options.y, fill: options.color, inset: 0.5, tip: { format: { fill: format } } }),
       labels ? text('black', (row) => !dark(row)) : null,
       labels ? text('white', dark) : null,
     ],

@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { axisLabel, CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
+import { axisLabel, tipOf, valueFormat, CHART_DEFAULTS, colorScale, frame, type ChartOptions, type Row } from './defaults.ts';
 import { dotPaths } from './dot-paths.ts';
 
 /** Options of a scatter: `onPick` gets the row under the pointer when the user clicks. */
@@ -21,14 +21,14 @@ export function scatterChart(rows: Row[], options: ScatterOptions): SVGSVGElemen
   const dense = rows.length > 2000;
   const channels = options.title ? { [options.title]: options.title } : undefined;
   const plot = Plot.plot({
-    ...frame(options),
+    ...frame(options, rows),
     x: { label: axisLabel(options.xLabel, options.x), nice: true },
-    y: { label: axisLabel(options.yLabel, options.y), grid: true, nice: true },
-    color: colorScale(options),
+    y: { label: axisLabel(options.yLabel, options.y), grid: true, nice: true, tickFormat: valueFormat(options.y) },
+    color: colorScale(options, rows),
     marks: [
       Plot.dot(rows, { x: options.x, y: options.y, fill: options.color ?? CHART_DEFAULTS.accent, render: dotPaths({ r: dense ? 1.8 : 3, fill: CHART_DEFAULTS.accent, fillOpacity: dense ? 0.55 : 0.8 }) }),
       Plot.dot(rows, Plot.pointer({ x: options.x, y: options.y, r: 6, stroke: '#111', strokeWidth: 1.5, channels })),
-      Plot.tip(rows, Plot.pointer({ x: options.x, y: options.y, channels: { ...channels, ...(options.color ? { [options.color]: options.color } : {}) } })),
+      Plot.tip(rows, Plot.pointer({ x: options.x, y: options.y, format: tipOf(options).format, channels: { ...channels, ...(options.color ? { [options.color]: options.color } : {}) } })),
     ],
   });
   if (options.onPick) {

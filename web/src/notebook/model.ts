@@ -23,6 +23,8 @@ export interface MarkdownCell {
 export interface SqlCell {
   id: string;
   kind: 'sql';
+  /** The name later cells read this cell's result by (`FROM top_customers`); a plain SQL name. */
+  name?: string;
   source: string;
   options?: { chart?: ChartSpec };
 }

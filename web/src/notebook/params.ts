@@ -1,6 +1,33 @@
 import type { Cell, InputCell, Notebook } from './model.ts';
 
 /**
+ * The SQL text with string literals, quoted identifiers and comments blanked out (same length), so a scan for
+ * parameters or names sees code only.
+ *
+ * @example
+ * codeOnly("SELECT 'a:b' -- :c"); // "SELECT                 "
+ */
+function codeOnly(sql: string): string {
+  let out = '';
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i];
+    let end = i;
+    if (ch === "'" || ch === '"') end = closing(sql, i + 1, ch);
+    else if (ch === '-' && sql[i + 1] === '-') end = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
+    else if (ch === '/' && sql[i + 1] === '*') end = sql.indexOf('*/', i) < 0 ? sql.length : sql.indexOf('*/', i) + 2;
+    if (end > i) {
+      out += ' '.repeat(end - i);
+      i = end;
+    } else {
+      out += ch;
+      i++;
+    }
+  }
+  return out;
+}
+
+/**
  * The named parameters a SQL text uses, `:name` or `$name`, skipping string literals, quoted identifiers,
  * comments and `::type` casts, so `'a:b'` or `x::INT` do not count.
  *
@@ -8,25 +35,18 @@ import type { Cell, InputCell, Notebook } from './model.ts';
  * sqlParams("SELECT * FROM t WHERE a > :k AND b = $threshold AND c::INT = 1 -- :ignored"); // ['k', 'threshold']
  */
 export function sqlParams(sql: string): string[] {
-  const names = new Set<string>();
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i];
-    if (ch === "'" || ch === '"') {
-      i = closing(sql, i + 1, ch);
-    } else if (ch === '-' && sql[i + 1] === '-') {
-      i = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
-    } else if (ch === '/' && sql[i + 1] === '*') {
-      i = sql.indexOf('*/', i) < 0 ? sql.length : sql.indexOf('*/', i) + 2;
-    } else if ((ch === ':' || ch === '$') && sql[i - 1] !== ':' && sql[i + 1] !== ':') {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1));
-      if (match) names.add(match[0]);
-      i += 1 + (match?.[0].length ?? 0);
-    } else {
-      i++;
-    }
-  }
-  return [...names];
+  return [...new Set([...codeOnly(sql).matchAll(/(?<!:)[:$](?!:)([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
+}
+
+/**
+ * The bare words of a SQL text's code (names and keywords; not params, not `t.column` parts), where a cell can
+ * be named as a table.
+ *
+ * @example
+ * sqlCodeWords("SELECT a FROM top t WHERE t.b = :k AND c = 'x'"); // ['SELECT', 'a', 'FROM', 'top', 't', 'WHERE', 't', 'AND', 'c']
+ */
+export function sqlCodeWords(sql: string): string[] {
+  return [...codeOnly(sql).matchAll(/(?<![:$\w.])[A-Za-z_][A-Za-z0-9_]*/g)].map((m) => m[0]);
 }
 
 function closing(sql: string, from: number, quote: string): number {
@@ -63,16 +83,6 @@ export function inputValues(notebook: Notebook): InputValues {
   const values: InputValues = {};
   for (const cell of notebook.cells) if (cell.kind === 'input') values[cell.name] = (cell as InputCell).value;
   return values;
-}
-
-/**
- * The cells to re-run when an input changes: exactly those that mention it.
- *
- * @example
- * dependents(notebook, 'threshold').map((c) => c.id);
- */
-export function dependents(notebook: Notebook, inputName: string): Cell[] {
-  return notebook.cells.filter((cell) => cellInputs(cell).includes(inputName));
 }
 
 /**

@@ -2,7 +2,17 @@ import { api, ApiError } from '../api.ts';
 import { NotReadyError } from '../views/ready.ts';
 import { VIEWS } from '../views/index.ts';
 import type { Cell, Notebook } from './model.ts';
-import { dependents, inputValues, resolveViewParams, sqlParamValues } from './params.ts';
+import { cellReads, dependants, upstream } from './graph.ts';
+import { inputValues, resolveViewParams, sqlParamValues } from './params.ts';
+
+/** Where a SQL error is in the cell's text, when the server could tell (server/API.md, "Errors that point"). */
+export interface ErrorPosition {
+  position?: number;
+  line: number;
+  column: number;
+  /** Set when the mistake is in a cell this one reads. */
+  cell?: string;
+}
 
 /** The answer of `POST /api/sql`. */
 export interface SqlResult {
@@ -20,6 +30,7 @@ export interface CellRun {
   status: CellStatus;
   result?: unknown;
   error?: string;
+  errorAt?: ErrorPosition;
   /** Wall time of the last run in the browser. */
   ms?: number;
 }
@@ -30,8 +41,13 @@ export const SQL_ROW_LIMIT = 5000;
 async function execute(cell: Cell, notebook: Notebook): Promise<unknown> {
   const inputs = inputValues(notebook);
   switch (cell.kind) {
-    case 'sql':
-      return api<SqlResult>('/api/sql', { method: 'POST', body: { sql: cell.source, params: sqlParamValues(cell.source, inputs), limit: SQL_ROW_LIMIT } });
+    case 'sql': {
+      // The cells it reads travel with it (each before its readers); the server runs them as CTEs.
+      const reads = upstream(notebook, cell);
+      const params = Object.assign({}, ...[...reads, cell].map((c) => sqlParamValues(c.source, inputs)));
+      const cells = reads.length ? reads.map((c) => ({ name: c.name!, sql: c.source })) : undefined;
+      return api<SqlResult>('/api/sql', { method: 'POST', body: { sql: cell.source, params, limit: SQL_ROW_LIMIT, cells } });
+    }
     case 'view': {
       const view = VIEWS[cell.options.view];
       if (!view) throw new Error(`unknown view "${cell.options.view}"`);
@@ -74,7 +90,8 @@ export class NotebookRuntime {
       run = { status: 'done', result: await execute(cell, this.notebook()) };
     } catch (error) {
       const notReady = error instanceof NotReadyError || (error instanceof ApiError && error.notReady);
-      run = { status: notReady ? 'empty' : 'error', error: error instanceof Error ? error.message : String(error) };
+      const errorAt = error instanceof ApiError ? (error.details as ErrorPosition | undefined) : undefined;
+      run = { status: notReady ? 'empty' : 'error', error: error instanceof Error ? error.message : String(error), errorAt: errorAt?.line ? errorAt : undefined };
     }
     if (this.#generation[cell.id] !== generation) return;
     this.#set(cell.id, { ...run, ms: performance.now() - start });
@@ -89,9 +106,25 @@ export class NotebookRuntime {
     await Promise.all(this.notebook().cells.map((cell) => this.run(cell)));
   }
 
-  /** Re-runs exactly the cells that mention the input. */
+  /** Runs a cell, then exactly the cells that read it (directly or through others), each after what it reads. */
+  async runWithDependants(cell: Cell): Promise<void> {
+    await this.run(cell);
+    await this.#runInOrder(dependants(this.notebook(), { cells: [cell.id] }));
+  }
+
+  /** Re-runs exactly the cells that use the input, and the cells that read those, in order. */
   async inputChanged(name: string): Promise<void> {
-    await Promise.all(dependents(this.notebook(), name).map((cell) => this.run(cell)));
+    await this.#runInOrder(dependants(this.notebook(), { inputs: [name] }));
+  }
+
+  /** Runs cells given in dependency order: each starts once the cells of the list it reads have finished. */
+  async #runInOrder(cells: Cell[]): Promise<void> {
+    const finished = new Map<string, Promise<void>>();
+    for (const cell of cells) {
+      const before = cellReads(this.notebook(), cell).flatMap((read) => finished.get(read.id) ?? []);
+      finished.set(cell.id, Promise.all(before).then(() => this.run(cell)));
+    }
+    await Promise.all(finished.values());
   }
 
   /** Forgets a deleted cell. */

@@ -1,0 +1,57 @@
+/**
+ * Workspace settings every user sees the same: for now the currency money is shown in (the data sets carry
+ * amounts without one). One small JSON file in TIERLAB_HOME, replaced atomically; no file means the defaults.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { TierlabError } from '../data/errors.ts';
+import type { RouteInput } from './context.ts';
+import type { Schema } from './validate.ts';
+
+export interface Workspace {
+  /** ISO 4217 code, or '' for plain numbers. */
+  currency: string;
+  /** Shown as the currency's symbol (€) or its code (EUR). */
+  currency_display: 'symbol' | 'code';
+  currency_decimals: number;
+}
+
+/** No currency until an admin sets one: a wrong symbol would be worse than none. */
+export const DEFAULT_WORKSPACE: Workspace = { currency: '', currency_display: 'symbol', currency_decimals: 2 };
+
+export const WORKSPACE_BODY: Schema = {
+  currency: { type: 'string', pattern: /^([A-Z]{3})?$/, description: "ISO 4217 code such as EUR, or '' for none" },
+  currency_display: { type: 'string', enum: ['symbol', 'code'], description: 'symbol (€) or code (EUR)' },
+  currency_decimals: { type: 'integer', min: 0, max: 4, description: 'decimals of amounts, default 2' },
+};
+
+const fileOf = (home: string) => join(home, 'workspace.json');
+
+function readWorkspace(home: string): Workspace {
+  if (!existsSync(fileOf(home))) return DEFAULT_WORKSPACE;
+  try {
+    return { ...DEFAULT_WORKSPACE, ...(JSON.parse(readFileSync(fileOf(home), 'utf8')) as Partial<Workspace>) };
+  } catch {
+    throw new TierlabError('unprocessable', 'workspace.json cannot be read; save the settings again to replace it', { file: 'workspace.json' });
+  }
+}
+
+/** GET /api/workspace: the settings, defaults filled in. */
+export async function getWorkspace({ deps }: RouteInput): Promise<Workspace> {
+  return readWorkspace(deps.home);
+}
+
+/** PUT /api/workspace: changes the given settings, keeps the rest; answers the whole new settings. */
+export async function putWorkspace({ deps, body }: RouteInput): Promise<Workspace> {
+  let current: Workspace;
+  try {
+    current = readWorkspace(deps.home);
+  } catch {
+    current = DEFAULT_WORKSPACE;
+  }
+  const next: Workspace = { ...current, ...(body as Partial<Workspace>) };
+  const temp = `${fileOf(deps.home)}.${process.pid}.tmp`;
+  writeFileSync(temp, `${JSON.stringify(next, null, 2)}\n`);
+  renameSync(temp, fileOf(deps.home));
+  return next;
+}
