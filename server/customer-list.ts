@@ -1,3 +1,5 @@
+import type { ListFilter } from '../services/customer-filter.ts';
+
 /**
  * The filter and sort columns of every customer, column-wise in memory, with one sorted order per sort key
  * (built on first use). A page is a binary search to the cursor and a walk along that order until enough rows
@@ -9,12 +11,6 @@ export interface ListColumns {
   text: Record<string, (string | null)[]>;
   /** Numeric columns used for sorting and range filters (NaN where missing). */
   numbers: Record<string, Float64Array>;
-}
-
-export interface ListFilter {
-  /** column -> value; a row passes when any of the listed columns equals the value (cluster id or name). */
-  equals: { columns: string[]; value: string }[];
-  ranges: { column: string; min?: number; max?: number }[];
 }
 
 export interface ListRequest {

@@ -1,9 +1,8 @@
 import { badInput, notFound } from '../data/errors.ts';
 import { ident } from '../data/store.ts';
-import type { DuckDBValue } from '@duckdb/node-api';
 import type { AppDeps, RouteInput } from './context.ts';
-import type { ListFilter } from './customer-list.ts';
-import { nextActionOf } from './next-action.ts';
+import { checkFilter, FILTER_FIELDS, type CustomerFilter, type ListFilter } from '../services/customer-filter.ts';
+import { nextActionOf } from '../services/next-action.ts';
 import type { Schema, Values } from './validate.ts';
 
 /** Filters shared by the customer list and the at-risk list: each is a column of `customer_analytics`. */
@@ -30,52 +29,14 @@ export const LIST_QUERY: Schema = {
   cursor: { type: 'string', maxLength: 1000, description: 'next_cursor of the previous page' },
 };
 
-/** The filters present in `query`, checked against the built columns (a filter on a column not built yet is a 400). */
+/** The filters present in `query`, checked against the built columns (services/customer-filter.ts). */
 export async function parseFilters(deps: AppDeps, query: Values): Promise<ListFilter> {
-  const columns = await deps.customers.columns();
-  const filter: ListFilter = { equals: [], ranges: [] };
-  const need = (field: string, column: string) => {
-    if (!columns.has(column)) throw badInput(`cannot filter on ${field}: ${column} is not computed yet (train the models first)`, { field });
-  };
-  for (const field of ['rfm_segment', 'value_tier', 'lifecycle_stage', 'risk_band'] as const) {
-    if (query[field] === undefined) continue;
-    need(field, field);
-    filter.equals.push({ columns: [field], value: query[field] });
-  }
-  if (query.cluster !== undefined) {
-    need('cluster', 'cluster');
-    // Clusters are filtered by number or by name, whichever the segmentation stores.
-    filter.equals.push({ columns: ['cluster', 'cluster_name'].filter((c) => columns.has(c)), value: query.cluster });
-  }
-  if (query.min_risk !== undefined && query.max_risk !== undefined && query.min_risk > query.max_risk) {
-    throw badInput(`min_risk (${query.min_risk}) is above max_risk (${query.max_risk}): no customer can match`, { field: 'min_risk' });
-  }
-  if (query.min_risk !== undefined || query.max_risk !== undefined) {
-    need(query.min_risk !== undefined ? 'min_risk' : 'max_risk', 'churn_probability');
-    filter.ranges.push({ column: 'churn_probability', min: query.min_risk, max: query.max_risk });
-  }
-  return filter;
+  return checkFilter(pickFilter(query), await deps.customers.columns());
 }
 
-/** The same filters as SQL over customer_analytics (the streamed CSV export reads DuckDB directly). */
-export function filterSql(filter: ListFilter): { where: string[]; params: Record<string, DuckDBValue> } {
-  const where: string[] = [];
-  const params: Record<string, DuckDBValue> = {};
-  filter.equals.forEach((eq, i) => {
-    where.push(`(${eq.columns.map((c) => `CAST(${ident(c)} AS VARCHAR) = $eq${i}`).join(' OR ')})`);
-    params[`eq${i}`] = eq.value;
-  });
-  filter.ranges.forEach((r, i) => {
-    if (r.min !== undefined) {
-      where.push(`${ident(r.column)} >= $min${i}`);
-      params[`min${i}`] = r.min;
-    }
-    if (r.max !== undefined) {
-      where.push(`${ident(r.column)} <= $max${i}`);
-      params[`max${i}`] = r.max;
-    }
-  });
-  return { where, params };
+/** The filter fields of a validated query. */
+export function pickFilter(query: Values): CustomerFilter {
+  return Object.fromEntries(FILTER_FIELDS.filter((f) => query[f] !== undefined).map((f) => [f, query[f]])) as CustomerFilter;
 }
 
 export async function requireAnalytics(deps: AppDeps): Promise<Map<string, string>> {

@@ -1,7 +1,7 @@
 import { notFound } from '../data/errors.ts';
 import { customerTierHistory, FLOW_COLUMNS, historyVersions, tierAlerts, tierFlow } from '../models/history/index.ts';
 import type { RouteInput } from './context.ts';
-import { nextActionOf } from './next-action.ts';
+import { nextActionOf } from '../services/next-action.ts';
 import type { Schema, Values } from './validate.ts';
 
 const COMPARE: Schema = {

@@ -52,7 +52,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/clusters/comparison', access: 'analyst', tag: 'segments', summary: 'Clusters against RFM segments', response: '{ari, nmi, table: {rows, columns, counts}}', handler: getComparison },
   { method: 'GET', path: '/api/clusters/projection', access: 'analyst', tag: 'segments', summary: '2-D projection sample', query: PROJECTION_QUERY, response: '{color, points: [{customer_id, x, y, group}], total}', handler: getProjection },
 
-  { method: 'GET', path: '/api/churn/at-risk', access: 'retention', tag: 'churn', summary: 'Customers ranked by value at risk (JSON or streamed CSV)', query: AT_RISK_QUERY, response: '{total, items: [{customer_id, churn_probability, risk_band, value_at_risk, expected_value_source, rfm_segment, value_tier, cluster, top_reasons, next_best_action}]} or text/csv (X-Total-Count)', handler: atRisk },
+  { method: 'GET', path: '/api/churn/at-risk', access: 'retention', tag: 'churn', summary: 'Customers ranked by value at risk (JSON or streamed CSV)', query: AT_RISK_QUERY, response: '{total, items: [{customer_id, churn_probability, risk_band, value_at_risk, expected_value_source, rfm_segment, value_tier, lifecycle_stage, cluster, reasons, next_best_action}]} or text/csv (X-Total-Count)', handler: atRisk },
   { method: 'GET', path: '/api/churn/evaluation', access: 'analyst', tag: 'churn', summary: 'Evaluation figures of the active churn model', response: '{model_version, ...figures}', handler: getChurnEvaluation },
 
   { method: 'POST', path: '/api/sentiment', access: 'retention', tag: 'sentiment', summary: 'Score texts', body: SENTIMENT_BODY, response: '{scores: [{score, label, probability, truncated, language}]}', handler: scoreTexts },

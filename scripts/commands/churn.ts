@@ -1,13 +1,13 @@
 import { badInput } from '../../data/errors.ts';
 import { tierlabHome } from '../../data/paths.ts';
-import { atRiskList, AT_RISK_DEFAULTS, type AtRiskRow } from '../../models/churn/at-risk.ts';
 import { AT_RISK_CSV_COLUMNS, atRiskCsvLine } from '../../models/churn/at-risk-csv.ts';
 import { MEMBER_KINDS, type MemberKind } from '../../models/churn/candidates.ts';
 import { TRAIN_DEFAULTS } from '../../models/churn/model.ts';
 import { runChurnStage, STAGE_DEFAULTS, type ChurnStageResult } from '../../models/churn/pipeline.ts';
 import type { LabelKind } from '../../models/churn/dataset.ts';
 import { PROTECTED_WORDS } from '../../models/churn/protected.ts';
-import { nextBestActions, readPlaybook, type NextBestAction } from '../../models/playbooks/index.ts';
+import { AT_RISK_DEFAULTS, atRiskList } from '../../services/at-risk.ts';
+import type { CustomerFilter } from '../../services/customer-filter.ts';
 import { defineCommand, numberFlag } from '../command.ts';
 import { withStore } from '../store-flag.ts';
 
@@ -52,17 +52,13 @@ function summaryText(result: ChurnStageResult): string {
   return lines.join('\n');
 }
 
-/** The same columns as the API's download (models/churn/at-risk-csv.ts), next best action included. */
-function atRiskCsv(rows: AtRiskRow[], nba: (row: AtRiskRow) => NextBestAction | null): string {
-  return [AT_RISK_CSV_COLUMNS.join(','), ...rows.map((r) => atRiskCsvLine(r, nba(r)))].join('\n');
-}
-
 export default defineCommand({
   summary: 'Churn risk: train and score (customer_churn), or list the customers most at risk',
   usage: `
 tierlab churn train   [--db PATH] [--label explicit|behavioural] [--horizon DAYS] [--as-of DATE] [--cv K]
                       [--candidates gbdt,logistic,mlp] [--protected WORD,...] [--use-protected] [--json]
-tierlab churn at-risk [--db PATH] [--limit N] [--min-risk P] [--tier T] [--cluster C] [--format csv|json]
+tierlab churn at-risk [--db PATH] [--min-risk P] [--max-risk P] [--tier T] [--segment S] [--lifecycle L]
+                      [--band B] [--cluster C] [--limit N] [--format csv|json]
 
 train    Trains on the labels (explicit: customers.churned; behavioural: no purchase in the next --horizon days,
          default ${STAGE_DEFAULTS.horizonDays}), evaluates on a held-out split (stratified 80/20 seed ${STAGE_DEFAULTS.seed}; out-of-time for
@@ -72,8 +68,11 @@ train    Trains on the labels (explicit: customers.churned; behavioural: no purc
          --protected: words that mark a column protected, replacing the default list
          (${PROTECTED_WORDS.join(', ')}); protected columns are left out of the model
          unless --use-protected, and never appear as reasons.
-at-risk  Customers ranked by value at risk (probability x expected value), with band, RFM segment, cluster and
-         the top reasons. Default --limit ${AT_RISK_DEFAULTS.limit}, --format csv.`,
+at-risk  Customers ranked by value at risk (probability x expected value), with band, tiers, cluster, reasons and
+         the playbook's next best action: the same rows and columns as the API (GET /api/churn/at-risk).
+         Filters: --tier (value tier), --segment (RFM), --lifecycle, --band, --cluster (number or name),
+         --min-risk/--max-risk (churn probability). --format csv (default) prints every filtered row unless
+         --limit; --format json prints {total, items} with ${AT_RISK_DEFAULTS.limit} items unless --limit.`,
   options: {
     db: { type: 'string' },
     label: { type: 'string' },
@@ -87,6 +86,10 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
     limit: { type: 'string' },
     'min-risk': { type: 'string' },
     tier: { type: 'string' },
+    segment: { type: 'string' },
+    lifecycle: { type: 'string' },
+    band: { type: 'string' },
+    'max-risk': { type: 'string' },
     cluster: { type: 'string' },
     format: { type: 'string' },
   },
@@ -112,16 +115,21 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
     if (action === 'at-risk') {
       const format = flags.format ?? 'csv';
       if (format !== 'csv' && format !== 'json') throw badInput(`--format must be csv or json, got "${format}"`, { field: 'format' });
-      const rows = await withStore(flags.db, (store) =>
-        atRiskList(store, {
-          limit: numberFlag(flags.limit, 'limit', AT_RISK_DEFAULTS.limit),
-          minRisk: numberFlag(flags['min-risk'], 'min-risk', AT_RISK_DEFAULTS.minRisk),
-          tier: flags.tier,
-          cluster: flags.cluster,
-        }),
-      );
-      const nba = nextBestActions(readPlaybook(tierlabHome()).rules);
-      console.log(format === 'json' ? JSON.stringify(rows.map((r) => ({ ...r, next_best_action: nba(r) }))) : atRiskCsv(rows, nba));
+      const number = (flag: 'min-risk' | 'max-risk' | 'limit') => (flags[flag] === undefined ? undefined : numberFlag(flags[flag], flag, 0));
+      const filter: CustomerFilter = {
+        value_tier: flags.tier,
+        rfm_segment: flags.segment,
+        lifecycle_stage: flags.lifecycle,
+        risk_band: flags.band,
+        cluster: flags.cluster,
+        min_risk: number('min-risk'),
+        max_risk: number('max-risk'),
+      };
+      // As over the API: a JSON page of 100 unless --limit, a CSV of every filtered row unless --limit.
+      const limit = number('limit') ?? (format === 'json' ? AT_RISK_DEFAULTS.limit : undefined);
+      const { total, rows } = await withStore(flags.db, (store) => atRiskList(store, tierlabHome(), { filter, limit }));
+      if (format === 'json') console.log(JSON.stringify({ total, items: rows }));
+      else console.log([AT_RISK_CSV_COLUMNS.join(','), ...rows.map((r) => atRiskCsvLine(r, r.next_best_action))].join('\n'));
       return;
     }
     throw badInput(`churn needs an action: train or at-risk, got "${action ?? ''}" (tierlab churn --help)`);

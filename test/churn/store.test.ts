@@ -1,11 +1,15 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../data/demo.ts';
 import { Store } from '../../data/store.ts';
-import { atRiskList } from '../../models/churn/at-risk.ts';
 import { behaviouralDataset, behaviouralLabels, explicitDataset } from '../../models/churn/dataset.ts';
 import { runChurnStage } from '../../models/churn/pipeline.ts';
 import { riskBand } from '../../models/churn/bands.ts';
 import { expectedValues, writeChurnTable, type ScoredCustomer } from '../../models/churn/score.ts';
+import { buildFeatures } from '../../data/features.ts';
+import { atRiskList } from '../../services/at-risk.ts';
 
 const CUTOFF = '2024-04-02'; // T = 2024-07-01, H = 90 days: the label window is [2024-04-02, 2024-07-01)
 
@@ -93,14 +97,20 @@ describe('explicit labels, the churn table and the at-risk list', () => {
       customer_id: id, churn_probability: p, risk_band: riskBand(p, bands), expected_value: value, expected_value_source: value === null ? null : 'trailing_12m_spend',
       value_at_risk: value === null ? null : p * value, reasons: [{ feature: 'tenure', value: 2, contribution: 0.1, text: 'customer for 2 months' }],
     });
+    for (const id of ['x', 'y', 'z']) await store.run("INSERT INTO customers VALUES ($1, DATE '2023-12-01', NULL) ON CONFLICT DO NOTHING", [id]);
+    await buildFeatures(store);
+    const home = mkdtempSync(join(tmpdir(), 'at-risk-'));
+    const list = async (options: Parameters<typeof atRiskList>[2] = {}) => (await atRiskList(store, home, options)).rows;
     await writeChurnTable(store, [scored(0.9, 'x', 10), scored(0.3, 'y', 100), scored(0.6, 'z', null)]);
-    const rows = await atRiskList(store, {});
+    const rows = await list();
     expect(rows.map((r) => [r.customer_id, r.risk_band])).toEqual([['y', 'medium'], ['x', 'high'], ['z', 'high']]);
     expect(rows[0].reasons).toEqual(['customer for 2 months']);
-    expect((await atRiskList(store, { minRisk: 0.5, limit: 1 })).map((r) => r.customer_id)).toEqual(['x']);
+    expect((await list({ filter: { min_risk: 0.5 }, limit: 1 })).map((r) => r.customer_id)).toEqual(['x']);
+    expect(await atRiskList(store, home, { filter: { min_risk: 0.5 }, limit: 1 })).toMatchObject({ total: 2 });
+    // Customers without a score (here every customer but x) are not on the list.
     await writeChurnTable(store, [scored(0.1, 'x', 10)]);
-    expect((await atRiskList(store, {})).map((r) => [r.customer_id, r.risk_band])).toEqual([['x', 'low']]);
-    await expect(atRiskList(store, { tier: 'VIP' })).rejects.toThrow(/value tiers/);
+    expect((await list()).map((r) => [r.customer_id, r.risk_band])).toEqual([['x', 'low']]);
+    await expect(list({ filter: { value_tier: 'VIP' } })).rejects.toThrow(/value_tier is not computed yet/);
   });
 });
 

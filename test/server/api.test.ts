@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDeps } from '../../server/app.ts';
 import { ROUTES } from '../../server/routes.ts';
+import { atRiskCsvLine } from '../../models/churn/at-risk-csv.ts';
+import { atRiskList } from '../../services/at-risk.ts';
 import { fixture, type Fixture } from './helpers.ts';
 
 describe('API in-process', () => {
@@ -67,10 +69,10 @@ describe('API in-process', () => {
   });
 
   it('ranks the at-risk list by value at risk and streams it as CSV', async () => {
-    const json = (await (await f.call('GET', '/api/churn/at-risk?limit=10', { role: 'retention' })).json()) as { items: { value_at_risk: number; top_reasons: string[] }[] };
+    const json = (await (await f.call('GET', '/api/churn/at-risk?limit=10', { role: 'retention' })).json()) as { items: { value_at_risk: number; reasons: string[] }[] };
     expect(json.items.length).toBe(10);
     for (let i = 1; i < 10; i++) expect(json.items[i].value_at_risk).toBeLessThanOrEqual(json.items[i - 1].value_at_risk);
-    expect(json.items[0].top_reasons).toContain('long since last order');
+    expect(json.items[0].reasons).toContain('long since last order');
     const csv = await f.call('GET', '/api/churn/at-risk?format=csv&limit=1000', { role: 'retention' });
     expect(csv.headers.get('content-disposition')).toContain('attachment');
     const lines = (await csv.text()).trim().split('\n');
@@ -78,6 +80,25 @@ describe('API in-process', () => {
     expect(csv.headers.get('x-total-count')).toBe('300');
     expect(lines.length).toBe(301);
     expect(lines[1]).toContain('"long since last order; a, quoted ""reason"""');
+  });
+
+  it('gives the same at-risk rows over the API (JSON page and CSV) as the command line\'s function, for the same filters', async () => {
+    // `tierlab churn at-risk` prints atRiskList's rows through atRiskCsvLine; the API's JSON page comes from the
+    // server's in-memory list: they were separate implementations with their own defaults and columns.
+    const filters: Record<string, string>[] = [{}, { risk_band: 'high' }, { min_risk: '0.3', max_risk: '0.9' }, { value_tier: 'VIP' }, { rfm_segment: 'Champions', risk_band: 'low' }];
+    for (const filter of filters) {
+      const { min_risk, max_risk, ...text } = filter;
+      const cli = await atRiskList(f.store, f.home, {
+        filter: { ...text, ...(min_risk && { min_risk: Number(min_risk) }), ...(max_risk && { max_risk: Number(max_risk) }) },
+        limit: 40,
+      });
+      const query = new URLSearchParams({ ...filter, limit: '40' });
+      const json = (await (await f.call('GET', `/api/churn/at-risk?${query}`, { role: 'retention' })).json()) as { total: number; items: unknown[] };
+      expect(json, JSON.stringify(filter)).toEqual({ total: cli.total, items: cli.rows });
+      const csv = await (await f.call('GET', `/api/churn/at-risk?${query}&format=csv`, { role: 'retention' })).text();
+      expect(csv.trim().split('\n').slice(1)).toEqual(cli.rows.map((r) => atRiskCsvLine(r, r.next_best_action)));
+    }
+    expect((await atRiskList(f.store, f.home, {})).rows.length).toBe(300);
   });
 
   it('summarizes tiers and lists datasets', async () => {

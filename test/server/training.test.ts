@@ -55,9 +55,9 @@ describe('a real training job behind the API (the lead\'s retrain)', () => {
   });
 
   it('ranks at-risk customers from the trained churn scores and shows them on the customer page', async () => {
-    const { items } = (await (await f.call('GET', '/api/churn/at-risk?limit=5', { role: 'retention' })).json()) as { items: { customer_id: string; value_at_risk: number; top_reasons: string[] }[] };
+    const { items } = (await (await f.call('GET', '/api/churn/at-risk?limit=5', { role: 'retention' })).json()) as { items: { customer_id: string; value_at_risk: number; reasons: string[] }[] };
     expect(items).toHaveLength(5);
-    expect(items[0].top_reasons.length).toBeGreaterThan(0);
+    expect(items[0].reasons.length).toBeGreaterThan(0);
     const page = (await (await f.call('GET', `/api/customers/${items[0].customer_id}`, { role: 'retention' })).json()) as { churn: { churn_probability: number }; cluster: object };
     expect(page.churn.churn_probability).toBeGreaterThan(0);
     expect(page.cluster).not.toBeNull();

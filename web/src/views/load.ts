@@ -224,7 +224,7 @@ import type { NextBestAction as NextAction } from '../../../models/playbooks/typ
 export type Facets = Record<string, { value: string; customers: number }[]>;
 
 export interface AtRisk {
-  items: { customer_id: string | number; churn_probability: number; risk_band: string; value_at_risk: number; rfm_segment: string; value_tier: string | null; cluster: unknown; top_reasons: unknown; next_best_action: NextAction | null }[];
+  items: { customer_id: string | number; churn_probability: number; risk_band: string; value_at_risk: number; rfm_segment: string; value_tier: string | null; lifecycle_stage: string | null; cluster: unknown; expected_value_source: string | null; reasons: string[]; next_best_action: NextAction | null }[];
   /** Customers passing the filters (the download has them all). */
   total: number;
   facets: Facets;
