@@ -6,7 +6,7 @@ import { Store } from '../../data/store.ts';
 import { addDestination, campaignResults, controlGroup, createCampaign, deliveryLog, pushCampaign } from '../../models/campaigns/index.ts';
 import { DEFAULT_RULES } from '../../models/playbooks/index.ts';
 import { parseCsv } from '../data/support.ts';
-import { fixture, type Fixture } from '../server/helpers.ts';
+import { fixture, standInChurn, type Fixture } from '../server/helpers.ts';
 import { plantOutcomes } from './support.ts';
 
 const playbook = { version: 0, updated_at: null, rules: DEFAULT_RULES };
@@ -158,9 +158,7 @@ describe('campaigns over the API', () => {
   let f: Fixture;
   beforeAll(async () => {
     f = await fixture({ customers: 200 });
-    await f.store.run(`CREATE TABLE customer_churn AS SELECT customer_id, least(recency_days / 400.0, 1) AS churn_probability,
-      CASE WHEN recency_days > 150 THEN 'high' ELSE 'low' END AS risk_band, least(recency_days / 400.0, 1) * monetary AS value_at_risk, '[]' AS reasons FROM customer_features`);
-    await refreshAnalyticsView(f.store);
+    await standInChurn(f.store, 150);
   });
   afterAll(() => f.close());
 
