@@ -1,4 +1,6 @@
 import { mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -110,5 +112,39 @@ describe('from tiers to action in headless Chromium', () => {
     expect(await repurchase.textContent()).toContain('significant');
     expect(await repurchase.textContent()).not.toContain('not significant');
     await page.screenshot({ path: join(OUT, 'web-campaign-results.png'), fullPage: true });
+  });
+
+  it('pushes the treatment list to a webhook an admin added, and shows the newest campaign in the notebook view', async () => {
+    const received: number[] = [];
+    const hook: Server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => (body += chunk));
+      req.on('end', () => {
+        received.push((JSON.parse(body) as { customers: unknown[] }).customers.length);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    try {
+      const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/crm`;
+      const added = await fetch(`${demo.server.url}/api/destinations`, { method: 'POST', headers: { authorization: `Bearer ${demo.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'crm', url, batch_size: 25 }) });
+      expect(added.status).toBe(201);
+      await page.goto(`${demo.server.url}/#/campaigns`);
+      await page.reload();
+      const row = page.locator('[data-campaign-row]').first();
+      await row.click();
+      const treated = Number(await page.locator('[data-counts]').getAttribute('data-treatment'));
+      await page.locator('select[data-action="push-campaign"]').selectOption('crm');
+      await expect.poll(() => page.locator('[data-push-note]').textContent()).toContain(`Delivered ${treated.toLocaleString('en-US')} customers in ${Math.ceil(treated / 25)} batches`);
+      expect(received.reduce((a, b) => a + b, 0)).toBe(treated);
+    } finally {
+      await new Promise((resolve) => hook.close(resolve));
+    }
+
+    await page.goto(`${demo.server.url}/#/n/tiers-to-action`);
+    await page.waitForSelector('.notebook[data-settled="true"]', { timeout: 60_000 });
+    const cell = page.locator('[data-cell-id="campaign"] .campaign-results');
+    await cell.waitFor();
+    expect(await cell.locator('tbody tr', { hasText: 'repurchase rate' }).textContent()).toContain('significant');
   });
 });
