@@ -62,6 +62,9 @@ function check(options: CreateCampaignOptions): { controlPercent: number; horizo
   return { controlPercent, horizonDays, startsAt: starts.toISOString(), seed };
 }
 
+/** The control group's size: round(members x percent / 100). */
+const controlSize = (members: number, controlPercent: number) => Math.round((members * controlPercent) / 100);
+
 /**
  * Which of the sorted member ids are held out: a seeded shuffle, the first round(n x percent / 100) of it.
  * The same ids, percent and seed always give the same control group.
@@ -71,7 +74,7 @@ function check(options: CreateCampaignOptions): { controlPercent: number; horizo
  */
 export function controlGroup(sortedIds: string[], controlPercent: number, seed: number): string[] {
   const order = shuffleInPlace(Int32Array.from(sortedIds.keys()), seededRandom(seed));
-  const k = Math.round((sortedIds.length * controlPercent) / 100);
+  const k = controlSize(sortedIds.length, controlPercent);
   return Array.from(order.subarray(0, k), (i) => sortedIds[i]);
 }
 
@@ -119,6 +122,23 @@ export async function createCampaign(store: Store, options: CreateCampaignOption
   } finally {
     work.close();
   }
+}
+
+/**
+ * How a campaign with this filter and control share would split now, before creating it: the same filter and the
+ * same rounding as createCampaign.
+ *
+ * @example
+ * await campaignPreview(store, { risk_band: 'high' }, 10); // { members: 1754, treatment: 1579, control: 175 }
+ */
+export async function campaignPreview(store: Store, filter: CampaignFilter, controlPercent: number = CAMPAIGN_DEFAULTS.controlPercent): Promise<{ members: number; treatment: number; control: number }> {
+  if (!(controlPercent >= 0 && controlPercent <= 90)) throw badInput(`control_percent must be between 0 and 90, got ${controlPercent}`, { field: 'control_percent' });
+  if (!(await store.has('customer_analytics'))) throw new TierlabError('not_found', 'no customers with features yet: load data first');
+  const columns = new Set((await store.all<{ column_name: string }>('DESCRIBE customer_analytics')).map((c) => c.column_name));
+  const { where, params } = filterWhere(filter, columns);
+  const members = (await store.one<{ n: number }>(`SELECT count(*) AS n FROM customer_analytics ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params))?.n ?? 0;
+  const control = controlSize(members, controlPercent);
+  return { members, treatment: members - control, control };
 }
 
 type CampaignRow = Omit<Campaign, 'filter' | 'action'> & { filter: string; action: string };

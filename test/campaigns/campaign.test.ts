@@ -167,6 +167,8 @@ describe('campaigns over the API', () => {
     expect(res.status).toBe(201);
     const campaign = (await res.json()) as { campaign_id: number; treatment_count: number; control_count: number };
     const [{ n }] = await f.store.all<{ n: number }>(`SELECT count(*) AS n FROM customer_analytics WHERE risk_band = 'high'`);
+    const preview = await f.call('GET', '/api/campaigns/preview?risk_band=high&control_percent=25', { role: 'retention' });
+    expect(await preview.json()).toEqual({ members: n, treatment: campaign.treatment_count, control: campaign.control_count });
     expect(campaign.treatment_count).toBe(n - Math.round(n * 0.25));
     const csv = await f.call('GET', `/api/campaigns/${campaign.campaign_id}/export`, { role: 'retention' });
     expect(csv.headers.get('x-total-count')).toBe(String(campaign.treatment_count));

@@ -22,7 +22,7 @@ describe('from tiers to action in headless Chromium', () => {
     [demo, browser] = await Promise.all([startDemoServer({ customers: 600, seed: 21 }), launchBrowser()]);
     page = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
     await page.goto(demo.appUrl);
-    await page.locator('.sidebar .side-pages').waitFor();
+    await page.waitForSelector('.notebook[data-settled="true"]', { timeout: 60_000 });
   });
 
   afterAll(async () => {
@@ -83,10 +83,12 @@ describe('from tiers to action in headless Chromium', () => {
     await form.locator('select[name="risk_band"]').selectOption('high');
     await form.locator('input[name="control_percent"]').fill('20');
     await form.locator('input[name="seed"]').fill('7');
+    const [{ n }] = await demo.server.store.all<{ n: number }>(`SELECT count(*) AS n FROM customer_analytics WHERE risk_band = 'high'`);
+    // Before anything is created, the form says whom the campaign would reach.
+    await expect.poll(() => form.locator('[data-preview]').getAttribute('data-preview').catch(() => null)).toBe(String(n));
     await page.click('[data-action="create-campaign"]');
     const counts = page.locator('[data-counts]');
     await counts.waitFor();
-    const [{ n }] = await demo.server.store.all<{ n: number }>(`SELECT count(*) AS n FROM customer_analytics WHERE risk_band = 'high'`);
     const control = Math.round(n * 0.2);
     expect(Number(await counts.getAttribute('data-control'))).toBe(control);
     expect(Number(await counts.getAttribute('data-treatment'))).toBe(n - control);
