@@ -48,13 +48,19 @@ const MEMBER_COLUMNS: Record<string, string> = {
   churn_probability: 'churn_probability', monetary: 'monetary', value_at_risk: 'value_at_risk',
 };
 
+/** A date or date-time as UTC: a date is its midnight, a date-time without an offset is read in UTC (never local time). */
+function utcText(text: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `${text}T00:00:00Z`;
+  return /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text}Z` : text;
+}
+
 function check(options: CreateCampaignOptions): { controlPercent: number; horizonDays: number; startsAt: string; seed: number } {
   if (!options.name?.trim() || options.name.length > 200) throw badInput('name must be 1 to 200 characters', { field: 'name' });
   const controlPercent = options.controlPercent ?? CAMPAIGN_DEFAULTS.controlPercent;
   if (!(controlPercent >= 0 && controlPercent <= 90)) throw badInput(`control_percent must be between 0 and 90, got ${controlPercent}`, { field: 'control_percent' });
   const horizonDays = options.horizonDays ?? CAMPAIGN_DEFAULTS.horizonDays;
   if (!Number.isInteger(horizonDays) || horizonDays < 1 || horizonDays > 730) throw badInput(`horizon_days must be a whole number from 1 to 730, got ${horizonDays}`, { field: 'horizon_days' });
-  const starts = options.startsAt === undefined ? new Date() : new Date(/^\d{4}-\d{2}-\d{2}$/.test(options.startsAt) ? `${options.startsAt}T00:00:00Z` : options.startsAt);
+  const starts = options.startsAt === undefined ? new Date() : new Date(utcText(options.startsAt));
   if (Number.isNaN(starts.getTime())) throw badInput(`starts_at must be a date (YYYY-MM-DD) or an ISO date-time, got "${options.startsAt}"`, { field: 'starts_at' });
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   if (!Number.isSafeInteger(seed) || seed < 0) throw badInput(`seed must be a whole number at least 0, got ${seed}`, { field: 'seed' });

@@ -55,6 +55,8 @@ describe('campaign membership', () => {
     await expect(createCampaign(store, { name: 'x', filter: { rfm_segment: 'Lost' }, ruleId: 'win-back', playbook })).rejects.toThrow(/rfm_segment is not computed yet/);
     await expect(createCampaign(store, { name: 'x', filter: {}, ruleId: 'win-back', playbook, controlPercent: 95 })).rejects.toThrow(/control_percent must be between 0 and 90/);
     await expect(createCampaign(store, { name: 'x', filter: {}, ruleId: 'win-back', playbook, startsAt: 'soon' })).rejects.toThrow(/starts_at must be a date/);
+    const local = await createCampaign(store, { name: 'Local time?', filter: { value_tier: 'VIP' }, ruleId: 'vip-care', playbook, startsAt: '2030-05-01T09:30' });
+    expect(local.starts_at).toBe('2030-05-01T09:30:00.000Z');
   });
 });
 
