@@ -68,6 +68,14 @@ function check(options: CreateCampaignOptions): { controlPercent: number; horizo
   return { controlPercent, horizonDays, startsAt: starts.toISOString(), seed };
 }
 
+/** `FROM customer_analytics WHERE <filter>` with its parameters, and the view's columns. */
+async function filteredCustomers(store: Store, filter: CampaignFilter) {
+  if (!(await store.has('customer_analytics'))) throw new TierlabError('not_found', 'no customers with features yet: load data first');
+  const columns = new Set((await store.all<{ column_name: string }>('DESCRIBE customer_analytics')).map((c) => c.column_name));
+  const { where, params } = filterWhere(filter, columns);
+  return { columns, params, filtered: `FROM customer_analytics ${where.length ? `WHERE ${where.join(' AND ')}` : ''}` };
+}
+
 /** The control group's size: round(members x percent / 100). */
 const controlSize = (members: number, controlPercent: number) => Math.round((members * controlPercent) / 100);
 
@@ -96,10 +104,7 @@ export async function createCampaign(store: Store, options: CreateCampaignOption
   const { controlPercent, horizonDays, startsAt, seed } = check(options);
   const rule = options.playbook.rules.find((r) => r.id === options.ruleId);
   if (!rule) throw badInput(`the playbook (version ${options.playbook.version}) has no rule "${options.ruleId}"; its rules: ${options.playbook.rules.map((r) => r.id).join(', ')}`, { field: 'rule_id' });
-  if (!(await store.has('customer_analytics'))) throw new TierlabError('not_found', 'no customers with features yet: load data first');
-  const columns = new Set((await store.all<{ column_name: string }>('DESCRIBE customer_analytics')).map((c) => c.column_name));
-  const { where, params } = filterWhere(options.filter, columns);
-  const filtered = `FROM customer_analytics ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  const { columns, filtered, params } = await filteredCustomers(store, options.filter);
   const pick = (column: string) => (columns.has(column) ? `a.${ident(column)}` : 'NULL');
   const cluster = columns.has('cluster_name') ? 'coalesce(CAST(a.cluster_name AS VARCHAR), CAST(a.cluster AS VARCHAR))' : pick('cluster');
   const work = await store.fork();
@@ -139,10 +144,8 @@ export async function createCampaign(store: Store, options: CreateCampaignOption
  */
 export async function campaignPreview(store: Store, filter: CampaignFilter, controlPercent: number = CAMPAIGN_DEFAULTS.controlPercent): Promise<{ members: number; treatment: number; control: number }> {
   if (!(controlPercent >= 0 && controlPercent <= 90)) throw badInput(`control_percent must be between 0 and 90, got ${controlPercent}`, { field: 'control_percent' });
-  if (!(await store.has('customer_analytics'))) throw new TierlabError('not_found', 'no customers with features yet: load data first');
-  const columns = new Set((await store.all<{ column_name: string }>('DESCRIBE customer_analytics')).map((c) => c.column_name));
-  const { where, params } = filterWhere(filter, columns);
-  const members = (await store.one<{ n: number }>(`SELECT count(*) AS n FROM customer_analytics ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`, params))?.n ?? 0;
+  const { filtered, params } = await filteredCustomers(store, filter);
+  const members = (await store.one<{ n: number }>(`SELECT count(*) AS n ${filtered}`, params))?.n ?? 0;
   const control = controlSize(members, controlPercent);
   return { members, treatment: members - control, control };
 }
