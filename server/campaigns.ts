@@ -1,7 +1,7 @@
 import { stream } from 'hono/streaming';
 import { notFound } from '../data/errors.ts';
 import {
-  addDestination, campaignResults, createCampaign, deliveryLog, EXPORT_COLUMNS, exportCsvLine, FILTER_KEYS, getCampaign, listCampaigns, listDestinations,
+  addDestination, campaignPreview, campaignResults, createCampaign, deliveryLog, EXPORT_COLUMNS, exportCsvLine, FILTER_KEYS, getCampaign, listCampaigns, listDestinations,
   pushCampaign, removeDestination, TREATMENT_SQL, type CampaignFilter,
 } from '../models/campaigns/index.ts';
 import { readPlaybook } from '../models/playbooks/index.ts';
@@ -19,6 +19,8 @@ export const CAMPAIGN_BODY: Schema = {
   horizon_days: { type: 'integer', min: 1, max: 730, description: 'days over which outcomes are measured (default 90)' },
   starts_at: { type: 'string', maxLength: 40, description: 'date or ISO date-time outcomes count from (default now)' },
 };
+
+export const PREVIEW_QUERY: Schema = { ...FILTERS, control_percent: CAMPAIGN_BODY.control_percent };
 
 export const PUSH_BODY: Schema = { destination: { type: 'string', required: true, maxLength: 64 } };
 
@@ -48,13 +50,19 @@ export async function getCampaignRoute(input: RouteInput) {
   return campaignOf(input);
 }
 
+const filterOf = (values: Record<string, unknown>) => Object.fromEntries(FILTER_KEYS.filter((k) => values[k] !== undefined).map((k) => [k, values[k]])) as CampaignFilter;
+
+/** GET /api/campaigns/preview: how many customers the filter selects now, and the split the control share gives. */
+export async function previewCampaign({ deps, query }: RouteInput) {
+  return campaignPreview(deps.store, filterOf(query), query.control_percent);
+}
+
 /** POST /api/campaigns: members frozen now, control group drawn by the seed; answers the campaign with its counts. */
 export async function createCampaignRoute({ c, deps, body }: RouteInput) {
-  const filter = Object.fromEntries(FILTER_KEYS.filter((k) => body[k] !== undefined).map((k) => [k, body[k]])) as CampaignFilter;
   const campaign = await createCampaign(deps.store, {
     name: body.name,
     ruleId: body.rule_id,
-    filter,
+    filter: filterOf(body),
     playbook: readPlaybook(deps.home),
     controlPercent: body.control_percent,
     seed: body.seed,

@@ -55,8 +55,9 @@ export interface RouteSpec {
   response: string;
   handler: (input: RouteInput) => Promise<unknown>;
   /**
-   * Runs outside the served-version gate (server/serving.ts): the routes that switch versions themselves, and
-   * event streams that stay open for minutes and would hold a switch back.
+   * Runs outside the served-version gate (server/serving.ts): the routes that switch versions themselves, event
+   * streams that stay open for minutes, and a campaign push (it reads only the campaign's frozen members, and its
+   * retries with backoff would hold a switch back).
    */
   ungated?: true;
 }

@@ -25,12 +25,11 @@ export async function getTierFlow({ deps, query }: RouteInput) {
   return tierFlow(deps.store, { ...compareOptions(query), column: query.column });
 }
 
-/** GET /api/history/alerts: who dropped from VIP/Key or entered high risk, each with the next best action now. */
+/** GET /api/history/alerts: who dropped from VIP/Key or entered high risk, each with its next best action. */
 export async function getTierAlerts({ deps, query }: RouteInput) {
   const result = await tierAlerts(deps.store, compareOptions(query));
   const nba = nextActionOf(deps.home);
-  const alerts = await Promise.all(result.alerts.map(async (a) => ({ ...a, next_best_action: nba((await deps.customers.row(a.customer_id)) ?? a) })));
-  return { ...result, alerts };
+  return { ...result, alerts: result.alerts.map((a) => ({ ...a, next_best_action: nba(a) })) };
 }
 
 /** GET /api/customers/:id/history: one customer's tiers in every recorded version. */

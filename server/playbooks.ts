@@ -1,5 +1,6 @@
 import { readPlaybook, savePlaybook } from '../models/playbooks/index.ts';
 import type { RouteInput } from './context.ts';
+import { forgetPlaybook } from '../services/next-action.ts';
 import type { Schema } from './validate.ts';
 
 export const PLAYBOOK_QUERY: Schema = {
@@ -18,5 +19,7 @@ export async function getPlaybook({ deps, query }: RouteInput) {
 
 /** PUT /api/playbook: saves a new version; next best actions use it from the next request on. */
 export async function putPlaybook({ deps, body }: RouteInput) {
-  return savePlaybook(deps.home, body.rules, body.base_version);
+  const saved = savePlaybook(deps.home, body.rules, body.base_version);
+  forgetPlaybook(deps.home);
+  return saved;
 }

@@ -1,7 +1,7 @@
 import type { RouteSpec } from './context.ts';
 import {
   addDestinationRoute, CAMPAIGN_BODY, campaignDeliveries, campaignResultsRoute, createCampaignRoute, DESTINATION_BODY, exportCampaign, getCampaignRoute,
-  listCampaignsRoute, listDestinationsRoute, PUSH_BODY, pushCampaignRoute, removeDestinationRoute,
+  listCampaignsRoute, listDestinationsRoute, PREVIEW_QUERY, previewCampaign, PUSH_BODY, pushCampaignRoute, removeDestinationRoute,
 } from './campaigns.ts';
 import { atRisk, AT_RISK_QUERY } from './churn.ts';
 import { getChurnEvaluation, getClusterProfiles, getClusters, getComparison, getKSelection, getProjection, getTiers, PROJECTION_QUERY } from './analytics.ts';
@@ -69,10 +69,11 @@ export const ROUTES: RouteSpec[] = [
 
   { method: 'GET', path: '/api/campaigns', access: 'retention', tag: 'campaigns', summary: 'Campaigns, newest first', response: '{campaigns: Campaign[]}', handler: listCampaignsRoute },
   { method: 'POST', path: '/api/campaigns', access: 'retention', tag: 'campaigns', summary: 'Create a campaign from a filter and a playbook action, with a seeded control group; membership frozen now', body: CAMPAIGN_BODY, response: '201 {campaign_id, name, created_at, starts_at, horizon_days, filter, rule_id, action, playbook_version, control_percent, seed, model_version, treatment_count, control_count}', handler: createCampaignRoute },
+  { method: 'GET', path: '/api/campaigns/preview', access: 'retention', tag: 'campaigns', summary: 'How many customers a campaign filter selects now, and its treatment/control split', query: PREVIEW_QUERY, response: '{members, treatment, control}', handler: previewCampaign },
   { method: 'GET', path: '/api/campaigns/:id', access: 'retention', tag: 'campaigns', summary: 'One campaign', response: 'Campaign', handler: getCampaignRoute },
   { method: 'GET', path: '/api/campaigns/:id/export', access: 'retention', tag: 'campaigns', summary: 'The treatment list as CSV (every row, streamed; X-Total-Count)', response: 'text/csv', handler: exportCampaign },
   { method: 'GET', path: '/api/campaigns/:id/results', access: 'retention', tag: 'campaigns', summary: 'Treatment vs control: repurchase, churn, revenue per customer, intervals, uplift, significance', response: '{campaign, window, repurchase, churn, revenue, level}', handler: campaignResultsRoute },
-  { method: 'POST', path: '/api/campaigns/:id/push', access: 'retention', tag: 'campaigns', summary: 'Push the treatment list to a destination as JSON batches (retries with backoff)', body: PUSH_BODY, response: '{push_id, batches, delivered_batches, delivered_customers, attempts, outcome, error}', handler: pushCampaignRoute },
+  { method: 'POST', path: '/api/campaigns/:id/push', access: 'retention', tag: 'campaigns', summary: 'Push the treatment list to a destination as JSON batches (retries with backoff)', body: PUSH_BODY, response: '{push_id, batches, delivered_batches, delivered_customers, attempts, outcome, error}', handler: pushCampaignRoute, ungated: true },
   { method: 'GET', path: '/api/campaigns/:id/deliveries', access: 'retention', tag: 'campaigns', summary: 'The delivery log: every attempt of every push', response: '{deliveries: [{destination, push_id, batch, attempt, attempted_at, customers, status, outcome, error}]}', handler: campaignDeliveries },
   { method: 'GET', path: '/api/destinations', access: 'retention', tag: 'campaigns', summary: 'Push destinations (URLs shown to admins only)', response: '{destinations: [{name, batch_size, url?, created_at?}]}', handler: listDestinationsRoute },
   { method: 'POST', path: '/api/destinations', access: 'admin', tag: 'campaigns', summary: 'Add a webhook destination', body: DESTINATION_BODY, response: '201 Destination', handler: addDestinationRoute },

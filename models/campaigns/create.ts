@@ -48,19 +48,36 @@ const MEMBER_COLUMNS: Record<string, string> = {
   churn_probability: 'churn_probability', monetary: 'monetary', value_at_risk: 'value_at_risk',
 };
 
+/** A date or date-time as UTC: a date is its midnight, a date-time without an offset is read in UTC (never local time). */
+function utcText(text: string): string {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return `${text}T00:00:00Z`;
+  return /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(text) ? `${text}Z` : text;
+}
+
 function check(options: CreateCampaignOptions): { controlPercent: number; horizonDays: number; startsAt: string; seed: number } {
   if (!options.name?.trim() || options.name.length > 200) throw badInput('name must be 1 to 200 characters', { field: 'name' });
   const controlPercent = options.controlPercent ?? CAMPAIGN_DEFAULTS.controlPercent;
   if (!(controlPercent >= 0 && controlPercent <= 90)) throw badInput(`control_percent must be between 0 and 90, got ${controlPercent}`, { field: 'control_percent' });
   const horizonDays = options.horizonDays ?? CAMPAIGN_DEFAULTS.horizonDays;
   if (!Number.isInteger(horizonDays) || horizonDays < 1 || horizonDays > 730) throw badInput(`horizon_days must be a whole number from 1 to 730, got ${horizonDays}`, { field: 'horizon_days' });
-  const starts = options.startsAt === undefined ? new Date() : new Date(/^\d{4}-\d{2}-\d{2}$/.test(options.startsAt) ? `${options.startsAt}T00:00:00Z` : options.startsAt);
+  const starts = options.startsAt === undefined ? new Date() : new Date(utcText(options.startsAt));
   if (Number.isNaN(starts.getTime())) throw badInput(`starts_at must be a date (YYYY-MM-DD) or an ISO date-time, got "${options.startsAt}"`, { field: 'starts_at' });
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   if (!Number.isSafeInteger(seed) || seed < 0) throw badInput(`seed must be a whole number at least 0, got ${seed}`, { field: 'seed' });
   for (const key of Object.keys(options.filter)) if (!(FILTER_KEYS as readonly string[]).includes(key)) throw badInput(`unknown filter "${key}"; use ${FILTER_KEYS.join(', ')}`, { field: key });
   return { controlPercent, horizonDays, startsAt: starts.toISOString(), seed };
 }
+
+/** `FROM customer_analytics WHERE <filter>` with its parameters, and the view's columns. */
+async function filteredCustomers(store: Store, filter: CampaignFilter) {
+  if (!(await store.has('customer_analytics'))) throw new TierlabError('not_found', 'no customers with features yet: load data first');
+  const columns = new Set((await store.all<{ column_name: string }>('DESCRIBE customer_analytics')).map((c) => c.column_name));
+  const { where, params } = filterWhere(filter, columns);
+  return { columns, params, filtered: `FROM customer_analytics ${where.length ? `WHERE ${where.join(' AND ')}` : ''}` };
+}
+
+/** The control group's size: round(members x percent / 100). */
+const controlSize = (members: number, controlPercent: number) => Math.round((members * controlPercent) / 100);
 
 /**
  * Which of the sorted member ids are held out: a seeded shuffle, the first round(n x percent / 100) of it.
@@ -71,7 +88,7 @@ function check(options: CreateCampaignOptions): { controlPercent: number; horizo
  */
 export function controlGroup(sortedIds: string[], controlPercent: number, seed: number): string[] {
   const order = shuffleInPlace(Int32Array.from(sortedIds.keys()), seededRandom(seed));
-  const k = Math.round((sortedIds.length * controlPercent) / 100);
+  const k = controlSize(sortedIds.length, controlPercent);
   return Array.from(order.subarray(0, k), (i) => sortedIds[i]);
 }
 
@@ -87,10 +104,7 @@ export async function createCampaign(store: Store, options: CreateCampaignOption
   const { controlPercent, horizonDays, startsAt, seed } = check(options);
   const rule = options.playbook.rules.find((r) => r.id === options.ruleId);
   if (!rule) throw badInput(`the playbook (version ${options.playbook.version}) has no rule "${options.ruleId}"; its rules: ${options.playbook.rules.map((r) => r.id).join(', ')}`, { field: 'rule_id' });
-  if (!(await store.has('customer_analytics'))) throw new TierlabError('not_found', 'no customers with features yet: load data first');
-  const columns = new Set((await store.all<{ column_name: string }>('DESCRIBE customer_analytics')).map((c) => c.column_name));
-  const { where, params } = filterWhere(options.filter, columns);
-  const filtered = `FROM customer_analytics ${where.length ? `WHERE ${where.join(' AND ')}` : ''}`;
+  const { columns, filtered, params } = await filteredCustomers(store, options.filter);
   const pick = (column: string) => (columns.has(column) ? `a.${ident(column)}` : 'NULL');
   const cluster = columns.has('cluster_name') ? 'coalesce(CAST(a.cluster_name AS VARCHAR), CAST(a.cluster AS VARCHAR))' : pick('cluster');
   const work = await store.fork();
@@ -119,6 +133,21 @@ export async function createCampaign(store: Store, options: CreateCampaignOption
   } finally {
     work.close();
   }
+}
+
+/**
+ * How a campaign with this filter and control share would split now, before creating it: the same filter and the
+ * same rounding as createCampaign.
+ *
+ * @example
+ * await campaignPreview(store, { risk_band: 'high' }, 10); // { members: 1754, treatment: 1579, control: 175 }
+ */
+export async function campaignPreview(store: Store, filter: CampaignFilter, controlPercent: number = CAMPAIGN_DEFAULTS.controlPercent): Promise<{ members: number; treatment: number; control: number }> {
+  if (!(controlPercent >= 0 && controlPercent <= 90)) throw badInput(`control_percent must be between 0 and 90, got ${controlPercent}`, { field: 'control_percent' });
+  const { filtered, params } = await filteredCustomers(store, filter);
+  const members = (await store.one<{ n: number }>(`SELECT count(*) AS n ${filtered}`, params))?.n ?? 0;
+  const control = controlSize(members, controlPercent);
+  return { members, treatment: members - control, control };
 }
 
 type CampaignRow = Omit<Campaign, 'filter' | 'action'> & { filter: string; action: string };

@@ -5,9 +5,12 @@ import type { NextBestAction } from '../playbooks/index.ts';
  * The columns of every at-risk CSV (the API's download and `tierlab churn at-risk`): one list, so both files
  * read the same, with the next best action of the playbook in force at the end.
  */
+/** The next best action's columns in every export (at-risk lists, campaign lists, alerts). */
+export const ACTION_CSV_COLUMNS = ['next_action', 'action_channel', 'action_owner', 'action_offer', 'action_budget', 'action_service_days'] as const;
+
 export const AT_RISK_CSV_COLUMNS = [
   'customer_id', 'churn_probability', 'risk_band', 'value_at_risk', 'expected_value_source', 'rfm_segment', 'value_tier', 'cluster', 'reasons',
-  'next_action', 'action_channel', 'action_owner', 'action_offer', 'action_budget', 'action_service_days',
+  ...ACTION_CSV_COLUMNS,
 ] as const;
 
 /** The fields an at-risk CSV line is made of (a row of `atRiskList` or of the API's query). */

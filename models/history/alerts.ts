@@ -10,7 +10,11 @@ export interface TierAlert {
   kind: 'dropped_tier' | 'entered_high_risk';
   from: string | null;
   to: string | null;
+  /** The customer's tiers in the later version: enough to give the next best action. */
   value_tier: string | null;
+  lifecycle_stage: string | null;
+  rfm_segment: string | null;
+  cluster: string | null;
   risk_band: string | null;
   churn_probability: number | null;
 }
@@ -34,13 +38,14 @@ export async function tierAlerts(store: Store, options: CompareOptions = {}): Pr
   const tiers = TOP_TIERS.map((t) => `'${t}'`).join(', ');
   const alerts = await store.all<TierAlert>(
     `WITH pair AS (
-       SELECT n.customer_id, o.value_tier AS old_tier, n.value_tier, o.risk_band AS old_band, n.risk_band, n.churn_probability
+       SELECT n.customer_id, o.value_tier AS old_tier, n.value_tier, o.risk_band AS old_band, n.risk_band, n.churn_probability,
+         n.lifecycle_stage, n.rfm_segment, n.cluster
        FROM (SELECT * FROM tier_history WHERE version = $to) n JOIN (SELECT * FROM tier_history WHERE version = $from) o USING (customer_id)
      )
-     SELECT customer_id, 'dropped_tier' AS kind, old_tier AS "from", value_tier AS "to", value_tier, risk_band, churn_probability FROM pair
+     SELECT customer_id, 'dropped_tier' AS kind, old_tier AS "from", value_tier AS "to", value_tier, lifecycle_stage, rfm_segment, cluster, risk_band, churn_probability FROM pair
      WHERE old_tier IN (${tiers}) AND value_tier IS DISTINCT FROM old_tier AND NOT (old_tier = 'Key' AND value_tier = 'VIP')
      UNION ALL
-     SELECT customer_id, 'entered_high_risk', old_band, risk_band, value_tier, risk_band, churn_probability FROM pair
+     SELECT customer_id, 'entered_high_risk', old_band, risk_band, value_tier, lifecycle_stage, rfm_segment, cluster, risk_band, churn_probability FROM pair
      WHERE risk_band = 'high' AND old_band IS DISTINCT FROM 'high'
      ORDER BY churn_probability DESC NULLS LAST, customer_id, kind`,
     { from: from.version, to: to.version },

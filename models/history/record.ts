@@ -21,7 +21,8 @@ export interface RecordOptions {
 /**
  * Writes one row per customer of a trained version into `tier_history`: value tier, RFM segment, lifecycle
  * stage, risk band (and probability), cluster. Read from the version's own files, so a version not promoted is
- * recorded too, and recording it again replaces its rows (one transaction).
+ * recorded too, and recording it again replaces its rows (one transaction, on a connection of its own: a server's
+ * requests on the main connection never run inside it).
  *
  * @example
  * await recordTierHistory(store, { version: 3, dir: registry.dir(3), asOf: '2026-11-30' });
@@ -40,14 +41,19 @@ export async function recordTierHistory(store: Store, options: RecordOptions): P
       selects.push(`${name === 'churn_probability' ? `CAST(${value} AS DOUBLE)` : `CAST(${value} AS VARCHAR)`} AS ${name}`);
     }
   }
-  return store.transaction(async () => {
-    await store.run('DELETE FROM tier_history WHERE version = $1', [options.version]);
-    await store.run(
-      `INSERT INTO tier_history BY NAME
-       SELECT $version AS version, now() AS recorded_at, CAST($asOf AS DATE) AS as_of, f.customer_id, ${selects.join(', ')}
-       FROM read_parquet(${literal(base)}) f ${joins.join(' ')}`,
-      { version: options.version, asOf: options.asOf },
-    );
-    return (await store.one<{ n: number }>('SELECT count(*) AS n FROM tier_history WHERE version = $1', [options.version]))?.n ?? 0;
-  });
+  const work = await store.fork();
+  try {
+    return await work.transaction(async () => {
+      await work.run('DELETE FROM tier_history WHERE version = $1', [options.version]);
+      await work.run(
+        `INSERT INTO tier_history BY NAME
+         SELECT $version AS version, now() AS recorded_at, CAST($asOf AS DATE) AS as_of, f.customer_id, ${selects.join(', ')}
+         FROM read_parquet(${literal(base)}) f ${joins.join(' ')}`,
+        { version: options.version, asOf: options.asOf },
+      );
+      return (await work.one<{ n: number }>('SELECT count(*) AS n FROM tier_history WHERE version = $1', [options.version]))?.n ?? 0;
+    });
+  } finally {
+    work.close();
+  }
 }

@@ -1,10 +1,13 @@
 import { csvCell } from '../../data/csv-cell.ts';
 import { badInput } from '../../data/errors.ts';
+import { tierlabHome } from '../../data/paths.ts';
+import { ACTION_CSV_COLUMNS, actionCells } from '../../models/churn/at-risk-csv.ts';
 import { customerTierHistory, FLOW_COLUMNS, historyVersions, tierAlerts, tierFlow, type CompareOptions, type FlowColumn } from '../../models/history/index.ts';
+import { nextBestActions, readPlaybook } from '../../models/playbooks/index.ts';
 import { defineCommand, numberFlag } from '../command.ts';
 import { withStore } from '../store-flag.ts';
 
-const ALERT_COLUMNS = ['customer_id', 'kind', 'from', 'to', 'value_tier', 'risk_band', 'churn_probability'] as const;
+const ALERT_COLUMNS = ['customer_id', 'kind', 'from', 'to', 'value_tier', 'lifecycle_stage', 'rfm_segment', 'cluster', 'risk_band', 'churn_probability'] as const;
 
 export default defineCommand({
   summary: 'Tier history: versions, flows between tiers, alerts (dropped from VIP/Key, entered high risk), one customer',
@@ -47,10 +50,14 @@ tier_history). flow and alerts compare the newest version with the one before it
           const format = flags.format ?? 'text';
           if (!['text', 'csv', 'json'].includes(format)) throw badInput(`--format must be text, csv or json, got "${format}"`, { field: 'format' });
           const result = await tierAlerts(store, compare);
-          if (format === 'json') return console.log(JSON.stringify(result));
-          if (format === 'csv') return console.log([ALERT_COLUMNS.join(','), ...result.alerts.map((a) => ALERT_COLUMNS.map((k) => csvCell(a[k])).join(','))].join('\n'));
+          const nba = nextBestActions(readPlaybook(tierlabHome()).rules);
+          if (format === 'json') return console.log(JSON.stringify({ ...result, alerts: result.alerts.map((a) => ({ ...a, next_best_action: nba(a) })) }));
+          if (format === 'csv') {
+            const header = [...ALERT_COLUMNS, ...ACTION_CSV_COLUMNS].join(',');
+            return console.log([header, ...result.alerts.map((a) => [...ALERT_COLUMNS.map((k) => a[k]), ...actionCells(nba(a))].map(csvCell).join(','))].join('\n'));
+          }
           console.log(`since v${result.from.version} (v${result.to.version} now): ${result.alerts.length} alerts`);
-          for (const a of result.alerts) console.log(`  ${a.customer_id.padEnd(12)} ${a.kind === 'dropped_tier' ? 'dropped' : 'high risk'}  ${a.from ?? '-'} -> ${a.to ?? '-'}  risk ${a.churn_probability?.toFixed(3) ?? '-'}`);
+          for (const a of result.alerts) console.log(`  ${a.customer_id.padEnd(12)} ${a.kind === 'dropped_tier' ? 'dropped' : 'high risk'}  ${a.from ?? '-'} -> ${a.to ?? '-'}  risk ${a.churn_probability?.toFixed(3) ?? '-'}  next: ${nba(a)?.name ?? '-'}`);
           return;
         }
         case 'customer': {

@@ -6,7 +6,7 @@ import { Store } from '../../data/store.ts';
 import { addDestination, campaignResults, controlGroup, createCampaign, deliveryLog, pushCampaign } from '../../models/campaigns/index.ts';
 import { DEFAULT_RULES } from '../../models/playbooks/index.ts';
 import { parseCsv } from '../data/support.ts';
-import { fixture, type Fixture } from '../server/helpers.ts';
+import { fixture, standInChurn, type Fixture } from '../server/helpers.ts';
 import { plantOutcomes } from './support.ts';
 
 const playbook = { version: 0, updated_at: null, rules: DEFAULT_RULES };
@@ -55,6 +55,8 @@ describe('campaign membership', () => {
     await expect(createCampaign(store, { name: 'x', filter: { rfm_segment: 'Lost' }, ruleId: 'win-back', playbook })).rejects.toThrow(/rfm_segment is not computed yet/);
     await expect(createCampaign(store, { name: 'x', filter: {}, ruleId: 'win-back', playbook, controlPercent: 95 })).rejects.toThrow(/control_percent must be between 0 and 90/);
     await expect(createCampaign(store, { name: 'x', filter: {}, ruleId: 'win-back', playbook, startsAt: 'soon' })).rejects.toThrow(/starts_at must be a date/);
+    const local = await createCampaign(store, { name: 'Local time?', filter: { value_tier: 'VIP' }, ruleId: 'vip-care', playbook, startsAt: '2030-05-01T09:30' });
+    expect(local.starts_at).toBe('2030-05-01T09:30:00.000Z');
   });
 });
 
@@ -158,9 +160,7 @@ describe('campaigns over the API', () => {
   let f: Fixture;
   beforeAll(async () => {
     f = await fixture({ customers: 200 });
-    await f.store.run(`CREATE TABLE customer_churn AS SELECT customer_id, least(recency_days / 400.0, 1) AS churn_probability,
-      CASE WHEN recency_days > 150 THEN 'high' ELSE 'low' END AS risk_band, least(recency_days / 400.0, 1) * monetary AS value_at_risk, '[]' AS reasons FROM customer_features`);
-    await refreshAnalyticsView(f.store);
+    await standInChurn(f.store, 150);
   });
   afterAll(() => f.close());
 
@@ -169,6 +169,8 @@ describe('campaigns over the API', () => {
     expect(res.status).toBe(201);
     const campaign = (await res.json()) as { campaign_id: number; treatment_count: number; control_count: number };
     const [{ n }] = await f.store.all<{ n: number }>(`SELECT count(*) AS n FROM customer_analytics WHERE risk_band = 'high'`);
+    const preview = await f.call('GET', '/api/campaigns/preview?risk_band=high&control_percent=25', { role: 'retention' });
+    expect(await preview.json()).toEqual({ members: n, treatment: campaign.treatment_count, control: campaign.control_count });
     expect(campaign.treatment_count).toBe(n - Math.round(n * 0.25));
     const csv = await f.call('GET', `/api/campaigns/${campaign.campaign_id}/export`, { role: 'retention' });
     expect(csv.headers.get('x-total-count')).toBe(String(campaign.treatment_count));

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { literal, Store } from '../../data/store.ts';
 import { customerTierHistory, recordTierHistory, tierAlerts, tierFlow } from '../../models/history/index.ts';
+import { fixture, type Fixture } from '../server/helpers.ts';
 
 /** A version folder with the stage files the history reads, from literal rows (id, tier, band, p, cluster). */
 async function versionDir(store: Store, root: string, version: number, rows: [string, string, string, number, string | null][], clusters = true): Promise<string> {
@@ -65,5 +66,30 @@ describe('tier history', () => {
     await expect(tierFlow(store, { fromVersion: 9 })).rejects.toThrow(/version 9 is not in the tier history/);
     await expect(tierFlow(store, { since: '1999-01-01' })).rejects.toThrow(/no version was recorded on or before 1999-01-01/);
     await expect(tierFlow(store, { since: 'yesterday' })).rejects.toThrow(/since must be a date/);
+  });
+});
+
+describe('tier history over the API', () => {
+  let f: Fixture;
+  let root: string;
+  beforeAll(async () => {
+    f = await fixture({ customers: 40 });
+    // The server reads files only inside its registry folder (and uploads), as a real version's are.
+    root = join(f.home, 'registry');
+    expect((await f.call('GET', '/api/history/flow', { role: 'retention' })).status).toBe(404);
+    await recordTierHistory(f.store, { version: 1, dir: await versionDir(f.store, root, 1, [['C000001', 'VIP', 'low', 0.1, 'Big'], ['C000002', 'Key', 'low', 0.2, 'Big']]), asOf: null });
+    await recordTierHistory(f.store, { version: 2, dir: await versionDir(f.store, root, 2, [['C000001', 'Standard', 'high', 0.9, 'Big'], ['C000002', 'Key', 'low', 0.2, 'Big']]), asOf: null });
+  });
+  afterAll(() => f.close());
+
+  it('gives retention the alerts with their next best action, the flow and a customer over time', async () => {
+    const alerts = (await (await f.call('GET', '/api/history/alerts', { role: 'retention' })).json()) as { alerts: { customer_id: string; kind: string; next_best_action: { rule_id: string } }[] };
+    expect(alerts.alerts.map((a) => [a.customer_id, a.kind, a.next_best_action.rule_id])).toEqual([['C000001', 'dropped_tier', 'win-back'], ['C000001', 'entered_high_risk', 'win-back']]);
+    const flow = (await (await f.call('GET', '/api/history/flow?column=value_tier', { role: 'retention' })).json()) as { moved: number; total: number };
+    expect(flow).toMatchObject({ moved: 1, total: 2 });
+    expect((await f.call('GET', '/api/history/flow?column=colour', { role: 'retention' })).status).toBe(400);
+    const history = (await (await f.call('GET', '/api/customers/C000001/history', { role: 'retention' })).json()) as { history: { value_tier: string }[] };
+    expect(history.history.map((h) => h.value_tier)).toEqual(['VIP', 'Standard']);
+    expect((await f.call('GET', '/api/customers/NOBODY/history', { role: 'retention' })).status).toBe(404);
   });
 });

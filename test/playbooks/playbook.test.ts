@@ -2,9 +2,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refreshAnalyticsView } from '../../data/analytics.ts';
 import { DEFAULT_RULES, nextBestActions, parseRules, precedence, readPlaybook, savePlaybook, type Rule } from '../../models/playbooks/index.ts';
-import { fixture, type Fixture } from '../server/helpers.ts';
+import { fixture, standInChurn, type Fixture } from '../server/helpers.ts';
 import { parseCsv } from '../data/support.ts';
 
 const action = { name: 'Call', channel: 'call', owner_role: 'care', offer: null, budget_per_customer: null, service_level_days: 2, note: '' } as const;
@@ -65,9 +64,7 @@ describe('playbook over the API', () => {
   let f: Fixture;
   beforeAll(async () => {
     f = await fixture({ customers: 120 });
-    await f.store.run(`CREATE TABLE customer_churn AS SELECT customer_id, least(recency_days / 400.0, 1) AS churn_probability,
-      CASE WHEN recency_days > 200 THEN 'high' ELSE 'low' END AS risk_band, least(recency_days / 400.0, 1) * monetary AS value_at_risk, '[]' AS reasons FROM customer_features`);
-    await refreshAnalyticsView(f.store);
+    await standInChurn(f.store, 200);
   });
   afterAll(() => f.close());
 

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { refreshAnalyticsView } from '../../data/analytics.ts';
 import { loadDemo } from '../../data/demo.ts';
 import { Store } from '../../data/store.ts';
 import { rebuildDerived } from '../../models/derived.ts';
@@ -56,4 +57,15 @@ export async function fingerprint(store: Store): Promise<string> {
     parts.push(await store.one(`SELECT count(*) AS n, sum(hash(t)) AS h FROM ${table} t`));
   }
   return JSON.stringify(parts, (_k, v) => (typeof v === 'bigint' ? String(v) : v));
+}
+
+/**
+ * A stand-in churn stage over the fixture's features (risk grows with recency; "high" past `highAfterDays`), so
+ * risk filters, the at-risk list and campaigns have columns to work on without training.
+ */
+export async function standInChurn(store: Store, highAfterDays: number): Promise<void> {
+  await store.run(`CREATE TABLE customer_churn AS SELECT customer_id, least(recency_days / 400.0, 1) AS churn_probability,
+    CASE WHEN recency_days > ${Number(highAfterDays)} THEN 'high' ELSE 'low' END AS risk_band, least(recency_days / 400.0, 1) * monetary AS value_at_risk,
+    '[]' AS reasons FROM customer_features`);
+  await refreshAnalyticsView(store);
 }

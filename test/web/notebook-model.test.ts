@@ -8,6 +8,7 @@ import { cellInputs, resolveViewParams, sqlCodeWords, sqlParams, sqlParamValues 
 import { notebookDocument, parseNotebook, serializeNotebook } from '../../web/src/notebook/serialize.ts';
 import clustersVsRfm from '../../web/src/notebook/defaults/clusters-vs-rfm-tiers.json';
 import retention from '../../web/src/notebook/defaults/retention-at-risk.json';
+import tiersToAction from '../../web/src/notebook/defaults/tiers-to-action.json';
 import { migrationsOf, versionFigures } from '../../web/src/views/manifest.ts';
 import { VIEWS } from '../../web/src/views/index.ts';
 
@@ -143,7 +144,7 @@ describe('notebook serialization', () => {
   });
 
   it('ships default notebooks already in that order, so saving them changes nothing', () => {
-    for (const doc of [clustersVsRfm, retention]) {
+    for (const doc of [clustersVsRfm, retention, tiersToAction]) {
       const parsed = parseNotebook(doc);
       expect(JSON.stringify(notebookDocument(parsed))).toBe(JSON.stringify({ title: doc.title, cells: doc.cells }));
       for (const cell of parsed.cells) if (cell.kind === 'view') expect(Object.keys(VIEWS)).toContain(cell.options.view);

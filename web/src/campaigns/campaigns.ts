@@ -12,6 +12,9 @@ export const listCampaigns = async () => (await api<{ campaigns: Campaign[] }>('
 
 export const createCampaign = (body: Record<string, unknown>) => api<Campaign>('/api/campaigns', { method: 'POST', body });
 
+/** How many customers the filter selects now, and the treatment/control split (nothing is created). */
+export const previewCampaign = (query: Query) => api<{ members: number; treatment: number; control: number }>('/api/campaigns/preview', { query });
+
 export const campaignResults = (id: number) => api<CampaignResults>(`/api/campaigns/${id}/results`);
 
 /** Downloads the treatment list; resolves to the row count the server announced. */

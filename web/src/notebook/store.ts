@@ -1,11 +1,12 @@
-/** Notebooks on the server (`/api/notebooks`), and the two default notebooks for a fresh install. */
+/** Notebooks on the server (`/api/notebooks`), and the default notebooks for a fresh install. */
 import { api } from '../api.ts';
 import clustersVsRfm from './defaults/clusters-vs-rfm-tiers.json';
 import retention from './defaults/retention-at-risk.json';
+import tiersToAction from './defaults/tiers-to-action.json';
 import { notebookId, type Notebook, type NotebookEntry } from './model.ts';
 import { notebookDocument, parseNotebook } from './serialize.ts';
 
-export const DEFAULT_NOTEBOOKS = [clustersVsRfm, retention].map((doc) => parseNotebook(doc));
+export const DEFAULT_NOTEBOOKS = [clustersVsRfm, retention, tiersToAction].map((doc) => parseNotebook(doc));
 
 export async function listNotebooks(): Promise<NotebookEntry[]> {
   return (await api<{ notebooks: NotebookEntry[] }>('/api/notebooks')).notebooks;
