@@ -23,6 +23,8 @@ describe('one way to write numbers', () => {
     setCurrency({ code: 'JPY', display: 'code', decimals: 0 });
     expect(formatMoney(192.821).replace(/\s/g, ' ')).toBe('JPY 193');
     expect(formatShare(0.041)).toBe('4.1%');
+    expect(formatShare(-0.0001)).toBe('0.0%');
+    expect(formatMoney(-12.5).replace(/\s/g, ' ')).toBe('-JPY 13');
     expect(formatDays(12.4)).toBe('12 days');
     expect(formatDays(1)).toBe('1 day');
     expect(formatNumber(672.662)).toBe('672.66');
