@@ -348,7 +348,7 @@ describe('notebook UI in headless Chromium', () => {
       await editor.press('End');
       await visitor.keyboard.type('rfm_seg', { delay: 30 });
       const labels = visitor.locator('.cm-tooltip-autocomplete .cm-completionLabel');
-      await expect.poll(() => labels.allTextContents()).toContain('rfm_segment');
+      await expect.poll(() => labels.allTextContents(), { timeout: 15_000 }).toContain('rfm_segment');
       await visitor.locator('.cm-tooltip-autocomplete li', { has: visitor.locator('.cm-completionLabel', { hasText: /^rfm_segment$/ }) }).click();
       expect(await editor.textContent()).toBe('SELECT customer_id FROM customer_analytics WHERE rfm_segment');
       // The schema browser lists the same table with its row count.
@@ -367,25 +367,25 @@ describe('notebook UI in headless Chromium', () => {
       let asked: string[] = [];
       visitor.on('request', (request) => void (request.url().endsWith('/api/sql') && asked.push(JSON.parse(request.postData() ?? '{}').sql)));
       await runSql(visitor.locator('[data-cell-id="top"]'), top.source.replace('LIMIT 3', 'LIMIT 2'));
-      await expect.poll(() => firstValue(readerCell)).toBe('2');
+      await expect.poll(() => firstValue(readerCell), { timeout: 15_000 }).toBe('2');
       // Exactly the changed cell and its dependant ran, in that order; the unrelated cell did not.
       expect(asked).toEqual([top.source.replace('LIMIT 3', 'LIMIT 2'), reader.source]);
 
       asked = [];
       await runSql(visitor.locator('[data-cell-id="top"]'), 'SELECT * FROM reader');
       const topCell = visitor.locator('[data-cell-id="top"]');
-      await expect.poll(() => topCell.getAttribute('data-status')).toBe('error');
+      await expect.poll(() => topCell.getAttribute('data-status'), { timeout: 15_000 }).toBe('error');
       expect(await topCell.locator('.cell-error').textContent()).toContain('cycle: top_segments → reader → top_segments');
-      await expect.poll(() => readerCell.getAttribute('data-status')).toBe('error');
+      await expect.poll(() => readerCell.getAttribute('data-status'), { timeout: 15_000 }).toBe('error');
       expect(asked).toEqual([]);
     });
 
     it('points at the mistake in the editor and shows DuckDB\'s suggestion', async () => {
       const cell = visitor.locator('[data-cell-id="other"]');
       await runSql(cell, 'SELECT rfm_segmnt\nFROM customer_analytics');
-      await expect.poll(() => cell.getAttribute('data-status')).toBe('error');
+      await expect.poll(() => cell.getAttribute('data-status'), { timeout: 15_000 }).toBe('error');
       expect(await cell.locator('.cell-error').textContent()).toMatch(/rfm_segmnt[\s\S]*"rfm_segment"[\s\S]*line 1, column 8/);
-      await expect.poll(() => cell.locator('.cm-lintRange-error').textContent()).toBe('rfm_segmnt');
+      await expect.poll(() => cell.locator('.cm-lintRange-error').textContent(), { timeout: 15_000 }).toBe('rfm_segmnt');
     });
 
     it('inserts a cell in the middle, moves it by keys and by dragging, and saves the order', async () => {
@@ -395,7 +395,7 @@ describe('notebook UI in headless Chromium', () => {
       const order = () => visitor.locator('[data-cell-id]').evaluateAll((all) => all.map((c) => c.getAttribute('data-cell-id')));
       await visitor.locator('[data-cell-id="a"] [data-action="insert-below"]').click();
       await visitor.locator('[data-insert="below"] [data-insert-kind="sql"]').click();
-      await expect.poll(async () => (await order()).length).toBe(4);
+      await expect.poll(async () => (await order()).length, { timeout: 15_000 }).toBe(4);
       const inserted = (await order())[1]!;
       expect((await order()).filter((id) => id !== inserted)).toEqual(['a', 'b', 'c']);
       const insertedCell = visitor.locator(`[data-cell-id="${inserted}"]`);
@@ -403,22 +403,22 @@ describe('notebook UI in headless Chromium', () => {
       // The grip moves the cell with the arrow keys and keeps the focus.
       await insertedCell.locator('[data-action="grip"]').focus();
       await visitor.keyboard.press('ArrowDown');
-      await expect.poll(order).toEqual(['a', 'b', inserted, 'c']);
+      await expect.poll(order, { timeout: 15_000 }).toEqual(['a', 'b', inserted, 'c']);
       await visitor.keyboard.press('ArrowDown');
-      await expect.poll(order).toEqual(['a', 'b', 'c', inserted]);
+      await expect.poll(order, { timeout: 15_000 }).toEqual(['a', 'b', 'c', inserted]);
       // Dragged by its grip onto the top half of "a": it lands first.
       const grip = (await visitor.locator('[data-cell-id="c"] [data-action="grip"]').boundingBox())!;
       const target = (await visitor.locator('[data-cell-id="a"]').boundingBox())!;
       await visitor.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
       await visitor.mouse.down();
       await visitor.mouse.move(target.x + 200, target.y + 8, { steps: 8 });
-      await expect.poll(() => visitor.locator('[data-cell-id="a"]').getAttribute('class')).toContain('drop-above');
+      await expect.poll(() => visitor.locator('[data-cell-id="a"]').getAttribute('class'), { timeout: 15_000 }).toContain('drop-above');
       await visitor.mouse.up();
-      await expect.poll(order).toEqual(['c', 'a', 'b', inserted]);
+      await expect.poll(order, { timeout: 15_000 }).toEqual(['c', 'a', 'b', inserted]);
       await expect.poll(async () => (await saved('editing')).cells.map((c) => c.id), { timeout: 10_000 }).toEqual(['c', 'a', 'b', inserted]);
       // Duplicate and collapse.
       await visitor.locator('[data-cell-id="a"] [data-action="duplicate"]').click();
-      await expect.poll(async () => (await order()).length).toBe(5);
+      await expect.poll(async () => (await order()).length, { timeout: 15_000 }).toBe(5);
       await visitor.locator('[data-cell-id="a"] [data-action="collapse"]').click();
       expect(await visitor.locator('[data-cell-id="a"] .cell-body').count()).toBe(0);
     });
@@ -437,7 +437,7 @@ describe('notebook UI in headless Chromium', () => {
         const { revenue, orders } = (await demo.server.store.one<{ revenue: number; orders: number }>('SELECT sum(amount)::DOUBLE AS revenue, count(*)::INT AS orders FROM transactions GROUP BY channel ORDER BY 1 DESC LIMIT 1'))!;
         const cells = await cell.locator('tbody tr').first().locator('td').allTextContents();
         expect(cells.slice(1)).toEqual([new Intl.NumberFormat('en-US', { style: 'currency', currency: 'EUR' }).format(revenue), orders.toLocaleString('en-US')]);
-        await expect.poll(() => cell.locator('svg[class^="plot"] [aria-label="y-axis tick label"] text').allTextContents()).toContainEqual(expect.stringMatching(/^€/));
+        await expect.poll(() => cell.locator('svg[class^="plot"] [aria-label="y-axis tick label"] text').allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringMatching(/^€/));
       } finally {
         await setCurrency({ currency: '' });
       }
