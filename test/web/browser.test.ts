@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuild, launchBrowser, startDemoServer, type DemoServer } from './harness.ts';
 import { parseCsv } from '../data/support.ts';
 import { TokenStore } from '../../server/auth.ts';
+import clustersVsRfm from '../../web/src/notebook/defaults/clusters-vs-rfm-tiers.json';
+import retention from '../../web/src/notebook/defaults/retention-at-risk.json';
 
 const OUT = 'test-output';
 
@@ -314,5 +316,174 @@ describe('notebook UI in headless Chromium', () => {
     } finally {
       await retention.close();
     }
+  });
+
+  describe('the notebook as analysts know it from marimo, Hex and Observable', () => {
+    let visitor: Page;
+    const put = (id: string, cells: unknown[], title = id) =>
+      fetch(`${demo.server.url}/api/notebooks/${id}`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${demo.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ title, cells }),
+      });
+    const saved = async (id: string) => (await (await fetch(`${demo.server.url}/api/notebooks/${id}`, { headers: { authorization: `Bearer ${demo.token}` } })).json()) as { cells: { id: string; kind: string }[] };
+    /** Opens a notebook and waits until it is the one shown and every cell has run. */
+    const open = async (id: string, title = id) => {
+      await visitor.goto(`${demo.server.url}/#/n/${id}&token=${demo.token}`);
+      await visitor.waitForFunction((expected) => (document.querySelector('.notebook-title') as HTMLInputElement | null)?.value === expected, title);
+      await settled(visitor);
+    };
+    const firstValue = (cell: Locator) => cell.locator('tbody td').first().textContent();
+
+    beforeAll(async () => {
+      visitor = await browser.newPage({ viewport: { width: 1440, height: 1000 }, acceptDownloads: true });
+      // The two default notebooks as shipped, whatever the tests above did to them.
+      for (const doc of [clustersVsRfm, retention]) expect((await put(doc.id, doc.cells, doc.title)).status).toBe(200);
+    });
+    afterAll(() => visitor?.close());
+
+    it('completes a column of the table the query reads', async () => {
+      expect((await put('completion', [{ id: 'q', kind: 'sql', name: 'q', source: 'SELECT 1 AS one' }])).status).toBe(200);
+      await open('completion');
+      // Completion knows the tables once the schema has come (the browser beside the notebook lists it).
+      await visitor.locator('[data-schema-table="customer_analytics"]').waitFor();
+      const editor = visitor.locator('[data-cell-id="q"] [data-editor="codemirror"] .cm-content');
+      await editor.fill('SELECT customer_id FROM customer_analytics WHERE ');
+      await editor.press('End');
+      await visitor.keyboard.type('rfm_seg', { delay: 30 });
+      const labels = visitor.locator('.cm-tooltip-autocomplete .cm-completionLabel');
+      await expect.poll(() => labels.allTextContents(), { timeout: 15_000 }).toContain('rfm_segment');
+      await visitor.locator('.cm-tooltip-autocomplete li', { has: visitor.locator('.cm-completionLabel', { hasText: /^rfm_segment$/ }) }).click();
+      expect(await editor.textContent()).toBe('SELECT customer_id FROM customer_analytics WHERE rfm_segment');
+      // The schema browser lists the same table with its row count.
+      const expected = (await demo.server.store.one<{ n: number }>('SELECT count(*)::INT AS n FROM customers'))!.n;
+      expect(await visitor.locator('[data-schema-table="customers"] .rows').textContent()).toBe(expected.toLocaleString('en-US'));
+    });
+
+    it('lets a cell query an earlier cell and re-runs it when the earlier one changes; a cycle is refused', async () => {
+      const top = { id: 'top', kind: 'sql', name: 'top_segments', source: 'SELECT rfm_segment, count(*) AS customers\nFROM customer_analytics\nGROUP BY 1\nORDER BY 2 DESC\nLIMIT 3' };
+      const reader = { id: 'reader', kind: 'sql', name: 'reader', source: 'SELECT count(*) AS segments, sum(customers) AS customers FROM top_segments' };
+      const other = { id: 'other', kind: 'sql', source: 'SELECT 7 AS seven' };
+      expect((await put('cells-on-cells', [top, reader, other])).status).toBe(200);
+      await open('cells-on-cells');
+      const readerCell = visitor.locator('[data-cell-id="reader"]');
+      expect(await firstValue(readerCell)).toBe('3');
+      let asked: string[] = [];
+      visitor.on('request', (request) => void (request.url().endsWith('/api/sql') && asked.push(JSON.parse(request.postData() ?? '{}').sql)));
+      await runSql(visitor.locator('[data-cell-id="top"]'), top.source.replace('LIMIT 3', 'LIMIT 2'));
+      await expect.poll(() => firstValue(readerCell), { timeout: 15_000 }).toBe('2');
+      // Exactly the changed cell and its dependant ran, in that order; the unrelated cell did not.
+      expect(asked).toEqual([top.source.replace('LIMIT 3', 'LIMIT 2'), reader.source]);
+
+      asked = [];
+      await runSql(visitor.locator('[data-cell-id="top"]'), 'SELECT * FROM reader');
+      const topCell = visitor.locator('[data-cell-id="top"]');
+      await expect.poll(() => topCell.getAttribute('data-status'), { timeout: 15_000 }).toBe('error');
+      expect(await topCell.locator('.cell-error').textContent()).toContain('cycle: top_segments → reader → top_segments');
+      await expect.poll(() => readerCell.getAttribute('data-status'), { timeout: 15_000 }).toBe('error');
+      expect(asked).toEqual([]);
+    });
+
+    it('points at the mistake in the editor and shows DuckDB\'s suggestion', async () => {
+      const cell = visitor.locator('[data-cell-id="other"]');
+      await runSql(cell, 'SELECT rfm_segmnt\nFROM customer_analytics');
+      await expect.poll(() => cell.getAttribute('data-status'), { timeout: 15_000 }).toBe('error');
+      expect(await cell.locator('.cell-error').textContent()).toMatch(/rfm_segmnt[\s\S]*"rfm_segment"[\s\S]*line 1, column 8/);
+      await expect.poll(() => cell.locator('.cm-lintRange-error').textContent(), { timeout: 15_000 }).toBe('rfm_segmnt');
+    });
+
+    it('inserts a cell in the middle, moves it by keys and by dragging, and saves the order', async () => {
+      const cells = ['a', 'b', 'c'].map((id) => ({ id, kind: 'markdown', source: `Cell ${id}` }));
+      expect((await put('editing', cells)).status).toBe(200);
+      await open('editing');
+      const order = () => visitor.locator('[data-cell-id]').evaluateAll((all) => all.map((c) => c.getAttribute('data-cell-id')));
+      await visitor.locator('[data-cell-id="a"] [data-action="insert-below"]').click();
+      await visitor.locator('[data-insert="below"] [data-insert-kind="sql"]').click();
+      await expect.poll(async () => (await order()).length, { timeout: 15_000 }).toBe(4);
+      const inserted = (await order())[1]!;
+      expect((await order()).filter((id) => id !== inserted)).toEqual(['a', 'b', 'c']);
+      const insertedCell = visitor.locator(`[data-cell-id="${inserted}"]`);
+      expect(await insertedCell.locator('.cell-title').textContent()).toBe('customer_analytics_1');
+      // The grip moves the cell with the arrow keys and keeps the focus.
+      await insertedCell.locator('[data-action="grip"]').focus();
+      await visitor.keyboard.press('ArrowDown');
+      await expect.poll(order, { timeout: 15_000 }).toEqual(['a', 'b', inserted, 'c']);
+      await visitor.keyboard.press('ArrowDown');
+      await expect.poll(order, { timeout: 15_000 }).toEqual(['a', 'b', 'c', inserted]);
+      // Dragged by its grip onto the top half of "a": it lands first.
+      const grip = (await visitor.locator('[data-cell-id="c"] [data-action="grip"]').boundingBox())!;
+      const target = (await visitor.locator('[data-cell-id="a"]').boundingBox())!;
+      await visitor.mouse.move(grip.x + grip.width / 2, grip.y + grip.height / 2);
+      await visitor.mouse.down();
+      await visitor.mouse.move(target.x + 200, target.y + 8, { steps: 8 });
+      await expect.poll(() => visitor.locator('[data-cell-id="a"]').getAttribute('class'), { timeout: 15_000 }).toContain('drop-above');
+      await visitor.mouse.up();
+      await expect.poll(order, { timeout: 15_000 }).toEqual(['c', 'a', 'b', inserted]);
+      await expect.poll(async () => (await saved('editing')).cells.map((c) => c.id), { timeout: 10_000 }).toEqual(['c', 'a', 'b', inserted]);
+      // Duplicate and collapse.
+      await visitor.locator('[data-cell-id="a"] [data-action="duplicate"]').click();
+      await expect.poll(async () => (await order()).length, { timeout: 15_000 }).toBe(5);
+      await visitor.locator('[data-cell-id="a"] [data-action="collapse"]').click();
+      expect(await visitor.locator('[data-cell-id="a"] .cell-body').count()).toBe(0);
+    });
+
+    it('shows money in the workspace currency, in tables and chart axes', async () => {
+      const setCurrency = (body: unknown) => fetch(`${demo.server.url}/api/workspace`, { method: 'PUT', headers: { authorization: `Bearer ${demo.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await setCurrency({ currency: 'EUR', currency_display: 'symbol', currency_decimals: 2 })).status).toBe(200);
+      try {
+        const chart = { type: 'bar', x: 'channel', y: 'revenue' };
+        expect((await put('money', [{ id: 'm', kind: 'sql', source: 'SELECT channel, sum(amount) AS revenue, count(*) AS orders FROM transactions GROUP BY 1 ORDER BY 2 DESC', options: { chart } }])).status).toBe(200);
+        await open('money');
+        // The currency is read when the app starts.
+        await visitor.reload();
+        await settled(visitor);
+        const cell = visitor.locator('[data-cell-id="m"]');
+        const { revenue, orders } = (await demo.server.store.one<{ revenue: number; orders: number }>('SELECT sum(amount)::DOUBLE AS revenue, count(*)::INT AS orders FROM transactions GROUP BY channel ORDER BY 1 DESC LIMIT 1'))!;
+        const cells = await cell.locator('tbody tr').first().locator('td').allTextContents();
+        expect(cells.slice(1)).toEqual([new Intl.NumberFormat('en-US', { style: 'currency', currency: 'EUR' }).format(revenue), orders.toLocaleString('en-US')]);
+        await expect.poll(() => cell.locator('svg[class^="plot"] [aria-label="y-axis tick label"] text').allTextContents(), { timeout: 15_000 }).toContainEqual(expect.stringMatching(/^€/));
+      } finally {
+        await setCurrency({ currency: '' });
+      }
+    });
+
+    it('gives every RFM segment on the map a colour of its own', async () => {
+      await open(clustersVsRfm.id, clustersVsRfm.title);
+      const map = visitor.locator('[data-cell-id="map"]');
+      await map.locator('button', { hasText: 'By RFM segment' }).click();
+      // The map shows buyers: every segment but "Other" (no purchase yet), which has no place in the projection.
+      const answer = await fetch(`${demo.server.url}/api/clusters/projection?color=rfm_segment&max_points=5000`, { headers: { authorization: `Bearer ${demo.token}` } });
+      const segments = new Set(((await answer.json()) as { points: { group: string }[] }).points.map((p) => p.group)).size;
+      expect(segments).toBeGreaterThanOrEqual(11);
+      const fills = () => map.locator('svg[class^="plot"] [aria-label="dot"] path').evaluateAll((paths) => [...new Set(paths.map((p) => p.getAttribute('fill')))]);
+      await expect.poll(async () => (await fills()).length, { timeout: 20_000 }).toBe(segments);
+    });
+
+    it('exports a report whose first table is the notebook\'s, every row, formatted alike', async () => {
+      await open(retention.id, retention.title);
+      const table = visitor.locator('[data-cell-id] table').first();
+      const texts = (rows: Locator) => rows.evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent!.trim()).join(' | ')));
+      const header = await texts(table.locator('thead tr'));
+      const shown = await texts(table.locator('tbody tr'));
+      const [download] = await Promise.all([visitor.waitForEvent('download'), visitor.click('[data-action="export"]')]);
+      const html = readFileSync((await download.path())!, 'utf8');
+      const report = await browser.newPage();
+      try {
+        await report.setContent(html);
+        const first = report.locator('table').first();
+        expect(await texts(first.locator('thead tr'))).toEqual(header);
+        const rows = await texts(first.locator('tbody tr'));
+        expect(rows.slice(0, shown.length)).toEqual(shown);
+        const count = Number(await visitor.locator('[data-cell-id="at-risk"] [data-count]').getAttribute('data-count'));
+        const reportRows = await report.locator('[data-count]').evaluate((p) => p.closest('section')!.querySelectorAll('tbody tr').length);
+        expect(reportRows).toBe(count);
+        expect(html).not.toContain('click a row');
+        // The table scrolls inside its card instead of running past it.
+        const wrap = await report.locator('.table-wrap').first().evaluate((el) => ({ overflow: getComputedStyle(el).overflowX, inside: el.getBoundingClientRect().right <= el.closest('section')!.getBoundingClientRect().right + 0.5 }));
+        expect(wrap).toEqual({ overflow: 'auto', inside: true });
+      } finally {
+        await report.close();
+      }
+    });
   });
 });

@@ -143,6 +143,14 @@ describe('notebook serialization', () => {
     expect(serializeNotebook(parseNotebook(text))).toBe(text);
   });
 
+  it('keeps a named SQL cell one line a field, so renaming it or editing its text is a one-line diff', () => {
+    const named: Notebook = { id: 'n2', title: 'T', cells: [{ source: 'SELECT 1', name: 'top', kind: 'sql', id: 's' }] };
+    const text = serializeNotebook(named);
+    expect(text.split('\n').slice(5, 9)).toEqual(['      "id": "s",', '      "kind": "sql",', '      "name": "top",', '      "source": "SELECT 1"']);
+    const renamed = serializeNotebook({ ...named, cells: [{ ...named.cells[0], name: 'best' } as Notebook['cells'][number]] });
+    expect(renamed.split('\n').filter((line, i) => line !== text.split('\n')[i])).toEqual(['      "name": "best",']);
+  });
+
   it('ships default notebooks already in that order, so saving them changes nothing', () => {
     for (const doc of [clustersVsRfm, retention, tiersToAction]) {
       const parsed = parseNotebook(doc);

@@ -13,15 +13,16 @@ export interface CurrencySetting {
 
 const LOCALE = 'en-US';
 const count = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
-const number = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2 });
-const small = new Intl.NumberFormat(LOCALE, { maximumSignificantDigits: 3 });
-const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1 });
+// signDisplay 'negative': a value that rounds to zero reads 0, not -0.
+const number = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2, signDisplay: 'negative' });
+const small = new Intl.NumberFormat(LOCALE, { maximumSignificantDigits: 3, signDisplay: 'negative' });
+const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'negative' });
 
 let money = moneyFormat({ code: '', display: 'symbol', decimals: 2 });
 let currencySetting: CurrencySetting = { code: '', display: 'symbol', decimals: 2 };
 
 function moneyFormat(setting: CurrencySetting): Intl.NumberFormat {
-  const digits = { minimumFractionDigits: setting.decimals, maximumFractionDigits: setting.decimals };
+  const digits = { minimumFractionDigits: setting.decimals, maximumFractionDigits: setting.decimals, signDisplay: 'negative' as const };
   if (!setting.code) return new Intl.NumberFormat(LOCALE, digits);
   return new Intl.NumberFormat(LOCALE, { style: 'currency', currency: setting.code, currencyDisplay: setting.display, ...digits });
 }

@@ -1,4 +1,4 @@
-/** App-wide UI state shared across components: the caller's role and the open customer profile. */
+/** App-wide UI state shared across components: the caller's role, the open customer profile, an export under way. */
 
 export type Role = 'admin' | 'analyst' | 'retention';
 
@@ -8,6 +8,8 @@ export const ui = $state({
   role: null as Role | null,
   /** The customer whose profile is open, if any. */
   customerId: null as string | null,
+  /** An HTML report is being taken: tables show every row, so the report holds what the notebook has. */
+  exporting: false,
 });
 
 /**

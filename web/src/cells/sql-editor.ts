@@ -4,7 +4,7 @@
  * text, and the server's error marked where DuckDB placed it. Loaded on demand (SqlEditor.svelte imports it
  * dynamically), so the first paint of a notebook does not wait for the editor.
  */
-import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
+import { autocompletion, closeBrackets, closeBracketsKeymap, completionKeymap, type Completion, type CompletionSource } from '@codemirror/autocomplete';
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { PostgreSQL, sql, SQLDialect, type SQLNamespace } from '@codemirror/lang-sql';
 import { setDiagnostics } from '@codemirror/lint';
@@ -43,10 +43,35 @@ export interface SqlEditorHandle {
   destroy(): void;
 }
 
+/**
+ * Columns of the tables and cells the text reads (after FROM or JOIN), offered as bare names: lang-sql alone
+ * completes `table.column` and table names, but an analyst types `WHERE rfm_seg` first.
+ */
+function readColumns(schema: EditorSchema): CompletionSource {
+  const byName = new Map([...schema.tables, ...schema.cells].map((table) => [table.name.toLowerCase(), table]));
+  return (context) => {
+    const word = context.matchBefore(/\w+/);
+    if (!word && !context.explicit) return null;
+    const from = word?.from ?? context.pos;
+    if (context.state.sliceDoc(from - 1, from) === '.') return null;
+    const options: Completion[] = [];
+    const seen = new Set<string>();
+    for (const match of context.state.doc.toString().matchAll(/\b(?:from|join)\s+([A-Za-z_]\w*)/gi)) {
+      const table = byName.get(match[1].toLowerCase());
+      if (!table || seen.has(table.name)) continue;
+      seen.add(table.name);
+      for (const column of table.columns) options.push({ label: column, type: 'property', detail: table.name, boost: 1 });
+    }
+    return options.length ? { from, options, validFor: /^\w*$/ } : null;
+  };
+}
+
 function language(schema: EditorSchema) {
   const namespace: SQLNamespace = {};
   for (const table of [...schema.tables, ...schema.cells]) namespace[table.name] = table.columns;
-  return sql({ dialect: DUCKDB, schema: namespace, upperCaseKeywords: true });
+  // One source a schema: completion keeps a source's answer only while the same function is asked.
+  const columns = readColumns(schema);
+  return [sql({ dialect: DUCKDB, schema: namespace, upperCaseKeywords: true }), EditorState.languageData.of(() => [{ autocomplete: columns }])];
 }
 
 const THEME = EditorView.theme({
@@ -78,6 +103,7 @@ export function createSqlEditor(options: SqlEditorOptions): SqlEditorHandle {
         minimalSetup,
         history(),
         closeBrackets(),
+        autocompletion(),
         keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...historyKeymap, ...completionKeymap, indentWithTab]),
         lang.of(language(options.schema)),
         placeholder('SELECT … FROM …'),

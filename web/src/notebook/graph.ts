@@ -99,13 +99,23 @@ export function dependants(notebook: Notebook, changed: { cells?: string[]; inpu
 }
 
 /**
+ * The first table (or cell) a query reads, as written after its first FROM; undefined when none.
+ *
+ * @example
+ * firstTable('SELECT * FROM customer_analytics WHERE x'); // 'customer_analytics'
+ */
+export function firstTable(source: string): string | undefined {
+  return /\bfrom\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(source)?.[1];
+}
+
+/**
  * A name for a new SQL cell that no other cell uses: from its first table, e.g. `customer_analytics_2`.
  *
  * @example
  * freeCellName(notebook, 'SELECT * FROM customers'); // 'customers_1'
  */
 export function freeCellName(notebook: Notebook, source: string): string {
-  const table = /\bfrom\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(source)?.[1]?.toLowerCase() ?? 'query';
+  const table = firstTable(source)?.toLowerCase() ?? 'query';
   const taken = new Set([...namedCells(notebook).keys()]);
   for (let i = 1; ; i++) if (!taken.has(`${table}_${i}`)) return `${table}_${i}`;
 }

@@ -1,6 +1,7 @@
 /**
  * A notebook as a standalone HTML report, built in the browser from what the cells show right now: markdown
- * as rendered, SQL with its result tables, charts as the inline SVG Plot drew. No scripts, inline CSS only.
+ * as rendered, SQL with its result tables (every row, formatted as shown), charts as the inline SVG Plot drew.
+ * No scripts, inline CSS only, and no hints that only work in the app (`data-report="skip"`).
  */
 import { escapeHtml } from '../cells/markdown.ts';
 import type { Notebook } from './model.ts';
@@ -11,8 +12,10 @@ h1{font-size:26px;margin:0 0 4px}.meta{color:#6b7385;font-size:12px;margin-botto
 section{border:1px solid #e3e6ee;border-radius:10px;padding:14px 18px;margin:0 0 18px;break-inside:avoid}
 section>h3{margin:0 0 8px;font-size:12px;text-transform:uppercase;letter-spacing:.05em;color:#6b7385}
 pre{background:#f5f6fa;border-radius:6px;padding:10px;overflow:auto;font:12px/1.45 ui-monospace,Menlo,monospace}
-table{border-collapse:collapse;width:100%;font-size:12px;font-variant-numeric:tabular-nums;margin:8px 0}
-th,td{border-bottom:1px solid #eceef3;padding:4px 8px;text-align:left;white-space:nowrap}th{background:#f5f6fa}
+.table-wrap{overflow-x:auto;max-width:100%;border:1px solid #e3e6ee;border-radius:6px;margin:8px 0}
+table{border-collapse:separate;border-spacing:0;width:max-content;min-width:100%;font-size:12px;font-variant-numeric:tabular-nums}
+th,td{border-bottom:1px solid #eceef3;padding:4px 8px;text-align:left;white-space:nowrap}th{background:#f5f6fa}td.num{text-align:right}
+th:first-child,td:first-child{position:sticky;left:0;background:#fff;border-right:1px solid #eceef3}th:first-child{background:#f5f6fa}
 th button{all:unset;font-weight:600}svg{max-width:100%;height:auto}figure{margin:8px 0}
 .figures{display:flex;gap:10px;flex-wrap:wrap}.figure{background:#f5f6fa;border-radius:8px;padding:6px 12px}
 .figure .label{font-size:11px;color:#6b7385;text-transform:uppercase}.figure .value{font-size:18px;font-weight:600}
@@ -28,7 +31,7 @@ function staticCopy(element: Element): string {
     const value = (element.querySelector(`[name="${input.getAttribute('name')}"]`) as HTMLInputElement | null)?.value ?? (input as HTMLInputElement).value;
     input.replaceWith(Object.assign(document.createElement('strong'), { textContent: value }));
   }
-  for (const junk of copy.querySelectorAll('button:not(th button), textarea, .chart-builder, .view-controls select, [data-report="skip"]')) junk.remove();
+  for (const junk of copy.querySelectorAll('button:not(th button), textarea, .chart-builder, .view-controls select, [data-report="skip"], .cm-editor')) junk.remove();
   return copy.innerHTML;
 }
 
