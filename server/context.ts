@@ -1,7 +1,7 @@
 import type { Context } from 'hono';
 import type { Store } from '../data/store.ts';
 import type { AdmissionQueue } from './admission.ts';
-import type { Access, Role, TokenStore } from './auth.ts';
+import type { Access, Caller, Role, TokenStore } from './auth.ts';
 import type { CustomerCache } from './customer-cache.ts';
 import type { JobRunner, SerialQueue } from './jobs.ts';
 import type { Limits } from './limits.ts';
@@ -36,6 +36,8 @@ export interface RouteInput {
   query: Values;
   body: Values;
   role: Role | undefined;
+  /** The token's name and role (undefined on public routes). */
+  caller: Caller | undefined;
 }
 
 /**
@@ -59,4 +61,6 @@ export interface RouteSpec {
    * event streams that stay open for minutes and would hold a switch back.
    */
   ungated?: true;
+  /** An admin action: every call is appended to the audit log (server/audit.ts) under this name, with its outcome. */
+  audit?: string;
 }

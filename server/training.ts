@@ -1,5 +1,6 @@
 import { streamSSE } from 'hono/streaming';
 import { TierlabError } from '../data/errors.ts';
+import { appendAudit } from './audit.ts';
 import type { RouteInput } from './context.ts';
 import { scrub } from './errors.ts';
 
@@ -8,7 +9,7 @@ import { scrub } from './errors.ts';
  * writer from start to promotion: its promoted version's tables are switched in before the writer is free, so
  * nothing queued behind it (an upload, an activation) can be overwritten by an older version's tables.
  */
-export async function startTraining({ c, deps }: RouteInput) {
+export async function startTraining({ c, deps, caller }: RouteInput) {
   const train = deps.train;
   if (!train) throw new TierlabError('conflict', 'training is not available in this build (models/registry/retrain.ts is missing)');
   const job = deps.jobs.start('train', (signal, progress) =>
@@ -18,6 +19,13 @@ export async function startTraining({ c, deps }: RouteInput) {
       await deps.served.sync();
       return result;
     }),
+    {
+      // The start is audited by the route; how the run ended is known only here.
+      onFinish: (done) => {
+        const outcome = (done.result as { outcome?: string } | null)?.outcome ?? (done.error ? `${done.status}: ${done.error}` : done.status);
+        appendAudit(deps.home, { token: caller?.name ?? 'anonymous', role: caller?.role ?? 'none', action: 'train.finished', target: done.id, outcome });
+      },
+    },
   );
   return c.json(scrub(job) as object, 202);
 }

@@ -3,6 +3,8 @@ import { TierlabError } from '../../data/errors.ts';
 import { CUSTOMERS_MODES, type CustomersMode } from '../../data/ingest-options.ts';
 import { ingestFile } from '../../data/ingest.ts';
 import type { LanguageSetting } from '../../data/text-language.ts';
+import { tierlabHome } from '../../data/paths.ts';
+import { auditedCli } from '../cli-audit.ts';
 import { withStore } from '../store-flag.ts';
 import { defineCommand } from '../command.ts';
 
@@ -44,7 +46,7 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
     if (!flags.file) throw new TierlabError('bad_input', '--file is required', { field: 'file' });
     return withStore(flags.db, async (store) => {
       try {
-        const summary = await ingestFile(store, {
+        const summary = await auditedCli(tierlabHome(), 'ingest', kind, () => ingestFile(store, {
           kind,
           file: flags.file!,
           mapping: parseMapping(flags.map, kind),
@@ -54,7 +56,7 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
           mode: parseMode(flags.mode),
           language: flags.language as LanguageSetting | undefined,
           onProgress: (m) => process.stderr.write(`${m}\n`),
-        });
+        }), (loaded) => `ok: ${loaded.rows_loaded} rows`);
         console.log(JSON.stringify(summary));
         return 0;
       } catch (error) {

@@ -4,6 +4,7 @@ import { tierlabHome } from '../../data/paths.ts';
 import { ENGINE_NAMES, withEngine } from '../../models/engine/index.ts';
 import { retrain, RETRAIN_DEFAULTS, type PromotePolicy } from '../../models/registry/retrain.ts';
 import { defineCommand, numberFlag } from '../command.ts';
+import { auditedCli } from '../cli-audit.ts';
 import { withStore } from '../store-flag.ts';
 
 const POLICIES: PromotePolicy[] = ['auto', 'always', 'never'];
@@ -44,10 +45,11 @@ Every run is recorded: tierlab runs. A failed run POSTs to $TIERLAB_WEBHOOK_URL 
       return { kind: parseKind(spec.slice(0, eq)), file: spec.slice(eq + 1) };
     });
     const emit = (event: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+    const home = tierlabHome();
     return withStore(flags.db, (store) =>
       withEngine({ name: flags.engine, onProgress: (progress) => emit({ event: 'progress', ...progress }) }, async (engine) => {
-        const record = await retrain({
-          home: tierlabHome(),
+        const record = await auditedCli(home, 'train', undefined, () => retrain({
+          home,
           store,
           engine,
           ingest,
@@ -56,7 +58,7 @@ Every run is recorded: tierlab runs. A failed run POSTs to $TIERLAB_WEBHOOK_URL 
           asOf: flags['as-of'],
           horizonDays: flags.horizon ? numberFlag(flags.horizon, 'horizon', 90) : undefined,
           onEvent: emit,
-        });
+        }), (run) => `${run.outcome}${run.version ? ` v${run.version}` : ''}`);
         if (flags.json) console.log(JSON.stringify(record));
         else console.log(`${record.outcome}: ${record.reason}${record.version ? ` (version ${record.version})` : ''}`);
         return record.outcome === 'failed' ? 1 : 0;
