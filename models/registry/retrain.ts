@@ -16,7 +16,8 @@ import { acquireLock } from './lock.ts';
 import { migrationMatrices } from './migration.ts';
 import { applyOutputs, exportOutputs } from './outputs.ts';
 import { Registry, type Manifest } from './registry.ts';
-import { notifyWebhook, recordRun, type RunRecord } from './runs.ts';
+import { notifyWebhook, retrainMessage } from './notify.ts';
+import { recordRun, type RunRecord } from './runs.ts';
 import { dataSnapshot, featureDrift, featureProfiles, libraryVersions, numericFeatures } from './snapshot.ts';
 
 export { listRuns, type RunRecord } from './runs.ts';
@@ -34,8 +35,10 @@ export interface RetrainOptions extends Omit<TrainOptions, 'onProgress'> {
    * models on the candidate's held-out rows: gate.ts).
    */
   aucTolerance?: number;
-  /** POSTed a JSON message when a run fails. Default: env TIERLAB_WEBHOOK_URL. */
+  /** POSTed a JSON message (notify.ts) when a run ends, whatever the outcome. Default: env TIERLAB_WEBHOOK_URL. */
   webhookUrl?: string;
+  /** Where a webhook delivery failure is written; default stderr. */
+  log?: (line: string) => void;
   /**
    * Load the promoted version's tables into `store` (default). A server passes false: it switches between
    * requests itself when it sees the new active version (server/serving.ts).
@@ -149,12 +152,12 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     record.outcome = 'failed';
     record.active_after = registry.active();
     emit({ event: 'failed', reason: record.reason });
-    await notifyWebhook(options.webhookUrl ?? process.env.TIERLAB_WEBHOOK_URL, record);
   } finally {
     record.ended_at = new Date().toISOString();
     recordRun(home, record);
     release();
   }
+  await notifyWebhook(options.webhookUrl ?? process.env.TIERLAB_WEBHOOK_URL, retrainMessage(record, { interrupted: options.signal?.aborted ?? false }), options.log);
   return record;
 }
 

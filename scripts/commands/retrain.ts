@@ -25,7 +25,8 @@ tierlab retrain [--ingest KIND=PATH ...] [--promote auto|always|never] [--as-of 
   --json               print the run record as JSON on stdout (progress is JSON lines on stderr either way)
 
 Exit codes: 0 finished (promoted or kept), 1 failed (the active version is untouched), 75 another run holds the lock.
-Every run is recorded: tierlab runs. A failed run POSTs to $TIERLAB_WEBHOOK_URL when set.`,
+Every run is recorded: tierlab runs. Every run (promoted, kept, failed, interrupted) POSTs a JSON message with a
+Slack-compatible "text" field to $TIERLAB_WEBHOOK_URL when set; a webhook that fails is logged, never fails the run.`,
   options: {
     ingest: { type: 'string', multiple: true },
     promote: { type: 'string' },
