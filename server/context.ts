@@ -27,7 +27,15 @@ export interface AppDeps {
   sqlQueues: Record<'admin' | 'analyst', AdmissionQueue>;
 }
 
-export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; onProgress: (p: { step: string; fraction?: number; message?: string }) => void }) => Promise<unknown>;
+/** What a training job may be asked for (`POST /api/jobs/train`, `tierlab retrain` through a server). */
+export interface TrainSettings {
+  promote?: 'auto' | 'always' | 'never';
+  tolerance?: number;
+  as_of?: string;
+  horizon_days?: number;
+}
+
+export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; settings?: TrainSettings; onProgress: (p: { step: string; fraction?: number; message?: string }) => void }) => Promise<unknown>;
 
 export interface RouteInput {
   c: Context;

@@ -18,7 +18,7 @@ import { scoreTexts, SENTIMENT_BODY } from './sentiment.ts';
 import { runSql, SQL_BODY } from './sql.ts';
 import { getSqlSchema } from './sql-schema.ts';
 import { getWorkspace, putWorkspace, WORKSPACE_BODY } from './workspace.ts';
-import { cancelJob, getJob, jobEvents, startTraining } from './training.ts';
+import { cancelJob, getJob, jobEvents, startTraining, TRAIN_BODY } from './training.ts';
 
 /**
  * Every API route, with the least role that may call it. Authorization, validation, the OpenAPI document
@@ -65,7 +65,7 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/api/models/:version/activate', access: 'admin', tag: 'models', summary: 'Serve this version', response: '{active}', handler: activateModel, ungated: true, audit: 'activate' },
   { method: 'POST', path: '/api/models/rollback', access: 'admin', tag: 'models', summary: 'Back to the previously active version', response: '{active}', handler: rollbackModel, ungated: true, audit: 'rollback' },
 
-  { method: 'POST', path: '/api/jobs/train', access: 'admin', tag: 'jobs', summary: 'Start a training job (one at a time)', response: '202 Job; 409 when one runs', handler: startTraining, audit: 'train' },
+  { method: 'POST', path: '/api/jobs/train', access: 'admin', tag: 'jobs', summary: 'Start a training job (one at a time); the body may set promote, tolerance, as_of, horizon_days', body: TRAIN_BODY, response: '202 Job; 409 when one runs', handler: startTraining, audit: 'train' },
   { method: 'GET', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Job status', response: 'Job', handler: getJob },
   { method: 'GET', path: '/api/jobs/:id/events', access: 'admin', tag: 'jobs', summary: 'Job progress as Server-Sent Events', response: 'text/event-stream: progress..., done', handler: jobEvents, ungated: true },
   { method: 'DELETE', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Cancel a job', response: 'Job', handler: cancelJob, audit: 'train.cancel' },

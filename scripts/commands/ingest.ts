@@ -1,10 +1,13 @@
 import { parseKind, parseMapping } from '../../data/columns.ts';
 import { TierlabError } from '../../data/errors.ts';
 import { CUSTOMERS_MODES, type CustomersMode } from '../../data/ingest-options.ts';
+import type { DatasetKind } from '../../data/columns.ts';
+import { openAsBlob } from 'node:fs';
 import { ingestFile } from '../../data/ingest.ts';
 import type { LanguageSetting } from '../../data/text-language.ts';
 import { tierlabHome } from '../../data/paths.ts';
 import { auditedCli } from '../cli-audit.ts';
+import { callServer, runningServer, type Remote } from '../remote.ts';
 import { withStore } from '../store-flag.ts';
 import { defineCommand } from '../command.ts';
 
@@ -12,6 +15,22 @@ function parseMode(value: string | undefined): CustomersMode | undefined {
   if (value === undefined) return undefined;
   if (!(CUSTOMERS_MODES as readonly string[]).includes(value)) throw new TierlabError('bad_input', `--mode must be one of ${CUSTOMERS_MODES.join(', ')}, got "${value}"`, { field: 'mode' });
   return value as CustomersMode;
+}
+
+/** The file as an upload to the running server (which rebuilds features and tiers); the same summary and exit codes. */
+async function ingestThroughServer(server: Remote, kind: DatasetKind, file: string, query: Record<string, string | boolean | undefined>): Promise<number> {
+  try {
+    const answer = await callServer<{ summary: unknown }>(server, 'POST', `/api/datasets/${kind}`, { body: await openAsBlob(file), query });
+    console.log(JSON.stringify(answer.summary));
+    return 0;
+  } catch (error) {
+    if (error instanceof TierlabError && error.code === 'unprocessable') {
+      console.log(JSON.stringify(error.details));
+      console.error(`tierlab: ${error.describe()}`);
+      return 3;
+    }
+    throw error;
+  }
 }
 
 export default defineCommand({
@@ -29,7 +48,8 @@ tierlab ingest --kind transactions|customers|feedback --file PATH [options]
   --db PATH                the DuckDB store (default: $TIERLAB_HOME/tierlab.duckdb)
 
 Prints a JSON summary on stdout: {"kind","rows_read","rows_loaded","rows_rejected","customers","errors":[...]}.
-A rejected file prints the same summary (rows_loaded 0), leaves the store as it was, and exits with code 3.`,
+A rejected file prints the same summary (rows_loaded 0), leaves the store as it was, and exits with code 3.
+While \`tierlab serve\` runs on the same $TIERLAB_HOME, the file is uploaded to it (POST /api/datasets/KIND).`,
   options: {
     kind: { type: 'string' },
     file: { type: 'string' },
@@ -44,6 +64,8 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
   async run(flags) {
     const kind = parseKind(flags.kind);
     if (!flags.file) throw new TierlabError('bad_input', '--file is required', { field: 'file' });
+    const server = runningServer(flags.db);
+    if (server) return ingestThroughServer(server, kind, flags.file, { map: flags.map, skip_bad_rows: flags['skip-bad-rows'], generate_ids: flags['generate-ids'], timezone: flags.timezone, mode: parseMode(flags.mode), language: flags.language });
     return withStore(flags.db, async (store) => {
       try {
         const summary = await auditedCli(tierlabHome(), 'ingest', kind, () => ingestFile(store, {

@@ -39,7 +39,7 @@ Environment: TIERLAB_CORS_ORIGINS=https://a.example,https://b.example allows tho
     const store = await Store.open({ path: flags.db });
     if (flags.demo) await prepareDemo(store, home);
     const token = flags.demo ? demoAdminToken(new TokenStore(home), home) : undefined;
-    const server = await startServer({ port, host: flags.host, store, home });
+    const server = await startServer({ port, host: flags.host, store, home, announce: true });
     const lines = [`Tierlab is serving on ${server.url} (API docs: ${server.url}/api/docs)`];
     if (token) {
       lines.push(`Open ${server.url}/#token=${token}`, 'More tokens: tierlab token create --role admin|analyst|retention');
