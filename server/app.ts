@@ -63,8 +63,9 @@ async function readInput(c: Context, route: RouteSpec): Promise<{ query: Values;
   const query = validate(route.query ?? {}, rawQuery, 'query');
   if (route.body === 'raw' || route.method === 'GET') return { query, body: {} };
   const text = await c.req.text();
-  // A route without a body schema takes nothing, or `{}`: fields sent to it would be silently ignored.
-  if (!route.body && !text.trim()) return { query, body: {} };
+  // A route without a body schema takes nothing, or `{}`: fields sent to it would be silently ignored. A schema
+  // whose fields are all optional takes nothing too (POST /api/jobs/train with no settings).
+  if (!text.trim() && (!route.body || !Object.values(route.body).some((field) => field.required))) return { query, body: {} };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

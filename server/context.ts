@@ -3,7 +3,7 @@ import type { Store } from '../data/store.ts';
 import type { AdmissionQueue } from './admission.ts';
 import type { Access, Caller, Role, TokenStore } from './auth.ts';
 import type { CustomerCache } from './customer-cache.ts';
-import type { JobRunner, SerialQueue } from './jobs.ts';
+import type { JobRunner, Progress, SerialQueue } from './jobs.ts';
 import type { Limits } from './limits.ts';
 import type { ServedVersion } from './serving.ts';
 import type { Schema, Values } from './validate.ts';
@@ -35,7 +35,7 @@ export interface TrainSettings {
   horizon_days?: number;
 }
 
-export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; settings?: TrainSettings; onProgress: (p: { step: string; fraction?: number; message?: string }) => void }) => Promise<unknown>;
+export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; settings?: TrainSettings; onProgress: (p: Progress) => void }) => Promise<unknown>;
 
 export interface RouteInput {
   c: Context;

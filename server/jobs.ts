@@ -5,6 +5,8 @@ export interface Progress {
   step: string;
   /** 0..1 when known. */
   fraction?: number;
+  /** Seconds since the job started. */
+  elapsed_s?: number;
   message?: string;
 }
 

@@ -23,7 +23,7 @@ export async function startTraining({ c, deps, caller, body }: RouteInput) {
   const job = deps.jobs.start('train', (signal, progress) =>
     deps.writes.run(async () => {
       const result = await train({ store: deps.store, home: deps.home, signal, settings: body as TrainSettings, onProgress: progress });
-      progress({ step: 'serving' });
+      progress({ step: 'serving', fraction: 1 });
       await deps.served.sync();
       return result;
     }),

@@ -61,6 +61,10 @@ describe('the command line while a server runs (the README schedule)', () => {
     const progress = run.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((e) => e.event === 'progress');
     expect(progress.length).toBeGreaterThan(3);
     expect(progress.every((e) => typeof e.step === 'string' && typeof e.elapsed_s === 'number')).toBe(true);
+    // Weighted by stage cost: the fraction never goes back, and the run ends at 100%.
+    const fractions = progress.map((e) => e.fraction).filter((f) => f !== undefined);
+    fractions.forEach((f, i) => expect(f).toBeGreaterThanOrEqual(fractions[i - 1] ?? 0));
+    expect(fractions.at(-1)).toBe(1);
     expect((await get(server, '/api/health')).model_version).toBe('2');
     const runs = JSON.parse(tierlab(home, ['runs', '--json']).stdout);
     expect(runs.at(-1)).toMatchObject({ run_id: record.run_id, outcome: 'promoted', version: 2 });
