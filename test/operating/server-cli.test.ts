@@ -68,6 +68,11 @@ describe('the command line while a server runs (the README schedule)', () => {
     expect((await get(server, '/api/health')).model_version).toBe('2');
     const runs = JSON.parse(tierlab(home, ['runs', '--json']).stdout);
     expect(runs.at(-1)).toMatchObject({ run_id: record.run_id, outcome: 'promoted', version: 2 });
+    // Reads go through the server's read endpoints while it holds the store.
+    const versions = tierlab(home, ['history', 'versions', '--json']);
+    expect(versions.status, versions.stderr).toBe(0);
+    expect(JSON.parse(versions.stdout).map((v: { version: number; customers: number }) => [v.version, v.customers])).toEqual([[1, 400], [2, 400]]);
+    expect(JSON.parse(tierlab(home, ['history', 'flow', '--json']).stdout)).toMatchObject({ from: { version: 1 }, to: { version: 2 }, total: 400 });
     const audit = tierlab(home, ['audit', '--json']).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     expect(audit.filter((e) => e.token === 'local-cli').map((e) => [e.action, e.outcome])).toEqual([
       ['train', 'ok'],
