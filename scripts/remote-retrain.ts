@@ -1,9 +1,8 @@
-import { openAsBlob } from 'node:fs';
 import type { DatasetKind } from '../data/columns.ts';
 import type { RunRecord } from '../models/registry/runs.ts';
 import type { TrainSettings } from '../server/context.ts';
 import type { Job } from '../server/jobs.ts';
-import { callServer, serverEvents, type Remote } from './remote.ts';
+import { callServer, fileBody, serverEvents, type Remote } from './remote.ts';
 
 /**
  * `tierlab retrain` while a server runs: the files uploaded first (each all-or-nothing), then a training job on the
@@ -15,7 +14,7 @@ export async function retrainThroughServer(server: Remote, options: { ingest: { 
   emit({ event: 'start', server: server.url });
   for (const input of options.ingest) {
     emit({ event: 'ingest', file: input.file, kind: input.kind });
-    await callServer(server, 'POST', `/api/datasets/${input.kind}`, { body: await openAsBlob(input.file) });
+    await callServer(server, 'POST', `/api/datasets/${input.kind}`, { body: await fileBody(input.file) });
   }
   const started = await callServer<Job>(server, 'POST', '/api/jobs/train', { json: options.settings });
   const startedAt = Date.now();

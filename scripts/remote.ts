@@ -3,6 +3,7 @@
  * hold the store, so while a server runs, a command asks it instead of opening the store.
  */
 
+import { existsSync, openAsBlob, statSync } from 'node:fs';
 import { tierlabHome } from '../data/paths.ts';
 import { TierlabError, type ErrorCode } from '../data/errors.ts';
 import { findServer, type ServerAnnouncement } from '../server/discovery.ts';
@@ -57,6 +58,12 @@ export async function callServer<T>(server: Remote, method: string, path: string
   }
   if (!response.ok) throw await remoteError(response);
   return (await response.json()) as T;
+}
+
+/** A local file as a request body, or the error a load on the store itself gives for a missing file. */
+export async function fileBody(file: string): Promise<Blob> {
+  if (!existsSync(file) || !statSync(file).isFile()) throw new TierlabError('bad_file', 'file not found', { file });
+  return openAsBlob(file);
 }
 
 /** A Server-Sent Events stream from the server, one `{event, data}` at a time. */

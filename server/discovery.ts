@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { alive } from '../models/registry/lock.ts';
 
 export interface ServerAnnouncement {
   url: string;
@@ -41,16 +42,6 @@ function readAnnouncement(home: string): ServerAnnouncement | undefined {
     return JSON.parse(readFileSync(serverFile(home), 'utf8')) as ServerAnnouncement;
   } catch {
     return undefined; // half-written by hand or truncated: as good as absent
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

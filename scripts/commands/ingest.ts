@@ -2,12 +2,11 @@ import { parseKind, parseMapping } from '../../data/columns.ts';
 import { TierlabError } from '../../data/errors.ts';
 import { CUSTOMERS_MODES, type CustomersMode } from '../../data/ingest-options.ts';
 import type { DatasetKind } from '../../data/columns.ts';
-import { openAsBlob } from 'node:fs';
 import { ingestFile } from '../../data/ingest.ts';
 import type { LanguageSetting } from '../../data/text-language.ts';
 import { tierlabHome } from '../../data/paths.ts';
 import { auditedCli } from '../cli-audit.ts';
-import { callServer, runningServer, type Remote } from '../remote.ts';
+import { callServer, fileBody, runningServer, type Remote } from '../remote.ts';
 import { withStore } from '../store-flag.ts';
 import { defineCommand } from '../command.ts';
 
@@ -17,11 +16,10 @@ function parseMode(value: string | undefined): CustomersMode | undefined {
   return value as CustomersMode;
 }
 
-/** The file as an upload to the running server (which rebuilds features and tiers); the same summary and exit codes. */
-async function ingestThroughServer(server: Remote, kind: DatasetKind, file: string, query: Record<string, string | boolean | undefined>): Promise<number> {
+/** Prints the load's summary (exit 0), or a rejected file's summary and why (exit 3: nothing was loaded). */
+async function reportIngest(load: () => Promise<unknown>): Promise<number> {
   try {
-    const answer = await callServer<{ summary: unknown }>(server, 'POST', `/api/datasets/${kind}`, { body: await openAsBlob(file), query });
-    console.log(JSON.stringify(answer.summary));
+    console.log(JSON.stringify(await load()));
     return 0;
   } catch (error) {
     if (error instanceof TierlabError && error.code === 'unprocessable') {
@@ -31,6 +29,11 @@ async function ingestThroughServer(server: Remote, kind: DatasetKind, file: stri
     }
     throw error;
   }
+}
+
+/** The file as an upload to the running server, which also rebuilds features and tiers. */
+async function uploadToServer(server: Remote, kind: DatasetKind, file: string, query: Record<string, string | boolean | undefined>): Promise<unknown> {
+  return (await callServer<{ summary: unknown }>(server, 'POST', `/api/datasets/${kind}`, { body: await fileBody(file), query })).summary;
 }
 
 export default defineCommand({
@@ -65,10 +68,11 @@ While \`tierlab serve\` runs on the same $TIERLAB_HOME, the file is uploaded to 
     const kind = parseKind(flags.kind);
     if (!flags.file) throw new TierlabError('bad_input', '--file is required', { field: 'file' });
     const server = runningServer(flags.db);
-    if (server) return ingestThroughServer(server, kind, flags.file, { map: flags.map, skip_bad_rows: flags['skip-bad-rows'], generate_ids: flags['generate-ids'], timezone: flags.timezone, mode: parseMode(flags.mode), language: flags.language });
-    return withStore(flags.db, async (store) => {
-      try {
-        const summary = await auditedCli(tierlabHome(), 'ingest', kind, () => ingestFile(store, {
+    const home = tierlabHome();
+    if (server) return reportIngest(() => uploadToServer(server, kind, flags.file!, { map: flags.map, skip_bad_rows: flags['skip-bad-rows'], generate_ids: flags['generate-ids'], timezone: flags.timezone, mode: parseMode(flags.mode), language: flags.language }));
+    return withStore(flags.db, (store) =>
+      reportIngest(() =>
+        auditedCli(home, 'ingest', kind, () => ingestFile(store, {
           kind,
           file: flags.file!,
           mapping: parseMapping(flags.map, kind),
@@ -78,17 +82,8 @@ While \`tierlab serve\` runs on the same $TIERLAB_HOME, the file is uploaded to 
           mode: parseMode(flags.mode),
           language: flags.language as LanguageSetting | undefined,
           onProgress: (m) => process.stderr.write(`${m}\n`),
-        }), (loaded) => `ok: ${loaded.rows_loaded} rows`);
-        console.log(JSON.stringify(summary));
-        return 0;
-      } catch (error) {
-        if (error instanceof TierlabError && error.code === 'unprocessable') {
-          console.log(JSON.stringify(error.details));
-          console.error(`tierlab: ${error.describe()}`);
-          return 3;
-        }
-        throw error;
-      }
-    });
+        }), (loaded) => `ok: ${loaded.rows_loaded} rows`),
+      ),
+    );
   },
 });
