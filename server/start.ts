@@ -56,7 +56,7 @@ export const retrainJob: TrainFunction = async ({ store, home, signal, settings 
       ...(settings.horizon_days !== undefined && { horizonDays: settings.horizon_days }),
       onEvent: (event) => {
         if (event.event === 'progress' || event.event === 'start' || event.event === 'done') {
-          onProgress({ step: String(event.stage ?? event.step ?? event.event), fraction: event.fraction as number, elapsed_s: event.elapsed_s as number, message: typeof event.message === 'string' ? event.message : event.event === 'progress' && event.step !== event.stage ? String(event.step) : undefined });
+          onProgress({ step: String(event.stage ?? event.step ?? event.event), fraction: event.fraction as number, message: typeof event.message === 'string' ? event.message : event.event === 'progress' && event.step !== event.stage ? String(event.step) : undefined });
         }
       },
     }),
