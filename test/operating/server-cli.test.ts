@@ -92,6 +92,12 @@ describe('the command line while a server runs (the README schedule)', () => {
     expect(JSON.parse(rejected.stdout)).toMatchObject({ rows_loaded: 0 });
   });
 
+  it('tells a command that does not go through the server yet where the server is (exit 75)', () => {
+    const rfm = tierlab(home, ['rfm', '--json']);
+    expect(rfm.status).toBe(75);
+    expect(rfm.stderr).toContain(`held by the server running at ${server.url}`);
+  });
+
   it('withdraws the file at stop; a file left by a killed server is detected as stale and removed', async () => {
     child.kill('SIGTERM');
     await until('the server to stop', () => (child.exitCode !== null ? true : undefined));
