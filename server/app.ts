@@ -8,7 +8,8 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { RetryLater, TierlabError, badInput } from '../data/errors.ts';
 import { sharedDataDir } from '../data/paths.ts';
 import type { Store } from '../data/store.ts';
-import { allows, TokenStore, type Role } from './auth.ts';
+import { allows, TokenStore, type Caller, type Role } from './auth.ts';
+import { auditedRun } from './audit-route.ts';
 import { AdmissionQueue } from './admission.ts';
 import type { AppDeps, RouteSpec, TrainFunction } from './context.ts';
 import { CustomerCache } from './customer-cache.ts';
@@ -37,7 +38,7 @@ export interface CreateAppOptions {
   train?: TrainFunction;
 }
 
-type Env = { Variables: { role: Role | undefined } };
+type Env = { Variables: { role: Role | undefined; caller: Caller | undefined } };
 
 /**
  * DuckDB's file access is instance-wide: SQL cells must not read /etc/passwd, while uploads and the registry's
@@ -62,8 +63,9 @@ async function readInput(c: Context, route: RouteSpec): Promise<{ query: Values;
   const query = validate(route.query ?? {}, rawQuery, 'query');
   if (route.body === 'raw' || route.method === 'GET') return { query, body: {} };
   const text = await c.req.text();
-  // A route without a body schema takes nothing, or `{}`: fields sent to it would be silently ignored.
-  if (!route.body && !text.trim()) return { query, body: {} };
+  // A route without a body schema takes nothing, or `{}`: fields sent to it would be silently ignored. A schema
+  // whose fields are all optional takes nothing too (POST /api/jobs/train with no settings).
+  if (!text.trim() && (!route.body || !Object.values(route.body).some((field) => field.required))) return { query, body: {} };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -140,26 +142,30 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
       async (c: Context<Env>, next: () => Promise<void>) => {
         if (route.access === 'public') return next();
         const token = bearer(c, route);
-        const role = token ? deps.tokens.roleOf(token) : undefined;
-        if (!role) {
+        const caller = token ? deps.tokens.authenticate(token) : undefined;
+        if (!caller) {
           // Only failing attempts are limited: a valid token passes whatever others sent from its address.
           const attempt = { address: clientIp(c), token };
           const wait = limiter.blockedFor(attempt);
           if (wait) throw new RetryLater('rate_limited', `too many failed authentications from this address or with this token; try again in ${wait} s`, wait);
           limiter.fail(attempt);
-          throw new TierlabError('unauthorized', token ? 'unknown token' : 'send Authorization: Bearer <token>');
+          throw new TierlabError('unauthorized', token ? 'unknown, expired or revoked token' : 'send Authorization: Bearer <token>');
         }
+        const role = caller.role;
         c.set('role', role);
+        c.set('caller', caller);
         if (!allows(role, route.access)) throw new TierlabError('forbidden', `this needs the ${route.access} role; the token has ${role}`);
         return next();
       },
       ...(route.body !== 'raw' && route.method !== 'GET' ? [jsonLimit] : []),
       async (c: Context<Env>) => {
-        const run = async () => {
-          const { query, body } = await readInput(c, route);
-          const result = await route.handler({ c, deps, params: c.req.param() as Record<string, string>, query, body, role: c.get('role') });
-          return result instanceof Response ? result : c.json(result as object);
-        };
+        const params = c.req.param() as Record<string, string>;
+        const run = () =>
+          auditedRun(route, deps.home, c.get('caller'), params, async () => {
+            const { query, body } = await readInput(c, route);
+            const result = await route.handler({ c, deps, params, query, body, role: c.get('role'), caller: c.get('caller') });
+            return result instanceof Response ? result : c.json(result as object);
+          });
         // A request runs on one served version (route.ungated says why some do not).
         return route.ungated ? run() : deps.served.request(run);
       },

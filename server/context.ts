@@ -1,9 +1,9 @@
 import type { Context } from 'hono';
 import type { Store } from '../data/store.ts';
 import type { AdmissionQueue } from './admission.ts';
-import type { Access, Role, TokenStore } from './auth.ts';
+import type { Access, Caller, Role, TokenStore } from './auth.ts';
 import type { CustomerCache } from './customer-cache.ts';
-import type { JobRunner, SerialQueue } from './jobs.ts';
+import type { JobRunner, Progress, SerialQueue } from './jobs.ts';
 import type { Limits } from './limits.ts';
 import type { ServedVersion } from './serving.ts';
 import type { Schema, Values } from './validate.ts';
@@ -27,7 +27,15 @@ export interface AppDeps {
   sqlQueues: Record<'admin' | 'analyst', AdmissionQueue>;
 }
 
-export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; onProgress: (p: { step: string; fraction?: number; message?: string }) => void }) => Promise<unknown>;
+/** What a training job may be asked for (`POST /api/jobs/train`, `tierlab retrain` through a server). */
+export interface TrainSettings {
+  promote?: 'auto' | 'always' | 'never';
+  tolerance?: number;
+  as_of?: string;
+  horizon_days?: number;
+}
+
+export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; settings?: TrainSettings; onProgress: (p: Progress) => void }) => Promise<unknown>;
 
 export interface RouteInput {
   c: Context;
@@ -36,6 +44,8 @@ export interface RouteInput {
   query: Values;
   body: Values;
   role: Role | undefined;
+  /** The token's name and role (undefined on public routes). */
+  caller: Caller | undefined;
 }
 
 /**
@@ -60,4 +70,6 @@ export interface RouteSpec {
    * retries with backoff would hold a switch back).
    */
   ungated?: true;
+  /** An admin action: every call is appended to the audit log (server/audit.ts) under this name, with its outcome. */
+  audit?: string;
 }

@@ -5,6 +5,8 @@ export interface Progress {
   step: string;
   /** 0..1 when known. */
   fraction?: number;
+  /** Seconds since the job started. */
+  elapsed_s?: number;
   message?: string;
 }
 
@@ -52,8 +54,11 @@ export class JobRunner {
     const job: Job = { id: randomUUID(), kind, status: 'running', started_at: new Date().toISOString(), finished_at: null, progress: null, result: null, error: null };
     const controller = new AbortController();
     const listeners = new Set<Listener>();
-    const report = (progress: Progress) => {
+    const startedAt = Date.now();
+    const report = (reported: Progress) => {
       if (job.status !== 'running') return;
+      // Every job's progress says how long it has run, whatever the work reports.
+      const progress = { ...reported, elapsed_s: Math.round((Date.now() - startedAt) / 100) / 10 };
       job.progress = progress;
       for (const listener of listeners) listener({ type: 'progress', progress });
     };

@@ -1,9 +1,5 @@
 import { activeEvaluation } from './analytics.ts';
-import { parseRole } from './auth.ts';
 import type { RouteInput } from './context.ts';
-import type { Schema } from './validate.ts';
-
-export const TOKEN_BODY: Schema = { role: { type: 'string', required: true, enum: ['admin', 'analyst', 'retention'] } };
 
 /**
  * GET /api/health: liveness plus what is being served; `notice` says when that is not what was asked for (a
@@ -19,10 +15,4 @@ export async function health({ deps }: RouteInput) {
 
 export async function me({ role }: RouteInput) {
   return { role };
-}
-
-/** POST /api/tokens: a new token, shown once; only its hash is kept. */
-export async function createToken({ c, deps, body }: RouteInput) {
-  const role = parseRole(body.role);
-  return c.json({ token: deps.tokens.create(role), role }, 201);
 }

@@ -9,7 +9,8 @@ import { customerFacets, getCustomer, listCustomers, LIST_QUERY } from './custom
 import { listDatasets, uploadDataset, UPLOAD_QUERY } from './datasets.ts';
 import { docsPage, openApiDocument } from './docs.ts';
 import { ALERTS_QUERY, FLOW_QUERY, getCustomerHistory, getTierAlerts, getTierFlow, listHistoryVersions } from './history.ts';
-import { createToken, health, me, TOKEN_BODY } from './meta.ts';
+import { health, me } from './meta.ts';
+import { createToken, listTokens, revokeToken, TOKEN_BODY } from './tokens.ts';
 import { activateModel, getModel, listModels, rollbackModel } from './models.ts';
 import { deleteNotebook, getNotebook, listNotebooks, NOTEBOOK_BODY, putNotebook } from './notebooks.ts';
 import { getPlaybook, PLAYBOOK_BODY, PLAYBOOK_QUERY, putPlaybook } from './playbooks.ts';
@@ -17,7 +18,7 @@ import { scoreTexts, SENTIMENT_BODY } from './sentiment.ts';
 import { runSql, SQL_BODY } from './sql.ts';
 import { getSqlSchema } from './sql-schema.ts';
 import { getWorkspace, putWorkspace, WORKSPACE_BODY } from './workspace.ts';
-import { cancelJob, getJob, jobEvents, startTraining } from './training.ts';
+import { cancelJob, getJob, jobEvents, startTraining, TRAIN_BODY } from './training.ts';
 
 /**
  * Every API route, with the least role that may call it. Authorization, validation, the OpenAPI document
@@ -29,10 +30,12 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/docs', access: 'public', tag: 'meta', summary: 'This API as a readable page', response: 'text/html', handler: async ({ c }) => c.html(docsPage(ROUTES)) },
   { method: 'GET', path: '/api/me', access: 'retention', tag: 'meta', summary: 'The role of the token', response: '{role}', handler: me },
   { method: 'GET', path: '/api/workspace', access: 'retention', tag: 'meta', summary: 'Workspace settings: the currency money is shown in', response: '{currency, currency_display, currency_decimals}', handler: getWorkspace },
-  { method: 'PUT', path: '/api/workspace', access: 'admin', tag: 'meta', summary: 'Change workspace settings (the rest stay)', body: WORKSPACE_BODY, response: '{currency, currency_display, currency_decimals}', handler: putWorkspace },
-  { method: 'POST', path: '/api/tokens', access: 'admin', tag: 'meta', summary: 'Create a token (shown once)', body: TOKEN_BODY, response: '201 {token, role}', handler: createToken },
+  { method: 'PUT', path: '/api/workspace', access: 'admin', tag: 'meta', summary: 'Change workspace settings (the rest stay)', body: WORKSPACE_BODY, response: '{currency, currency_display, currency_decimals}', handler: putWorkspace, audit: 'workspace' },
+  { method: 'GET', path: '/api/tokens', access: 'admin', tag: 'meta', summary: 'Every token: name, role, created, last used, expires (never the secret)', response: '{tokens: [{name, role, created_at, expires_at, last_used_at}]}', handler: listTokens },
+  { method: 'POST', path: '/api/tokens', access: 'admin', tag: 'meta', summary: 'Create a token (shown once); expires: 30d, 12h, 45m or a date', body: TOKEN_BODY, response: '201 {token, name, role, created_at, expires_at, last_used_at}', handler: createToken, audit: 'token.create' },
+  { method: 'DELETE', path: '/api/tokens/:name', access: 'admin', tag: 'meta', summary: 'Revoke a token: 401 for it from the next request', response: '{name, role, created_at, expires_at, last_used_at}', handler: revokeToken, audit: 'token.revoke' },
 
-  { method: 'POST', path: '/api/datasets/:kind', access: 'admin', tag: 'datasets', summary: 'Upload a CSV or Parquet file (raw body); rebuilds features and tiers', query: UPLOAD_QUERY, body: 'raw', response: '{summary, features_as_of, tiers_built}; 422 with the ingest summary when rejected', handler: uploadDataset },
+  { method: 'POST', path: '/api/datasets/:kind', access: 'admin', tag: 'datasets', summary: 'Upload a CSV or Parquet file (raw body); rebuilds features and tiers', query: UPLOAD_QUERY, body: 'raw', response: '{summary, features_as_of, tiers_built}; 422 with the ingest summary when rejected', handler: uploadDataset, audit: 'ingest' },
   { method: 'GET', path: '/api/datasets', access: 'analyst', tag: 'datasets', summary: 'Row counts and time ranges per table', response: '{tables: [{name, rows, from, to}]}', handler: listDatasets },
 
   { method: 'GET', path: '/api/customers', access: 'retention', tag: 'customers', summary: 'Filtered, sorted, keyset-paginated customers', query: LIST_QUERY, response: '{items: Customer[], next_cursor}', handler: listCustomers },
@@ -59,13 +62,13 @@ export const ROUTES: RouteSpec[] = [
 
   { method: 'GET', path: '/api/models', access: 'analyst', tag: 'models', summary: 'Model versions', response: '{active, versions}', handler: listModels },
   { method: 'GET', path: '/api/models/:version', access: 'analyst', tag: 'models', summary: 'One version\'s manifest', response: 'Manifest', handler: getModel },
-  { method: 'POST', path: '/api/models/:version/activate', access: 'admin', tag: 'models', summary: 'Serve this version', response: '{active}', handler: activateModel, ungated: true },
-  { method: 'POST', path: '/api/models/rollback', access: 'admin', tag: 'models', summary: 'Back to the previously active version', response: '{active}', handler: rollbackModel, ungated: true },
+  { method: 'POST', path: '/api/models/:version/activate', access: 'admin', tag: 'models', summary: 'Serve this version', response: '{active}', handler: activateModel, ungated: true, audit: 'activate' },
+  { method: 'POST', path: '/api/models/rollback', access: 'admin', tag: 'models', summary: 'Back to the previously active version', response: '{active}', handler: rollbackModel, ungated: true, audit: 'rollback' },
 
-  { method: 'POST', path: '/api/jobs/train', access: 'admin', tag: 'jobs', summary: 'Start a training job (one at a time)', response: '202 Job; 409 when one runs', handler: startTraining },
+  { method: 'POST', path: '/api/jobs/train', access: 'admin', tag: 'jobs', summary: 'Start a training job (one at a time); the body may set promote, tolerance, as_of, horizon_days', body: TRAIN_BODY, response: '202 Job; 409 when one runs', handler: startTraining, audit: 'train' },
   { method: 'GET', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Job status', response: 'Job', handler: getJob },
   { method: 'GET', path: '/api/jobs/:id/events', access: 'admin', tag: 'jobs', summary: 'Job progress as Server-Sent Events', response: 'text/event-stream: progress..., done', handler: jobEvents, ungated: true },
-  { method: 'DELETE', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Cancel a job', response: 'Job', handler: cancelJob },
+  { method: 'DELETE', path: '/api/jobs/:id', access: 'admin', tag: 'jobs', summary: 'Cancel a job', response: 'Job', handler: cancelJob, audit: 'train.cancel' },
 
   { method: 'GET', path: '/api/campaigns', access: 'retention', tag: 'campaigns', summary: 'Campaigns, newest first', response: '{campaigns: Campaign[]}', handler: listCampaignsRoute },
   { method: 'POST', path: '/api/campaigns', access: 'retention', tag: 'campaigns', summary: 'Create a campaign from a filter and a playbook action, with a seeded control group; membership frozen now', body: CAMPAIGN_BODY, response: '201 {campaign_id, name, created_at, starts_at, horizon_days, filter, rule_id, action, playbook_version, control_percent, seed, model_version, treatment_count, control_count}', handler: createCampaignRoute },
@@ -76,8 +79,8 @@ export const ROUTES: RouteSpec[] = [
   { method: 'POST', path: '/api/campaigns/:id/push', access: 'retention', tag: 'campaigns', summary: 'Push the treatment list to a destination as JSON batches (retries with backoff)', body: PUSH_BODY, response: '{push_id, batches, delivered_batches, delivered_customers, attempts, outcome, error}', handler: pushCampaignRoute, ungated: true },
   { method: 'GET', path: '/api/campaigns/:id/deliveries', access: 'retention', tag: 'campaigns', summary: 'The delivery log: every attempt of every push', response: '{deliveries: [{destination, push_id, batch, attempt, attempted_at, customers, status, outcome, error}]}', handler: campaignDeliveries },
   { method: 'GET', path: '/api/destinations', access: 'retention', tag: 'campaigns', summary: 'Push destinations (URLs shown to admins only)', response: '{destinations: [{name, batch_size, url?, created_at?}]}', handler: listDestinationsRoute },
-  { method: 'POST', path: '/api/destinations', access: 'admin', tag: 'campaigns', summary: 'Add a webhook destination', body: DESTINATION_BODY, response: '201 Destination', handler: addDestinationRoute },
-  { method: 'DELETE', path: '/api/destinations/:name', access: 'admin', tag: 'campaigns', summary: 'Remove a destination (its delivery log stays)', response: '204', handler: removeDestinationRoute },
+  { method: 'POST', path: '/api/destinations', access: 'admin', tag: 'campaigns', summary: 'Add a webhook destination', body: DESTINATION_BODY, response: '201 Destination', handler: addDestinationRoute, audit: 'destination.add' },
+  { method: 'DELETE', path: '/api/destinations/:name', access: 'admin', tag: 'campaigns', summary: 'Remove a destination (its delivery log stays)', response: '204', handler: removeDestinationRoute, audit: 'destination.remove' },
 
   { method: 'GET', path: '/api/playbook', access: 'retention', tag: 'playbooks', summary: 'The playbook in force (or an earlier version): tier and risk band to action', query: PLAYBOOK_QUERY, response: '{version, updated_at, rules: [{id, dimension, value, risk_band, action}]}', handler: getPlaybook },
   { method: 'PUT', path: '/api/playbook', access: 'analyst', tag: 'playbooks', summary: 'Save the playbook as a new version', body: PLAYBOOK_BODY, response: 'Playbook; 409 when base_version is not the newest', handler: putPlaybook },

@@ -9,6 +9,7 @@ import { retrain } from '../models/registry/retrain.ts';
 import { appDeps, createApp, type CreateAppOptions } from './app.ts';
 import { TokenStore } from './auth.ts';
 import type { TrainFunction } from './context.ts';
+import { announceServer, LOCAL_CLI_NAME, newLocalCredential, withdrawServer } from './discovery.ts';
 import { limitsFromEnv } from './limits.ts';
 
 export interface StartOptions extends Partial<Omit<CreateAppOptions, 'store' | 'home'>> {
@@ -20,6 +21,11 @@ export interface StartOptions extends Partial<Omit<CreateAppOptions, 'store' | '
   store?: Store;
   dbPath?: string;
   home?: string;
+  /**
+   * Write <home>/server.json (server/discovery.ts) so commands on the same home go through this server; removed
+   * at close. `tierlab serve` does; tests that only need a socket do not.
+   */
+  announce?: boolean;
 }
 
 export interface RunningServer {
@@ -35,7 +41,7 @@ const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
  * The training job: the lead's retrain (train a candidate, keep it as a version, promote when not worse), on the
  * engine TIERLAB_ENGINE names (models/engine; ClickHouse settings from the environment).
  */
-export const retrainJob: TrainFunction = async ({ store, home, signal, onProgress }) => {
+export const retrainJob: TrainFunction = async ({ store, home, signal, settings = {}, onProgress }) => {
   const run = await withEngine({ onProgress: (progress) => onProgress({ step: progress.step }) }, (engine) =>
     retrain({
       home,
@@ -43,8 +49,15 @@ export const retrainJob: TrainFunction = async ({ store, home, signal, onProgres
       signal,
       engine,
       applyPromoted: false, // the app switches between requests (server/serving.ts)
+      // Only what was asked for: an undefined would override retrain's defaults.
+      ...(settings.promote && { promote: settings.promote }),
+      ...(settings.tolerance !== undefined && { aucTolerance: settings.tolerance }),
+      ...(settings.as_of && { asOf: settings.as_of }),
+      ...(settings.horizon_days !== undefined && { horizonDays: settings.horizon_days }),
       onEvent: (event) => {
-        if (event.event === 'progress' || event.event === 'start') onProgress({ step: String(event.step ?? event.event), message: typeof event.message === 'string' ? event.message : undefined });
+        if (event.event === 'progress' || event.event === 'start' || event.event === 'done') {
+          onProgress({ step: String(event.stage ?? event.step ?? event.event), fraction: event.fraction as number, message: typeof event.message === 'string' ? event.message : event.event === 'progress' && event.step !== event.stage ? String(event.step) : undefined });
+        }
       },
     }),
   );
@@ -84,12 +97,22 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   });
   const address = server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${shown}:${address.port}`;
+  if (options.announce) {
+    const token = newLocalCredential();
+    appDeps(app).tokens.addLocal(token, { name: LOCAL_CLI_NAME, role: 'admin' });
+    // A wildcard listen is reached on loopback by commands on this machine.
+    const local = LOOPBACK.has(host) ? url : `http://127.0.0.1:${address.port}`;
+    announceServer(home, { url: local, pid: process.pid, started_at: new Date().toISOString(), token });
+  }
   return {
-    url: `http://${shown}:${address.port}`,
+    url,
     app,
     store,
     async close() {
+      if (options.announce) withdrawServer(home);
       await appDeps(app).jobs.close();
+      appDeps(app).tokens.flushUsage();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive and event-stream connections would hold close() open.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();

@@ -1,23 +1,39 @@
 import { streamSSE } from 'hono/streaming';
 import { TierlabError } from '../data/errors.ts';
-import type { RouteInput } from './context.ts';
+import { appendAudit } from './audit.ts';
+import type { RouteInput, TrainSettings } from './context.ts';
 import { scrub } from './errors.ts';
+import type { Schema } from './validate.ts';
 
 /**
  * POST /api/jobs/train: starts the training pipeline in the background (one at a time). The job holds the
  * writer from start to promotion: its promoted version's tables are switched in before the writer is free, so
  * nothing queued behind it (an upload, an activation) can be overwritten by an older version's tables.
  */
-export async function startTraining({ c, deps }: RouteInput) {
+export const TRAIN_BODY: Schema = {
+  promote: { type: 'string', enum: ['auto', 'always', 'never'], description: 'auto (default): promote when not worse; always; never' },
+  tolerance: { type: 'number', description: 'the ROC-AUC tolerance for auto' },
+  as_of: { type: 'string', description: 'cutoff YYYY-MM-DD; default the day after the last transaction' },
+  horizon_days: { type: 'integer', description: 'the churn horizon in days' },
+};
+
+export async function startTraining({ c, deps, caller, body }: RouteInput) {
   const train = deps.train;
   if (!train) throw new TierlabError('conflict', 'training is not available in this build (models/registry/retrain.ts is missing)');
   const job = deps.jobs.start('train', (signal, progress) =>
     deps.writes.run(async () => {
-      const result = await train({ store: deps.store, home: deps.home, signal, onProgress: progress });
-      progress({ step: 'serving' });
+      const result = await train({ store: deps.store, home: deps.home, signal, settings: body as TrainSettings, onProgress: progress });
+      progress({ step: 'serving', fraction: 1 });
       await deps.served.sync();
       return result;
     }),
+    {
+      // The start is audited by the route; how the run ended is known only here.
+      onFinish: (done) => {
+        const outcome = (done.result as { outcome?: string } | null)?.outcome ?? (done.error ? `${done.status}: ${done.error}` : done.status);
+        appendAudit(deps.home, { token: caller?.name ?? 'anonymous', role: caller?.role ?? 'none', action: 'train.finished', target: done.id, outcome });
+      },
+    },
   );
   return c.json(scrub(job) as object, 202);
 }

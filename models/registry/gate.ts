@@ -105,9 +105,10 @@ export function compareWithActive(options: GateOptions): Comparison {
 }
 
 function decide(options: GateOptions, candidateAuc: number, activeAuc: number | undefined, note: string | undefined): { promote: boolean; reason: string } {
+  // Before the policy: "forced" would misdescribe a first version whatever flag asked for it.
+  if (!options.active && options.policy !== 'never') return { promote: true, reason: 'first version: nothing to compare with yet, so it is served' };
   if (options.policy === 'always') return { promote: true, reason: 'promotion forced (--promote always)' };
   if (options.policy === 'never') return { promote: false, reason: 'promotion disabled (--promote never)' };
-  if (!options.active) return { promote: true, reason: 'no active version: the first trained version is promoted' };
   if (activeAuc === undefined) return { promote: true, reason: `nothing to compare (${note}): the candidate is promoted` };
   const delta = candidateAuc - activeAuc;
   return delta >= -options.tolerance

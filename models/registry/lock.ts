@@ -1,8 +1,8 @@
 import { closeSync, existsSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { TierlabError } from '../../data/errors.ts';
 
-/** Is a process with this pid still running? */
-function alive(pid: number): boolean {
+/** Is a process with this pid still running? (EPERM: it is, but belongs to another user.) */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

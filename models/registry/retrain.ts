@@ -13,10 +13,12 @@ import { trainAll, type Bundle, type TrainOptions } from '../pipeline.ts';
 import type { BinProfile } from './drift.ts';
 import { compareWithActive, type Comparison, type PromotePolicy } from './gate.ts';
 import { acquireLock } from './lock.ts';
+import { StageClock } from './progress.ts';
 import { migrationMatrices } from './migration.ts';
 import { applyOutputs, exportOutputs } from './outputs.ts';
 import { Registry, type Manifest } from './registry.ts';
-import { notifyWebhook, recordRun, type RunRecord } from './runs.ts';
+import { notifyWebhook, retrainMessage } from './notify.ts';
+import { recordRun, type RunRecord } from './runs.ts';
 import { dataSnapshot, featureDrift, featureProfiles, libraryVersions, numericFeatures } from './snapshot.ts';
 
 export { listRuns, type RunRecord } from './runs.ts';
@@ -34,8 +36,10 @@ export interface RetrainOptions extends Omit<TrainOptions, 'onProgress'> {
    * models on the candidate's held-out rows: gate.ts).
    */
   aucTolerance?: number;
-  /** POSTed a JSON message when a run fails. Default: env TIERLAB_WEBHOOK_URL. */
+  /** POSTed a JSON message (notify.ts) when a run ends, whatever the outcome. Default: env TIERLAB_WEBHOOK_URL. */
   webhookUrl?: string;
+  /** Where a webhook delivery failure is written; default stderr. */
+  log?: (line: string) => void;
   /**
    * Load the promoted version's tables into `store` (default). A server passes false: it switches between
    * requests itself when it sees the new active version (server/serving.ts).
@@ -46,6 +50,8 @@ export interface RetrainOptions extends Omit<TrainOptions, 'onProgress'> {
 }
 
 export const RETRAIN_DEFAULTS = { promote: 'auto' as PromotePolicy, aucTolerance: 0.01 };
+
+const PROGRESS_TICK_MS = 1000;
 
 /**
  * One retraining run: load new data, train a candidate on a scratch transaction (nothing served changes),
@@ -58,7 +64,15 @@ export const RETRAIN_DEFAULTS = { promote: 'auto' as PromotePolicy, aucTolerance
 export async function retrain(options: RetrainOptions): Promise<RunRecord> {
   const { home, store } = options;
   const settings = { ...RETRAIN_DEFAULTS, ...options };
-  const emit = options.onEvent ?? (() => {});
+  const listener = options.onEvent;
+  const clock = new StageClock(home);
+  // Every event says the stage, how far the run is (weighted by stage cost: progress.ts) and the seconds since start.
+  const emit = (event: Record<string, unknown>) => {
+    if (typeof event.step === 'string') clock.enter(event.step);
+    listener?.({ ...event, ...(clock.stage && { stage: clock.stage }), fraction: event.event === 'done' ? 1 : clock.fraction(), elapsed_s: clock.elapsedSeconds() });
+  };
+  // Between stage changes the bar still moves: a tick a second (the churn stage alone takes most of a run).
+  const ticker = listener ? setInterval(() => clock.stage && emit({ event: 'progress', step: clock.stage, tick: true }), PROGRESS_TICK_MS) : undefined;
   const registry = new Registry(home);
   mkdirSync(join(home, 'registry'), { recursive: true });
   const release = acquireLock(join(home, 'registry', 'retrain.lock'));
@@ -70,7 +84,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
   try {
     record.ingested = [];
     for (const input of options.ingest ?? []) {
-      emit({ event: 'ingest', file: input.file, kind: input.kind });
+      emit({ event: 'ingest', step: 'ingest', file: input.file, kind: input.kind });
       record.ingested.push(await ingestFile(store, { ...input, onProgress: (m) => emit({ event: 'progress', step: 'ingest', message: m }) }));
     }
     const activeBundle = activeBefore ? registry.bundle<Bundle>(activeBefore) : undefined;
@@ -96,6 +110,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
               : undefined,
         });
         if (compared.note) emit({ event: 'progress', step: 'compare', message: compared.note });
+        emit({ event: 'progress', step: 'save' });
         const snapshot = await dataSnapshot(work, result.asOf);
         const features = await numericFeatures(work);
         const drift = featureDrift(features, (activeManifest?.evaluation as { feature_profiles?: Record<string, BinProfile> } | undefined)?.feature_profiles);
@@ -142,6 +157,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
       reason: comparison.decision,
       figures: figuresOf(registry.manifest(version)),
     });
+    clock.finish();
     emit({ event: 'done', outcome: record.outcome, version, reason: record.reason });
   } catch (error) {
     record.reason = error instanceof TierlabError ? error.describe() : (error as Error).message;
@@ -149,12 +165,13 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     record.outcome = 'failed';
     record.active_after = registry.active();
     emit({ event: 'failed', reason: record.reason });
-    await notifyWebhook(options.webhookUrl ?? process.env.TIERLAB_WEBHOOK_URL, record);
   } finally {
+    clearInterval(ticker);
     record.ended_at = new Date().toISOString();
     recordRun(home, record);
     release();
   }
+  await notifyWebhook(options.webhookUrl ?? process.env.TIERLAB_WEBHOOK_URL, retrainMessage(record, { interrupted: options.signal?.aborted ?? false }), options.log);
   return record;
 }
 

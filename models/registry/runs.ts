@@ -27,20 +27,6 @@ export function recordRun(home: string, record: RunRecord): void {
   appendFileSync(join(home, 'registry', 'runs.jsonl'), `${JSON.stringify(record)}\n`);
 }
 
-export async function notifyWebhook(url: string | undefined, record: RunRecord): Promise<void> {
-  if (!url) return;
-  try {
-    await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ event: 'tierlab.retrain.failed', run: record }),
-      signal: AbortSignal.timeout(5000),
-    });
-  } catch {
-    // A webhook that cannot be reached must not turn a recorded failure into a crash.
-  }
-}
-
 /** Every run, one JSON line each, oldest first. */
 export function listRuns(home: string): RunRecord[] {
   const file = join(home, 'registry', 'runs.jsonl');

@@ -1,8 +1,12 @@
 import { parseKind, parseMapping } from '../../data/columns.ts';
 import { TierlabError } from '../../data/errors.ts';
 import { CUSTOMERS_MODES, type CustomersMode } from '../../data/ingest-options.ts';
+import type { DatasetKind } from '../../data/columns.ts';
 import { ingestFile } from '../../data/ingest.ts';
 import type { LanguageSetting } from '../../data/text-language.ts';
+import { tierlabHome } from '../../data/paths.ts';
+import { auditedCli } from '../cli-audit.ts';
+import { callServer, fileBody, runningServer, type Remote } from '../remote.ts';
 import { withStore } from '../store-flag.ts';
 import { defineCommand } from '../command.ts';
 
@@ -10,6 +14,26 @@ function parseMode(value: string | undefined): CustomersMode | undefined {
   if (value === undefined) return undefined;
   if (!(CUSTOMERS_MODES as readonly string[]).includes(value)) throw new TierlabError('bad_input', `--mode must be one of ${CUSTOMERS_MODES.join(', ')}, got "${value}"`, { field: 'mode' });
   return value as CustomersMode;
+}
+
+/** Prints the load's summary (exit 0), or a rejected file's summary and why (exit 3: nothing was loaded). */
+async function reportIngest(load: () => Promise<unknown>): Promise<number> {
+  try {
+    console.log(JSON.stringify(await load()));
+    return 0;
+  } catch (error) {
+    if (error instanceof TierlabError && error.code === 'unprocessable') {
+      console.log(JSON.stringify(error.details));
+      console.error(`tierlab: ${error.describe()}`);
+      return 3;
+    }
+    throw error;
+  }
+}
+
+/** The file as an upload to the running server, which also rebuilds features and tiers. */
+async function uploadToServer(server: Remote, kind: DatasetKind, file: string, query: Record<string, string | boolean | undefined>): Promise<unknown> {
+  return (await callServer<{ summary: unknown }>(server, 'POST', `/api/datasets/${kind}`, { body: await fileBody(file), query })).summary;
 }
 
 export default defineCommand({
@@ -27,7 +51,8 @@ tierlab ingest --kind transactions|customers|feedback --file PATH [options]
   --db PATH                the DuckDB store (default: $TIERLAB_HOME/tierlab.duckdb)
 
 Prints a JSON summary on stdout: {"kind","rows_read","rows_loaded","rows_rejected","customers","errors":[...]}.
-A rejected file prints the same summary (rows_loaded 0), leaves the store as it was, and exits with code 3.`,
+A rejected file prints the same summary (rows_loaded 0), leaves the store as it was, and exits with code 3.
+While \`tierlab serve\` runs on the same $TIERLAB_HOME, the file is uploaded to it (POST /api/datasets/KIND).`,
   options: {
     kind: { type: 'string' },
     file: { type: 'string' },
@@ -42,9 +67,12 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
   async run(flags) {
     const kind = parseKind(flags.kind);
     if (!flags.file) throw new TierlabError('bad_input', '--file is required', { field: 'file' });
-    return withStore(flags.db, async (store) => {
-      try {
-        const summary = await ingestFile(store, {
+    const server = runningServer(flags.db);
+    const home = tierlabHome();
+    if (server) return reportIngest(() => uploadToServer(server, kind, flags.file!, { map: flags.map, skip_bad_rows: flags['skip-bad-rows'], generate_ids: flags['generate-ids'], timezone: flags.timezone, mode: parseMode(flags.mode), language: flags.language }));
+    return withStore(flags.db, (store) =>
+      reportIngest(() =>
+        auditedCli(home, 'ingest', kind, () => ingestFile(store, {
           kind,
           file: flags.file!,
           mapping: parseMapping(flags.map, kind),
@@ -54,17 +82,8 @@ A rejected file prints the same summary (rows_loaded 0), leaves the store as it 
           mode: parseMode(flags.mode),
           language: flags.language as LanguageSetting | undefined,
           onProgress: (m) => process.stderr.write(`${m}\n`),
-        });
-        console.log(JSON.stringify(summary));
-        return 0;
-      } catch (error) {
-        if (error instanceof TierlabError && error.code === 'unprocessable') {
-          console.log(JSON.stringify(error.details));
-          console.error(`tierlab: ${error.describe()}`);
-          return 3;
-        }
-        throw error;
-      }
-    });
+        }), (loaded) => `ok: ${loaded.rows_loaded} rows`),
+      ),
+    );
   },
 });

@@ -3,6 +3,7 @@ import { tierlabHome } from '../../data/paths.ts';
 import { applyOutputs } from '../../models/registry/outputs.ts';
 import { Registry } from '../../models/registry/registry.ts';
 import { figuresOf } from '../../models/registry/retrain.ts';
+import { auditedCli } from '../cli-audit.ts';
 import { defineCommand } from '../command.ts';
 import { withStore } from '../store-flag.ts';
 
@@ -51,16 +52,21 @@ tierlab models rollback       re-activate the version active before the current 
       }
       case 'activate': {
         const v = version();
-        registry.checkIntact(v);
-        registry.activate(v);
-        await apply(v);
+        await auditedCli(tierlabHome(), 'activate', String(v), async () => {
+          registry.checkIntact(v);
+          registry.activate(v);
+          await apply(v);
+        });
         console.log(`version ${v} is active`);
         return;
       }
       case 'rollback': {
-        registry.checkIntact(registry.rollbackTarget());
-        const v = registry.rollback();
-        await apply(v);
+        const v = await auditedCli(tierlabHome(), 'rollback', undefined, async () => {
+          registry.checkIntact(registry.rollbackTarget());
+          const active = registry.rollback();
+          await apply(active);
+          return active;
+        }, (active) => `ok: version ${active} is active`);
         console.log(`rolled back: version ${v} is active`);
         return;
       }

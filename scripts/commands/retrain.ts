@@ -2,8 +2,11 @@ import { parseKind } from '../../data/columns.ts';
 import { badInput } from '../../data/errors.ts';
 import { tierlabHome } from '../../data/paths.ts';
 import { ENGINE_NAMES, withEngine } from '../../models/engine/index.ts';
-import { retrain, RETRAIN_DEFAULTS, type PromotePolicy } from '../../models/registry/retrain.ts';
+import { retrain, RETRAIN_DEFAULTS, type PromotePolicy, type RunRecord } from '../../models/registry/retrain.ts';
 import { defineCommand, numberFlag } from '../command.ts';
+import { auditedCli } from '../cli-audit.ts';
+import { retrainThroughServer } from '../remote-retrain.ts';
+import { runningServer } from '../remote.ts';
 import { withStore } from '../store-flag.ts';
 
 const POLICIES: PromotePolicy[] = ['auto', 'always', 'never'];
@@ -24,7 +27,11 @@ tierlab retrain [--ingest KIND=PATH ...] [--promote auto|always|never] [--as-of 
   --json               print the run record as JSON on stdout (progress is JSON lines on stderr either way)
 
 Exit codes: 0 finished (promoted or kept), 1 failed (the active version is untouched), 75 another run holds the lock.
-Every run is recorded: tierlab runs. A failed run POSTs to $TIERLAB_WEBHOOK_URL when set.`,
+While \`tierlab serve\` runs on the same $TIERLAB_HOME, the run is a job of that server (found through
+$TIERLAB_HOME/server.json): the same flags but --engine, the same progress and exit codes, and the new version
+is served without a restart.
+Every run is recorded: tierlab runs. Every run (promoted, kept, failed, interrupted) POSTs a JSON message with a
+Slack-compatible "text" field to $TIERLAB_WEBHOOK_URL when set; a webhook that fails is logged, never fails the run.`,
   options: {
     ingest: { type: 'string', multiple: true },
     promote: { type: 'string' },
@@ -44,22 +51,35 @@ Every run is recorded: tierlab runs. A failed run POSTs to $TIERLAB_WEBHOOK_URL 
       return { kind: parseKind(spec.slice(0, eq)), file: spec.slice(eq + 1) };
     });
     const emit = (event: Record<string, unknown>) => process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+    const home = tierlabHome();
+    const tolerance = numberFlag(flags.tolerance, 'tolerance', RETRAIN_DEFAULTS.aucTolerance);
+    const horizonDays = flags.horizon ? numberFlag(flags.horizon, 'horizon', 90) : undefined;
+    const report = (record: RunRecord) => {
+      if (flags.json) console.log(JSON.stringify(record));
+      else console.log(`${record.outcome}: ${record.reason}${record.version ? ` (version ${record.version})` : ''}`);
+      return record.outcome === 'failed' ? 1 : 0;
+    };
+    const server = runningServer(flags.db);
+    if (server) {
+      if (flags.engine) throw badInput('--engine cannot be chosen while a server runs: the server trains with its own engine (TIERLAB_ENGINE where it was started)', { field: 'engine' });
+      // The server audits the run under its local credential; the outcome is in tierlab runs either way.
+      const settings = { promote, tolerance, ...(flags['as-of'] && { as_of: flags['as-of'] }), ...(horizonDays !== undefined && { horizon_days: horizonDays }) };
+      return report(await retrainThroughServer(server, { ingest, settings, emit }));
+    }
     return withStore(flags.db, (store) =>
       withEngine({ name: flags.engine, onProgress: (progress) => emit({ event: 'progress', ...progress }) }, async (engine) => {
-        const record = await retrain({
-          home: tierlabHome(),
+        const record = await auditedCli(home, 'train', undefined, () => retrain({
+          home,
           store,
           engine,
           ingest,
           promote,
-          aucTolerance: numberFlag(flags.tolerance, 'tolerance', RETRAIN_DEFAULTS.aucTolerance),
+          aucTolerance: tolerance,
           asOf: flags['as-of'],
-          horizonDays: flags.horizon ? numberFlag(flags.horizon, 'horizon', 90) : undefined,
+          horizonDays,
           onEvent: emit,
-        });
-        if (flags.json) console.log(JSON.stringify(record));
-        else console.log(`${record.outcome}: ${record.reason}${record.version ? ` (version ${record.version})` : ''}`);
-        return record.outcome === 'failed' ? 1 : 0;
+        }), (run) => `${run.outcome}${run.version ? ` v${run.version}` : ''}`);
+        return report(record);
       }),
     );
   },

@@ -4,6 +4,7 @@ import { Store } from '../../data/store.ts';
 import { retrain } from '../../models/registry/retrain.ts';
 import { TierlabError } from '../../data/errors.ts';
 import { TokenStore } from '../../server/auth.ts';
+import { demoAdminToken } from '../../server/demo-token.ts';
 import { startServer } from '../../server/start.ts';
 import { defineCommand, numberFlag } from '../command.ts';
 
@@ -15,7 +16,7 @@ async function prepareDemo(store: Store, home: string): Promise<void> {
   say(`Loading ${DEMO_DEFAULTS.customers} demo customers...`);
   await loadDemo(store, { onProgress: say });
   say('Training the first model version (tiers, clusters, churn, sentiment, lifetime value)...');
-  const run = await retrain({ home, store, promote: 'always', onEvent: (e) => e.event === 'progress' && e.step && say(`  ${String(e.step)}`) });
+  const run = await retrain({ home, store, onEvent: (e) => e.event === 'progress' && e.step && say(`  ${String(e.step)}`) });
   if (run.outcome === 'failed') throw new TierlabError('failed', `training the demo failed: ${run.reason}`);
 }
 
@@ -27,7 +28,8 @@ tierlab serve [--port N] [--host H] [--db PATH] [--demo]
   --port N    default 8787 (or PORT)
   --host H    default 127.0.0.1; another address needs a token first (tierlab token create --role admin)
   --db PATH   the DuckDB store (default: $TIERLAB_HOME/tierlab.duckdb)
-  --demo      load demo data into an empty store, train, and print a URL with a fresh admin token
+  --demo      load demo data into an empty store, train, and print a URL with the local admin token
+              (named local-admin, kept in $TIERLAB_HOME/local-admin-token and re-used on every start)
 
 Environment: TIERLAB_CORS_ORIGINS=https://a.example,https://b.example allows those browser origins.`,
   options: { port: { type: 'string' }, host: { type: 'string' }, db: { type: 'string' }, demo: { type: 'boolean' } },
@@ -36,8 +38,8 @@ Environment: TIERLAB_CORS_ORIGINS=https://a.example,https://b.example allows tho
     const port = flags.port !== undefined ? numberFlag(flags.port, 'port', 8787) : undefined;
     const store = await Store.open({ path: flags.db });
     if (flags.demo) await prepareDemo(store, home);
-    const token = flags.demo ? new TokenStore(home).create('admin') : undefined;
-    const server = await startServer({ port, host: flags.host, store, home });
+    const token = flags.demo ? demoAdminToken(new TokenStore(home), home) : undefined;
+    const server = await startServer({ port, host: flags.host, store, home, announce: true });
     const lines = [`Tierlab is serving on ${server.url} (API docs: ${server.url}/api/docs)`];
     if (token) {
       lines.push(`Open ${server.url}/#token=${token}`, 'More tokens: tierlab token create --role admin|analyst|retention');

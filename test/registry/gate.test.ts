@@ -35,6 +35,7 @@ describe('the promotion gate (retrain on a seeded demo store, behavioural labels
     registry = new Registry(home);
     const first = await retrain({ home, store });
     expect(first.outcome, first.reason).toBe('promoted');
+    expect(first.reason).toMatch(/^first version: /);
     const asOf = registry.manifest(1).data_snapshot.as_of;
     heldOut = await behaviouralDataset(store, { cutoff: shiftDate(asOf, -HORIZON_DAYS), horizonDays: HORIZON_DAYS });
   });

@@ -179,8 +179,29 @@ describe('notebook UI in headless Chromium', () => {
     await page.click('[data-action="train"]');
     await page.locator('.train .status.succeeded').waitFor({ timeout: 90_000 });
     expect(await page.locator('.train .log').textContent()).not.toBe('');
+    // Progress weighted by stage cost ends at 100%, with the elapsed seconds.
+    expect(await page.locator('.train [data-progress]').textContent()).toMatch(/100% · \d+ s/);
     await expect.poll(() => page.locator('.version-table tbody tr').count(), { timeout: 30_000 }).toBe(2);
     await page.screenshot({ path: join(OUT, 'web-admin.png'), fullPage: true });
+  });
+
+  it('creates a token in the admin panel (its secret shown once), lists it without the secret, and revokes it', async () => {
+    await page.goto(`${demo.server.url}/#/admin`);
+    await page.fill('input[name="name"]', 'panel-bi');
+    await page.fill('input[name="expires"]', '30d');
+    await page.click('[data-action="create-token"]');
+    const secret = (await page.locator('[data-created-token] code').textContent())!;
+    expect(secret).toMatch(/^tl_/);
+    const row = page.locator('tr[data-token="panel-bi"]');
+    await row.waitFor();
+    expect(await row.textContent()).toMatch(/analyst.*never.*\d{4}-\d{2}-\d{2}/);
+    expect(await page.locator('table.tokens').textContent()).not.toContain(secret);
+    const asBi = () => fetch(`${demo.server.url}/api/me`, { headers: { authorization: `Bearer ${secret}` } }).then((r) => r.status);
+    expect(await asBi()).toBe(200);
+    page.once('dialog', (dialog) => dialog.accept());
+    await row.locator('[data-action="revoke-token"]').click();
+    await row.waitFor({ state: 'detached' });
+    expect(await asBi()).toBe(401);
   });
 
   it('shows each cell its own loading state and error: a slow and a failing query leave a good cell alone', async () => {

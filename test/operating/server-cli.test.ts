@@ -1,0 +1,128 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findServer, serverFile, type ServerAnnouncement } from '../../server/discovery.ts';
+import { startServer } from '../../server/start.ts';
+import { TokenStore } from '../../server/auth.ts';
+
+const bin = join(import.meta.dirname, '..', '..', 'scripts', 'tierlab.mjs');
+
+function tierlab(home: string, args: string[]) {
+  return spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, TIERLAB_HOME: home, TIERLAB_WEBHOOK_URL: '' }, encoding: 'utf8', timeout: 300_000 });
+}
+
+/** Waits for a condition, checking every 100 ms, up to `ms`. */
+async function until<T>(what: string, check: () => T | undefined, ms = 60_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+async function get(server: { url: string; token: string }, path: string): Promise<any> {
+  const response = await fetch(`${server.url}${path}`, { headers: { authorization: `Bearer ${server.token}` } });
+  expect(response.status, path).toBe(200);
+  return response.json();
+}
+
+describe('the command line while a server runs (the README schedule)', () => {
+  let home: string;
+  let child: ChildProcess;
+  let server: ServerAnnouncement;
+
+  beforeAll(async () => {
+    home = mkdtempSync(join(tmpdir(), 'operating-'));
+    expect(tierlab(home, ['demo', '--customers', '400', '--seed', '3']).status).toBe(0);
+    const first = tierlab(home, ['retrain', '--json']);
+    expect(first.status, first.stderr).toBe(0);
+    child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, TIERLAB_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
+    server = await until('the server to announce itself', () => findServer(home));
+  }, 300_000);
+  afterAll(() => {
+    if (child.exitCode === null) child.kill('SIGKILL');
+  });
+
+  it('announces itself in TIERLAB_HOME, readable by the owner only', () => {
+    expect(server.pid).toBe(child.pid);
+    expect(statSync(serverFile(home)).mode & 0o777).toBe(0o600);
+  });
+
+  it('runs `tierlab retrain` from another process as a server job: same exit code, progress, new version served without restart, the run in `tierlab runs`', async () => {
+    expect((await get(server, '/api/health')).model_version).toBe('1');
+    const run = tierlab(home, ['retrain', '--promote', 'always', '--json']);
+    expect(run.status, run.stderr).toBe(0);
+    const record = JSON.parse(run.stdout);
+    expect(record).toMatchObject({ outcome: 'promoted', version: 2, active_after: 2 });
+    const progress = run.stderr.split('\n').filter(Boolean).map((line) => JSON.parse(line)).filter((e) => e.event === 'progress');
+    expect(progress.length).toBeGreaterThan(3);
+    expect(progress.every((e) => typeof e.step === 'string' && typeof e.elapsed_s === 'number')).toBe(true);
+    // Weighted by stage cost: the fraction never goes back, and the run ends at 100%.
+    const fractions = progress.map((e) => e.fraction).filter((f) => f !== undefined);
+    fractions.forEach((f, i) => expect(f).toBeGreaterThanOrEqual(fractions[i - 1] ?? 0));
+    expect(fractions.at(-1)).toBe(1);
+    expect((await get(server, '/api/health')).model_version).toBe('2');
+    const runs = JSON.parse(tierlab(home, ['runs', '--json']).stdout);
+    expect(runs.at(-1)).toMatchObject({ run_id: record.run_id, outcome: 'promoted', version: 2 });
+    // Reads go through the server's read endpoints while it holds the store.
+    const versions = tierlab(home, ['history', 'versions', '--json']);
+    expect(versions.status, versions.stderr).toBe(0);
+    expect(JSON.parse(versions.stdout).map((v: { version: number; customers: number }) => [v.version, v.customers])).toEqual([[1, 400], [2, 400]]);
+    expect(JSON.parse(tierlab(home, ['history', 'flow', '--json']).stdout)).toMatchObject({ from: { version: 1 }, to: { version: 2 }, total: 400 });
+    const audit = tierlab(home, ['audit', '--json']).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(audit.filter((e) => e.token === 'local-cli').map((e) => [e.action, e.outcome])).toEqual([
+      ['train', 'ok'],
+      ['train.finished', 'promoted'],
+    ]);
+  }, 300_000);
+
+  it('loads a file through the server as an upload, and a rejected file exits 3 as without a server', () => {
+    const file = join(home, 'more.csv');
+    writeFileSync(file, 'customer_id,signup_date\nnew-1,2024-01-02\n');
+    const loaded = tierlab(home, ['ingest', '--kind', 'customers', '--file', file]);
+    expect(loaded.status, loaded.stderr).toBe(0);
+    expect(JSON.parse(loaded.stdout)).toMatchObject({ kind: 'customers', rows_loaded: 1 });
+    writeFileSync(file, 'customer_id,signup_date\nnew-2,not a date\n');
+    const rejected = tierlab(home, ['ingest', '--kind', 'customers', '--file', file]);
+    expect(rejected.status, rejected.stderr).toBe(3);
+    expect(JSON.parse(rejected.stdout)).toMatchObject({ rows_loaded: 0 });
+  });
+
+  it('tells a command that does not go through the server yet where the server is (exit 75)', () => {
+    const rfm = tierlab(home, ['rfm', '--json']);
+    expect(rfm.status).toBe(75);
+    expect(rfm.stderr).toContain(`held by the server running at ${server.url}`);
+  });
+
+  it('withdraws the file at stop; a file left by a killed server is detected as stale and removed', async () => {
+    child.kill('SIGTERM');
+    await until('the server to stop', () => (child.exitCode !== null ? true : undefined));
+    expect(existsSync(serverFile(home))).toBe(false);
+    const gone = spawnSync(process.execPath, ['-e', '']).pid!;
+    writeFileSync(serverFile(home), JSON.stringify({ ...server, pid: gone }), { mode: 0o600 });
+    expect(findServer(home)).toBeUndefined();
+    expect(existsSync(serverFile(home))).toBe(false);
+  });
+
+  it('serves the same answers from a restored copy of TIERLAB_HOME', async () => {
+    const restored = mkdtempSync(join(tmpdir(), 'restored-'));
+    cpSync(home, restored, { recursive: true });
+    const token = new TokenStore(home).create('admin', { name: 'backup-check' });
+    const answers = async (dir: string) => {
+      const running = await startServer({ port: 0, home: dir, dbPath: join(dir, 'tierlab.duckdb'), log: () => {} });
+      try {
+        const client = { url: running.url, token };
+        return [await get(client, '/api/health'), await get(client, '/api/churn/at-risk?limit=50'), await get(client, '/api/tiers'), await get(client, '/api/customers/C000010')];
+      } finally {
+        await running.close();
+      }
+    };
+    // The token was made after the copy: copy tokens.json again, as a backup taken now would have it.
+    cpSync(join(home, 'tokens.json'), join(restored, 'tokens.json'));
+    expect(await answers(restored)).toEqual(await answers(home));
+  }, 120_000);
+});
