@@ -4,6 +4,7 @@
  * refit on every labelled row, score everyone and write `customer_churn`.
  */
 import { badInput } from '../../data/errors.ts';
+import { checkHeap } from '../heap-guard.ts';
 import type { Store } from '../../data/store.ts';
 import { writeClv, type ClvRun } from '../clv/index.ts';
 import type { Engine } from '../engine/types.ts';
@@ -160,19 +161,24 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
   const trainOptions = { seed: settings.seed, ...settings.train };
   const heldOut = settings.label === 'behavioural' ? await behaviouralHeldOut(store, settings) : await explicitHeldOut(store, settings);
   checkClasses(heldOut.train, `training rows (${heldOut.split})`);
+  const customers = heldOut.score.ids.length;
+  const guard = (step: string) => checkHeap({ stage: 'churn', step, customers });
+  guard('datasets built');
   const sampleOf = (data: Dataset) => stratifiedSample(data, settings.maxTrainRows, settings.seed);
   const started = performance.now();
   const evalModel = await train(sampleOf(heldOut.train), trainOptions);
   const trainMs = performance.now() - started;
+  guard('evaluation model trained');
   const evaluation = evaluate(evalModel, heldOut);
   const importanceRows = stratifiedSample(heldOut.test, settings.maxImportanceRows, settings.seed);
   const importance = permutationImportance(evalModel, importanceRows.rows, importanceRows.labels, { seed: settings.seed });
   const cv = settings.cvFolds > 1 ? await crossValidate(sampleOf(heldOut.all), { k: settings.cvFolds, seed: settings.seed, train: trainOptions }) : undefined;
   const model = await train(sampleOf(heldOut.all), trainOptions);
+  guard('final model trained');
   const sampled = [heldOut.train, heldOut.all].some((d) => d.labels.length > settings.maxTrainRows);
   const clv = settings.clv !== undefined ? settings.clv : await lifetimeValue(store, heldOut.score.asOf);
   const expected = await expectedValues(store, { asOf: heldOut.score.asOf, clv });
-  const scored = await writeChurnTable(store, scoreCustomers(model, heldOut.score, expected.values));
+  const scored = await writeChurnTable(store, scoreCustomers(model, heldOut.score, expected.values, { onBatch: () => guard('scoring') }));
   return {
     model,
     label: settings.label,

@@ -69,10 +69,11 @@ export function* scoreCustomers(
   model: ChurnModel,
   scoring: Scoring,
   expected: ExpectedValues['values'],
-  options: ExplainOptions & { batchRows?: number } = {},
+  options: ExplainOptions & { batchRows?: number; onBatch?: () => void } = {},
 ): Generator<ScoredCustomer> {
   const batchRows = options.batchRows ?? SCORE_BATCH_ROWS;
   for (let start = 0; start < scoring.ids.length; start += batchRows) {
+    options.onBatch?.();
     const rows = scoring.rows.slice(start, start + batchRows);
     const probabilities = model.predict(rows);
     const reasons = explain(model, rows, options);
