@@ -40,7 +40,9 @@ function memoryOf(pid: number): { hwmMb: number; rssMb: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? NaN);
-    return { hwmMb: Math.round(kb('VmHWM') / 1024), rssMb: Math.round(kb('VmRSS') / 1024) };
+    const hwm = kb('VmHWM');
+    // A process that is exiting (a zombie) has no memory lines left.
+    return Number.isFinite(hwm) ? { hwmMb: Math.round(hwm / 1024), rssMb: Math.round(kb('VmRSS') / 1024) } : undefined;
   } catch {
     return undefined;
   }
