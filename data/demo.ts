@@ -1,78 +1,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { writeDemoCsvSql } from './demo-sql.ts';
+import { ACQUISITION, ARCHETYPES, CHANNELS, DAY_MS, DEMO_DEFAULTS, NEGATIVE, NEUTRAL, POSITIVE, PRODUCTS, REGIONS, SEASON, SEASON_MAX, type DemoOptions } from './demo-shop.ts';
 import { ingestFile } from './ingest.ts';
 import type { IngestSummary } from './loads.ts';
 import { Random } from './random.ts';
 import type { Store } from './store.ts';
 
-export interface DemoOptions {
-  customers?: number;
-  seed?: number;
-  /** Last day of the simulated history (exclusive), UTC. */
-  endDate?: string;
-  /** Length of the history in days. */
-  historyDays?: number;
-}
-
-export const DEMO_DEFAULTS = { customers: 5000, seed: 42, endDate: '2026-07-01', historyDays: 730 } as const;
-
-interface Archetype {
-  name: string;
-  weight: number;
-  ordersPerYear: number;
-  basketMedian: number;
-  /** Monthly churn hazard before any bad experience. */
-  churnHazard: number;
-  /** Days over which the purchase rate halves (Infinity: steady). */
-  halfLifeDays: number;
-  badExperience: number;
-}
-
-// Archetypes give the product something real to find: tiers, clusters and churn all have signal.
-const ARCHETYPES: Archetype[] = [
-  { name: 'vip', weight: 0.05, ordersPerYear: 24, basketMedian: 140, churnHazard: 0.01, halfLifeDays: Infinity, badExperience: 0.05 },
-  { name: 'loyal', weight: 0.17, ordersPerYear: 10, basketMedian: 60, churnHazard: 0.02, halfLifeDays: Infinity, badExperience: 0.08 },
-  { name: 'occasional', weight: 0.33, ordersPerYear: 3, basketMedian: 45, churnHazard: 0.04, halfLifeDays: Infinity, badExperience: 0.1 },
-  { name: 'bargain', weight: 0.15, ordersPerYear: 5, basketMedian: 18, churnHazard: 0.05, halfLifeDays: Infinity, badExperience: 0.12 },
-  { name: 'declining', weight: 0.12, ordersPerYear: 9, basketMedian: 55, churnHazard: 0.06, halfLifeDays: 120, badExperience: 0.35 },
-  { name: 'one_timer', weight: 0.14, ordersPerYear: 0.6, basketMedian: 35, churnHazard: 0.25, halfLifeDays: Infinity, badExperience: 0.15 },
-  { name: 'prospect', weight: 0.04, ordersPerYear: 0, basketMedian: 0, churnHazard: 0, halfLifeDays: Infinity, badExperience: 0 },
-];
-
-const CATEGORIES: Record<string, [string, number][]> = {
-  coffee: [['Espresso beans 1kg', 24.5], ['Filter blend 500g', 11.9], ['Decaf 250g', 7.45], ['Single origin 250g', 12.75]],
-  tea: [['Green tea tin', 8.2], ['Earl grey 100 bags', 6.95], ['Chai mix', 9.6]],
-  equipment: [['Pour-over kettle', 49.0], ['Burr grinder', 129.0], ['Milk frother', 34.99], ['French press', 29.5]],
-  snacks: [['Almond biscotti', 5.49], ['Dark chocolate bar', 3.2], ['Granola jar', 7.8]],
-  cups: [['Ceramic mug', 12.0], ['Travel cup', 18.5], ['Glass set', 22.0]],
-  gifts: [['Gift box', 39.0], ['Tasting set', 27.5], ['Gift card', 25.0]],
-};
-const PRODUCTS = Object.entries(CATEGORIES).flatMap(([category, items]) => items.map(([product, price]) => ({ product, price, category })));
-const CHANNELS = ['web', 'app', 'store'];
-const REGIONS = ['North', 'South', 'East', 'West', 'Central'];
-const ACQUISITION = ['search', 'social', 'referral', 'store', 'newsletter'];
-
-const POSITIVE = [
-  'Love the {p}, arrived quickly and tastes great. Will buy again!',
-  'Excellent quality as always, the {p} is perfect.',
-  'Great service and fast delivery. Very happy with the {p}.',
-  'The {p} is wonderful, my new favourite. Highly recommend.',
-  'Really good value, the {p} exceeded my expectations.',
-];
-const NEUTRAL = ['Order arrived. The {p} is ok.', 'The {p} was as described.', 'Fine, nothing special about the {p}.'];
-const NEGATIVE = [
-  'The {p} arrived damaged and support never answered. Very disappointed.',
-  'Delivery was late again and the {p} was stale. Not buying again.',
-  'Terrible experience, the {p} broke after two days. I want a refund.',
-  'Awful quality, the {p} is not worth the price. Cancelling my orders.',
-  'Wrong item sent, and nobody replied to my complaint about the {p}. Frustrating.',
-];
-
-const DAY_MS = 86_400_000;
-/** Monthly demand: a December peak and a summer dip, as in most retail. */
-const SEASON = [0.9, 0.8, 0.9, 0.95, 1.0, 0.85, 0.8, 0.85, 1.0, 1.1, 1.35, 1.6];
-const SEASON_MAX = Math.max(...SEASON);
+export { DEMO_DEFAULTS, type DemoOptions } from './demo-shop.ts';
 
 const csvField = (value: string | number) => {
   const text = String(value);
@@ -170,24 +106,33 @@ export function generateDemo(options: DemoOptions = {}): DemoFiles {
   };
 }
 
+/** Which generator writes the demo files: `js` (demo.ts, the small default demo) or `sql` (demo-sql.ts, fast at a million). */
+export type DemoGenerator = 'js' | 'sql';
+
 /**
  * Generates demo data and loads it through the same ingest path as user files.
  *
  * @example
  * await loadDemo(store, { customers: 2000, seed: 1 });
+ * await loadDemo(store, { customers: 1_000_000, generator: 'sql' });
  */
 export async function loadDemo(
   store: Store,
-  options: DemoOptions & { onProgress?: (message: string) => void } = {},
+  options: DemoOptions & { generator?: DemoGenerator; onProgress?: (message: string) => void } = {},
 ): Promise<IngestSummary[]> {
-  const files = generateDemo(options);
   const dir = mkdtempSync(join(tmpdir(), 'tierlab-demo-'));
   try {
+    const files = { customers: join(dir, 'customers.csv'), transactions: join(dir, 'transactions.csv'), feedback: join(dir, 'feedback.csv') };
+    if (options.generator === 'sql') {
+      options.onProgress?.(`generating ${options.customers ?? DEMO_DEFAULTS.customers} demo customers in SQL`);
+      await writeDemoCsvSql(files, options);
+    } else {
+      const texts = generateDemo(options);
+      for (const kind of ['customers', 'transactions', 'feedback'] as const) writeFileSync(files[kind], texts[kind]);
+    }
     const summaries: IngestSummary[] = [];
     for (const kind of ['customers', 'transactions', 'feedback'] as const) {
-      const file = join(dir, `${kind}.csv`);
-      writeFileSync(file, files[kind]);
-      summaries.push(await ingestFile(store, { kind, file, onProgress: options.onProgress }));
+      summaries.push(await ingestFile(store, { kind, file: files[kind], onProgress: options.onProgress }));
     }
     return summaries;
   } finally {

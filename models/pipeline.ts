@@ -68,6 +68,9 @@ export interface TrainResult {
   churn?: ChurnStageResult;
 }
 
+/** The training stages, in the order a run goes through them (a crashed run's lock names one). */
+export const STEPS = ['sentiment', 'features', 'tiers', 'clv', 'segments', 'churn'] as const;
+
 function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new TierlabError('failed', 'training was cancelled');
 }

@@ -55,37 +55,55 @@ export interface ScoredCustomer {
   reasons: Reason[];
 }
 
+/** Customers scored per batch: one batch's features, probabilities and reasons are in memory at a time. */
+export const SCORE_BATCH_ROWS = 50_000;
+
 /**
- * Probability, band and reasons for each customer; value at risk = probability x expected value.
+ * Probability, band and reasons for each customer, computed `batchRows` customers at a time and yielded as they
+ * are ready, so scoring a million customers never holds a million results; value at risk = probability x
+ * expected value. Every figure is per row, so the batch size never changes a score (test/churn/store.test.ts).
  *
  * @example
- * const scored = scoreCustomers(model, scoring, values);
+ * await writeChurnTable(store, scoreCustomers(model, scoring, values));
  */
-export function scoreCustomers(model: ChurnModel, scoring: Scoring, expected: ExpectedValues['values'], options: ExplainOptions = {}): ScoredCustomer[] {
-  const probabilities = model.predict(scoring.rows);
-  const reasons = explain(model, scoring.rows, options);
-  return scoring.ids.map((id, i) => {
-    const value = expected.get(id);
-    return {
-      customer_id: id,
-      churn_probability: probabilities[i],
-      risk_band: riskBand(probabilities[i], model.json.bands),
-      expected_value: value?.value ?? null,
-      expected_value_source: value?.source ?? null,
-      value_at_risk: value === undefined ? null : probabilities[i] * value.value,
-      reasons: reasons[i],
-    };
-  });
+export function* scoreCustomers(
+  model: ChurnModel,
+  scoring: Scoring,
+  expected: ExpectedValues['values'],
+  options: ExplainOptions & { batchRows?: number; onBatch?: () => void } = {},
+): Generator<ScoredCustomer> {
+  const batchRows = options.batchRows ?? SCORE_BATCH_ROWS;
+  for (let start = 0; start < scoring.ids.length; start += batchRows) {
+    options.onBatch?.();
+    const rows = scoring.rows.slice(start, start + batchRows);
+    const probabilities = model.predict(rows);
+    const reasons = explain(model, rows, options);
+    for (let i = 0; i < rows.length; i++) {
+      const id = scoring.ids[start + i];
+      const value = expected.get(id);
+      yield {
+        customer_id: id,
+        churn_probability: probabilities[i],
+        risk_band: riskBand(probabilities[i], model.json.bands),
+        expected_value: value?.value ?? null,
+        expected_value_source: value?.source ?? null,
+        value_at_risk: value === undefined ? null : probabilities[i] * value.value,
+        reasons: reasons[i],
+      };
+    }
+  }
 }
 
 /**
  * Replaces `customer_churn` in one transaction (readers see the old table or the new one, never half), then
- * refreshes `customer_analytics`.
+ * refreshes `customer_analytics`. The rows stream through DuckDB's appender as they come (a generator such as
+ * `scoreCustomers` is consumed batch by batch). Returns how many rows were written.
  *
  * @example
  * await writeChurnTable(store, scored);
  */
-export async function writeChurnTable(store: Store, scored: ScoredCustomer[]): Promise<void> {
+export async function writeChurnTable(store: Store, scored: Iterable<ScoredCustomer>): Promise<number> {
+  let rows = 0;
   const staging = 'customer_churn_staging';
   await store.run(`CREATE OR REPLACE TABLE ${staging} (customer_id VARCHAR PRIMARY KEY, churn_probability DOUBLE, risk_band VARCHAR,
     value_at_risk DOUBLE, expected_value DOUBLE, expected_value_source VARCHAR, reasons VARCHAR)`);
@@ -102,6 +120,7 @@ export async function writeChurnTable(store: Store, scored: ScoredCustomer[]): P
     else appender.appendVarchar(s.expected_value_source);
     appender.appendVarchar(JSON.stringify(s.reasons.map((r) => r.text)));
     appender.endRow();
+    rows += 1;
   }
   appender.closeSync();
   await store.transaction(async () => {
@@ -109,4 +128,5 @@ export async function writeChurnTable(store: Store, scored: ScoredCustomer[]): P
     await store.run(`DROP TABLE ${ident(staging)}`);
   });
   await refreshAnalyticsView(store);
+  return rows;
 }

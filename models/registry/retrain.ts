@@ -9,7 +9,7 @@ import { activeBackend } from '../churn/backend.ts';
 import { SentimentSet } from '../sentiment/index.ts';
 import { duckdbEngine, type Engine } from '../engine/index.ts';
 import { recordTierHistory } from '../history/record.ts';
-import { trainAll, type Bundle, type TrainOptions } from '../pipeline.ts';
+import { STEPS, trainAll, type Bundle, type TrainOptions } from '../pipeline.ts';
 import type { BinProfile } from './drift.ts';
 import { compareWithActive, type Comparison, type PromotePolicy } from './gate.ts';
 import { acquireLock } from './lock.ts';
@@ -18,10 +18,10 @@ import { migrationMatrices } from './migration.ts';
 import { applyOutputs, exportOutputs } from './outputs.ts';
 import { Registry, type Manifest } from './registry.ts';
 import { notifyWebhook, retrainMessage } from './notify.ts';
-import { recordRun, type RunRecord } from './runs.ts';
+import { recordInterrupted, recordRun, retrainLockPath, type RunRecord } from './runs.ts';
 import { dataSnapshot, featureDrift, featureProfiles, libraryVersions, numericFeatures } from './snapshot.ts';
 
-export { listRuns, type RunRecord } from './runs.ts';
+export { listRuns, recoverInterruptedRun, type RunRecord } from './runs.ts';
 
 export type { PromotePolicy } from './gate.ts';
 
@@ -75,16 +75,22 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
   const ticker = listener ? setInterval(() => clock.stage && emit({ event: 'progress', step: clock.stage, tick: true }), PROGRESS_TICK_MS) : undefined;
   const registry = new Registry(home);
   mkdirSync(join(home, 'registry'), { recursive: true });
-  const release = acquireLock(join(home, 'registry', 'retrain.lock'));
-  const activeBefore = registry.active();
   const started = new Date().toISOString();
   // Time and pid alone repeat when one process starts two runs within a second.
-  const record: RunRecord = { run_id: `${started.replace(/[-:.TZ]/g, '').slice(0, 14)}-${process.pid}-${randomBytes(3).toString('hex')}`, started_at: started, ended_at: '', outcome: 'failed', active_before: activeBefore, active_after: activeBefore, reason: '' };
+  const runId = `${started.replace(/[-:.TZ]/g, '').slice(0, 14)}-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const lock = acquireLock(retrainLockPath(home), { run_id: runId, started_at: started });
+  if (lock.interrupted) {
+    const interrupted = recordInterrupted(home, lock.interrupted);
+    emit({ event: 'interrupted run recorded', run_id: interrupted.run_id, stage: interrupted.stage });
+  }
+  const activeBefore = registry.active();
+  const record: RunRecord = { run_id: runId, started_at: started, ended_at: '', outcome: 'failed', active_before: activeBefore, active_after: activeBefore, reason: '' };
   emit({ event: 'start', run_id: record.run_id, active: activeBefore });
   try {
     record.ingested = [];
     for (const input of options.ingest ?? []) {
       emit({ event: 'ingest', step: 'ingest', file: input.file, kind: input.kind });
+      lock.stage('ingest');
       record.ingested.push(await ingestFile(store, { ...input, onProgress: (m) => emit({ event: 'progress', step: 'ingest', message: m }) }));
     }
     const activeBundle = activeBefore ? registry.bundle<Bundle>(activeBefore) : undefined;
@@ -97,7 +103,10 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
         const result = await trainAll(work, {
           ...options,
           sentiment: activeBundle ? SentimentSet.fromJSON(activeBundle.sentiment) : options.sentiment,
-          onProgress: (step, detail) => emit({ event: 'progress', step, ...detail }),
+          onProgress: (step, detail) => {
+            if (STEPS.includes(step as (typeof STEPS)[number])) lock.stage(step);
+            emit({ event: 'progress', step, ...detail });
+          },
         });
         const churn = result.churn!;
         const compared = compareWithActive({
@@ -110,6 +119,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
               : undefined,
         });
         if (compared.note) emit({ event: 'progress', step: 'compare', message: compared.note });
+        lock.stage('save');
         emit({ event: 'progress', step: 'save' });
         const snapshot = await dataSnapshot(work, result.asOf);
         const features = await numericFeatures(work);
@@ -169,7 +179,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     clearInterval(ticker);
     record.ended_at = new Date().toISOString();
     recordRun(home, record);
-    release();
+    lock.release();
   }
   await notifyWebhook(options.webhookUrl ?? process.env.TIERLAB_WEBHOOK_URL, retrainMessage(record, { interrupted: options.signal?.aborted ?? false }), options.log);
   return record;

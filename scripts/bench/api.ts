@@ -1,83 +1,18 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { spawn } from 'node:child_process';
 import { trainAll } from '../../models/pipeline.ts';
 import { loadDemo } from '../../data/demo.ts';
 import { Store } from '../../data/store.ts';
 import { TokenStore } from '../../server/auth.ts';
 import { startServer } from '../../server/start.ts';
+import { measureLoad, type Measured, type Scenario } from './_load.ts';
 import { progress, timeMs, type BenchResult } from './result.ts';
 
 const CUSTOMERS = 100_000;
 const SECONDS = 5;
 const CONNECTIONS = 10;
 const GOAL = { lookupP99Ms: 20, lookupRps: 2000 };
-
-interface Scenario {
-  name: string;
-  /** Paths requested round-robin (random customer ids for the lookup). */
-  paths: string[];
-}
-
-interface Measured {
-  scenario: string;
-  requestsPerSecond: number;
-  p50Ms: number;
-  p99Ms: number;
-  requests: number;
-  errors: number;
-  non2xx: number;
-}
-
-/**
- * autocannon runs in a child process: in the server's own thread it would take the event loop it measures
- * (and in a worker thread it reports encoded histograms). The child is plain JS, its settings on stdin.
- */
-const LOAD = `
-const autocannon = require(process.argv[1]);
-let input = '';
-process.stdin.on('data', (d) => (input += d)).on('end', () => {
-  const o = JSON.parse(input);
-  let i = 0;
-  autocannon({
-    url: o.url,
-    connections: o.connections,
-    duration: o.seconds,
-    headers: { authorization: 'Bearer ' + o.token },
-    requests: [{ setupRequest: (req) => ({ ...req, path: o.paths[i++ % o.paths.length] }) }],
-  }, (error, result) => process.stdout.write(JSON.stringify(error ? { error: String(error) } : result)));
-});
-`;
-
-function measure(url: string, token: string, scenario: Scenario): Promise<Measured> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-e', LOAD, fileURLToPath(import.meta.resolve('autocannon'))], { stdio: ['pipe', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stdin.end(JSON.stringify({ url, token, paths: scenario.paths, connections: CONNECTIONS, seconds: SECONDS }));
-    child.once('error', reject);
-    child.once('close', () => {
-      let r: any;
-      try {
-        r = JSON.parse(out);
-      } catch {
-        return reject(new Error(`autocannon printed no result: ${out.slice(0, 200)}`));
-      }
-      if (r.error) return reject(new Error(r.error));
-      resolve({
-        scenario: scenario.name,
-        requestsPerSecond: Math.round(r.requests.average),
-        p50Ms: r.latency.p50,
-        p99Ms: r.latency.p99,
-        requests: r.requests.total,
-        errors: r.errors + r.timeouts,
-        non2xx: r.non2xx,
-      });
-    });
-  });
-}
 
 /** Demo data, features and tiers, then the training pipeline when it exists (churn scores for the at-risk list). */
 async function prepare(store: Store): Promise<Record<string, number>> {
@@ -116,7 +51,7 @@ export default async function bench(): Promise<BenchResult> {
       const results: Measured[] = [];
       for (const scenario of scenarios) {
         progress(`${scenario.name}: ${SECONDS} s, ${CONNECTIONS} connections`);
-        const measured = await measure(server.url, token, scenario);
+        const measured = await measureLoad(server.url, token, scenario, { connections: CONNECTIONS, seconds: SECONDS });
         progress(`  ${measured.requestsPerSecond} req/s, p50 ${measured.p50Ms} ms, p99 ${measured.p99Ms} ms, errors ${measured.errors}, non-2xx ${measured.non2xx}`);
         results.push(measured);
       }

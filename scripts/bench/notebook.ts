@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { appDeps } from '../../server/app.ts';
 import { ensureBuild, launchBrowser, startDemoServer } from '../../test/web/harness.ts';
+import { renderNotebook } from './_notebook-render.ts';
 import { median, progress, timeMs, type BenchResult } from './result.ts';
 
 const CUSTOMERS = 100_000;
@@ -30,30 +31,7 @@ export default async function bench(): Promise<BenchResult> {
   progress(`server warm-up (customer cache) ${Math.round(warm.ms)} ms`);
   const browser = await launchBrowser();
   try {
-    // Each navigation in a fresh browser context: no HTTP cache, no stored token, as a new visitor.
-    const navigate = async () => {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
-      const page = await context.newPage();
-      // The renderer's main-thread busy time: less sensitive to other work on a shared machine than wall time.
-      const devtools = await context.newCDPSession(page);
-      await devtools.send('Performance.enable');
-      const start = performance.now();
-      await page.goto(demo.appUrl);
-      await page.waitForSelector('.notebook[data-settled="true"]', { timeout: 120_000 });
-      // Charts draw in an effect after their data (and the charts chunk) arrived: wait for the customer map and
-      // for every other chart host of the notebook to hold its figure.
-      await page.waitForSelector('[data-cell-id="map"] svg[class^="plot"]', { timeout: 30_000 });
-      await page.waitForFunction(() => !document.querySelector('[data-cell-id] .chart:empty'), undefined, { timeout: 30_000 });
-      const ms = performance.now() - start;
-      const { metrics } = await devtools.send('Performance.getMetrics');
-      const taskMs = 1000 * (metrics.find((m) => m.name === 'TaskDuration')?.value ?? NaN);
-      const notDone = await page.locator('[data-cell-id]:not([data-status="done"])').count();
-      const cellTimes = await page.locator('[data-cell-id]').evaluateAll((cells) =>
-        Object.fromEntries(cells.map((c) => [c.getAttribute('data-cell-id'), c.querySelector('.timing')?.textContent ?? ''])),
-      );
-      await context.close();
-      return { ms, taskMs, notDone, cellTimes };
-    };
+    const navigate = () => renderNotebook(browser, demo.appUrl);
     const first = await navigate();
     const visits = [];
     for (let i = 0; i < VISITS; i++) visits.push(await navigate());

@@ -11,6 +11,12 @@ export interface BenchResult {
   [detail: string]: unknown;
 }
 
+/** Flags of `tierlab bench` a bench may read (the others ignore them). */
+export interface BenchOptions {
+  /** Customer counts for the scale bench, e.g. "100k,1m". */
+  sizes?: string;
+}
+
 /** Progress for a person watching; stderr keeps stdout's last line the JSON result. */
 export function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);

@@ -4,11 +4,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../data/demo.ts';
 import { Store } from '../../data/store.ts';
-import { behaviouralDataset, behaviouralLabels, explicitDataset } from '../../models/churn/dataset.ts';
-import { runChurnStage } from '../../models/churn/pipeline.ts';
-import { riskBand } from '../../models/churn/bands.ts';
-import { expectedValues, writeChurnTable, type ScoredCustomer } from '../../models/churn/score.ts';
+import { defaultAsOf } from '../../data/dates.ts';
 import { buildFeatures } from '../../data/features.ts';
+import { behaviouralDataset, behaviouralLabels, behaviouralScoring, explicitDataset } from '../../models/churn/dataset.ts';
+import { runChurnStage, stratifiedSample } from '../../models/churn/pipeline.ts';
+import { riskBand } from '../../models/churn/bands.ts';
+import { expectedValues, scoreCustomers, writeChurnTable, type ScoredCustomer } from '../../models/churn/score.ts';
 import { atRiskList } from '../../services/at-risk.ts';
 
 const CUTOFF = '2024-04-02'; // T = 2024-07-01, H = 90 days: the label window is [2024-04-02, 2024-07-01)
@@ -130,6 +131,41 @@ describe('the churn stage end to end on generated data', () => {
       expect(n).toBe(result.scored);
       expect(n).toBeGreaterThan(500);
       expect(bad).toBe(0);
+
+      // Scoring in batches (as at a million customers) writes the same table as scoring everyone at once.
+      const scoring = await behaviouralScoring(store, { asOf: await defaultAsOf(store) });
+      const expected = await expectedValues(store, { asOf: scoring.asOf });
+      const table = async () => store.all('SELECT * FROM customer_churn ORDER BY customer_id');
+      await writeChurnTable(store, scoreCustomers(result.model, scoring, expected.values, { batchRows: scoring.ids.length }));
+      const inMemory = await table();
+      await writeChurnTable(store, scoreCustomers(result.model, scoring, expected.values, { batchRows: 37 }));
+      expect(await table()).toEqual(inMemory);
+      expect(inMemory.length).toBe(scoring.ids.length);
+    } finally {
+      store.close();
+    }
+  });
+});
+
+describe('training on a stratified sample', () => {
+  it('keeps each class share and the rows it picks, and leaves small data whole', () => {
+    const labels = Float64Array.from({ length: 1000 }, (_, i) => (i % 5 === 0 ? 1 : 0));
+    const data = { ids: Array.from(labels, (_, i) => `c${i}`), rows: Array.from(labels, (_, i) => ({ x: i })), labels };
+    const sample = stratifiedSample(data, 100, 7);
+    expect(sample.labels.length).toBe(100);
+    expect(sample.labels.reduce((s, y) => s + y, 0)).toBe(20);
+    sample.ids.forEach((id, i) => expect(sample.rows[i]).toEqual({ x: Number(id.slice(1)) }));
+    expect(stratifiedSample(data, 1000, 7)).toBe(data);
+  });
+
+  it('trains the churn stage on the sample and says so', async () => {
+    const store = await Store.open({ path: ':memory:' });
+    try {
+      await loadDemo(store, { customers: 800, seed: 3 });
+      const result = await runChurnStage(store, { label: 'behavioural', horizonDays: 90, maxTrainRows: 300, train: { maxEpochs: 10, patience: 3 } });
+      expect(result.split).toContain('stratified sample of at most 300 labelled rows');
+      expect(result.evaluation.roc_auc).toBeGreaterThan(0.6);
+      expect(result.scored).toBeGreaterThan(500);
     } finally {
       store.close();
     }

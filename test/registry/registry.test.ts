@@ -52,12 +52,13 @@ describe('registry', () => {
 describe('retrain lock', () => {
   it('refuses a second holder while the first is alive, and takes over a dead owner', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'lock-')), 'retrain.lock');
-    const release = acquireLock(file);
+    const lock = acquireLock(file);
     expect(() => acquireLock(file)).toThrow(/another retrain is running/);
-    release();
-    writeFileSync(file, '999999999\n'); // a pid that does not exist: the owner was killed
+    lock.release();
+    writeFileSync(file, '999999999\n'); // a pid that does not exist: the owner was killed (a lock of the older format)
     const again = acquireLock(file);
-    again();
+    expect(again.interrupted).toEqual({ pid: 999999999 });
+    again.release();
   });
 });
 
