@@ -3,6 +3,7 @@ import { NotReadyError } from '../views/ready.ts';
 import { VIEWS } from '../views/index.ts';
 import type { Cell, Notebook } from './model.ts';
 import { cellReads, dependants, upstream } from './graph.ts';
+import type { SqlResult } from './sql-result.ts';
 import { inputValues, resolveViewParams, sqlParamValues } from './params.ts';
 
 /** Where a SQL error is in the cell's text, when the server could tell (server/API.md, "Errors that point"). */
@@ -12,15 +13,6 @@ export interface ErrorPosition {
   column: number;
   /** Set when the mistake is in a cell this one reads. */
   cell?: string;
-}
-
-/** The answer of `POST /api/sql`. */
-export interface SqlResult {
-  columns: { name: string; type: string }[];
-  rows: Record<string, unknown>[];
-  row_count: number;
-  truncated: boolean;
-  elapsed_ms: number;
 }
 
 /** `empty`: the data behind a view is not built yet, which is a state to show, not an error. */
