@@ -48,6 +48,17 @@ export interface Caller {
   role: Role;
 }
 
+/**
+ * What tells one written tokens.json from the next: every write renames a new file into place, but two writes
+ * within one tick of the file system's clock share an mtime (a revoke right after a create went unseen under
+ * load), so the inode, size and change time count too. '' when there is no file.
+ */
+function fileVersion(file: string): string {
+  if (!existsSync(file)) return '';
+  const s = statSync(file, { bigint: true });
+  return `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+
 const sha256 = (text: string) => createHash('sha256').update(text).digest();
 const nameOf = (entry: StoredToken) => entry.name ?? `${entry.role}-${entry.sha256.slice(0, 8)}`;
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -90,7 +101,7 @@ export class TokenStore {
   readonly file: string;
   private readonly usageFile: string;
   private entries: StoredToken[] = [];
-  private loadedMtimeMs = -1;
+  private loadedVersion = '';
   /** Tokens that live in this process only (the running server's local credential, server/discovery.ts). */
   private readonly local = new Map<string, Caller>();
   private readonly usage = new Map<string, string>();
@@ -107,15 +118,15 @@ export class TokenStore {
    * once. A stat is microseconds, so every authentication looks.
    */
   private reload(): void {
-    const mtimeMs = existsSync(this.file) ? statSync(this.file).mtimeMs : 0;
-    if (mtimeMs === this.loadedMtimeMs) return;
-    this.entries = mtimeMs ? (JSON.parse(readFileSync(this.file, 'utf8')) as StoredToken[]) : [];
-    this.loadedMtimeMs = mtimeMs;
+    const version = fileVersion(this.file);
+    if (version === this.loadedVersion) return;
+    this.entries = version ? (JSON.parse(readFileSync(this.file, 'utf8')) as StoredToken[]) : [];
+    this.loadedVersion = version;
   }
 
   private save(): void {
     writeJson(this.file, this.entries);
-    this.loadedMtimeMs = statSync(this.file).mtimeMs;
+    this.loadedVersion = fileVersion(this.file);
   }
 
   get size(): number {

@@ -1,4 +1,3 @@
-import { stream } from 'hono/streaming';
 import { notFound } from '../data/errors.ts';
 import {
   addDestination, campaignPreview, campaignResults, createCampaign, deliveryLog, EXPORT_COLUMNS, exportCsvLine, FILTER_KEYS, getCampaign, listCampaigns, listDestinations,
@@ -7,6 +6,7 @@ import {
 import { readPlaybook } from '../models/playbooks/index.ts';
 import { Registry } from '../models/registry/registry.ts';
 import type { RouteInput } from './context.ts';
+import { csvDownload } from './csv-download.ts';
 import { FILTERS } from './customers.ts';
 import type { Schema } from './validate.ts';
 
@@ -77,25 +77,14 @@ export async function createCampaignRoute({ c, deps, body }: RouteInput) {
 export async function exportCampaign(input: RouteInput) {
   const { c, deps } = input;
   const campaign = await campaignOf(input);
-  const connection = await deps.store.instance.connect();
-  const result = await connection.stream(TREATMENT_SQL, { id: campaign.campaign_id }).catch((error) => {
-    connection.closeSync();
-    throw error;
-  });
-  c.header('Content-Type', 'text/csv; charset=utf-8');
-  c.header('Content-Disposition', `attachment; filename="campaign-${campaign.campaign_id}.csv"`);
-  c.header('X-Total-Count', String(campaign.treatment_count));
-  c.header('Access-Control-Expose-Headers', 'X-Total-Count');
-  return stream(c, async (out) => {
-    try {
-      await out.write(`${EXPORT_COLUMNS.join(',')}\n`);
-      for await (const rows of result.yieldRowObjectJs()) {
-        if (out.aborted) break;
-        if (rows.length) await out.write(`${rows.map((r) => exportCsvLine(r as Record<string, unknown>, campaign.action)).join('\n')}\n`);
-      }
-    } finally {
-      connection.closeSync();
-    }
+  return csvDownload(c, {
+    store: deps.store,
+    sql: TREATMENT_SQL,
+    params: { id: campaign.campaign_id },
+    filename: `campaign-${campaign.campaign_id}.csv`,
+    total: campaign.treatment_count,
+    header: EXPORT_COLUMNS,
+    line: (r) => exportCsvLine(r, campaign.action),
   });
 }
 

@@ -1,7 +1,7 @@
-import { stream } from 'hono/streaming';
 import { AT_RISK_CSV_COLUMNS, atRiskCsvLine } from '../models/churn/at-risk-csv.ts';
 import { AT_RISK_DEFAULTS, atRiskQuery, atRiskRow, checkAtRisk } from '../services/at-risk.ts';
 import type { RouteInput } from './context.ts';
+import { csvDownload } from './csv-download.ts';
 import { FILTERS, pickFilter } from './customers.ts';
 import type { Schema } from './validate.ts';
 
@@ -13,7 +13,7 @@ export const AT_RISK_QUERY: Schema = {
 
 /**
  * GET /api/churn/at-risk: JSON (a page, with the filtered total), or a streamed CSV download of every filtered
- * row (rows leave as DuckDB produces them; the count goes ahead in X-Total-Count). Both are the at-risk list of
+ * row (server/csv-download.ts). Both are the at-risk list of
  * services/at-risk.ts: the same rows, columns and next best action as `tierlab churn at-risk`.
  */
 export async function atRisk({ c, deps, query }: RouteInput) {
@@ -50,29 +50,16 @@ export async function atRisk({ c, deps, query }: RouteInput) {
   }
   const { sql, countSql, params } = await atRiskQuery(deps.store, options);
   const total = (await deps.store.one<{ n: number }>(countSql, params))?.n ?? 0;
-  // A streaming result lives on its connection until read out; another query there would end it early.
-  const connection = await deps.store.instance.connect();
-  const result = await connection.stream(sql, params).catch((error) => {
-    connection.closeSync();
-    throw error;
-  });
-  c.header('Content-Type', 'text/csv; charset=utf-8');
-  c.header('Content-Disposition', 'attachment; filename="at-risk.csv"');
-  c.header('X-Total-Count', String(Math.min(total, query.limit ?? total)));
-  c.header('Access-Control-Expose-Headers', 'X-Total-Count');
-  return stream(c, async (out) => {
-    try {
-      await out.write(`${AT_RISK_CSV_COLUMNS.join(',')}\n`);
-      for await (const rows of result.yieldRowObjectJs()) {
-        if (out.aborted) break;
-        const lines = rows.map((r) => {
-          const row = atRiskRow(r as Record<string, unknown>, deps.home);
-          return atRiskCsvLine(row, row.next_best_action);
-        });
-        if (lines.length) await out.write(`${lines.join('\n')}\n`);
-      }
-    } finally {
-      connection.closeSync();
-    }
+  return csvDownload(c, {
+    store: deps.store,
+    sql,
+    params,
+    filename: 'at-risk.csv',
+    total: Math.min(total, query.limit ?? total),
+    header: AT_RISK_CSV_COLUMNS,
+    line: (r) => {
+      const row = atRiskRow(r, deps.home);
+      return atRiskCsvLine(row, row.next_best_action);
+    },
   });
 }
