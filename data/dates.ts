@@ -64,7 +64,10 @@ export async function defaultAsOf(store: Store): Promise<string> {
   return row?.d ?? new Date().toISOString().slice(0, 10);
 }
 
-/** The cutoff a caller gave, checked, or the default one. */
-export async function resolveAsOf(store: Store, asOf: string | undefined): Promise<string> {
-  return asOf === undefined ? defaultAsOf(store) : parseDate(asOf, 'asOf');
+/**
+ * The cutoff a caller gave, checked, or the default one: `fallback` decides it where the transactions live
+ * elsewhere (an engine's own default; the store's by default).
+ */
+export async function resolveAsOf(store: Store, asOf: string | undefined, fallback: (store: Store) => Promise<string> = defaultAsOf): Promise<string> {
+  return asOf === undefined ? fallback(store) : parseDate(asOf, 'asOf');
 }

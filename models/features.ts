@@ -1,4 +1,4 @@
-import { defaultAsOf, parseDate } from '../data/dates.ts';
+import { resolveAsOf } from '../data/dates.ts';
 import { buildFeatures, type FeatureOptions } from '../data/features.ts';
 import type { Store } from '../data/store.ts';
 import type { Engine } from './engine/types.ts';
@@ -15,7 +15,7 @@ import { sentimentFeatureSql } from './sentiment/feedback.ts';
  */
 export async function buildCustomerFeatures(store: Store, options: Omit<FeatureOptions, 'extraSources'> & { engine?: Engine } = {}): Promise<string> {
   const { engine, ...featureOptions } = options;
-  const asOf = featureOptions.asOf !== undefined ? parseDate(featureOptions.asOf, 'asOf') : await (engine ? engine.defaultAsOf(store) : defaultAsOf(store));
+  const asOf = await resolveAsOf(store, featureOptions.asOf, engine && ((s) => engine.defaultAsOf(s)));
   // Counts are 0, not unknown, for customers who never wrote: "no feedback" is a fact the models can use.
   const sentiment = `SELECT c.customer_id, s.* EXCLUDE (customer_id, feedback_count, negative_feedback_count),
       coalesce(s.feedback_count, 0) AS feedback_count, coalesce(s.negative_feedback_count, 0) AS negative_feedback_count

@@ -1,5 +1,5 @@
 import { buildCustomerFeatures } from './features.ts';
-import { parseDate } from '../data/dates.ts';
+import { resolveAsOf } from '../data/dates.ts';
 import { TierlabError } from '../data/errors.ts';
 import type { Store } from '../data/store.ts';
 import { churnStageSettings, runChurnStage, type ChurnStageResult } from './churn/pipeline.ts';
@@ -110,7 +110,7 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   const engine = options.engine ?? duckdbEngine;
   // The churn stage's options are checked before the first stage runs: a bad horizon fails now, not after the others.
   churnStageSettings({ label: options.label, horizonDays: options.horizonDays, seed: options.seed });
-  const asOf = options.asOf !== undefined ? parseDate(options.asOf, 'asOf') : await engine.defaultAsOf(store);
+  const asOf = await resolveAsOf(store, options.asOf, (s) => engine.defaultAsOf(s));
   const evaluation: TrainResult['evaluation'] = {};
 
   say('sentiment');

@@ -8,7 +8,7 @@ import { checkHeap } from '../heap-guard.ts';
 import type { Store } from '../../data/store.ts';
 import { writeClv, type ClvRun } from '../clv/index.ts';
 import type { Engine } from '../engine/types.ts';
-import { defaultAsOf, parseDate, shiftDate } from '../../data/dates.ts';
+import { resolveAsOf, shiftDate } from '../../data/dates.ts';
 import { behaviouralDataset, behaviouralScoring, explicitDataset, hasTransactions, type LabelKind, type Scoring } from './dataset.ts';
 import { evaluate, type Evaluation } from './evaluate.ts';
 import { permutationImportance, type FeatureImportance } from './explain.ts';
@@ -131,7 +131,7 @@ async function explicitHeldOut(store: Store, settings: typeof STAGE_DEFAULTS & C
  */
 async function behaviouralHeldOut(store: Store, settings: typeof STAGE_DEFAULTS & ChurnStageOptions): Promise<HeldOut> {
   const engine = settings.engine;
-  const asOf = settings.asOf !== undefined ? parseDate(settings.asOf, 'asOf') : await (engine ? engine.defaultAsOf(store) : defaultAsOf(store));
+  const asOf = await resolveAsOf(store, settings.asOf, engine && ((s) => engine.defaultAsOf(s)));
   const h = settings.horizonDays;
   const all = await behaviouralDataset(store, { cutoff: shiftDate(asOf, -h), horizonDays: h, engine });
   checkClasses(all, `behavioural labels at ${shiftDate(asOf, -h)} + ${h} days`);

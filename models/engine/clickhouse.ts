@@ -8,7 +8,7 @@ import { writeScores } from '../../data/clickhouse/scores.ts';
 import { resolveSource, type ClickHouseSource } from '../../data/clickhouse/source.ts';
 import { copyIntoDuckDB } from '../../data/clickhouse/to-duckdb.ts';
 import { TierlabError } from '../../data/errors.ts';
-import { dateOfDay, parseDate } from '../../data/dates.ts';
+import { dateOfDay, resolveAsOf } from '../../data/dates.ts';
 import { featureSql, type FeatureOptions } from '../../data/features.ts';
 import { ident, type Store } from '../../data/store.ts';
 import type { TransactionArrays } from '../clv/summary.ts';
@@ -91,7 +91,7 @@ export class ClickHouseEngine implements Engine {
   }
 
   async buildFeatures(store: Store, options: FeatureOptions = {}): Promise<string> {
-    const asOf = options.asOf !== undefined ? parseDate(options.asOf, 'asOf') : await this.defaultAsOf();
+    const asOf = await resolveAsOf(store, options.asOf, () => this.defaultAsOf());
     const table = options.table ?? 'customer_features';
     const remote = this.tempTable('features');
     await this.timed(`features: per-customer aggregation in ClickHouse (as of ${asOf})`, () =>
