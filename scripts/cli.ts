@@ -2,6 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from './command.ts';
 import { reportFailure } from './command.ts';
+import { runThroughServer, serverFor } from './remote-command.ts';
 
 const commandsDir = join(import.meta.dirname, 'commands');
 
@@ -34,6 +35,8 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   try {
+    const server = serverFor(name, rest);
+    if (server) return await runThroughServer(server, argv);
     return await (await load(name)).main(rest);
   } catch (error) {
     return reportFailure(error);

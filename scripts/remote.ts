@@ -38,12 +38,10 @@ async function remoteError(response: Response): Promise<TierlabError> {
 }
 
 /**
- * One API call with the server's local credential; a non-2xx answer is thrown as a TierlabError.
- *
- * @example
- * const { active } = await callServer<{ active: number }>(server, 'POST', '/api/models/rollback');
+ * One API request with the server's local credential, answered as it comes; a non-2xx answer is thrown as a
+ * TierlabError.
  */
-export async function callServer<T>(server: Remote, method: string, path: string, options: CallOptions = {}): Promise<T> {
+export async function requestServer(server: Remote, method: string, path: string, options: CallOptions = {}): Promise<Response> {
   const headers: Record<string, string> = { authorization: `Bearer ${server.token}` };
   let body = options.body;
   if (options.json !== undefined) {
@@ -57,7 +55,17 @@ export async function callServer<T>(server: Remote, method: string, path: string
     throw new TierlabError('unavailable', `the server announced at ${server.url} (pid ${server.pid}) does not answer: ${(error as Error).message}`);
   }
   if (!response.ok) throw await remoteError(response);
-  return (await response.json()) as T;
+  return response;
+}
+
+/**
+ * One API call answered with JSON.
+ *
+ * @example
+ * const { active } = await callServer<{ active: number }>(server, 'POST', '/api/models/rollback');
+ */
+export async function callServer<T>(server: Remote, method: string, path: string, options: CallOptions = {}): Promise<T> {
+  return (await (await requestServer(server, method, path, options)).json()) as T;
 }
 
 /** A local file as a request body, or the error a load on the store itself gives for a missing file. */
@@ -66,25 +74,29 @@ export async function fileBody(file: string): Promise<Blob> {
   return openAsBlob(file);
 }
 
-/** A Server-Sent Events stream from the server, one `{event, data}` at a time. */
-export async function* serverEvents(server: Remote, path: string): AsyncGenerator<{ event: string; data: string }> {
-  const response = await fetch(endpoint(server, path), { headers: { authorization: `Bearer ${server.token}` } });
-  if (!response.ok || !response.body) throw await remoteError(response);
+/** A streamed answer cut at each `separator`, one part at a time as they arrive. */
+export async function* streamedParts(response: Response, separator: string): AsyncGenerator<string> {
   const decoder = new TextDecoder();
   let buffer = '';
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+  for await (const chunk of response.body! as unknown as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk, { stream: true });
     let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      let event = 'message';
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event:')) event = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-      }
-      if (data.length) yield { event, data: data.join('\n') };
+    while ((end = buffer.indexOf(separator)) >= 0) {
+      yield buffer.slice(0, end);
+      buffer = buffer.slice(end + separator.length);
     }
+  }
+}
+
+/** A Server-Sent Events stream from the server, one `{event, data}` at a time. */
+export async function* serverEvents(server: Remote, path: string): AsyncGenerator<{ event: string; data: string }> {
+  for await (const block of streamedParts(await requestServer(server, 'GET', path), '\n\n')) {
+    let event = 'message';
+    const data: string[] = [];
+    for (const line of block.split('\n')) {
+      if (line.startsWith('event:')) event = line.slice(6).trim();
+      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+    }
+    if (data.length) yield { event, data: data.join('\n') };
   }
 }

@@ -11,7 +11,7 @@ import type { Store } from '../data/store.ts';
 import { allows, TokenStore, type Caller, type Role } from './auth.ts';
 import { auditedRun } from './audit-route.ts';
 import { AdmissionQueue } from './admission.ts';
-import type { AppDeps, RouteSpec, TrainFunction } from './context.ts';
+import type { AppDeps, CommandRunner, RouteSpec, TrainFunction } from './context.ts';
 import { CustomerCache } from './customer-cache.ts';
 import { removeStaleUploads, uploadsDir } from './datasets.ts';
 import { errorResponse } from './errors.ts';
@@ -36,6 +36,7 @@ export interface CreateAppOptions {
   /** Request log lines; default: JSON to stdout. */
   log?: (line: Record<string, unknown>) => void;
   train?: TrainFunction;
+  commands?: CommandRunner;
 }
 
 type Env = { Variables: { role: Role | undefined; caller: Caller | undefined } };
@@ -116,6 +117,7 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
     limits,
     writes,
     train: options.train,
+    commands: options.commands,
     served: new ServedVersion({ store, home, writes, log, onSwitch: () => customers.invalidate() }),
     sqlQueues: {
       analyst: sqlQueue('analyst', limits.sqlSlotsAnalyst, limits),

@@ -21,11 +21,29 @@ export interface AppDeps {
   writes: SerialQueue;
   /** The training work a `POST /api/jobs/train` runs: retrain (models/registry/retrain.ts). */
   train?: TrainFunction;
+  /** Runs `tierlab` commands typed on this machine while the server holds the store (`POST /api/commands`). */
+  commands?: CommandRunner;
   /** Keeps the served tables on the registry's active version, switching between requests. */
   served: ServedVersion;
   /** SQL cells wait their turn here, one queue per role that may run them. */
   sqlQueues: Record<'admin' | 'analyst', AdmissionQueue>;
 }
+
+/**
+ * What a command run inside the server may use: its output goes back to the terminal that ran it, and the store
+ * is the server's (DuckDB lets one process hold the file).
+ */
+export interface ServerCommandIO {
+  write(stream: 'stdout' | 'stderr', text: string): void;
+  /**
+   * Runs work on a connection of the server's store: `write` as the one writer (after uploads and training, and
+   * the cached answers dropped afterwards), `read` on the served version like any request.
+   */
+  withStore<T>(mode: 'read' | 'write', work: (store: Store) => Promise<T>): Promise<T>;
+}
+
+/** Runs one `tierlab` command line inside the server; answers its exit code. Given by `tierlab serve`. */
+export type CommandRunner = (argv: string[], io: ServerCommandIO) => Promise<number>;
 
 /** What a training job may be asked for (`POST /api/jobs/train`, `tierlab retrain` through a server). */
 export interface TrainSettings {

@@ -139,11 +139,14 @@ async function loadUpload({ c, deps, params, query }: RouteInput) {
   }
 }
 
-/** An upload waits for no training job: it is refused with the job named, to retry once the job is done. */
-function refuseDuringTraining(deps: RouteInput['deps']): void {
+/**
+ * A write (an upload, a command) waits for no training job: it is refused with the job named, to retry once the job
+ * is done.
+ */
+export function refuseDuringTraining(deps: RouteInput['deps']): void {
   const job = deps.jobs.running('train');
   if (job) {
-    throw new RetryLater('busy', `a training job is running (${job.id}); upload again when it has finished (GET /api/jobs/${job.id}), or cancel it`, 30, { job: job.id });
+    throw new RetryLater('busy', `a training job is running (${job.id}); try again when it has finished (GET /api/jobs/${job.id}), or cancel it`, 30, { job: job.id });
   }
 }
 

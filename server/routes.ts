@@ -5,6 +5,7 @@ import {
 } from './campaigns.ts';
 import { atRisk, AT_RISK_QUERY } from './churn.ts';
 import { getChurnEvaluation, getClusterProfiles, getClusters, getComparison, getKSelection, getProjection, getTiers, PROJECTION_QUERY } from './analytics.ts';
+import { COMMAND_BODY, runCommand } from './commands.ts';
 import { customerFacets, getCustomer, listCustomers, LIST_QUERY } from './customers.ts';
 import { listDatasets, uploadDataset, UPLOAD_QUERY } from './datasets.ts';
 import { docsPage, openApiDocument } from './docs.ts';
@@ -34,6 +35,8 @@ export const ROUTES: RouteSpec[] = [
   { method: 'GET', path: '/api/tokens', access: 'admin', tag: 'meta', summary: 'Every token: name, role, created, last used, expires (never the secret)', response: '{tokens: [{name, role, created_at, expires_at, last_used_at}]}', handler: listTokens },
   { method: 'POST', path: '/api/tokens', access: 'admin', tag: 'meta', summary: 'Create a token (shown once); expires: 30d, 12h, 45m or a date', body: TOKEN_BODY, response: '201 {token, name, role, created_at, expires_at, last_used_at}', handler: createToken, audit: 'token.create' },
   { method: 'DELETE', path: '/api/tokens/:name', access: 'admin', tag: 'meta', summary: 'Revoke a token: 401 for it from the next request', response: '{name, role, created_at, expires_at, last_used_at}', handler: revokeToken, audit: 'token.revoke' },
+
+  { method: 'POST', path: '/api/commands', access: 'admin', tag: 'meta', summary: 'Run a tierlab command typed on this machine (local credential of server.json only)', body: COMMAND_BODY, response: 'application/x-ndjson: {stdout}|{stderr}..., {exit}', handler: runCommand, ungated: true },
 
   { method: 'POST', path: '/api/datasets/:kind', access: 'admin', tag: 'datasets', summary: 'Upload a CSV or Parquet file (raw body); rebuilds features and tiers', query: UPLOAD_QUERY, body: 'raw', response: '{summary, features_as_of, tiers_built}; 422 with the ingest summary when rejected', handler: uploadDataset, audit: 'ingest' },
   { method: 'GET', path: '/api/datasets', access: 'analyst', tag: 'datasets', summary: 'Row counts and time ranges per table', response: '{tables: [{name, rows, from, to}]}', handler: listDatasets },

@@ -63,6 +63,8 @@ against control (two-proportion z-test; bootstrap interval for revenue).`,
   positionals: true,
   async run(flags, [action = 'list', ...args]) {
     const home = tierlabHome();
+    // Creating and pushing write the campaign tables; the rest read them.
+    const mode = action === 'create' || action === 'push' || (action === 'destinations' && args.length > 0) ? 'write' : 'read';
     return withStore(flags.db, async (store): Promise<number | void> => {
       switch (action) {
         case 'list': {
@@ -136,6 +138,6 @@ against control (two-proportion z-test; bootstrap interval for revenue).`,
         default:
           throw badInput(`unknown action "${action}"; use list, show, create, export, results, push, deliveries or destinations`);
       }
-    });
+    }, mode);
   },
 });

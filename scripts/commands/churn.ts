@@ -127,7 +127,7 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
       };
       // As over the API: a JSON page of 100 unless --limit, a CSV of every filtered row unless --limit.
       const limit = number('limit') ?? (format === 'json' ? AT_RISK_DEFAULTS.limit : undefined);
-      const { total, rows } = await withStore(flags.db, (store) => atRiskList(store, tierlabHome(), { filter, limit }));
+      const { total, rows } = await withStore(flags.db, (store) => atRiskList(store, tierlabHome(), { filter, limit }), 'read');
       if (format === 'json') console.log(JSON.stringify({ total, items: rows }));
       else console.log([AT_RISK_CSV_COLUMNS.join(','), ...rows.map((r) => atRiskCsvLine(r, r.next_best_action))].join('\n'));
       return;

@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { defineCommand } from '../command.ts';
+import { withStore } from '../store-flag.ts';
 import { badInput } from '../../data/errors.ts';
-import { Store } from '../../data/store.ts';
 import { feedbackLoads, setLoadLanguage } from '../../data/loads.ts';
-import { defaultDbPath } from '../../data/paths.ts';
 import { checkLanguageSetting, type LanguageSetting } from '../../data/text-language.ts';
 import {
   SentimentSet,
@@ -120,33 +119,22 @@ export default defineCommand({
         return;
       }
       case 'feedback': {
-        const store = await Store.open({ path: values.db ?? defaultDbPath() });
-        try {
-          const scored = await scoreFeedbackTable({
-            store,
-            models: shipped,
-            model: values.model ? loadSentimentModel(values.model) : undefined,
-            language: values.language === undefined ? undefined : setting,
-          });
-          console.log(JSON.stringify({ table: 'feedback_scores', ...scored }));
-        } finally {
-          store.close();
-        }
+        const model = values.model ? loadSentimentModel(values.model) : undefined;
+        const scored = await withStore(values.db, (store) =>
+          scoreFeedbackTable({ store, models: shipped, model, language: values.language === undefined ? undefined : setting }),
+        );
+        console.log(JSON.stringify({ table: 'feedback_scores', ...scored }));
         return;
       }
       case 'language': {
-        const store = await Store.open({ path: values.db ?? defaultDbPath() });
-        try {
-          if (values.load === undefined) console.log(JSON.stringify(await feedbackLoads(store)));
-          else {
-            requireFlags(values, ['language']);
-            const loadId = Number(values.load);
-            if (!Number.isInteger(loadId)) throw badInput(`--load must be a load id (a whole number), got "${values.load}"`, { field: 'load' });
-            console.log(JSON.stringify(await setLoadLanguage(store, { loadId, language: setting })));
-          }
-        } finally {
-          store.close();
+        if (values.load === undefined) {
+          console.log(JSON.stringify(await withStore(values.db, feedbackLoads, 'read')));
+          return;
         }
+        requireFlags(values, ['language']);
+        const loadId = Number(values.load);
+        if (!Number.isInteger(loadId)) throw badInput(`--load must be a load id (a whole number), got "${values.load}"`, { field: 'load' });
+        console.log(JSON.stringify(await withStore(values.db, (store) => setLoadLanguage(store, { loadId, language: setting }))));
         return;
       }
       default:

@@ -6,7 +6,9 @@ import { TierlabError } from '../../data/errors.ts';
 import { TokenStore } from '../../server/auth.ts';
 import { demoAdminToken } from '../../server/demo-token.ts';
 import { startServer } from '../../server/start.ts';
+import { main } from '../cli.ts';
 import { defineCommand, numberFlag } from '../command.ts';
+import { runnerFor } from '../in-server.ts';
 
 /** An empty store gets the demo data and a first model, so `--demo` shows every screen with something in it. */
 async function prepareDemo(store: Store, home: string): Promise<void> {
@@ -39,7 +41,8 @@ Environment: TIERLAB_CORS_ORIGINS=https://a.example,https://b.example allows tho
     const store = await Store.open({ path: flags.db });
     if (flags.demo) await prepareDemo(store, home);
     const token = flags.demo ? demoAdminToken(new TokenStore(home), home) : undefined;
-    const server = await startServer({ port, host: flags.host, store, home, announce: true });
+    // Commands typed on this machine while it runs go through it (scripts/remote-command.ts).
+    const server = await startServer({ port, host: flags.host, store, home, announce: true, commands: runnerFor(main) });
     const lines = [`Tierlab is serving on ${server.url} (API docs: ${server.url}/api/docs)`];
     if (token) {
       lines.push(`Open ${server.url}/#token=${token}`, 'More tokens: tierlab token create --role admin|analyst|retention');

@@ -92,10 +92,37 @@ describe('the command line while a server runs (the README schedule)', () => {
     expect(JSON.parse(rejected.stdout)).toMatchObject({ rows_loaded: 0 });
   });
 
-  it('tells a command that does not go through the server yet where the server is (exit 75)', () => {
-    const rfm = tierlab(home, ['rfm', '--json']);
-    expect(rfm.status).toBe(75);
-    expect(rfm.stderr).toContain(`held by the server running at ${server.url}`);
+  it('runs the other commands that open the store inside the server: same output and exit codes, paths from where they were typed', async () => {
+    writeFileSync(join(home, 'rules.json'), '{}');
+    // A relative --rules path, typed in TIERLAB_HOME: the server runs elsewhere.
+    const rfm = spawnSync(process.execPath, [bin, 'rfm', '--rules', 'rules.json', '--json'], { cwd: home, env: { ...process.env, TIERLAB_HOME: home }, encoding: 'utf8', timeout: 300_000 });
+    expect(rfm.status, rfm.stderr).toBe(0);
+    const tiers = await get(server, '/api/tiers');
+    expect(JSON.parse(rfm.stdout).rfm_segment).toEqual(tiers.dimensions.rfm_segment);
+    const atRisk = tierlab(home, ['churn', 'at-risk', '--format', 'json', '--limit', '20']);
+    expect(atRisk.status, atRisk.stderr).toBe(0);
+    const served = await get(server, '/api/churn/at-risk?limit=20');
+    expect(JSON.parse(atRisk.stdout).items.map((r: { customer_id: string }) => r.customer_id)).toEqual(served.items.map((r: { customer_id: string }) => r.customer_id));
+    // A refused option fails as it does on the store itself: the message, exit 2.
+    const badDate = tierlab(home, ['clv', 'fit', '--as-of', '2024-02-30']);
+    expect(badDate.status).toBe(2);
+    expect(badDate.stderr).toContain('2024-02-30');
+    const audit = tierlab(home, ['audit', '--json']).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(audit.filter((e) => e.action === 'command').map((e) => [e.token, e.target, e.outcome])).toEqual([
+      ['local-cli', 'rfm --rules', 'ok'],
+      ['local-cli', 'churn at-risk', 'ok'],
+      ['local-cli', 'clv fit', 'failed: exit 2'],
+    ]);
+    // Only the local credential of server.json runs commands, not every admin token.
+    const admin = new TokenStore(home).create('admin', { name: 'remote-admin' });
+    const refused = await fetch(`${server.url}/api/commands`, { method: 'POST', headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' }, body: JSON.stringify({ argv: ['rfm'] }) });
+    expect(refused.status).toBe(403);
+  }, 300_000);
+
+  it('tells `tierlab demo`, which replaces every table, to stop the server first (exit 75)', () => {
+    const demo = tierlab(home, ['demo', '--customers', '100']);
+    expect(demo.status).toBe(75);
+    expect(demo.stderr).toContain(`held by the server running at ${server.url}`);
   });
 
   it('withdraws the file at stop; a file left by a killed server is detected as stale and removed', async () => {

@@ -1,0 +1,56 @@
+import { stream } from 'hono/streaming';
+import { TierlabError } from '../data/errors.ts';
+import type { Store } from '../data/store.ts';
+import { appendAudit } from './audit.ts';
+import type { RouteInput, ServerCommandIO } from './context.ts';
+import { refuseDuringTraining } from './datasets.ts';
+import { LOCAL_CLI_NAME } from './discovery.ts';
+import type { Schema } from './validate.ts';
+
+export const COMMAND_BODY: Schema = {
+  argv: { type: 'string[]', required: true, minItems: 1, maxItems: 100, maxLength: 4096, description: 'the command line after `tierlab`' },
+};
+
+/**
+ * POST /api/commands: a `tierlab` command typed on this machine while the server holds the store. Only the local
+ * credential of server.json (readable by the server's owner alone) may run one: a command runs as if typed on the
+ * machine. The answer streams one JSON object a line: `{"stdout": text}`, `{"stderr": text}`, then `{"exit": code}`. Paths in the command line are
+ * absolute (the command line resolves them where it was typed).
+ */
+export async function runCommand({ c, deps, caller, body }: RouteInput) {
+  if (caller?.name !== LOCAL_CLI_NAME) throw new TierlabError('forbidden', 'commands run only with the local credential of server.json, from this machine');
+  const runner = deps.commands;
+  if (!runner) throw new TierlabError('conflict', 'this server does not run commands (it was not started by `tierlab serve`)');
+  const onStore = async <T>(work: (store: Store) => Promise<T>) => {
+    const store = await deps.store.fork();
+    try {
+      return await work(store);
+    } finally {
+      store.close();
+    }
+  };
+  const withStore: ServerCommandIO['withStore'] = (mode, work) =>
+    mode === 'read'
+      ? deps.served.request(() => onStore(work))
+      : deps.writes.run(async () => {
+          refuseDuringTraining(deps);
+          try {
+            return await onStore(work);
+          } finally {
+            deps.customers.invalidate();
+          }
+        });
+  return stream(c, async (out) => {
+    const send = (line: object) => out.write(`${JSON.stringify(line)}\n`);
+    let exit: number;
+    try {
+      exit = await runner(body.argv as string[], { withStore, write: (name, text) => void send({ [name]: text }) });
+    } catch (error) {
+      // The runner reports a command's own failures; this is a failure of the runner itself.
+      await send({ stderr: `tierlab: ${(error as Error).message}\n` });
+      exit = 1;
+    }
+    appendAudit(deps.home, { token: caller.name, role: caller.role, action: 'command', target: (body.argv as string[]).slice(0, 2).join(' '), outcome: exit === 0 ? 'ok' : `failed: exit ${exit}` });
+    await send({ exit });
+  });
+}
