@@ -190,7 +190,7 @@ async function checkAndLoad(store: Store, options: IngestOptions, columns: strin
     const first = errors[0];
     throw new TierlabError(
       'unprocessable',
-      `${rows_rejected} of ${rows_read} rows rejected, nothing loaded (first: ${first.message}); fix the file or pass --skip-bad-rows`,
+      (o) => `${rows_rejected} of ${rows_read} rows rejected, nothing loaded (first: ${first.message}); fix the file or pass ${o.on('skip_bad_rows')}`,
       { file: basename(file), row: first.row, column: first.column },
       summary,
     );

@@ -48,7 +48,7 @@ export const CANONICAL_FIELDS: Record<DatasetKind, FieldSpec[]> = {
 
 export function parseKind(value: string | undefined): DatasetKind {
   if (!value || !DATASET_KINDS.includes(value as DatasetKind)) {
-    throw badInput(`--kind must be one of ${DATASET_KINDS.join(', ')}, got "${value ?? ''}"`, { field: 'kind' });
+    throw badInput((o) => `${o.named('kind')} must be one of ${DATASET_KINDS.join(', ')}, got "${value ?? ''}"`, { field: 'kind' });
   }
   return value as DatasetKind;
 }
@@ -66,15 +66,15 @@ export function parseMapping(spec: string | undefined, kind: DatasetKind): Recor
   const sourceOf = new Map<string, string>();
   for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const eq = pair.lastIndexOf('=');
-    if (eq <= 0 || eq === pair.length - 1) throw badInput(`--map entry "${pair}" is not source=field`, { field: 'map' });
+    if (eq <= 0 || eq === pair.length - 1) throw badInput((o) => `${o.named('map')} entry "${pair}" is not source=field`, { field: 'map' });
     const source = pair.slice(0, eq).trim();
     const field = pair.slice(eq + 1).trim();
     if (!known.has(field) && kind !== 'customers') {
-      throw badInput(`--map names unknown ${kind} field "${field}"; fields: ${[...known].join(', ')}`, { field: 'map' });
+      throw badInput((o) => `${o.named('map')} names unknown ${kind} field "${field}"; fields: ${[...known].join(', ')}`, { field: 'map' });
     }
     // Either repeat would let one entry silently win over the other.
-    if (Object.hasOwn(mapping, source)) throw badInput(`--map maps column "${source}" twice (to ${mapping[source]} and to ${field})`, { field: 'map' });
-    if (sourceOf.has(field)) throw badInput(`--map maps both "${sourceOf.get(field)}" and "${source}" to ${field}; give each field one column`, { field: 'map' });
+    if (Object.hasOwn(mapping, source)) throw badInput((o) => `${o.named('map')} maps column "${source}" twice (to ${mapping[source]} and to ${field})`, { field: 'map' });
+    if (sourceOf.has(field)) throw badInput((o) => `${o.named('map')} maps both "${sourceOf.get(field)}" and "${source}" to ${field}; give each field one column`, { field: 'map' });
     mapping[source] = field;
     sourceOf.set(field, source);
   }

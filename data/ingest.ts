@@ -23,7 +23,7 @@ export async function ingestFile(store: Store, options: IngestOptions): Promise<
   const { file } = options;
   if (!existsSync(file) || !statSync(file).isFile()) throw new TierlabError('bad_file', 'file not found', { file });
   if (options.timezone !== undefined) await checkTimezone(store, options.timezone);
-  if (options.mode !== undefined && options.kind !== 'customers') throw badInput(`--mode applies to customers files only, not ${options.kind}`, { field: 'mode' });
+  if (options.mode !== undefined && options.kind !== 'customers') throw badInput((o) => `${o.named('mode')} applies to customers files only, not ${options.kind}`, { field: 'mode' });
   if (options.maxColumns !== undefined) {
     const columns = await sourceColumnCount(store, file);
     if (columns > options.maxColumns) {
@@ -43,5 +43,5 @@ export async function ingestFile(store: Store, options: IngestOptions): Promise<
 async function checkTimezone(store: Store, timezone: string): Promise<void> {
   // DuckDB (ICU) matches zone names in any case, so the check does too.
   const known = await store.one<{ n: number }>('SELECT count(*) AS n FROM pg_timezone_names() WHERE lower(name) = lower($1)', [timezone]);
-  if (!known?.n) throw badInput(`--timezone "${timezone}" is not a known time zone; use an IANA name such as Europe/Lisbon, or UTC`, { field: 'timezone' });
+  if (!known?.n) throw badInput((o) => `${o.named('timezone')} "${timezone}" is not a known time zone; use an IANA name such as Europe/Lisbon, or UTC`, { field: 'timezone' });
 }

@@ -57,7 +57,7 @@ export function resolveColumns(kind: DatasetKind, columns: string[], options: In
   const mapped = new Set<string>();
   for (const [source, field] of Object.entries(options.mapping ?? {})) {
     if (!columns.includes(source)) {
-      throw new TierlabError('missing_column', `--map names column "${source}", which the file does not have; it has: ${columns.join(', ')}`, {
+      throw new TierlabError('missing_column', (o) => `${o.named('map')} names column "${source}", which the file does not have; it has: ${columns.join(', ')}`, {
         file: basename(options.file),
         column: source,
       });
@@ -69,7 +69,7 @@ export function resolveColumns(kind: DatasetKind, columns: string[], options: In
     // The file's own column of that name would be dropped unseen (or, in a customers file, kept as an attribute).
     const own = columns.find((c) => c !== source && !mapped.has(c) && c.toLowerCase() === field);
     if (own !== undefined) {
-      throw badInput(`--map maps "${source}" to ${field}, but the file has a ${own} column too; map that one to another field or remove it`, { field: 'map' });
+      throw badInput((o) => `${o.named('map')} maps "${source}" to ${field}, but the file has a ${own} column too; map that one to another field or remove it`, { field: 'map' });
     }
   }
   for (const field of CANONICAL_FIELDS[kind]) {
@@ -83,7 +83,7 @@ export function resolveColumns(kind: DatasetKind, columns: string[], options: In
     missing.push('amount (or quantity and unit_price)');
   }
   if (missing.length) {
-    throw new TierlabError('missing_column', `missing required column ${missing.join(', ')}; the file has: ${columns.join(', ')} (use --map source=field)`, {
+    throw new TierlabError('missing_column', (o) => `missing required column ${missing.join(', ')}; the file has: ${columns.join(', ')} (use ${o.named('map', 'source=field')})`, {
       file: basename(options.file),
       column: missing[0],
     });

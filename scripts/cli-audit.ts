@@ -1,6 +1,7 @@
 import { userInfo } from 'node:os';
 import { TierlabError } from '../data/errors.ts';
 import { appendAudit } from '../server/audit.ts';
+import { CLI_WORDING } from './command.ts';
 
 /** The name a command run by hand is audited under: no token, the operating-system user. */
 export const cliCaller = () => `cli:${userInfo().username}`;
@@ -20,7 +21,7 @@ export async function auditedCli<T>(home: string, action: string, target: string
     auditAsCli(home, action, target, describe(result));
     return result;
   } catch (error) {
-    auditAsCli(home, action, target, `failed: ${error instanceof TierlabError ? error.describe() : (error as Error).message}`);
+    auditAsCli(home, action, target, `failed: ${error instanceof TierlabError ? error.describe(CLI_WORDING) : (error as Error).message}`);
     throw error;
   }
 }

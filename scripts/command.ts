@@ -1,5 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { TierlabError, badInput } from '../data/errors.ts';
+import { TierlabError, badInput, type OptionWording } from '../data/errors.ts';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -56,10 +56,15 @@ export function numberFlag(value: string | undefined, flag: string, fallback: nu
   return n;
 }
 
+const flag = (option: string) => `--${option.replaceAll('_', '-')}`;
+
+/** Options as a terminal names them: `--skip-bad-rows`, `--map source=field`. */
+export const CLI_WORDING: OptionWording = { on: flag, named: (option, value) => (value ? `${flag(option)} ${value}` : flag(option)) };
+
 /** Prints a failure the way a user wants it: what and where, no stack. */
 export function reportFailure(error: unknown): number {
   if (error instanceof TierlabError) {
-    console.error(`tierlab: ${error.describe()}`);
+    console.error(`tierlab: ${error.describe(CLI_WORDING)}`);
     // 75 (EX_TEMPFAIL): busy, try again later - what cron wrappers expect for "another run holds the lock".
     return error.code === 'busy' ? 75 : 2;
   }

@@ -1,5 +1,6 @@
 import { TierlabError } from '../data/errors.ts';
 import { appendAudit } from './audit.ts';
+import { API_WORDING } from './errors.ts';
 import type { Caller } from './auth.ts';
 import type { RouteSpec } from './context.ts';
 
@@ -15,7 +16,7 @@ export async function auditedRun(route: RouteSpec, home: string, caller: Caller 
     appendAudit(home, { ...entry, outcome: response.ok ? 'ok' : `failed: HTTP ${response.status}` });
     return response;
   } catch (error) {
-    appendAudit(home, { ...entry, outcome: `failed: ${error instanceof TierlabError ? error.describe() : (error as Error).message}` });
+    appendAudit(home, { ...entry, outcome: `failed: ${error instanceof TierlabError ? error.describe(API_WORDING) : (error as Error).message}` });
     throw error;
   }
 }

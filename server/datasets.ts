@@ -55,31 +55,13 @@ async function spool(body: ReadableStream<Uint8Array>, file: string, maxBytes: n
   return { bytes, parquet: head.toString('latin1') === 'PAR1' };
 }
 
-/**
- * The ingest speaks the command line's language (`--map`, `--skip-bad-rows`); over HTTP the same options are
- * query parameters, so messages name those instead: `map=source=field`, `skip_bad_rows=true`, `kind`.
- */
-function inApiTerms(error: unknown): unknown {
-  if (!(error instanceof TierlabError)) return error;
-  const message = error.message.replace(/--([a-z]+(?:-[a-z]+)*)( source=field(?:,\.\.\.)?)?/g, (_flag, flag: string, value?: string) => {
-    const name = flag.replaceAll('-', '_');
-    if (UPLOAD_QUERY[name]?.type === 'boolean') return `${name}=true`;
-    return value ? `${name}=${value.trim()}` : name;
-  });
-  return message === error.message ? error : new TierlabError(error.code, message, error.place, error.details);
-}
-
 /** POST /api/datasets/:kind: load an uploaded file through the same ingest as the CLI, then rebuild features and tiers. */
 export async function uploadDataset(input: RouteInput) {
   // A form upload would be read as a CSV whose header is the multipart boundary.
   if (/^multipart\//i.test(input.c.req.header('content-type') ?? '')) {
     throw badInput('send the file itself as the request body (curl --data-binary @file.csv), not as multipart/form-data', { field: 'body' });
   }
-  try {
-    return await loadUpload(input);
-  } catch (error) {
-    throw inApiTerms(error);
-  }
+  return loadUpload(input);
 }
 
 /**

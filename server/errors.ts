@@ -1,4 +1,4 @@
-import { RetryLater, TierlabError, type ErrorCode } from '../data/errors.ts';
+import { RetryLater, TierlabError, type ErrorCode, type OptionWording } from '../data/errors.ts';
 import { fromDuckDB } from './duckdb-errors.ts';
 
 const STATUS: Record<ErrorCode, number> = {
@@ -17,6 +17,9 @@ const STATUS: Record<ErrorCode, number> = {
   failed: 500,
   unavailable: 503,
 };
+
+/** Options as the API takes them, as query or body fields: `skip_bad_rows=true`, `map=source=field`. */
+export const API_WORDING: OptionWording = { on: (option) => `${option}=true`, named: (option, value) => (value ? `${option}=${value}` : option) };
 
 /** Absolute paths (the runtime folder, temp files) never leave the server; API routes named in messages do. */
 const PATH = /(?:[A-Za-z]:)?(?!\/api\/)(?:\/[\w.@+-]+){2,}\/?/g;
@@ -46,7 +49,7 @@ function capped(message: string): string {
  */
 export function errorResponse(thrown: unknown): Response {
   const error = thrown instanceof TierlabError ? thrown : fromDuckDB(thrown);
-  const body = scrub(error.toJSON()) as Record<string, unknown>;
+  const body = scrub(error.toJSON(API_WORDING)) as Record<string, unknown>;
   if (typeof body.file === 'string') body.file = body.file.replace(/^<|>$/g, '');
   if (typeof body.message === 'string') body.message = capped(body.message);
   // RFC 6750: a 401 names the scheme it wants.

@@ -79,7 +79,7 @@ const MIN_CLASS_ROWS = 10;
 function checkClasses(data: Dataset, what: string): void {
   const positives = data.labels.reduce((s, y) => s + y, 0);
   if (positives < MIN_CLASS_ROWS || data.labels.length - positives < MIN_CLASS_ROWS) {
-    throw badInput(`${what}: ${positives} churned and ${data.labels.length - positives} retained customers; need at least ${MIN_CLASS_ROWS} of each (without a churned column, try --label behavioural)`);
+    throw badInput((o) => `${what}: ${positives} churned and ${data.labels.length - positives} retained customers; need at least ${MIN_CLASS_ROWS} of each (without a churned column, try ${o.named('label', 'behavioural')})`);
   }
 }
 

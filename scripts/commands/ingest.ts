@@ -8,7 +8,7 @@ import { tierlabHome } from '../../data/paths.ts';
 import { auditedCli } from '../cli-audit.ts';
 import { callServer, fileBody, runningServer, type Remote } from '../remote.ts';
 import { withStore } from '../store-flag.ts';
-import { defineCommand } from '../command.ts';
+import { CLI_WORDING, defineCommand } from '../command.ts';
 
 function parseMode(value: string | undefined): CustomersMode | undefined {
   if (value === undefined) return undefined;
@@ -24,7 +24,7 @@ async function reportIngest(load: () => Promise<unknown>): Promise<number> {
   } catch (error) {
     if (error instanceof TierlabError && error.code === 'unprocessable') {
       console.log(JSON.stringify(error.details));
-      console.error(`tierlab: ${error.describe()}`);
+      console.error(`tierlab: ${error.describe(CLI_WORDING)}`);
       return 3;
     }
     throw error;

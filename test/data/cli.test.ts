@@ -35,6 +35,11 @@ describe('tierlab ingest, demo and rfm on the command line', () => {
     expect(rejected.code).toBe(3);
     expect(JSON.parse(rejected.stdout)).toMatchObject({ rows_read: 2, rows_loaded: 0, rows_rejected: 1, error_count: 1, errors: [{ row: 2, column: 'timestamp' }] });
     expect(rejected.stderr).toContain('bad.csv, row 2, column timestamp');
+    // The ingest's messages name options in the command line's terms (the API names them as query parameters).
+    expect(rejected.stderr).toContain('pass --skip-bad-rows');
+    const unmapped = await tierlab('ingest', '--db', db, '--kind', 'transactions', '--file', good);
+    expect(unmapped.code).toBe(2);
+    expect(unmapped.stderr).toContain('(use --map source=field)');
 
     const store = await Store.open({ path: db, readOnly: true });
     try {

@@ -1,4 +1,4 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +9,16 @@ import { TokenStore } from '../../server/auth.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'scripts', 'tierlab.mjs');
 
-function tierlab(home: string, args: string[]) {
-  return spawnSync(process.execPath, [bin, ...args], { env: { ...process.env, TIERLAB_HOME: home, TIERLAB_WEBHOOK_URL: '' }, encoding: 'utf8', timeout: 300_000 });
+/**
+ * Runs the CLI in another process without blocking this one: a blocked event loop would keep a pooled keep-alive
+ * connection to the server that the server has meanwhile closed, and the next fetch would fail on it.
+ */
+function tierlab(home: string, args: string[], cwd?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd, env: { ...process.env, TIERLAB_HOME: home, TIERLAB_WEBHOOK_URL: '' }, encoding: 'utf8', timeout: 300_000, maxBuffer: 64 << 20 }, (error, stdout, stderr) =>
+      resolve({ status: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr }),
+    );
+  });
 }
 
 /** Waits for a condition, checking every 100 ms, up to `ms`. */
@@ -37,8 +45,8 @@ describe('the command line while a server runs (the README schedule)', () => {
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'operating-'));
-    expect(tierlab(home, ['demo', '--customers', '400', '--seed', '3']).status).toBe(0);
-    const first = tierlab(home, ['retrain', '--json']);
+    expect((await tierlab(home, ['demo', '--customers', '400', '--seed', '3'])).status).toBe(0);
+    const first = await tierlab(home, ['retrain', '--json']);
     expect(first.status, first.stderr).toBe(0);
     child = spawn(process.execPath, [bin, 'serve', '--port', '0'], { env: { ...process.env, TIERLAB_HOME: home }, stdio: ['ignore', 'ignore', 'pipe'] });
     server = await until('the server to announce itself', () => findServer(home));
@@ -54,7 +62,7 @@ describe('the command line while a server runs (the README schedule)', () => {
 
   it('runs `tierlab retrain` from another process as a server job: same exit code, progress, new version served without restart, the run in `tierlab runs`', async () => {
     expect((await get(server, '/api/health')).model_version).toBe('1');
-    const run = tierlab(home, ['retrain', '--promote', 'always', '--json']);
+    const run = await tierlab(home, ['retrain', '--promote', 'always', '--json']);
     expect(run.status, run.stderr).toBe(0);
     const record = JSON.parse(run.stdout);
     expect(record).toMatchObject({ outcome: 'promoted', version: 2, active_after: 2 });
@@ -66,28 +74,28 @@ describe('the command line while a server runs (the README schedule)', () => {
     fractions.forEach((f, i) => expect(f).toBeGreaterThanOrEqual(fractions[i - 1] ?? 0));
     expect(fractions.at(-1)).toBe(1);
     expect((await get(server, '/api/health')).model_version).toBe('2');
-    const runs = JSON.parse(tierlab(home, ['runs', '--json']).stdout);
+    const runs = JSON.parse((await tierlab(home, ['runs', '--json'])).stdout);
     expect(runs.at(-1)).toMatchObject({ run_id: record.run_id, outcome: 'promoted', version: 2 });
     // Reads go through the server's read endpoints while it holds the store.
-    const versions = tierlab(home, ['history', 'versions', '--json']);
+    const versions = await tierlab(home, ['history', 'versions', '--json']);
     expect(versions.status, versions.stderr).toBe(0);
     expect(JSON.parse(versions.stdout).map((v: { version: number; customers: number }) => [v.version, v.customers])).toEqual([[1, 400], [2, 400]]);
-    expect(JSON.parse(tierlab(home, ['history', 'flow', '--json']).stdout)).toMatchObject({ from: { version: 1 }, to: { version: 2 }, total: 400 });
-    const audit = tierlab(home, ['audit', '--json']).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    expect(JSON.parse((await tierlab(home, ['history', 'flow', '--json'])).stdout)).toMatchObject({ from: { version: 1 }, to: { version: 2 }, total: 400 });
+    const audit = (await tierlab(home, ['audit', '--json'])).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     expect(audit.filter((e) => e.token === 'local-cli').map((e) => [e.action, e.outcome])).toEqual([
       ['train', 'ok'],
       ['train.finished', 'promoted'],
     ]);
   }, 300_000);
 
-  it('loads a file through the server as an upload, and a rejected file exits 3 as without a server', () => {
+  it('loads a file through the server as an upload, and a rejected file exits 3 as without a server', async () => {
     const file = join(home, 'more.csv');
     writeFileSync(file, 'customer_id,signup_date\nnew-1,2024-01-02\n');
-    const loaded = tierlab(home, ['ingest', '--kind', 'customers', '--file', file]);
+    const loaded = await tierlab(home, ['ingest', '--kind', 'customers', '--file', file]);
     expect(loaded.status, loaded.stderr).toBe(0);
     expect(JSON.parse(loaded.stdout)).toMatchObject({ kind: 'customers', rows_loaded: 1 });
     writeFileSync(file, 'customer_id,signup_date\nnew-2,not a date\n');
-    const rejected = tierlab(home, ['ingest', '--kind', 'customers', '--file', file]);
+    const rejected = await tierlab(home, ['ingest', '--kind', 'customers', '--file', file]);
     expect(rejected.status, rejected.stderr).toBe(3);
     expect(JSON.parse(rejected.stdout)).toMatchObject({ rows_loaded: 0 });
   });
@@ -95,19 +103,19 @@ describe('the command line while a server runs (the README schedule)', () => {
   it('runs the other commands that open the store inside the server: same output and exit codes, paths from where they were typed', async () => {
     writeFileSync(join(home, 'rules.json'), '{}');
     // A relative --rules path, typed in TIERLAB_HOME: the server runs elsewhere.
-    const rfm = spawnSync(process.execPath, [bin, 'rfm', '--rules', 'rules.json', '--json'], { cwd: home, env: { ...process.env, TIERLAB_HOME: home }, encoding: 'utf8', timeout: 300_000 });
+    const rfm = await tierlab(home, ['rfm', '--rules', 'rules.json', '--json'], home);
     expect(rfm.status, rfm.stderr).toBe(0);
     const tiers = await get(server, '/api/tiers');
     expect(JSON.parse(rfm.stdout).rfm_segment).toEqual(tiers.dimensions.rfm_segment);
-    const atRisk = tierlab(home, ['churn', 'at-risk', '--format', 'json', '--limit', '20']);
+    const atRisk = await tierlab(home, ['churn', 'at-risk', '--format', 'json', '--limit', '20']);
     expect(atRisk.status, atRisk.stderr).toBe(0);
     const served = await get(server, '/api/churn/at-risk?limit=20');
     expect(JSON.parse(atRisk.stdout).items.map((r: { customer_id: string }) => r.customer_id)).toEqual(served.items.map((r: { customer_id: string }) => r.customer_id));
     // A refused option fails as it does on the store itself: the message, exit 2.
-    const badDate = tierlab(home, ['clv', 'fit', '--as-of', '2024-02-30']);
+    const badDate = await tierlab(home, ['clv', 'fit', '--as-of', '2024-02-30']);
     expect(badDate.status).toBe(2);
     expect(badDate.stderr).toContain('2024-02-30');
-    const audit = tierlab(home, ['audit', '--json']).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+    const audit = (await tierlab(home, ['audit', '--json'])).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
     expect(audit.filter((e) => e.action === 'command').map((e) => [e.token, e.target, e.outcome])).toEqual([
       ['local-cli', 'rfm --rules', 'ok'],
       ['local-cli', 'churn at-risk', 'ok'],
@@ -119,8 +127,8 @@ describe('the command line while a server runs (the README schedule)', () => {
     expect(refused.status).toBe(403);
   }, 300_000);
 
-  it('tells `tierlab demo`, which replaces every table, to stop the server first (exit 75)', () => {
-    const demo = tierlab(home, ['demo', '--customers', '100']);
+  it('tells `tierlab demo`, which replaces every table, to stop the server first (exit 75)', async () => {
+    const demo = await tierlab(home, ['demo', '--customers', '100']);
     expect(demo.status).toBe(75);
     expect(demo.stderr).toContain(`held by the server running at ${server.url}`);
   });
