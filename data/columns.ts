@@ -54,16 +54,22 @@ export function parseKind(value: string | undefined): DatasetKind {
 }
 
 /**
- * Parses `--map source=field,...` into source column -> canonical field.
+ * Which source column feeds each canonical field, for files with their own headers: canonical field -> source
+ * column, the one shape of a mapping from the parsed option to the loaders (the UI's choice has it too).
+ */
+export type ColumnMapping = Record<string, string>;
+
+/**
+ * Parses the `map` option, `source=field,...` as users write it, into field -> source column.
  *
  * @example
- * parseMapping('CustomerID=customer_id,InvoiceNo=order_id') // { CustomerID: 'customer_id', InvoiceNo: 'order_id' }
+ * parseMapping('CustomerID=customer_id,InvoiceNo=order_id') // { customer_id: 'CustomerID', order_id: 'InvoiceNo' }
  */
-export function parseMapping(spec: string | undefined, kind: DatasetKind): Record<string, string> {
-  const mapping: Record<string, string> = {};
+export function parseMapping(spec: string | undefined, kind: DatasetKind): ColumnMapping {
+  const mapping: ColumnMapping = {};
   if (!spec) return mapping;
   const known = new Set(CANONICAL_FIELDS[kind].map((f) => f.name));
-  const sourceOf = new Map<string, string>();
+  const fieldOf = new Map<string, string>();
   for (const pair of spec.split(',').map((p) => p.trim()).filter(Boolean)) {
     const eq = pair.lastIndexOf('=');
     if (eq <= 0 || eq === pair.length - 1) throw badInput((o) => `${o.named('map')} entry "${pair}" is not source=field`, { field: 'map' });
@@ -73,10 +79,10 @@ export function parseMapping(spec: string | undefined, kind: DatasetKind): Recor
       throw badInput((o) => `${o.named('map')} names unknown ${kind} field "${field}"; fields: ${[...known].join(', ')}`, { field: 'map' });
     }
     // Either repeat would let one entry silently win over the other.
-    if (Object.hasOwn(mapping, source)) throw badInput((o) => `${o.named('map')} maps column "${source}" twice (to ${mapping[source]} and to ${field})`, { field: 'map' });
-    if (sourceOf.has(field)) throw badInput((o) => `${o.named('map')} maps both "${sourceOf.get(field)}" and "${source}" to ${field}; give each field one column`, { field: 'map' });
-    mapping[source] = field;
-    sourceOf.set(field, source);
+    if (fieldOf.has(source)) throw badInput((o) => `${o.named('map')} maps column "${source}" twice (to ${fieldOf.get(source)} and to ${field})`, { field: 'map' });
+    if (Object.hasOwn(mapping, field)) throw badInput((o) => `${o.named('map')} maps both "${mapping[field]}" and "${source}" to ${field}; give each field one column`, { field: 'map' });
+    mapping[field] = source;
+    fieldOf.set(source, field);
   }
   return mapping;
 }

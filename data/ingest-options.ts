@@ -1,4 +1,4 @@
-import type { DatasetKind } from './columns.ts';
+import type { ColumnMapping, DatasetKind } from './columns.ts';
 import type { LanguageSetting } from './text-language.ts';
 
 // What one file load takes (`ingestFile`), apart from the ingest so that its loaders need not import it.
@@ -11,8 +11,8 @@ export interface IngestOptions {
   kind: DatasetKind;
   /** A CSV (header row) or Parquet file. */
   file: string;
-  /** Source column -> canonical field, for files with their own headers. */
-  mapping?: Record<string, string>;
+  /** Canonical field -> source column, for files with their own headers. */
+  mapping?: ColumnMapping;
   /** Load the good rows and report the bad ones, instead of rejecting the whole file. */
   skipBadRows?: boolean;
   /** Number the rows as customer ids (for files without an id column, such as the telecom table). */

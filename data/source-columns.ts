@@ -55,7 +55,7 @@ export function csvReadOptions(header: { delimiter: string; columns: string[] },
 export function resolveColumns(kind: DatasetKind, columns: string[], options: IngestOptions): Map<string, string> {
   const sources = new Map<string, string>();
   const mapped = new Set<string>();
-  for (const [source, field] of Object.entries(options.mapping ?? {})) {
+  for (const [field, source] of Object.entries(options.mapping ?? {})) {
     if (!columns.includes(source)) {
       throw new TierlabError('missing_column', (o) => `${o.named('map')} names column "${source}", which the file does not have; it has: ${columns.join(', ')}`, {
         file: basename(options.file),

@@ -1,12 +1,12 @@
-import { parseMapping } from '../columns.ts';
+import { parseMapping, type ColumnMapping } from '../columns.ts';
 import { badInput, TierlabError } from '../errors.ts';
 
 /** One of the user's ClickHouse tables and how its columns map to Tierlab's canonical fields. */
 export interface SourceTable {
   /** Table name, optionally `database.table`; a Distributed table on a cluster. */
   table: string;
-  /** Source column -> canonical field, as `--map` gives it for files; unmapped fields are found by their own name. */
-  mapping: Record<string, string>;
+  /** Canonical field -> source column (`ColumnMapping`); unmapped fields are found by their own name. */
+  mapping: ColumnMapping;
 }
 
 export interface ClickHouseConfig {
@@ -52,11 +52,13 @@ export const CLICKHOUSE_ENV = {
   scoresTable: 'TIERLAB_CLICKHOUSE_SCORES_TABLE',
 } as const;
 
-function mappingFrom(env: NodeJS.ProcessEnv, name: string, kind: 'transactions' | 'customers'): Record<string, string> {
+/** The mapping an environment variable holds; its errors name the variable where the CLI would name `--map`. */
+function mappingFrom(env: NodeJS.ProcessEnv, name: string, kind: 'transactions' | 'customers'): ColumnMapping {
   try {
     return parseMapping(env[name], kind);
   } catch (error) {
-    throw badInput(`${name}: ${(error as Error).message.replace(/^--map /, '')}`, { field: name });
+    if (!(error instanceof TierlabError)) throw error;
+    throw badInput(error.messageIn({ on: () => name, named: () => name }), { field: name });
   }
 }
 

@@ -149,7 +149,7 @@ async function tableInfo(ch: ClickHouse, name: string, envName: string): Promise
 function sourceColumns(info: TableInfo, spec: SourceTable, fields: string[], envMap: string): Map<string, string> {
   const name = `${info.database}.${info.table}`;
   const source = new Map<string, string>();
-  for (const [column, field] of Object.entries(spec.mapping)) {
+  for (const [field, column] of Object.entries(spec.mapping)) {
     if (!fields.includes(field)) {
       throw new TierlabError('bad_input', `${envMap} maps ${column} to "${field}", which the ClickHouse engine does not read; fields: ${fields.join(', ')}`, { field: envMap });
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { DatasetKind } from '../../data/columns.ts';
+import type { ColumnMapping, DatasetKind } from '../../data/columns.ts';
 import { TierlabError } from '../../data/errors.ts';
 import { ingestFile } from '../../data/ingest.ts';
 import type { Store } from '../../data/store.ts';
@@ -29,7 +29,7 @@ export interface RetrainOptions extends Omit<TrainOptions, 'onProgress'> {
   home: string;
   store: Store;
   /** Files to load before training, each all-or-nothing. */
-  ingest?: { kind: DatasetKind; file: string; mapping?: Record<string, string> }[];
+  ingest?: { kind: DatasetKind; file: string; mapping?: ColumnMapping }[];
   promote?: PromotePolicy;
   /**
    * A candidate whose churn ROC-AUC is below the active one's by more than this is not promoted (both evaluation

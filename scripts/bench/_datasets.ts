@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { ingestFile } from '../../data/ingest.ts';
 import { sharedDataDir } from '../../data/paths.ts';
+import type { ColumnMapping } from '../../data/columns.ts';
 import { csvHeader } from '../../data/source-columns.ts';
 import { literal, type Store } from '../../data/store.ts';
 
@@ -29,12 +30,12 @@ const SYNONYMS: Record<string, string> = {
   stockcode: 'product',
 };
 
-/** source -> field for the columns a retail-style file names otherwise than the canonical fields. */
-function retailMapping(columns: string[]): Record<string, string> {
-  const mapping: Record<string, string> = {};
+/** field -> source column for the columns a retail-style file names otherwise than the canonical fields. */
+function retailMapping(columns: string[]): ColumnMapping {
+  const mapping: ColumnMapping = {};
   for (const column of columns) {
     const field = SYNONYMS[column.toLowerCase().replace(/[\s_]/g, '')];
-    if (field && field !== column) mapping[column] = field;
+    if (field && field !== column) mapping[field] = column;
   }
   return mapping;
 }

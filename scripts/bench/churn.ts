@@ -142,7 +142,7 @@ async function retail() {
     await ingestFile(store, {
       kind: 'transactions',
       file: join(sharedDataDir, 'online_retail.csv'),
-      mapping: { InvoiceNo: 'order_id', StockCode: 'product', Quantity: 'quantity', InvoiceDate: 'timestamp', UnitPrice: 'unit_price', CustomerID: 'customer_id' },
+      mapping: { order_id: 'InvoiceNo', product: 'StockCode', quantity: 'Quantity', timestamp: 'InvoiceDate', unit_price: 'UnitPrice', customer_id: 'CustomerID' },
       skipBadRows: true,
     });
     progress('retail log: behavioural churn, out of time, and 5-fold CV');

@@ -62,7 +62,7 @@ describe.skipIf(!existsSync(sharedDataDir))('real data sets load exactly (needs 
   it('telco_churn.csv: generated ids, churn mapped to churned, NA charges kept as NULL numeric attributes', async () => {
     const file = join(sharedDataDir, 'telco_churn.csv');
     const [header, ...rows] = parseCsv(readFileSync(file, 'utf8'));
-    const summary = await ingestFile(store, { kind: 'customers', file, mapping: { churn: 'churned' }, generateIds: true });
+    const summary = await ingestFile(store, { kind: 'customers', file, mapping: { churned: 'churn' }, generateIds: true });
     expect(summary).toMatchObject({ rows_read: rows.length, rows_loaded: rows.length, error_count: 0 });
 
     const churnCol = header.indexOf('churn');

@@ -105,11 +105,12 @@ export function thousandths(value: string): number {
   return negative ? -n : n;
 }
 
+/** The retail log's columns for each canonical field. */
 export const RETAIL_MAPPING = {
-  InvoiceNo: 'order_id',
-  StockCode: 'product',
-  Quantity: 'quantity',
-  InvoiceDate: 'timestamp',
-  UnitPrice: 'unit_price',
-  CustomerID: 'customer_id',
+  order_id: 'InvoiceNo',
+  product: 'StockCode',
+  quantity: 'Quantity',
+  timestamp: 'InvoiceDate',
+  unit_price: 'UnitPrice',
+  customer_id: 'CustomerID',
 };

@@ -221,7 +221,7 @@ describe.skipIf(!installed)('the ClickHouse engine gives what the DuckDB engine 
 
   describe.skipIf(!existsSync(sharedDataDir))('the retail log in its own columns, mapped (needs ../shared/data)', () => {
     const file = join(sharedDataDir, 'online_retail.csv');
-    const mapping = { TIERLAB_CLICKHOUSE_TRANSACTIONS: 'retail', TIERLAB_CLICKHOUSE_TRANSACTIONS_MAP: Object.entries(RETAIL_MAPPING).map(([source, field]) => `${source}=${field}`).join(',') };
+    const mapping = { TIERLAB_CLICKHOUSE_TRANSACTIONS: 'retail', TIERLAB_CLICKHOUSE_TRANSACTIONS_MAP: Object.entries(RETAIL_MAPPING).map(([field, source]) => `${source}=${field}`).join(',') };
     let duck: Store;
     beforeAll(async () => {
       duck = await store();
