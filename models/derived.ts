@@ -1,5 +1,6 @@
 import type { Store } from '../data/store.ts';
 import { buildCustomerFeatures } from './features.ts';
+import type { Registry } from './registry/registry.ts';
 import { buildTiers, type AppliedTierRules, type TierRules } from './tiers/index.ts';
 
 /**
@@ -31,10 +32,23 @@ export async function derivedStale(store: Store): Promise<boolean> {
   return latest > (row?.after ?? 0);
 }
 
-/** The rules of a trained version, for rebuilding its tiers on newer data: its cut points only if they came from a rules file. */
-export function rulesOf(applied: AppliedTierRules | undefined): TierRules {
+/** The rules a version applied, for rebuilding its tiers on newer data: its cut points only if they came from a rules file. */
+function rulesOf(applied: AppliedTierRules | undefined): TierRules {
   if (!applied) return {};
   return { ...(applied.cutsSource === 'rules file' && { cuts: applied.cuts }), segments: applied.segments, valueTiers: applied.valueTiers, lifecycle: applied.lifecycle };
+}
+
+/**
+ * The tier rules of a trained version (the served one, for an upload): the built-in rules when there is none or
+ * its bundle cannot be read (a damaged version is not served anyway).
+ */
+export function versionTierRules(registry: Registry, version: number | null): TierRules {
+  if (version === null) return {};
+  try {
+    return rulesOf(registry.bundle<{ tiers?: AppliedTierRules }>(version).tiers);
+  } catch {
+    return {};
+  }
 }
 
 export interface RebuildOptions {

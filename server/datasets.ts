@@ -6,9 +6,8 @@ import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseKind, parseMapping } from '../data/columns.ts';
 import { RetryLater, TierlabError, badInput } from '../data/errors.ts';
 import { CUSTOMERS_MODES, type CustomersMode } from '../data/ingest-options.ts';
-import { ingestFile } from '../data/ingest.ts';
-import { rebuildDerived } from '../models/derived.ts';
 import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
+import { ingestDataset } from '../services/ingest.ts';
 import type { RouteInput } from './context.ts';
 import { withDeadline } from './deadline.ts';
 import type { Schema } from './validate.ts';
@@ -95,22 +94,20 @@ async function loadUpload({ c, deps, params, query }: RouteInput) {
       refuseDuringTraining(deps);
       const work = await deps.store.fork();
       try {
-        const summary = await withDeadline({ connection: work.connection, ms: Math.max(0, deadline - Date.now()), message: tooSlow }, () =>
-          ingestFile(work, {
-            kind,
-            file,
-            mapping,
-            skipBadRows: query.skip_bad_rows,
-            generateIds: query.generate_ids,
-            timezone: query.timezone,
-            mode: query.mode as CustomersMode | undefined,
-            language: query.language,
-            maxColumns: deps.limits.uploadColumns,
-          }),
-        );
-        // The data has landed: the rebuild runs to the end (were the process to die first, the start-up check redoes it).
-        const rebuilt = await rebuildDerived(work, { tierRules: deps.served.tierRules() });
-        return { summary, ...rebuilt };
+        const deadlined = { connection: work.connection, ms: Math.max(0, deadline - Date.now()), message: tooSlow };
+        return await ingestDataset(work, {
+          kind,
+          file,
+          mapping,
+          skipBadRows: query.skip_bad_rows,
+          generateIds: query.generate_ids,
+          timezone: query.timezone,
+          mode: query.mode as CustomersMode | undefined,
+          language: query.language,
+          maxColumns: deps.limits.uploadColumns,
+          tierRules: deps.served.tierRules(),
+          loadWithin: (load) => withDeadline(deadlined, load),
+        });
       } finally {
         work.close();
       }

@@ -1,8 +1,8 @@
 import type { Store } from '../data/store.ts';
-import { derivedStale, rebuildDerived, rulesOf } from '../models/derived.ts';
+import { derivedStale, rebuildDerived, versionTierRules } from '../models/derived.ts';
 import { appliedVersion, applyOutputs } from '../models/registry/outputs.ts';
 import { Registry } from '../models/registry/registry.ts';
-import type { AppliedTierRules, TierRules } from '../models/tiers/index.ts';
+import type { TierRules } from '../models/tiers/index.ts';
 import type { SerialQueue } from './jobs.ts';
 
 /**
@@ -133,15 +133,7 @@ export class ServedVersion {
   }
 
   private tierRulesOf(version: number | null): TierRules {
-    if (this.rules.version !== version) {
-      let applied: AppliedTierRules | undefined;
-      try {
-        applied = version === null ? undefined : this.registry.bundle<{ tiers?: AppliedTierRules }>(version).tiers;
-      } catch {
-        applied = undefined;
-      }
-      this.rules = { version, rules: rulesOf(applied) };
-    }
+    if (this.rules.version !== version) this.rules = { version, rules: versionTierRules(this.registry, version) };
     return this.rules.rules;
   }
 

@@ -2,9 +2,11 @@ import { parseKind, parseMapping } from '../../data/columns.ts';
 import { TierlabError } from '../../data/errors.ts';
 import { CUSTOMERS_MODES, type CustomersMode } from '../../data/ingest-options.ts';
 import type { DatasetKind } from '../../data/columns.ts';
-import { ingestFile } from '../../data/ingest.ts';
 import type { LanguageSetting } from '../../data/text-language.ts';
 import { tierlabHome } from '../../data/paths.ts';
+import { versionTierRules } from '../../models/derived.ts';
+import { Registry } from '../../models/registry/registry.ts';
+import { ingestDataset } from '../../services/ingest.ts';
 import { auditedCli } from '../cli-audit.ts';
 import { callServer, fileBody, runningServer, type Remote } from '../remote.ts';
 import { withStore } from '../store-flag.ts';
@@ -52,6 +54,7 @@ tierlab ingest --kind transactions|customers|feedback --file PATH [options]
 
 Prints a JSON summary on stdout: {"kind","rows_read","rows_loaded","rows_rejected","customers","errors":[...]}.
 A rejected file prints the same summary (rows_loaded 0), leaves the store as it was, and exits with code 3.
+A loaded file rebuilds the features and tiers (with the active model version's tier rules), as an upload does.
 While \`tierlab serve\` runs on the same $TIERLAB_HOME, the file is uploaded to it (POST /api/datasets/KIND).`,
   options: {
     kind: { type: 'string' },
@@ -70,9 +73,10 @@ While \`tierlab serve\` runs on the same $TIERLAB_HOME, the file is uploaded to 
     const server = runningServer(flags.db);
     const home = tierlabHome();
     if (server) return reportIngest(() => uploadToServer(server, kind, flags.file!, { map: flags.map, skip_bad_rows: flags['skip-bad-rows'], generate_ids: flags['generate-ids'], timezone: flags.timezone, mode: parseMode(flags.mode), language: flags.language }));
+    const registry = new Registry(home);
     return withStore(flags.db, (store) =>
-      reportIngest(() =>
-        auditedCli(home, 'ingest', kind, () => ingestFile(store, {
+      reportIngest(async () => {
+        const loaded = await auditedCli(home, 'ingest', kind, () => ingestDataset(store, {
           kind,
           file: flags.file!,
           mapping: parseMapping(flags.map, kind),
@@ -81,9 +85,12 @@ While \`tierlab serve\` runs on the same $TIERLAB_HOME, the file is uploaded to 
           timezone: flags.timezone,
           mode: parseMode(flags.mode),
           language: flags.language as LanguageSetting | undefined,
+          tierRules: versionTierRules(registry, registry.active()),
           onProgress: (m) => process.stderr.write(`${m}\n`),
-        }), (loaded) => `ok: ${loaded.rows_loaded} rows`),
-      ),
+        }), (done) => `ok: ${done.summary.rows_loaded} rows`);
+        if (loaded.tiers_built) process.stderr.write(`features and tiers rebuilt (as of ${loaded.features_as_of})\n`);
+        return loaded.summary;
+      }),
     );
   },
 });

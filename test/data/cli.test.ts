@@ -44,6 +44,8 @@ describe('tierlab ingest, demo and rfm on the command line', () => {
     const store = await Store.open({ path: db, readOnly: true });
     try {
       expect(await store.one(`SELECT count(*) n, CAST(sum(amount) AS VARCHAR) s FROM transactions`)).toEqual({ n: 2, s: '10.3000' });
+      // As an upload does, a load refreshes what depends on the data: features and tiers of both customers.
+      expect(await store.one(`SELECT count(*) n FROM customer_rfm`)).toEqual({ n: 2 });
     } finally {
       store.close();
     }
