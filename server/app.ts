@@ -13,12 +13,12 @@ import { auditedRun } from './audit-route.ts';
 import { AdmissionQueue } from './admission.ts';
 import type { AppDeps, RouteSpec, TrainFunction } from './context.ts';
 import { CustomerCache } from './customer-cache.ts';
-import { removeStaleUploads, uploadsDir } from './datasets.ts';
+import { removeStaleUploads, uploadsDir } from './routes/datasets.ts';
 import { errorResponse } from './errors.ts';
 import { JobRunner, SerialQueue } from './jobs.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { AuthFailureLimiter } from './rate-limit.ts';
-import { ROUTES } from './routes.ts';
+import { ROUTES } from './routes/index.ts';
 import { ServedVersion } from './serving.ts';
 import { singleQueryValues, validate, type Values } from './validate.ts';
 

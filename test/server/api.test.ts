@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appDeps } from '../../server/app.ts';
-import { ROUTES } from '../../server/routes.ts';
+import { ROUTES } from '../../server/routes/index.ts';
 import { atRiskCsvLine } from '../../models/churn/at-risk-csv.ts';
 import { atRiskList } from '../../services/at-risk.ts';
 import { fixture, type Fixture } from './helpers.ts';

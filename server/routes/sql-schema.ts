@@ -4,8 +4,8 @@
  * browser lists them (GET /api/sql/schema).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { RouteInput } from './context.ts';
-import { withDeadline } from './deadline.ts';
+import type { RouteInput } from '../context.ts';
+import { withDeadline } from '../deadline.ts';
 
 export interface SchemaTable {
   name: string;

@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { badInput, notFound, TierlabError } from '../data/errors.ts';
-import type { RouteInput } from './context.ts';
-import type { Schema } from './validate.ts';
+import { badInput, notFound, TierlabError } from '../../data/errors.ts';
+import type { RouteInput } from '../context.ts';
+import type { Schema } from '../validate.ts';
 
 export const NOTEBOOK_BODY: Schema = {
   title: { type: 'string', required: true, maxLength: 200 },

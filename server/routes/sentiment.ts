@@ -1,7 +1,7 @@
-import { LANGUAGE_SETTINGS, type LanguageSetting } from '../data/text-language.ts';
-import { SentimentSet } from '../models/sentiment/sentiment-set.ts';
-import type { RouteInput } from './context.ts';
-import type { Schema } from './validate.ts';
+import { LANGUAGE_SETTINGS, type LanguageSetting } from '../../data/text-language.ts';
+import { SentimentSet } from '../../models/sentiment/sentiment-set.ts';
+import type { RouteInput } from '../context.ts';
+import type { Schema } from '../validate.ts';
 
 export const SENTIMENT_BODY: Schema = {
   texts: { type: 'string[]', required: true, minItems: 1, maxItems: 1000, description: '1 to 1,000 texts' },

@@ -1,9 +1,9 @@
-import { badInput, notFound } from '../data/errors.ts';
-import { ident } from '../data/store.ts';
-import type { AppDeps, RouteInput } from './context.ts';
-import { checkFilter, FILTER_FIELDS, type CustomerFilter, type ListFilter } from '../services/customer-filter.ts';
-import { nextActionOf } from '../services/next-action.ts';
-import type { Schema, Values } from './validate.ts';
+import { badInput, notFound } from '../../data/errors.ts';
+import { ident } from '../../data/store.ts';
+import type { AppDeps, RouteInput } from '../context.ts';
+import { checkFilter, FILTER_FIELDS, type CustomerFilter, type ListFilter } from '../../services/customer-filter.ts';
+import { nextActionOf } from '../../services/next-action.ts';
+import type { Schema, Values } from '../validate.ts';
 
 /** Filters shared by the customer list and the at-risk list: each is a column of `customer_analytics`. */
 export const FILTERS: Schema = {

@@ -1,8 +1,8 @@
-import { notFound } from '../data/errors.ts';
-import { customerTierHistory, FLOW_COLUMNS, historyVersions, tierAlerts, tierFlow } from '../models/history/index.ts';
-import type { RouteInput } from './context.ts';
-import { nextActionOf } from '../services/next-action.ts';
-import type { Schema, Values } from './validate.ts';
+import { notFound } from '../../data/errors.ts';
+import { customerTierHistory, FLOW_COLUMNS, historyVersions, tierAlerts, tierFlow } from '../../models/history/index.ts';
+import type { RouteInput } from '../context.ts';
+import { nextActionOf } from '../../services/next-action.ts';
+import type { Schema, Values } from '../validate.ts';
 
 const COMPARE: Schema = {
   from_version: { type: 'integer', min: 1, description: 'the earlier version (default: the one before to_version)' },

@@ -1,4 +1,4 @@
-import type { RouteSpec } from './context.ts';
+import type { RouteSpec } from '../context.ts';
 import {
   addDestinationRoute, CAMPAIGN_BODY, campaignDeliveries, campaignResultsRoute, createCampaignRoute, DESTINATION_BODY, exportCampaign, getCampaignRoute,
   listCampaignsRoute, listDestinationsRoute, PREVIEW_QUERY, previewCampaign, PUSH_BODY, pushCampaignRoute, removeDestinationRoute,
@@ -7,7 +7,7 @@ import { atRisk, AT_RISK_QUERY } from './churn.ts';
 import { getChurnEvaluation, getClusterProfiles, getClusters, getComparison, getKSelection, getProjection, getTiers, PROJECTION_QUERY } from './analytics.ts';
 import { customerFacets, getCustomer, listCustomers, LIST_QUERY } from './customers.ts';
 import { listDatasets, uploadDataset, UPLOAD_QUERY } from './datasets.ts';
-import { docsPage, openApiDocument } from './docs.ts';
+import { docsPage, openApiDocument } from '../docs.ts';
 import { ALERTS_QUERY, FLOW_QUERY, getCustomerHistory, getTierAlerts, getTierFlow, listHistoryVersions } from './history.ts';
 import { health, me } from './meta.ts';
 import { createToken, listTokens, revokeToken, TOKEN_BODY } from './tokens.ts';

@@ -1,6 +1,6 @@
-import { parseRole, ROLES } from './auth.ts';
-import type { RouteInput } from './context.ts';
-import type { Schema } from './validate.ts';
+import { parseRole, ROLES } from '../auth.ts';
+import type { RouteInput } from '../context.ts';
+import type { Schema } from '../validate.ts';
 
 export const TOKEN_BODY: Schema = {
   role: { type: 'string', required: true, enum: [...ROLES] },

@@ -1,15 +1,15 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { badInput, TierlabError } from '../data/errors.ts';
-import type { RouteInput } from './context.ts';
-import { fromDuckDB } from './duckdb-errors.ts';
-import { withDeadline } from './deadline.ts';
-import { SqlResultCache } from './sql-cache.ts';
-import { composeCells, placeError, readCells, type CellSql } from './sql-cells.ts';
-import { checkReadOnlySelect } from './sql-guard.ts';
+import { badInput, TierlabError } from '../../data/errors.ts';
+import type { RouteInput } from '../context.ts';
+import { fromDuckDB } from '../duckdb-errors.ts';
+import { withDeadline } from '../deadline.ts';
+import { SqlResultCache } from '../sql-cache.ts';
+import { composeCells, placeError, readCells, type CellSql } from '../sql-cells.ts';
+import { checkReadOnlySelect } from '../sql-guard.ts';
 import { knownTables } from './sql-schema.ts';
-import { boundedSelect, readBounded } from './sql-result.ts';
-import { namedParams, statementBody } from './sql-text.ts';
-import type { Schema } from './validate.ts';
+import { boundedSelect, readBounded } from '../sql-result.ts';
+import { namedParams, statementBody } from '../sql-text.ts';
+import type { Schema } from '../validate.ts';
 
 export const SQL_BODY: Schema = {
   sql: { type: 'string', required: true, maxLength: 100_000, description: 'one SELECT (or WITH ... SELECT)' },

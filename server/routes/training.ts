@@ -1,9 +1,9 @@
 import { streamSSE } from 'hono/streaming';
-import { TierlabError } from '../data/errors.ts';
-import { appendAudit } from './audit.ts';
-import type { RouteInput, TrainSettings } from './context.ts';
-import { scrub } from './errors.ts';
-import type { Schema } from './validate.ts';
+import { TierlabError } from '../../data/errors.ts';
+import { appendAudit } from '../audit.ts';
+import type { RouteInput, TrainSettings } from '../context.ts';
+import { scrub } from '../errors.ts';
+import type { Schema } from '../validate.ts';
 
 /**
  * POST /api/jobs/train: starts the training pipeline in the background (one at a time). The job holds the

@@ -4,9 +4,9 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TierlabError } from '../data/errors.ts';
-import type { RouteInput } from './context.ts';
-import type { Schema } from './validate.ts';
+import { TierlabError } from '../../data/errors.ts';
+import type { RouteInput } from '../context.ts';
+import type { Schema } from '../validate.ts';
 
 export interface Workspace {
   /** ISO 4217 code, or '' for plain numbers. */

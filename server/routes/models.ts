@@ -1,6 +1,6 @@
-import { badInput, RetryLater } from '../data/errors.ts';
-import { Registry } from '../models/registry/registry.ts';
-import type { RouteInput } from './context.ts';
+import { badInput, RetryLater } from '../../data/errors.ts';
+import { Registry } from '../../models/registry/registry.ts';
+import type { RouteInput } from '../context.ts';
 
 /** Digits only: `Number()` would also read "1.0", "0x1", "1e0" and " 1" as version 1. */
 function parseVersion(text: string): number {

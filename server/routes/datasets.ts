@@ -3,15 +3,15 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { parseKind, parseMapping } from '../data/columns.ts';
-import { RetryLater, TierlabError, badInput } from '../data/errors.ts';
-import { CUSTOMERS_MODES, type CustomersMode } from '../data/ingest-options.ts';
-import { ingestFile } from '../data/ingest.ts';
-import { rebuildDerived } from '../models/derived.ts';
-import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
-import type { RouteInput } from './context.ts';
-import { withDeadline } from './deadline.ts';
-import type { Schema } from './validate.ts';
+import { parseKind, parseMapping } from '../../data/columns.ts';
+import { RetryLater, TierlabError, badInput } from '../../data/errors.ts';
+import { CUSTOMERS_MODES, type CustomersMode } from '../../data/ingest-options.ts';
+import { ingestFile } from '../../data/ingest.ts';
+import { rebuildDerived } from '../../models/derived.ts';
+import { LANGUAGE_SETTINGS } from '../../data/text-language.ts';
+import type { RouteInput } from '../context.ts';
+import { withDeadline } from '../deadline.ts';
+import type { Schema } from '../validate.ts';
 
 export const UPLOAD_QUERY: Schema = {
   map: { type: 'string', maxLength: 2000, description: 'source=field,... maps the file\'s own column names to Tierlab\'s' },

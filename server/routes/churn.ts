@@ -1,9 +1,9 @@
-import { AT_RISK_CSV_COLUMNS, atRiskCsvLine } from '../models/churn/at-risk-csv.ts';
-import { AT_RISK_DEFAULTS, atRiskQuery, atRiskRow, checkAtRisk } from '../services/at-risk.ts';
-import type { RouteInput } from './context.ts';
-import { csvDownload } from './csv-download.ts';
+import { AT_RISK_CSV_COLUMNS, atRiskCsvLine } from '../../models/churn/at-risk-csv.ts';
+import { AT_RISK_DEFAULTS, atRiskQuery, atRiskRow, checkAtRisk } from '../../services/at-risk.ts';
+import type { RouteInput } from '../context.ts';
+import { csvDownload } from '../csv-download.ts';
 import { FILTERS, pickFilter } from './customers.ts';
-import type { Schema } from './validate.ts';
+import type { Schema } from '../validate.ts';
 
 export const AT_RISK_QUERY: Schema = {
   ...FILTERS,

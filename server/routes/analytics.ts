@@ -1,12 +1,12 @@
-import { notFound } from '../data/errors.ts';
-import { ident } from '../data/store.ts';
-import { adjustedMutualInfo, adjustedRandIndex, encodeLabels, normalizedMutualInfo } from '../models/clusters/agreement.ts';
-import { describeStoredSegments } from '../models/clusters/io.ts';
-import { Registry } from '../models/registry/registry.ts';
-import { tierSummary } from '../models/tiers/index.ts';
-import type { TierDimension } from '../models/tiers/summary.ts';
-import type { AppDeps, RouteInput } from './context.ts';
-import type { Schema } from './validate.ts';
+import { notFound } from '../../data/errors.ts';
+import { ident } from '../../data/store.ts';
+import { adjustedMutualInfo, adjustedRandIndex, encodeLabels, normalizedMutualInfo } from '../../models/clusters/agreement.ts';
+import { describeStoredSegments } from '../../models/clusters/io.ts';
+import { Registry } from '../../models/registry/registry.ts';
+import { tierSummary } from '../../models/tiers/index.ts';
+import type { TierDimension } from '../../models/tiers/summary.ts';
+import type { AppDeps, RouteInput } from '../context.ts';
+import type { Schema } from '../validate.ts';
 
 const DIMENSIONS: TierDimension[] = ['rfm_segment', 'abc_class', 'value_tier', 'lifecycle_stage'];
 

@@ -1,14 +1,14 @@
-import { notFound } from '../data/errors.ts';
+import { notFound } from '../../data/errors.ts';
 import {
   addDestination, campaignPreview, campaignResults, createCampaign, deliveryLog, EXPORT_COLUMNS, exportCsvLine, FILTER_KEYS, getCampaign, listCampaigns, listDestinations,
   pushCampaign, removeDestination, TREATMENT_SQL, type CampaignFilter,
-} from '../models/campaigns/index.ts';
-import { readPlaybook } from '../models/playbooks/index.ts';
-import { Registry } from '../models/registry/registry.ts';
-import type { RouteInput } from './context.ts';
-import { csvDownload } from './csv-download.ts';
+} from '../../models/campaigns/index.ts';
+import { readPlaybook } from '../../models/playbooks/index.ts';
+import { Registry } from '../../models/registry/registry.ts';
+import type { RouteInput } from '../context.ts';
+import { csvDownload } from '../csv-download.ts';
 import { FILTERS } from './customers.ts';
-import type { Schema } from './validate.ts';
+import type { Schema } from '../validate.ts';
 
 export const CAMPAIGN_BODY: Schema = {
   name: { type: 'string', required: true, maxLength: 200 },

@@ -1,7 +1,7 @@
-import { readPlaybook, savePlaybook } from '../models/playbooks/index.ts';
-import type { RouteInput } from './context.ts';
-import { forgetPlaybook } from '../services/next-action.ts';
-import type { Schema } from './validate.ts';
+import { readPlaybook, savePlaybook } from '../../models/playbooks/index.ts';
+import type { RouteInput } from '../context.ts';
+import { forgetPlaybook } from '../../services/next-action.ts';
+import type { Schema } from '../validate.ts';
 
 export const PLAYBOOK_QUERY: Schema = {
   version: { type: 'integer', min: 0, description: 'an earlier saved version (0: the default playbook); default the newest' },
