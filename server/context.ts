@@ -8,6 +8,17 @@ import type { Limits } from './limits.ts';
 import type { ServedVersion } from './serving.ts';
 import type { Schema, Values } from './validate.ts';
 
+/** What the middleware leaves on a request's context (`c.get(...)`). */
+export type AppEnv = {
+  Variables: {
+    /** The caller's role and token name, set by the auth middleware; undefined on public routes. */
+    role: Role | undefined;
+    caller: Caller | undefined;
+    /** Set when the auth middleware refused the request: the token it was given, for the rate limit to count. */
+    authFailure: { token?: string } | undefined;
+  };
+};
+
 /** Everything a handler may use; built once by createApp. */
 export interface AppDeps {
   store: Store;

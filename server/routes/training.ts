@@ -2,7 +2,7 @@ import { streamSSE } from 'hono/streaming';
 import { TierlabError } from '../../data/errors.ts';
 import { appendAudit } from '../audit.ts';
 import type { RouteInput, TrainSettings } from '../context.ts';
-import { scrub } from '../errors.ts';
+import { scrub } from '../middleware/errors/index.ts';
 import type { Schema } from '../validate.ts';
 
 /**
