@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { csvHeader, mappingQuery } from '../../web/src/admin/csv-header.ts';
 import { renderMarkdown } from '../../web/src/cells/markdown.ts';
 import { formatParams, parseParams } from '../../web/src/cells/view-params.ts';
-import type { Notebook } from '../../web/src/notebook/model.ts';
+import type { Cell, Notebook } from '../../web/src/notebook/model.ts';
 import { CycleError, dependants, freeCellName, upstream } from '../../web/src/notebook/graph.ts';
-import { cellInputs, resolveViewParams, sqlCodeWords, sqlParams, sqlParamValues } from '../../web/src/notebook/params.ts';
+import { sqlParamNames } from '../../server/sql-text.ts';
+import { cellInputs, resolveViewParams, sqlCodeWords, sqlParamValues } from '../../web/src/notebook/params.ts';
 import { notebookDocument, parseNotebook, serializeNotebook } from '../../web/src/notebook/serialize.ts';
 import clustersVsRfm from '../../web/src/notebook/defaults/clusters-vs-rfm-tiers.json';
 import retention from '../../web/src/notebook/defaults/retention-at-risk.json';
@@ -50,7 +51,13 @@ describe('markdown subset', () => {
 describe('SQL params and dependencies', () => {
   it('finds :name and $name but not casts, strings, quoted names or comments', () => {
     const sql = `SELECT a::INT, ':fake', "col:x" FROM t -- :comment\nWHERE b > :k AND c = $threshold /* $block */ AND d = :k`;
-    expect(sqlParams(sql)).toEqual(['k', 'threshold']);
+    expect(sqlParamNames(sql)).toEqual(['k', 'threshold']);
+  });
+
+  it('reads a cell as DuckDB does on both sides: E-strings, dollar quotes and nested comments hide their params', () => {
+    const sql = "SELECT E'it\\'s :x', $$ :y $$, $tag$ $z $tag$ /* outer /* inner */ :w */ FROM t WHERE a = :k";
+    expect(sqlParamNames(sql)).toEqual(['k']);
+    expect(cellInputs({ id: 'c', kind: 'sql', source: sql } as Cell)).toEqual(['k']);
   });
 
   it('sends only the params a query uses', () => {
