@@ -5,8 +5,8 @@ import { describeStoredSegments } from '../../models/clusters/io.ts';
 import { Registry } from '../../models/registry/registry.ts';
 import { tierSummary } from '../../models/tiers/index.ts';
 import type { TierDimension } from '../../models/tiers/summary.ts';
+import type { ProjectionQuery } from '../contracts.ts';
 import type { AppDeps, RouteInput } from '../context.ts';
-import type { Schema } from '../validate.ts';
 
 const DIMENSIONS: TierDimension[] = ['rfm_segment', 'abc_class', 'value_tier', 'lifecycle_stage'];
 
@@ -121,13 +121,8 @@ export async function getClusterProfiles({ deps }: RouteInput) {
   });
 }
 
-export const PROJECTION_QUERY: Schema = {
-  color: { type: 'string', enum: ['cluster', 'rfm_segment'], description: 'what colours the points (default cluster)' },
-  max_points: { type: 'integer', min: 1, max: 20000, description: 'sample size (default 5000)' },
-};
-
 /** GET /api/clusters/projection: a reproducible sample of the 2-D projection the segmentation stored. */
-export async function getProjection({ deps, query }: RouteInput) {
+export async function getProjection({ deps, query }: RouteInput<ProjectionQuery>) {
   const color: string = query.color ?? 'cluster';
   const maxPoints: number = query.max_points ?? 5000;
   // Kept until the data changes: the default notebook asks the same sample of every visitor, and a kept answer
