@@ -3,6 +3,7 @@
  * in server/validate.ts and make the OpenAPI document in server/docs.ts), the request types inferred from them
  * as Hono's validator infers its output, and the answers' types. The web imports types only from here.
  */
+import type { TierlabError } from '../data/errors.ts';
 import type { IngestSummary } from '../data/loads.ts';
 import { CUSTOMERS_MODES } from '../data/ingest-options.ts';
 import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
@@ -13,6 +14,9 @@ import type { Job, Progress } from './jobs.ts';
 import type { Infer, Schema } from './validate.ts';
 
 export type { IngestSummary, Job, Progress, TokenInfo };
+
+/** Every error answer's JSON (server/middleware/errors): `{error, message, field?, row?, column?, file?, details?}`. */
+export type ErrorAnswer = ReturnType<TierlabError['toJSON']>;
 
 // Customers and the at-risk list
 

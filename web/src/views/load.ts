@@ -3,7 +3,7 @@
  * `NotReadyError` (or the server answers 404) when the data is not built yet.
  */
 import { api, ApiError, type Query } from '../api.ts';
-import type { SqlResult } from '../notebook/sql-result.ts';
+import type { SqlResult } from '../../../server/contracts.ts';
 import { NotReadyError } from './ready.ts';
 
 export type Params = Record<string, string | number>;
