@@ -5,6 +5,7 @@
  */
 import type { TierlabError } from '../data/errors.ts';
 import type { IngestSummary } from '../data/loads.ts';
+import type { Manifest } from '../models/registry/manifest.ts';
 import { CUSTOMERS_MODES } from '../data/ingest-options.ts';
 import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
 import { FLOW_COLUMNS } from '../models/history/index.ts';
@@ -13,7 +14,7 @@ import { ROLES, type Role, type TokenInfo } from './auth.ts';
 import type { Job, Progress } from './jobs.ts';
 import type { Infer, Schema } from './validate.ts';
 
-export type { IngestSummary, Job, Progress, TokenInfo };
+export type { IngestSummary, Job, Progress, TokenInfo, Manifest };
 
 /** Every error answer's JSON (server/middleware/errors): `{error, message, field?, row?, column?, file?, details?}`. */
 export type ErrorAnswer = ReturnType<TierlabError['toJSON']>;
@@ -125,6 +126,17 @@ export const PROJECTION_QUERY = {
 } as const satisfies Schema;
 
 export type ProjectionQuery = Infer<typeof PROJECTION_QUERY>;
+
+// Model versions
+
+/** The answer of `GET /api/models`: every version, newest first. */
+export interface ModelList {
+  active: number | null;
+  versions: { version: number; created_at: string; active: boolean; backend: string; as_of: string | null }[];
+}
+
+/** The answer of `GET /api/models/:version`: the version's manifest, and whether it is the one served. */
+export type ModelManifest = Manifest & { active: boolean };
 
 // Notebooks and SQL cells
 

@@ -10,6 +10,7 @@ import { notebookDocument, parseNotebook, serializeNotebook } from '../../web/sr
 import clustersVsRfm from '../../web/src/notebook/defaults/clusters-vs-rfm-tiers.json';
 import retention from '../../web/src/notebook/defaults/retention-at-risk.json';
 import tiersToAction from '../../web/src/notebook/defaults/tiers-to-action.json';
+import { parseManifest } from '../../models/registry/manifest.ts';
 import { migrationsOf, versionFigures } from '../../web/src/views/manifest.ts';
 import { VIEWS } from '../../web/src/views/index.ts';
 
@@ -184,11 +185,14 @@ describe('small parsers', () => {
   });
 
   it('reads version figures and migration matrices from a manifest', () => {
-    const manifest = {
-      data_snapshot: { rows: { customers: 10 } },
+    // As the server answers it: parsed at the edge from the stored JSON.
+    const manifest = parseManifest({
+      version: 3,
+      created_at: '2026-01-02T00:00:00Z',
+      data_snapshot: { as_of: '2026-01-01', rows: { customers: 10 } },
       evaluation: { churn: { evaluation: { roc_auc: 0.8 } }, segmentation: { k: 4 } },
       migration: [{ column: 'value_tier', moved: 2, total: 10, cells: [{ from: 'VIP', to: null, customers: 2 }] }],
-    };
+    });
     expect(versionFigures(manifest)).toMatchObject({ customers: 10, 'churn ROC AUC': 0.8, 'clusters (k)': 4, 'log loss': null });
     expect(migrationsOf(manifest)).toEqual([{ column: 'value_tier', moved: 2, total: 10, cells: [{ from: 'VIP', to: '(none)', customers: 2 }] }]);
   });

@@ -3,7 +3,7 @@
  * `NotReadyError` (or the server answers 404) when the data is not built yet.
  */
 import { api, ApiError, type Query } from '../api.ts';
-import type { SqlResult } from '../../../server/contracts.ts';
+import type { ModelList, ModelManifest, SqlResult } from '../../../server/contracts.ts';
 import { NotReadyError } from './ready.ts';
 
 export type Params = Record<string, string | number>;
@@ -245,20 +245,18 @@ export async function atRisk(params: Params): Promise<AtRisk> {
   return { items: list.items, total: list.total, facets: all, query };
 }
 
-export interface ModelVersions {
-  active: string | number | null;
-  versions: ({ version: string | number; created_at: string; active: boolean } & Row)[];
+export interface ModelVersions extends ModelList {
   /** Manifests of the listed versions (the newest few), by version. */
-  manifests: Record<string, Row>;
+  manifests: Record<string, ModelManifest>;
 }
 
 /** How many of the newest versions get their manifest fetched for the figures table. */
 const MANIFESTS_SHOWN = 8;
 
 export async function modelVersions(): Promise<ModelVersions> {
-  const list = await api<Omit<ModelVersions, 'manifests'>>('/api/models');
+  const list = await api<ModelList>('/api/models');
   if (!list.versions.length) throw new NotReadyError('No model versions yet: run a training job.');
   const newest = [...list.versions].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at))).slice(0, MANIFESTS_SHOWN);
-  const manifests = await Promise.all(newest.map((v) => api<Row>(`/api/models/${encodeURIComponent(String(v.version))}`)));
+  const manifests = await Promise.all(newest.map((v) => api<ModelManifest>(`/api/models/${encodeURIComponent(String(v.version))}`)));
   return { ...list, manifests: Object.fromEntries(newest.map((v, i) => [String(v.version), manifests[i]])) };
 }
