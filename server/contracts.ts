@@ -6,6 +6,7 @@
 import type { TierlabError } from '../data/errors.ts';
 import type { IngestSummary } from '../data/loads.ts';
 import type { Manifest } from '../models/registry/manifest.ts';
+import type { TierDimension, TierGroup } from '../models/tiers/summary.ts';
 import { CUSTOMERS_MODES } from '../data/ingest-options.ts';
 import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
 import { FLOW_COLUMNS } from '../models/history/index.ts';
@@ -14,7 +15,7 @@ import { ROLES, type Role, type TokenInfo } from './auth.ts';
 import type { Job, Progress } from './jobs.ts';
 import type { Infer, Schema } from './validate.ts';
 
-export type { IngestSummary, Job, Progress, TokenInfo, Manifest };
+export type { IngestSummary, Job, Progress, TokenInfo, Manifest, TierGroup };
 
 /** Every error answer's JSON (server/middleware/errors): `{error, message, field?, row?, column?, file?, details?}`. */
 export type ErrorAnswer = ReturnType<TierlabError['toJSON']>;
@@ -101,6 +102,19 @@ export interface UploadAnswer {
   summary: IngestSummary;
   features_as_of: string | null;
   tiers_built: boolean;
+}
+
+/** The answer of `GET /api/datasets`: rows and time ranges of the input tables, rows of the derived ones. */
+export interface DatasetList {
+  tables: { name: string; rows: number; from: string | null; to: string | null }[];
+}
+
+// Tiers
+
+/** The answer of `GET /api/tiers`: each tier dimension's groups, and the rules the active version used. */
+export interface TiersAnswer {
+  dimensions: Record<TierDimension, TierGroup[]>;
+  rules: unknown;
 }
 
 // Tier history

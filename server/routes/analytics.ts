@@ -6,7 +6,7 @@ import type { Manifest, ManifestEvaluation } from '../../models/registry/manifes
 import { Registry } from '../../models/registry/registry.ts';
 import { tierSummary } from '../../models/tiers/index.ts';
 import type { TierDimension } from '../../models/tiers/summary.ts';
-import type { ProjectionQuery } from '../contracts.ts';
+import type { ProjectionQuery, TiersAnswer } from '../contracts.ts';
 import type { AppDeps, RouteInput } from '../context.ts';
 
 const DIMENSIONS: TierDimension[] = ['rfm_segment', 'abc_class', 'value_tier', 'lifecycle_stage'];
@@ -35,12 +35,12 @@ export function activeEvaluation(deps: Pick<AppDeps, 'home' | 'served'>): { vers
 }
 
 /** GET /api/tiers */
-export async function getTiers({ deps }: RouteInput) {
+export async function getTiers({ deps }: RouteInput): Promise<TiersAnswer> {
   // Once per data change: uploads and version switches invalidate the cache. The table check is inside, so a
   // kept answer costs no query on the store's one connection.
   return deps.customers.memo('tiers', async () => {
     if (!(await deps.store.has('customer_rfm'))) throw notFound('no tiers yet: upload transactions first');
-    const dimensions: Record<string, unknown> = {};
+    const dimensions = {} as TiersAnswer['dimensions'];
     for (const d of DIMENSIONS) dimensions[d] = await tierSummary(deps.store, d);
     const stored = activeEvaluation(deps)?.manifest.config?.tiers ?? null;
     return { dimensions, rules: stored };

@@ -9,7 +9,7 @@ import { ingestFile } from '../../data/ingest.ts';
 import { rebuildDerived } from '../../models/derived.ts';
 import type { RouteInput } from '../context.ts';
 import { withDeadline } from '../deadline.ts';
-import { UPLOAD_QUERY, type UploadQuery } from '../contracts.ts';
+import { UPLOAD_QUERY, type DatasetList, type UploadQuery } from '../contracts.ts';
 import type { Schema } from '../validate.ts';
 
 /** Where uploads are spooled; the store's file access is limited to this folder and the registry. */
@@ -142,13 +142,13 @@ export async function listDatasets({ deps }: RouteInput) {
   return deps.customers.memo('datasets', () => datasetFigures(deps.store));
 }
 
-async function datasetFigures(store: RouteInput['deps']['store']) {
+async function datasetFigures(store: RouteInput['deps']['store']): Promise<DatasetList> {
   const ranges: Record<string, string> = {
     customers: 'SELECT count(*) AS rows, CAST(min(signup_date) AS VARCHAR) AS "from", CAST(max(signup_date) AS VARCHAR) AS "to" FROM customers',
     transactions: 'SELECT count(*) AS rows, min(timestamp) AS "from", max(timestamp) AS "to" FROM transactions',
     feedback: 'SELECT count(*) AS rows, min(timestamp) AS "from", max(timestamp) AS "to" FROM feedback',
   };
-  const tables: { name: string; rows: number; from: string | null; to: string | null }[] = [];
+  const tables: DatasetList['tables'] = [];
   for (const [name, sql] of Object.entries(ranges)) {
     const row = (await store.one<{ rows: number; from: string | null; to: string | null }>(sql))!;
     tables.push({ name, rows: row.rows, from: row.from ?? null, to: row.to ?? null });
