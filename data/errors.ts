@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'bad_file'
   | 'missing_column'
   | 'not_found'
+  | 'method_not_allowed'
   | 'conflict'
   | 'unauthorized'
   | 'forbidden'

@@ -5,7 +5,7 @@ import type { Store } from '../data/store.ts';
 import { churnStageSettings, runChurnStage, type ChurnStageResult } from './churn/pipeline.ts';
 import type { TrainOptions as ChurnTrainOptions } from './churn/model.ts';
 import type { LabelKind } from './churn/dataset.ts';
-import { loadCustomerTable, saveClusters, segmentCustomers, SEGMENT_DEFAULTS, type SegmentOptions } from './clusters/index.ts';
+import { loadCustomerTable, saveClusters, segmentCustomers, SEGMENT_DEFAULTS, type SegmentationResult, type SegmentOptions } from './clusters/index.ts';
 import { writeClv, type ClvRun } from './clv/index.ts';
 import type { LanguageSetting } from '../data/text-language.ts';
 import { SentimentSet, scoreFeedbackTable, type ScoredFeedback } from './sentiment/index.ts';
@@ -61,7 +61,8 @@ export interface TrainResult {
       /** Why the churned column was not used as the label although some customers carry it. */
       labelWarning?: string;
     };
-    segmentation?: Record<string, unknown>;
+    /** The segmentation run without its per-customer arrays and its model (the model is in the bundle). */
+    segmentation?: Omit<ReturnType<SegmentationResult['toJSON']>, 'scatter' | 'model'>;
     clv?: Pick<ClvRun, 'selection' | 'purchase' | 'gammaGamma' | 'customers'>;
     sentiment?: { scored: number; languages: ScoredFeedback['languages'] };
   };

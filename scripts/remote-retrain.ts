@@ -1,6 +1,6 @@
 import type { DatasetKind } from '../data/columns.ts';
 import type { RunRecord } from '../models/registry/runs.ts';
-import type { TrainSettings } from '../server/context.ts';
+import type { TrainSettings } from '../server/contracts.ts';
 import type { Job } from '../server/jobs.ts';
 import { callServer, fileBody, serverEvents, type Remote } from './remote.ts';
 

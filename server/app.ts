@@ -3,22 +3,24 @@ import { join } from 'node:path';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
-import { secureHeaders } from 'hono/secure-headers';
 import { serveStatic } from '@hono/node-server/serve-static';
-import { RetryLater, TierlabError, badInput } from '../data/errors.ts';
+import { TierlabError, badInput } from '../data/errors.ts';
 import { sharedDataDir } from '../data/paths.ts';
 import type { Store } from '../data/store.ts';
-import { allows, TokenStore, type Caller, type Role } from './auth.ts';
+import { TokenStore } from './auth.ts';
 import { auditedRun } from './audit-route.ts';
 import { AdmissionQueue } from './admission.ts';
-import type { AppDeps, CommandRunner, RouteSpec, TrainFunction } from './context.ts';
+import type { AppDeps, AppEnv, CommandRunner, RouteSpec, TrainFunction } from './context.ts';
 import { CustomerCache } from './customer-cache.ts';
-import { removeStaleUploads, uploadsDir } from './datasets.ts';
-import { errorResponse } from './errors.ts';
 import { JobRunner, SerialQueue } from './jobs.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
-import { AuthFailureLimiter } from './rate-limit.ts';
-import { ROUTES } from './routes.ts';
+import { auth } from './middleware/auth/index.ts';
+import { onError, routeNotFound } from './middleware/errors/index.ts';
+import { authFailureLimit } from './middleware/rate-limit/index.ts';
+import { requestLog } from './middleware/request-log/index.ts';
+import { securityHeaders } from './middleware/security-headers/index.ts';
+import { removeStaleUploads, uploadsDir } from './routes/datasets.ts';
+import { ROUTES } from './routes/index.ts';
 import { ServedVersion } from './serving.ts';
 import { singleQueryValues, validate, type Values } from './validate.ts';
 
@@ -39,7 +41,11 @@ export interface CreateAppOptions {
   commands?: CommandRunner;
 }
 
-type Env = { Variables: { role: Role | undefined; caller: Caller | undefined } };
+/** What createApp builds: the Hono app, and the dependencies its routes share (jobs, caches, tokens, queues). */
+export interface TierlabApp {
+  app: Hono<AppEnv>;
+  deps: AppDeps;
+}
 
 /**
  * DuckDB's file access is instance-wide: SQL cells must not read /etc/passwd, while uploads and the registry's
@@ -76,31 +82,14 @@ async function readInput(c: Context, route: RouteSpec): Promise<{ query: Values;
   return { query, body: validate(route.body ?? {}, parsed, 'body') };
 }
 
-/** `/api/models/:version/activate` as a pattern over concrete paths, for telling 404 from 405. */
-const pathPattern = (path: string) => new RegExp(`^${path.replace(/:\w+/g, '[^/]+')}/?$`);
-const ROUTE_PATTERNS = ROUTES.map((route) => ({ method: route.method, pattern: pathPattern(route.path) }));
-
-function bearer(c: Context, route: RouteSpec): string | undefined {
-  const header = c.req.header('authorization');
-  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-  if (match) return match[1];
-  if (route.path.endsWith('/events')) return c.req.query('token');
-  return undefined;
-}
-
-function clientIp(c: Context): string {
-  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
-  return incoming?.socket?.remoteAddress ?? 'in-process';
-}
-
 /**
  * The Tierlab HTTP app: the route table behind one auth, validation and error layer, plus the built UI.
  *
  * @example
- * const app = await createApp({ store, home });
+ * const { app, deps } = await createApp({ store, home });
  * const res = await app.request('/api/health');
  */
-export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
+export async function createApp(options: CreateAppOptions): Promise<TierlabApp> {
   const { store, home } = options;
   if (options.lockDown ?? true) await lockDownStore(store, home);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -124,43 +113,20 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
       admin: sqlQueue('admin', limits.sqlSlotsAdmin, limits),
     },
   };
-  const limiter = new AuthFailureLimiter({ perMinute: limits.authFailuresPerMinute });
-  const app = new Hono<Env>();
-
-  app.use(async (c, next) => {
-    const started = performance.now();
-    await next();
-    // Path only: query strings can carry filters typed by people, and never a token.
-    log({ time: new Date().toISOString(), method: c.req.method, path: c.req.path, status: c.res.status, ms: Math.round((performance.now() - started) * 10) / 10, role: c.get('role') ?? null });
-  });
-  app.use(secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], connectSrc: ["'self'"] } }));
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.use(requestLog({ write: log }));
+  app.use(securityHeaders());
   const origins = options.corsOrigins ?? (process.env.TIERLAB_CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   if (origins.length) app.use('/api/*', cors({ origin: origins, allowHeaders: ['Authorization', 'Content-Type'], allowMethods: ['GET', 'POST', 'PUT', 'DELETE'] }));
-  app.onError((error) => errorResponse(error));
+  app.use('/api/*', authFailureLimit({ perMinute: limits.authFailuresPerMinute }));
 
   const jsonLimit = bodyLimit({ maxSize: limits.jsonBytes, onError: () => { throw new TierlabError('too_large', `the body is larger than ${limits.jsonBytes} bytes`); } });
   for (const route of ROUTES) {
     const handlers = [
-      async (c: Context<Env>, next: () => Promise<void>) => {
-        if (route.access === 'public') return next();
-        const token = bearer(c, route);
-        const caller = token ? deps.tokens.authenticate(token) : undefined;
-        if (!caller) {
-          // Only failing attempts are limited: a valid token passes whatever others sent from its address.
-          const attempt = { address: clientIp(c), token };
-          const wait = limiter.blockedFor(attempt);
-          if (wait) throw new RetryLater('rate_limited', `too many failed authentications from this address or with this token; try again in ${wait} s`, wait);
-          limiter.fail(attempt);
-          throw new TierlabError('unauthorized', token ? 'unknown, expired or revoked token' : 'send Authorization: Bearer <token>');
-        }
-        const role = caller.role;
-        c.set('role', role);
-        c.set('caller', caller);
-        if (!allows(role, route.access)) throw new TierlabError('forbidden', `this needs the ${route.access} role; the token has ${role}`);
-        return next();
-      },
+      auth({ tokens: deps.tokens, access: route.access, tokenInQuery: route.path.endsWith('/events') }),
       ...(route.body !== 'raw' && route.method !== 'GET' ? [jsonLimit] : []),
-      async (c: Context<Env>) => {
+      async (c: Context<AppEnv>) => {
         const params = c.req.param() as Record<string, string>;
         const run = () =>
           auditedRun(route, deps.home, c.get('caller'), params, async () => {
@@ -174,13 +140,10 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
     ];
     app.on(route.method, route.path, ...(handlers as [any, any]));
   }
-  app.all('/api/*', (c) => {
-    const allowed = [...new Set(ROUTE_PATTERNS.filter((r) => r.pattern.test(c.req.path)).map((r) => r.method))];
-    if (allowed.length) {
-      return c.json({ error: 'method_not_allowed', message: `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}` }, 405, { Allow: allowed.join(', ') });
-    }
-    return c.json({ error: 'not_found', message: `no route ${c.req.method} ${c.req.path}` }, 404);
-  });
+  // An unknown API path must not fall through to the UI's index.html below.
+  const missing = routeNotFound({ routes: ROUTES });
+  app.all('/api/*', missing);
+  app.notFound(missing);
 
   const webDir = options.webDir ?? join(import.meta.dirname, '..', 'dist', 'web');
   app.use('/*', serveStatic({ root: webDir }));
@@ -189,13 +152,7 @@ export async function createApp(options: CreateAppOptions): Promise<Hono<Env>> {
     if (!existsSync(index)) return c.text('The UI is not built: run `npm run build`. The API is at /api (docs: /api/docs).', 404);
     return c.html(readFileSync(index, 'utf8'));
   });
-  Object.defineProperty(app, 'deps', { value: deps });
   // Before the first request: the active version checked (a damaged one replaced), stale features rebuilt.
   await deps.served.start();
-  return app;
-}
-
-/** The dependencies behind an app (tests and startServer reach the job runner and caches through it). */
-export function appDeps(app: Hono<Env>): AppDeps {
-  return (app as unknown as { deps: AppDeps }).deps;
+  return { app, deps };
 }

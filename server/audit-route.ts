@@ -1,6 +1,6 @@
 import { TierlabError } from '../data/errors.ts';
 import { appendAudit } from './audit.ts';
-import { API_WORDING } from './errors.ts';
+import { API_WORDING } from './middleware/errors/index.ts';
 import type { Caller } from './auth.ts';
 import type { RouteSpec } from './context.ts';
 

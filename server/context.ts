@@ -1,12 +1,24 @@
 import type { Context } from 'hono';
 import type { Store } from '../data/store.ts';
 import type { AdmissionQueue } from './admission.ts';
+import type { TrainSettings } from './contracts.ts';
 import type { Access, Caller, Role, TokenStore } from './auth.ts';
 import type { CustomerCache } from './customer-cache.ts';
 import type { JobRunner, Progress, SerialQueue } from './jobs.ts';
 import type { Limits } from './limits.ts';
 import type { ServedVersion } from './serving.ts';
-import type { Schema, Values } from './validate.ts';
+import type { Infer, Schema, Values } from './validate.ts';
+
+/** What the middleware leaves on a request's context (`c.get(...)`). */
+export type AppEnv = {
+  Variables: {
+    /** The caller's role and token name, set by the auth middleware; undefined on public routes. */
+    role: Role | undefined;
+    caller: Caller | undefined;
+    /** Set when the auth middleware refused the request: the token it was given, for the rate limit to count. */
+    authFailure: { token?: string } | undefined;
+  };
+};
 
 /** Everything a handler may use; built once by createApp. */
 export interface AppDeps {
@@ -45,22 +57,15 @@ export interface ServerCommandIO {
 /** Runs one `tierlab` command line inside the server; answers its exit code. Given by `tierlab serve`. */
 export type CommandRunner = (argv: string[], io: ServerCommandIO) => Promise<number>;
 
-/** What a training job may be asked for (`POST /api/jobs/train`, `tierlab retrain` through a server). */
-export interface TrainSettings {
-  promote?: 'auto' | 'always' | 'never';
-  tolerance?: number;
-  as_of?: string;
-  horizon_days?: number;
-}
-
 export type TrainFunction = (options: { store: Store; home: string; signal: AbortSignal; settings?: TrainSettings; onProgress: (p: Progress) => void }) => Promise<unknown>;
 
-export interface RouteInput {
+/** What a handler is given; its query and body typed by the route's schemas when the row is made by `route`. */
+export interface RouteInput<Query = Values, Body = Values> {
   c: Context;
   deps: AppDeps;
   params: Record<string, string>;
-  query: Values;
-  body: Values;
+  query: Query;
+  body: Body;
   role: Role | undefined;
   /** The token's name and role (undefined on public routes). */
   caller: Caller | undefined;
@@ -90,4 +95,24 @@ export interface RouteSpec {
   ungated?: true;
   /** An admin action: every call is appended to the audit log (server/audit.ts) under this name, with its outcome. */
   audit?: string;
+}
+
+/** A row of the route table as written: the handler's query and body are the types its schemas validate to. */
+export interface TypedRouteSpec<Query extends Schema, Body extends Schema | 'raw'> extends Omit<RouteSpec, 'query' | 'body' | 'handler'> {
+  query?: Query;
+  body?: Body;
+  handler: (input: RouteInput<Infer<Query>, Body extends Schema ? Infer<Body> : Values>) => Promise<unknown>;
+}
+
+/**
+ * A route table row whose handler sees its query and body typed by the schemas that validate them, as Hono's
+ * validator types `c.req.valid()`: a handler that expects a field its schema does not declare does not compile.
+ *
+ * @example
+ * route({ method: 'POST', path: '/api/sql', access: 'analyst', tag: 'sql', summary: '...', response: '...', body: SQL_BODY, handler: runSql });
+ * // runSql(input: RouteInput<{}, SqlRequest>)
+ */
+export function route<Query extends Schema = {}, Body extends Schema | 'raw' = {}>(spec: TypedRouteSpec<Query, Body>): RouteSpec {
+  // Sound because createApp validates the query and body against these same schemas before the handler runs.
+  return spec as unknown as RouteSpec;
 }

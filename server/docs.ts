@@ -1,3 +1,8 @@
+/**
+ * The API's documents made from the route table: the OpenAPI 3.1 document and the docs page. Parameters and
+ * bodies come from the same schemas that validate requests (server/contracts.ts), constraints included, so the
+ * documents cannot drift from what the server accepts.
+ */
 import type { RouteSpec } from './context.ts';
 import type { Field, Schema } from './validate.ts';
 
@@ -5,14 +10,14 @@ function fieldSchema(field: Field): Record<string, unknown> {
   const base = { description: field.description };
   switch (field.type) {
     case 'string':
-      return { ...base, type: 'string', ...(field.enum ? { enum: field.enum } : {}), ...(field.maxLength ? { maxLength: field.maxLength } : {}) };
+      return { ...base, type: 'string', enum: field.enum, maxLength: field.maxLength, pattern: field.pattern?.source };
     case 'integer':
     case 'number':
       return { ...base, type: field.type, minimum: field.min, maximum: field.max };
     case 'boolean':
       return { ...base, type: 'boolean' };
     case 'string[]':
-      return { ...base, type: 'array', items: { type: 'string' }, minItems: field.minItems, maxItems: field.maxItems };
+      return { ...base, type: 'array', items: { type: 'string', maxLength: field.maxLength }, minItems: field.minItems, maxItems: field.maxItems };
     case 'array':
       return { ...base, type: 'array', maxItems: field.maxItems };
     case 'object':

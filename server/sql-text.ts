@@ -1,7 +1,8 @@
 /**
  * SQL text as DuckDB's parser splits it: code, and the parts where `:`, `$` and `;` mean nothing (string
  * literals '...' and E'...', dollar-quoted $tag$...$tag$, quoted names "...", -- and nested /* *\/ comments).
- * Pure functions, no DuckDB: the cell's parameters and its statement body are found here.
+ * Pure functions, no DuckDB and no Node: the server finds a cell's parameters and statement body here, and the
+ * web notebook the parameters and names its cells depend on, so both read a cell's text alike.
  */
 
 export interface SqlSpan {
@@ -70,6 +71,28 @@ export function sqlSpans(sql: string): SqlSpan[] {
   }
   if (codeStart < sql.length) spans.push({ kind: 'code', start: codeStart, end: sql.length });
   return spans;
+}
+
+/**
+ * The SQL text with its quoted parts and comments blanked out (same length), so a scan for parameters or names
+ * sees code only.
+ *
+ * @example
+ * sqlCode("SELECT 'a:b' -- :c") // "SELECT                 "
+ */
+export function sqlCode(sql: string): string {
+  return sqlSpans(sql).map(({ kind, start, end }) => (kind === 'code' ? sql.slice(start, end) : ' '.repeat(end - start))).join('');
+}
+
+/**
+ * The named parameters a SQL text uses, `:name` or `$name`, once each in order of first use; quoted parts,
+ * comments and `::type` casts do not count.
+ *
+ * @example
+ * sqlParamNames("SELECT * FROM t WHERE a > :k AND b = $threshold AND c::INT = 1 -- :ignored") // ['k', 'threshold']
+ */
+export function sqlParamNames(sql: string): string[] {
+  return [...new Set([...sqlCode(sql).matchAll(/(?<![\w$:])[:$](?!:)([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
 }
 
 /**

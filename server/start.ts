@@ -1,12 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import type { Hono } from 'hono';
 import { TierlabError, badInput } from '../data/errors.ts';
 import { tierlabHome } from '../data/paths.ts';
 import { Store } from '../data/store.ts';
 import { withEngine } from '../models/engine/index.ts';
 import { retrain } from '../models/registry/retrain.ts';
-import { appDeps, createApp, type CreateAppOptions } from './app.ts';
+import { createApp, type CreateAppOptions, type TierlabApp } from './app.ts';
+import type { AppDeps } from './context.ts';
 import { TokenStore } from './auth.ts';
 import type { TrainFunction } from './context.ts';
 import { announceServer, LOCAL_CLI_NAME, newLocalCredential, withdrawServer } from './discovery.ts';
@@ -30,7 +30,9 @@ export interface StartOptions extends Partial<Omit<CreateAppOptions, 'store' | '
 
 export interface RunningServer {
   url: string;
-  app: Hono<any>;
+  app: TierlabApp['app'];
+  /** The app's dependencies: its job runner, caches and tokens. */
+  deps: AppDeps;
   store: Store;
   close(): Promise<void>;
 }
@@ -89,8 +91,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   }
   const store = options.store ?? (await Store.open({ path: options.dbPath }));
   // Limits from the environment (TIERLAB_SQL_TIMEOUT_MS=...), under those given in code.
-  const app = await createApp({ train: retrainJob, ...options, limits: { ...limitsFromEnv(process.env), ...options.limits }, store, home });
-  appDeps(app).customers.warm();
+  const { app, deps } = await createApp({ train: retrainJob, ...options, limits: { ...limitsFromEnv(process.env), ...options.limits }, store, home });
+  deps.customers.warm();
   const server = await new Promise<ReturnType<typeof serve>>((resolve, reject) => {
     const s = serve({ fetch: app.fetch, port, hostname: host }, () => resolve(s));
     s.once('error', reject);
@@ -100,7 +102,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const url = `http://${shown}:${address.port}`;
   if (options.announce) {
     const token = newLocalCredential();
-    appDeps(app).tokens.addLocal(token, { name: LOCAL_CLI_NAME, role: 'admin' });
+    deps.tokens.addLocal(token, { name: LOCAL_CLI_NAME, role: 'admin' });
     // A wildcard listen is reached on loopback by commands on this machine.
     const local = LOOPBACK.has(host) ? url : `http://127.0.0.1:${address.port}`;
     announceServer(home, { url: local, pid: process.pid, started_at: new Date().toISOString(), token });
@@ -108,11 +110,12 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   return {
     url,
     app,
+    deps,
     store,
     async close() {
       if (options.announce) withdrawServer(home);
-      await appDeps(app).jobs.close();
-      appDeps(app).tokens.flushUsage();
+      await deps.jobs.close();
+      deps.tokens.flushUsage();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Keep-alive and event-stream connections would hold close() open.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();

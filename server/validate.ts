@@ -17,6 +17,36 @@ export type Schema = Record<string, Field>;
 /** The validated value of a schema: loosely typed, since handlers know their own fields. */
 export type Values = Record<string, any>;
 
+/** The type of a field's validated value. */
+type FieldValue<F extends Field> = F extends { type: 'string'; enum: readonly (infer E)[] }
+  ? E
+  : F extends { type: 'string' }
+    ? string
+    : F extends { type: 'integer' | 'number' }
+      ? number
+      : F extends { type: 'boolean' }
+        ? boolean
+        : F extends { type: 'string[]' }
+          ? string[]
+          : F extends { type: 'array' }
+            ? unknown[]
+            : F extends { type: 'object' }
+              ? Record<string, unknown>
+              : Record<string, string | number | boolean | null>;
+
+type RequiredKeys<S extends Schema> = { [K in keyof S]: S[K] extends { required: true } ? K : never }[keyof S];
+
+/**
+ * What `validate` returns for a schema, as a type, the way Hono's validator infers its output: required fields
+ * present, the others optional, enums as their values. Declare the schema `as const satisfies Schema` so its
+ * literals survive.
+ *
+ * @example
+ * const BODY = { sql: { type: 'string', required: true }, limit: { type: 'integer' } } as const satisfies Schema;
+ * type Body = Infer<typeof BODY>; // { sql: string; limit?: number }
+ */
+export type Infer<S extends Schema> = { [K in RequiredKeys<S>]: FieldValue<S[K]> } & { [K in Exclude<keyof S, RequiredKeys<S>>]?: FieldValue<S[K]> };
+
 /** Query strings carry text; turn it into the declared type, naming the field when it does not fit. */
 function fromQuery(name: string, field: Field, raw: string): unknown {
   switch (field.type) {

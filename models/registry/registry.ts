@@ -3,34 +3,12 @@ import { createHash, randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { notFound, TierlabError } from '../../data/errors.ts';
 import { fsyncDir, stableJson, writeFileAtomic } from './files.ts';
+import { MANIFEST_FORMAT, parseManifest, type Manifest } from './manifest.ts';
 
-/** What every version records about itself. */
-export interface Manifest {
-  version: number;
-  created_at: string;
-  /** The data the bundle was trained on. */
-  data_snapshot: {
-    as_of: string;
-    from: string | null;
-    to: string | null;
-    rows: { customers: number; transactions: number; feedback: number };
-    /** sha256 over the sorted content of the three tables: the same data gives the same hash. */
-    content_hash: string;
-    /** The newest load in the data (versions written before it was recorded lack it). */
-    load_id?: number;
-  };
-  /** Every other file of the version with its size and sha256, checked before the version is served. */
-  files?: Record<string, { bytes: number; sha256: string }>;
-  config: Record<string, unknown>;
-  libraries: Record<string, string>;
-  backend: string;
-  evaluation: Record<string, unknown>;
-  drift?: unknown;
-  migration?: unknown;
-}
+export type { Manifest };
 
 /** Per-customer outputs a version trained without a file list must have, by the evaluation it recorded. */
-const OUTPUTS_BY_STAGE: [stage: string, file: string][] = [
+const OUTPUTS_BY_STAGE: [stage: '' | 'segmentation' | 'churn' | 'clv', file: string][] = [
   ['', 'customer_features.parquet'],
   ['', 'customer_rfm.parquet'],
   ['segmentation', 'customer_clusters.parquet'],
@@ -72,8 +50,14 @@ export class Registry {
       .sort((a, b) => a - b);
   }
 
+  /** A version's manifest, parsed and checked (models/registry/manifest.ts); a 409 when it cannot be read. */
   manifest(version: number): Manifest {
-    return this.readJson<Manifest>(version, 'manifest.json');
+    const json = this.readJson<unknown>(version, 'manifest.json');
+    try {
+      return parseManifest(json);
+    } catch (error) {
+      throw new TierlabError('conflict', `model version ${version} is damaged: its manifest.json cannot be used: ${(error as Error).message}`, { field: 'version' });
+    }
   }
 
   bundle<T = unknown>(version: number): T {
@@ -104,18 +88,24 @@ export class Registry {
     const unreadable = ['manifest.json', 'bundle.json'].flatMap((name) => {
       const path = join(dir, name);
       if (!existsSync(path)) return [`${name} is missing`];
+      let json: unknown;
       try {
-        JSON.parse(readFileSync(path, 'utf8'));
-        return [];
+        json = JSON.parse(readFileSync(path, 'utf8'));
       } catch {
         return [`${name} is not readable JSON`];
+      }
+      try {
+        if (name === 'manifest.json') parseManifest(json);
+        return [];
+      } catch (error) {
+        return [`${name} cannot be used: ${(error as Error).message}`];
       }
     });
     if (unreadable.length) return unreadable;
     const manifest = this.manifest(version);
     const expected = manifest.files
       ? Object.entries(manifest.files)
-      : OUTPUTS_BY_STAGE.filter(([stage]) => !stage || manifest.evaluation?.[stage]).map(([, file]) => [file, undefined] as const);
+      : OUTPUTS_BY_STAGE.filter(([stage]) => !stage || manifest.evaluation[stage]).map(([, file]) => [file, undefined] as const);
     const problems: string[] = [];
     for (const [name, record] of expected) {
       const path = join(dir, name);
@@ -142,7 +132,7 @@ export class Registry {
    * Writes a new version atomically and returns its number. `extraFiles` are written into the version folder
    * by the callback before it becomes visible.
    */
-  async write(manifest: Omit<Manifest, 'version'>, bundle: unknown, extraFiles?: (dir: string) => Promise<void>): Promise<number> {
+  async write(manifest: Omit<Manifest, 'version' | 'format'>, bundle: unknown, extraFiles?: (dir: string) => Promise<void>): Promise<number> {
     const versionsDir = join(this.root, 'versions');
     for (const name of readdirSync(versionsDir)) if (name.startsWith('.tmp-')) rmSync(join(versionsDir, name), { recursive: true, force: true });
     // A deleted version's number is not given out again: runs, history and manifests name versions by number.
@@ -154,7 +144,7 @@ export class Registry {
     if (extraFiles) await extraFiles(temp);
     const files = Object.fromEntries(readdirSync(temp).sort().map((name) => [name, fileRecord(join(temp, name))]));
     // The manifest is written last: its presence is what makes a folder a complete version.
-    writeFileAtomic(join(temp, 'manifest.json'), stableJson({ ...manifest, files, version }));
+    writeFileAtomic(join(temp, 'manifest.json'), stableJson({ ...manifest, format: MANIFEST_FORMAT, files, version }));
     fsyncDir(temp);
     renameSync(temp, this.versionDir(version));
     fsyncDir(versionsDir);

@@ -10,7 +10,6 @@ import { SentimentSet } from '../sentiment/index.ts';
 import { duckdbEngine, type Engine } from '../engine/index.ts';
 import { recordTierHistory } from '../history/record.ts';
 import { STEPS, trainAll, type Bundle, type TrainOptions } from '../pipeline.ts';
-import type { BinProfile } from './drift.ts';
 import { compareWithActive, type Comparison, type PromotePolicy } from './gate.ts';
 import { acquireLock } from './lock.ts';
 import { StageClock } from './progress.ts';
@@ -115,7 +114,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
           churn,
           active:
             activeBefore && activeBundle
-              ? { version: activeBefore, bundle: activeBundle, heldOut: (activeManifest?.evaluation as { churn?: { evaluation?: { roc_auc?: number; log_loss?: number } } } | undefined)?.churn?.evaluation }
+              ? { version: activeBefore, bundle: activeBundle, heldOut: activeManifest?.evaluation.churn?.evaluation }
               : undefined,
         });
         if (compared.note) emit({ event: 'progress', step: 'compare', message: compared.note });
@@ -123,7 +122,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
         emit({ event: 'progress', step: 'save' });
         const snapshot = await dataSnapshot(work, result.asOf);
         const features = await numericFeatures(work);
-        const drift = featureDrift(features, (activeManifest?.evaluation as { feature_profiles?: Record<string, BinProfile> } | undefined)?.feature_profiles);
+        const drift = featureDrift(features, activeManifest?.evaluation.feature_profiles);
         const profiles = featureProfiles(features);
         const written = await registry.write(
           {
@@ -210,7 +209,7 @@ export interface VersionFigures {
 }
 
 export function figuresOf(manifest: Manifest): VersionFigures {
-  const evaluation = manifest.evaluation as { churn?: { evaluation?: Record<string, number> }; segmentation?: { k?: number }; comparison?: unknown };
+  const evaluation = manifest.evaluation;
   return {
     churn_roc_auc: evaluation.churn?.evaluation?.roc_auc ?? null,
     churn_log_loss: evaluation.churn?.evaluation?.log_loss ?? null,

@@ -10,7 +10,6 @@
 import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { appDeps } from '../../server/app.ts';
 import { ensureBuild, launchBrowser, startDemoServer } from '../../test/web/harness.ts';
 import { renderNotebook } from './_notebook-render.ts';
 import { median, progress, timeMs, type BenchResult } from './result.ts';
@@ -27,7 +26,7 @@ export default async function bench(): Promise<BenchResult> {
   const demo = await startDemoServer({ customers: CUSTOMERS, keepIn, onProgress: progress });
   // Every run starts like a first start: no notebooks yet, so the UI creates the defaults.
   rmSync(join(demo.home, 'notebooks'), { recursive: true, force: true });
-  const warm = await timeMs(() => appDeps(demo.server.app).customers.warm());
+  const warm = await timeMs(() => demo.server.deps.customers.warm());
   progress(`server warm-up (customer cache) ${Math.round(warm.ms)} ms`);
   const browser = await launchBrowser();
   try {

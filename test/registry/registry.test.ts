@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:http';
@@ -8,6 +8,7 @@ import { Store } from '../../data/store.ts';
 import { listRuns, retrain } from '../../models/registry/retrain.ts';
 import { binProfile, populationStabilityIndex } from '../../models/registry/drift.ts';
 import { acquireLock } from '../../models/registry/lock.ts';
+import { MANIFEST_FORMAT } from '../../models/registry/manifest.ts';
 import { Registry } from '../../models/registry/registry.ts';
 
 const manifest = (n: number) => ({
@@ -46,6 +47,25 @@ describe('registry', () => {
     expect(registry.versions()).toEqual([1]);
     expect(await registry.write(manifest(2), {})).toBe(2);
     expect(readdirSync(join(home, 'registry', 'versions')).filter((n) => n.startsWith('.tmp-'))).toEqual([]);
+  });
+
+  it('parses a manifest once at the edge: format recorded, older files read as format 1, newer or misshapen ones refused', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'reg-'));
+    const registry = new Registry(home);
+    const version = await registry.write(manifest(1), {});
+    expect(registry.manifest(version)).toMatchObject({ format: MANIFEST_FORMAT, version, evaluation: {} });
+    const file = join(registry.dir(version), 'manifest.json');
+    const stored = JSON.parse(readFileSync(file, 'utf8'));
+    const rewrite = (fields: Record<string, unknown>) => writeFileSync(file, JSON.stringify({ ...stored, ...fields }));
+
+    // Written before the format was recorded, without an evaluation: format 1, evaluation {}.
+    rewrite({ format: undefined, evaluation: undefined });
+    expect(registry.manifest(version)).toMatchObject({ format: 1, evaluation: {} });
+    rewrite({ format: MANIFEST_FORMAT + 1 });
+    expect(() => registry.manifest(version)).toThrow(/written by a newer Tierlab/);
+    expect(registry.problems(version)).toEqual([expect.stringMatching(/^manifest.json cannot be used: it is format \d+, written by a newer Tierlab/)]);
+    rewrite({ evaluation: { churn: 'fine' } });
+    expect(() => registry.manifest(version)).toThrow(/evaluation.churn is not an object/);
   });
 });
 

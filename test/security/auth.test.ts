@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, allows, type Role } from '../../server/auth.ts';
-import { AuthFailureLimiter } from '../../server/rate-limit.ts';
-import { ROUTES } from '../../server/routes.ts';
+import { AuthFailureLimiter } from '../../server/middleware/rate-limit/index.ts';
+import { ROUTES } from '../../server/routes/index.ts';
 import { fixture, type Fixture } from '../server/helpers.ts';
 import { safeError, storeFigures } from './support.ts';
 

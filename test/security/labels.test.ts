@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDeps } from '../../server/app.ts';
 import type { Job } from '../../server/jobs.ts';
 import { retrainJob } from '../../server/start.ts';
 import { EXPLICIT_LABEL_MIN_PER_CLASS } from '../../models/pipeline.ts';
@@ -21,7 +20,7 @@ describe('a few labelled customers do not break training', () => {
     const upload = await f.call('POST', '/api/datasets/customers', { role: 'admin', body: 'customer_id,churned\nC000001,true\n', headers: { 'content-type': 'text/csv' } });
     expect(upload.status).toBe(200);
     const started = (await (await f.call('POST', '/api/jobs/train', { role: 'admin' })).json()) as Job;
-    const job = await within(180_000, 'training', appDeps(f.app).jobs.wait(started.id));
+    const job = await within(180_000, 'training', f.deps.jobs.wait(started.id));
     expect(job.error).toBeNull();
     expect(job.status).toBe('succeeded');
     const churn = (await (await f.call('GET', '/api/churn/evaluation', { role: 'analyst' })).json()) as { label: string; labelWarning: string };

@@ -5,7 +5,7 @@ import { Store } from '../../data/store.ts';
 import { exportOutputs } from '../../models/registry/outputs.ts';
 import { Registry, type Manifest } from '../../models/registry/registry.ts';
 import { listRuns, retrain } from '../../models/registry/retrain.ts';
-import { appDeps, createApp } from '../../server/app.ts';
+import { createApp } from '../../server/app.ts';
 import type { Job } from '../../server/jobs.ts';
 import { retrainJob } from '../../server/start.ts';
 import { fixture, type Fixture } from '../server/helpers.ts';
@@ -27,7 +27,7 @@ describe('damaged model versions are never served', () => {
   beforeAll(async () => {
     f = await fixture({ customers: 250, train: retrainJob });
     const started = (await (await f.call('POST', '/api/jobs/train', { role: 'admin' })).json()) as Job;
-    expect((await within(180_000, 'training', appDeps(f.app).jobs.wait(started.id))).status).toBe('succeeded');
+    expect((await within(180_000, 'training', f.deps.jobs.wait(started.id))).status).toBe('succeeded');
     registry = new Registry(f.home);
   }, 200_000);
   afterAll(() => f.close());
@@ -66,8 +66,7 @@ describe('damaged model versions are never served', () => {
     rmSync(registry.dir(doomed), { recursive: true });
     // A restart: a new app on the same store and runtime folder.
     const logged: Record<string, unknown>[] = [];
-    const app = await createApp({ store: f.store, home: f.home, log: (line) => logged.push(line), train: retrainJob });
-    const deps = appDeps(app);
+    const { app, deps } = await createApp({ store: f.store, home: f.home, log: (line) => logged.push(line), train: retrainJob });
     expect(deps.served.version).toBe(1);
     const health = await app.request('/api/health');
     expect(health.status).toBe(200);

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDeps } from '../../server/app.ts';
 import { SqlResultCache } from '../../server/sql-cache.ts';
 import type { Limits } from '../../server/limits.ts';
 import { fixture } from '../server/helpers.ts';
@@ -46,7 +45,7 @@ describe('SQL results are bounded in bytes, and so is the cache', () => {
       expect(body.rows.length).toBeGreaterThan(10);
       expect(body.rows.map((r) => r.i)).toEqual(body.rows.map((_, i) => i));
     }
-    const cache = await appDeps(a.f.app).customers.memo('sql-results', async () => new SqlResultCache({ maxBytes: 0 }));
+    const cache = await a.f.deps.customers.memo('sql-results', async () => new SqlResultCache({ maxBytes: 0 }));
     expect(cache.bytes).toBeGreaterThan(0);
     expect(cache.bytes).toBeLessThanOrEqual(limits.sqlCacheBytes);
   });

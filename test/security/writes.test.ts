@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDeps } from '../../server/app.ts';
 import type { Job } from '../../server/jobs.ts';
 import { retrainJob } from '../../server/start.ts';
 import { fixture, type Fixture } from '../server/helpers.ts';
@@ -25,7 +24,7 @@ describe('uploads, training jobs and promotions', () => {
     return ((await res.json()) as Job).id;
   };
   const finish = async (id: string) => {
-    const job = await within(180_000, 'a training job', appDeps(f.app).jobs.wait(id));
+    const job = await within(180_000, 'a training job', f.deps.jobs.wait(id));
     expect(job.error).toBeNull();
     expect(job.status).toBe('succeeded');
     return job;

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDeps } from '../../server/app.ts';
-import { ROUTES } from '../../server/routes.ts';
+import { ROUTES } from '../../server/routes/index.ts';
 import { atRiskCsvLine } from '../../models/churn/at-risk-csv.ts';
 import { atRiskList } from '../../services/at-risk.ts';
 import { fixture, type Fixture } from './helpers.ts';
@@ -148,7 +147,7 @@ describe('API in-process', () => {
   });
 
   it('runs one training job at a time and cancels it', async () => {
-    appDeps(f.app).train = ({ signal, onProgress }) =>
+    f.deps.train = ({ signal, onProgress }) =>
       new Promise((_resolve, reject) => {
         onProgress({ step: 'features', fraction: 0.1 });
         signal.addEventListener('abort', () => reject(new Error('aborted')));
@@ -159,7 +158,7 @@ describe('API in-process', () => {
     expect((await f.call('POST', '/api/jobs/train', { role: 'admin' })).status).toBe(409);
     expect(((await (await f.call('GET', `/api/jobs/${job.id}`, { role: 'admin' })).json()) as { progress: { step: string } }).progress.step).toBe('features');
     await f.call('DELETE', `/api/jobs/${job.id}`, { role: 'admin' });
-    expect((await appDeps(f.app).jobs.wait(job.id)).status).toBe('cancelled');
+    expect((await f.deps.jobs.wait(job.id)).status).toBe('cancelled');
   });
 
   it('publishes every route in the OpenAPI document and the docs page', async () => {

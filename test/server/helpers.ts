@@ -5,13 +5,16 @@ import { refreshAnalyticsView } from '../../data/analytics.ts';
 import { loadDemo } from '../../data/demo.ts';
 import { Store } from '../../data/store.ts';
 import { rebuildDerived } from '../../models/derived.ts';
-import { createApp, type CreateAppOptions } from '../../server/app.ts';
+import { createApp, type CreateAppOptions, type TierlabApp } from '../../server/app.ts';
+import type { AppDeps } from '../../server/context.ts';
 import { TokenStore, type Role } from '../../server/auth.ts';
 
 export interface Fixture {
   store: Store;
   home: string;
-  app: Awaited<ReturnType<typeof createApp>>;
+  app: TierlabApp['app'];
+  /** The app's dependencies (job runner, caches, tokens). */
+  deps: AppDeps;
   tokens: Record<Role, string>;
   /** app.request with a role's token (or none) and JSON helpers. */
   call(method: string, path: string, options?: { role?: Role; token?: string; json?: unknown; body?: BodyInit; headers?: Record<string, string> }): Promise<Response>;
@@ -26,11 +29,12 @@ export async function fixture(options: Partial<CreateAppOptions> & { customers?:
   await rebuildDerived(store);
   const tokenStore = new TokenStore(home);
   const tokens = { admin: tokenStore.create('admin'), analyst: tokenStore.create('analyst'), retention: tokenStore.create('retention') };
-  const app = await createApp({ log: () => {}, ...options, store, home });
+  const { app, deps } = await createApp({ log: () => {}, ...options, store, home });
   return {
     store,
     home,
     app,
+    deps,
     tokens,
     async call(method, path, o = {}) {
       const headers: Record<string, string> = { ...o.headers };

@@ -60,6 +60,23 @@ describe('request shape', () => {
     expect((await f.call('GET', '/api/nothing-here', { role: 'admin' })).status).toBe(404);
   });
 
+  it('answers every error, 404 and 405 included, in the one JSON shape with a capped message', async () => {
+    const long = 'x'.repeat(5_000);
+    const answers = [
+      await f.call('GET', '/api/customers?limit=0', { role: 'retention' }),
+      await f.call('GET', `/api/${long}`, { role: 'admin' }),
+      await f.call('PATCH', `/api/notebooks/${long}`, { role: 'analyst' }),
+      await f.call('PUT', `/${long}`),
+    ];
+    expect(answers.map((res) => res.status)).toEqual([400, 404, 405, 404]);
+    for (const res of answers) {
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const body = await error(res);
+      expect(Object.keys(body).filter((key) => key !== 'field')).toEqual(['error', 'message']);
+      expect(body.message.length).toBeLessThan(1100);
+    }
+  });
+
   it('names the Bearer scheme on a 401', async () => {
     const res = await f.call('GET', '/api/me');
     expect(res.status).toBe(401);

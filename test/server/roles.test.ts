@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, allows } from '../../server/auth.ts';
-import { ROUTES } from '../../server/routes.ts';
+import { ROUTES } from '../../server/routes/index.ts';
 import { fixture, type Fixture } from './helpers.ts';
 
 /** A concrete URL for a route pattern; ids that do not exist are fine: 404 still proves the role passed. */

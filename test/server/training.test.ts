@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { appDeps } from '../../server/app.ts';
 import { retrainJob } from '../../server/start.ts';
 import { fixture, type Fixture } from './helpers.ts';
 
@@ -9,7 +8,7 @@ describe('a real training job behind the API (the lead\'s retrain)', () => {
     f = await fixture({ customers: 400, train: retrainJob });
     const started = await f.call('POST', '/api/jobs/train', { role: 'admin' });
     expect(started.status).toBe(202);
-    const job = await appDeps(f.app).jobs.wait(((await started.json()) as { id: string }).id);
+    const job = await f.deps.jobs.wait(((await started.json()) as { id: string }).id);
     expect(job.error).toBeNull();
     expect(job.status).toBe('succeeded');
   }, 120_000);

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { csvHeader, mappingQuery } from '../../web/src/admin/csv-header.ts';
 import { renderMarkdown } from '../../web/src/cells/markdown.ts';
 import { formatParams, parseParams } from '../../web/src/cells/view-params.ts';
-import type { Notebook } from '../../web/src/notebook/model.ts';
+import type { Cell, Notebook } from '../../web/src/notebook/model.ts';
 import { CycleError, dependants, freeCellName, upstream } from '../../web/src/notebook/graph.ts';
-import { cellInputs, resolveViewParams, sqlCodeWords, sqlParams, sqlParamValues } from '../../web/src/notebook/params.ts';
+import { sqlParamNames } from '../../server/sql-text.ts';
+import { cellInputs, resolveViewParams, sqlCodeWords, sqlParamValues } from '../../web/src/notebook/params.ts';
 import { notebookDocument, parseNotebook, serializeNotebook } from '../../web/src/notebook/serialize.ts';
 import clustersVsRfm from '../../web/src/notebook/defaults/clusters-vs-rfm-tiers.json';
 import retention from '../../web/src/notebook/defaults/retention-at-risk.json';
 import tiersToAction from '../../web/src/notebook/defaults/tiers-to-action.json';
+import { parseManifest } from '../../models/registry/manifest.ts';
 import { migrationsOf, versionFigures } from '../../web/src/views/manifest.ts';
 import { VIEWS } from '../../web/src/views/index.ts';
 
@@ -50,7 +52,13 @@ describe('markdown subset', () => {
 describe('SQL params and dependencies', () => {
   it('finds :name and $name but not casts, strings, quoted names or comments', () => {
     const sql = `SELECT a::INT, ':fake', "col:x" FROM t -- :comment\nWHERE b > :k AND c = $threshold /* $block */ AND d = :k`;
-    expect(sqlParams(sql)).toEqual(['k', 'threshold']);
+    expect(sqlParamNames(sql)).toEqual(['k', 'threshold']);
+  });
+
+  it('reads a cell as DuckDB does on both sides: E-strings, dollar quotes and nested comments hide their params', () => {
+    const sql = "SELECT E'it\\'s :x', $$ :y $$, $tag$ $z $tag$ /* outer /* inner */ :w */ FROM t WHERE a = :k";
+    expect(sqlParamNames(sql)).toEqual(['k']);
+    expect(cellInputs({ id: 'c', kind: 'sql', source: sql } as Cell)).toEqual(['k']);
   });
 
   it('sends only the params a query uses', () => {
@@ -177,11 +185,14 @@ describe('small parsers', () => {
   });
 
   it('reads version figures and migration matrices from a manifest', () => {
-    const manifest = {
-      data_snapshot: { rows: { customers: 10 } },
+    // As the server answers it: parsed at the edge from the stored JSON.
+    const manifest = parseManifest({
+      version: 3,
+      created_at: '2026-01-02T00:00:00Z',
+      data_snapshot: { as_of: '2026-01-01', rows: { customers: 10 } },
       evaluation: { churn: { evaluation: { roc_auc: 0.8 } }, segmentation: { k: 4 } },
       migration: [{ column: 'value_tier', moved: 2, total: 10, cells: [{ from: 'VIP', to: null, customers: 2 }] }],
-    };
+    });
     expect(versionFigures(manifest)).toMatchObject({ customers: 10, 'churn ROC AUC': 0.8, 'clusters (k)': 4, 'log loss': null });
     expect(migrationsOf(manifest)).toEqual([{ column: 'value_tier', moved: 2, total: 10, cells: [{ from: 'VIP', to: '(none)', customers: 2 }] }]);
   });

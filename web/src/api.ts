@@ -3,15 +3,12 @@
  * and failures as `ApiError` with the server's code and place.
  */
 
-const TOKEN_KEY = 'tierlab.token';
+import type { ErrorPlace } from '../../data/errors.ts';
+import type { ErrorAnswer } from '../../server/contracts.ts';
 
-/** Where in an input a server error points (mirrors data/errors.ts `ErrorPlace`). */
-export interface ErrorPlace {
-  file?: string;
-  row?: number;
-  column?: string;
-  field?: string;
-}
+export type { ErrorPlace };
+
+const TOKEN_KEY = 'tierlab.token';
 
 /** A failed API call: HTTP status, the server's error code and message, and where it points if it says. */
 export class ApiError extends Error {
@@ -58,8 +55,7 @@ function headers(extra: HeadersInit = {}): Headers {
 async function failure(response: Response): Promise<ApiError> {
   const text = await response.text();
   try {
-    // The server's shape: { error: code, message, field?, row?, column?, details? }.
-    const body = JSON.parse(text);
+    const body = JSON.parse(text) as Partial<ErrorAnswer>;
     const place: ErrorPlace = { field: body.field, row: body.row, column: body.column };
     return new ApiError(response.status, body.error ?? `http_${response.status}`, body.message ?? response.statusText, place, body.details);
   } catch {

@@ -1,12 +1,9 @@
 /** Workspace settings (`/api/workspace`): read at start so every table and chart shows money in its currency. */
+import type { Workspace } from '../../server/contracts.ts';
 import { api } from './api.ts';
 import { setCurrency } from './format.ts';
 
-export interface Workspace {
-  currency: string;
-  currency_display: 'symbol' | 'code';
-  currency_decimals: number;
-}
+export type { Workspace };
 
 function apply(workspace: Workspace): Workspace {
   setCurrency({ code: workspace.currency, display: workspace.currency_display, decimals: workspace.currency_decimals });

@@ -1,42 +1,5 @@
+import { sqlCode, sqlParamNames } from '../../../server/sql-text.ts';
 import type { Cell, InputCell, Notebook } from './model.ts';
-
-/**
- * The SQL text with string literals, quoted identifiers and comments blanked out (same length), so a scan for
- * parameters or names sees code only.
- *
- * @example
- * codeOnly("SELECT 'a:b' -- :c"); // "SELECT                 "
- */
-function codeOnly(sql: string): string {
-  let out = '';
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i];
-    let end = i;
-    if (ch === "'" || ch === '"') end = closing(sql, i + 1, ch);
-    else if (ch === '-' && sql[i + 1] === '-') end = sql.indexOf('\n', i) < 0 ? sql.length : sql.indexOf('\n', i);
-    else if (ch === '/' && sql[i + 1] === '*') end = sql.indexOf('*/', i) < 0 ? sql.length : sql.indexOf('*/', i) + 2;
-    if (end > i) {
-      out += ' '.repeat(end - i);
-      i = end;
-    } else {
-      out += ch;
-      i++;
-    }
-  }
-  return out;
-}
-
-/**
- * The named parameters a SQL text uses, `:name` or `$name`, skipping string literals, quoted identifiers,
- * comments and `::type` casts, so `'a:b'` or `x::INT` do not count.
- *
- * @example
- * sqlParams("SELECT * FROM t WHERE a > :k AND b = $threshold AND c::INT = 1 -- :ignored"); // ['k', 'threshold']
- */
-export function sqlParams(sql: string): string[] {
-  return [...new Set([...codeOnly(sql).matchAll(/(?<!:)[:$](?!:)([A-Za-z_][A-Za-z0-9_]*)/g)].map((m) => m[1]))];
-}
 
 /**
  * The bare words of a SQL text's code (names and keywords; not params, not `t.column` parts), where a cell can
@@ -46,16 +9,7 @@ export function sqlParams(sql: string): string[] {
  * sqlCodeWords("SELECT a FROM top t WHERE t.b = :k AND c = 'x'"); // ['SELECT', 'a', 'FROM', 'top', 't', 'WHERE', 't', 'AND', 'c']
  */
 export function sqlCodeWords(sql: string): string[] {
-  return [...codeOnly(sql).matchAll(/(?<![:$\w.])[A-Za-z_][A-Za-z0-9_]*/g)].map((m) => m[0]);
-}
-
-function closing(sql: string, from: number, quote: string): number {
-  for (let i = from; i < sql.length; i++) {
-    if (sql[i] !== quote) continue;
-    if (sql[i + 1] === quote) i++;
-    else return i + 1;
-  }
-  return sql.length;
+  return [...sqlCode(sql).matchAll(/(?<![:$\w.])[A-Za-z_][A-Za-z0-9_]*/g)].map((m) => m[0]);
 }
 
 /** A view param value that names an input: `$k` or `:k`. */
@@ -70,7 +24,7 @@ function reference(value: string | number): string | undefined {
  * cellInputs({ id: 'a', kind: 'sql', source: 'SELECT :k' }); // ['k']
  */
 export function cellInputs(cell: Cell): string[] {
-  if (cell.kind === 'sql') return sqlParams(cell.source);
+  if (cell.kind === 'sql') return sqlParamNames(cell.source);
   if (cell.kind === 'view') return Object.values(cell.options.params).flatMap((v) => reference(v) ?? []);
   return [];
 }
@@ -93,7 +47,7 @@ export function inputValues(notebook: Notebook): InputValues {
  */
 export function sqlParamValues(sql: string, inputs: InputValues): InputValues {
   const params: InputValues = {};
-  for (const name of sqlParams(sql)) if (name in inputs) params[name] = inputs[name];
+  for (const name of sqlParamNames(sql)) if (name in inputs) params[name] = inputs[name];
   return params;
 }
 

@@ -3,7 +3,7 @@ import { NotReadyError } from '../views/ready.ts';
 import { VIEWS } from '../views/index.ts';
 import type { Cell, Notebook } from './model.ts';
 import { cellReads, dependants, upstream } from './graph.ts';
-import type { SqlResult } from './sql-result.ts';
+import type { SqlResult } from '../../../server/contracts.ts';
 import { inputValues, resolveViewParams, sqlParamValues } from './params.ts';
 
 /** Where a SQL error is in the cell's text, when the server could tell (server/API.md, "Errors that point"). */

@@ -1,12 +1,8 @@
 /** What SQL cells may read (`GET /api/sql/schema`): asked once a page load, shared by the editor and the schema browser. */
+import type { SchemaTable } from '../../../server/contracts.ts';
 import { api } from '../api.ts';
 
-export interface SchemaTable {
-  name: string;
-  kind: 'table' | 'view';
-  rows: number | null;
-  columns: { name: string; type: string }[];
-}
+export type { SchemaTable };
 
 let asked: Promise<SchemaTable[]> | undefined;
 

@@ -19,36 +19,41 @@ import TierAlerts from './TierAlerts.svelte';
 import TierFlow from './TierFlow.svelte';
 import TierSummary from './TierSummary.svelte';
 
-/** What every view component receives. */
-export interface ViewProps {
-  /** What the view's loader returned; each component narrows it to its own type. */
-  data: any;
+/** What every view component receives; `Data` is what the view's loader returned. */
+export interface ViewProps<Data = unknown> {
+  data: Data;
   params: load.Params;
   /** Changes one of the cell's params (saved with the notebook) and re-runs the cell. */
   setParam: (name: string, value: string | number) => void;
   rerun: () => void;
 }
 
-export interface ViewDefinition {
+export interface ViewDefinition<Data = unknown> {
   title: string;
   /** Params the view reads, with their defaults; a value may be `$input` to follow an input cell. */
   params: Record<string, string | number>;
-  load: (params: load.Params) => Promise<unknown>;
-  component: Component<ViewProps>;
+  load: (params: load.Params) => Promise<Data>;
+  component: Component<ViewProps<Data>>;
+}
+
+/** A view whose component takes exactly what its loader returns: checked here, once a view. */
+function view<Data>(definition: ViewDefinition<Data>): ViewDefinition {
+  // Sound: a view cell hands the component only what this same definition's loader returned.
+  return definition as unknown as ViewDefinition;
 }
 
 export const VIEWS: Record<string, ViewDefinition> = {
-  'dataset-summary': { title: 'Data set summary', params: {}, load: load.datasetSummary, component: DatasetSummary as Component<ViewProps> },
-  'tier-summary': { title: 'Tier summary', params: { dimension: 'rfm_segment' }, load: load.tierSummary, component: TierSummary as Component<ViewProps> },
-  'k-selection': { title: 'Choosing k', params: {}, load: load.kSelection, component: KSelection as Component<ViewProps> },
-  'cluster-profiles': { title: 'Cluster profiles', params: {}, load: load.clusterProfiles, component: ClusterProfiles as Component<ViewProps> },
-  'clusters-vs-rfm': { title: 'Clusters × RFM segments', params: {}, load: load.clusterComparison, component: ClustersVsRfm as Component<ViewProps> },
-  projection: { title: 'Customer map (2-D projection)', params: { color: 'cluster', max_points: 5000 }, load: load.projection, component: Projection as Component<ViewProps> },
-  'churn-distribution': { title: 'Churn risk distribution', params: {}, load: load.churnDistribution, component: ChurnDistribution as Component<ViewProps> },
-  calibration: { title: 'Churn model: calibration and lift', params: {}, load: load.churnEvaluation, component: Calibration as Component<ViewProps> },
-  'at-risk': { title: 'At-risk customers', params: { limit: 100 }, load: load.atRisk, component: AtRiskTable as Component<ViewProps> },
-  'model-versions': { title: 'Model versions', params: {}, load: load.modelVersions, component: ModelVersions as Component<ViewProps> },
-  'campaign-results': { title: 'Campaign results', params: { campaign: '' }, load: actions.campaignResults, component: CampaignResults as Component<ViewProps> },
-  'tier-flow': { title: 'Tier flow', params: { column: 'value_tier' }, load: actions.tierFlow, component: TierFlow as Component<ViewProps> },
-  'tier-alerts': { title: 'Tier alerts: who to call today', params: {}, load: actions.tierAlerts, component: TierAlerts as Component<ViewProps> },
+  'dataset-summary': view({ title: 'Data set summary', params: {}, load: load.datasetSummary, component: DatasetSummary }),
+  'tier-summary': view({ title: 'Tier summary', params: { dimension: 'rfm_segment' }, load: load.tierSummary, component: TierSummary }),
+  'k-selection': view({ title: 'Choosing k', params: {}, load: load.kSelection, component: KSelection }),
+  'cluster-profiles': view({ title: 'Cluster profiles', params: {}, load: load.clusterProfiles, component: ClusterProfiles }),
+  'clusters-vs-rfm': view({ title: 'Clusters × RFM segments', params: {}, load: load.clusterComparison, component: ClustersVsRfm }),
+  projection: view({ title: 'Customer map (2-D projection)', params: { color: 'cluster', max_points: 5000 }, load: load.projection, component: Projection }),
+  'churn-distribution': view({ title: 'Churn risk distribution', params: {}, load: load.churnDistribution, component: ChurnDistribution }),
+  calibration: view({ title: 'Churn model: calibration and lift', params: {}, load: load.churnEvaluation, component: Calibration }),
+  'at-risk': view({ title: 'At-risk customers', params: { limit: 100 }, load: load.atRisk, component: AtRiskTable }),
+  'model-versions': view({ title: 'Model versions', params: {}, load: load.modelVersions, component: ModelVersions }),
+  'campaign-results': view({ title: 'Campaign results', params: { campaign: '' }, load: actions.campaignResults, component: CampaignResults }),
+  'tier-flow': view({ title: 'Tier flow', params: { column: 'value_tier' }, load: actions.tierFlow, component: TierFlow }),
+  'tier-alerts': view({ title: 'Tier alerts: who to call today', params: {}, load: actions.tierAlerts, component: TierAlerts }),
 };

@@ -3,7 +3,8 @@
  * `NotReadyError` (or the server answers 404) when the data is not built yet.
  */
 import { api, ApiError, type Query } from '../api.ts';
-import type { SqlResult } from '../notebook/sql-result.ts';
+import type { TierDimension } from '../../../models/tiers/summary.ts';
+import type { DatasetList, ModelList, ModelManifest, SqlResult, TierGroup, TiersAnswer } from '../../../server/contracts.ts';
 import { NotReadyError } from './ready.ts';
 
 export type Params = Record<string, string | number>;
@@ -61,34 +62,24 @@ function num(row: Row, ...keys: string[]): number {
   return NaN;
 }
 
-export interface DatasetSummary {
-  tables: { name: string; rows: number; from: string | null; to: string | null }[];
+export interface DatasetSummary extends DatasetList {
   modelVersion: string | null;
 }
 
 export async function datasetSummary(): Promise<DatasetSummary> {
   const [datasets, models] = await Promise.all([
-    api<Pick<DatasetSummary, 'tables'>>('/api/datasets'),
-    api<{ active: string | number | null }>('/api/models').catch(() => ({ active: null })),
+    api<DatasetList>('/api/datasets'),
+    api<ModelList>('/api/models').catch(() => ({ active: null })),
   ]);
   return { tables: datasets.tables, modelVersion: models.active === null ? null : String(models.active) };
 }
 
-export interface TierGroup {
-  tier: string;
-  customers: number;
-  share_of_customers: number;
-  revenue: string | number;
-  share_of_revenue: number;
-  median_recency_days: number;
-  median_frequency: number;
-  median_monetary: number;
-}
+export type { TierGroup };
 
 export async function tierSummary(params: Params): Promise<{ dimension: string; groups: TierGroup[] }> {
   const dimension = String(params.dimension ?? 'rfm_segment');
-  const tiers = await api<{ dimensions: Record<string, TierGroup[]> }>('/api/tiers');
-  const groups = tiers.dimensions[dimension];
+  const tiers = await api<TiersAnswer>('/api/tiers');
+  const groups = tiers.dimensions[dimension as TierDimension];
   if (!groups) throw new Error(`no tier dimension "${dimension}"; one of ${Object.keys(tiers.dimensions).join(', ')}`);
   return { dimension, groups };
 }
@@ -245,20 +236,18 @@ export async function atRisk(params: Params): Promise<AtRisk> {
   return { items: list.items, total: list.total, facets: all, query };
 }
 
-export interface ModelVersions {
-  active: string | number | null;
-  versions: ({ version: string | number; created_at: string; active: boolean } & Row)[];
+export interface ModelVersions extends ModelList {
   /** Manifests of the listed versions (the newest few), by version. */
-  manifests: Record<string, Row>;
+  manifests: Record<string, ModelManifest>;
 }
 
 /** How many of the newest versions get their manifest fetched for the figures table. */
 const MANIFESTS_SHOWN = 8;
 
 export async function modelVersions(): Promise<ModelVersions> {
-  const list = await api<Omit<ModelVersions, 'manifests'>>('/api/models');
+  const list = await api<ModelList>('/api/models');
   if (!list.versions.length) throw new NotReadyError('No model versions yet: run a training job.');
   const newest = [...list.versions].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at))).slice(0, MANIFESTS_SHOWN);
-  const manifests = await Promise.all(newest.map((v) => api<Row>(`/api/models/${encodeURIComponent(String(v.version))}`)));
+  const manifests = await Promise.all(newest.map((v) => api<ModelManifest>(`/api/models/${encodeURIComponent(String(v.version))}`)));
   return { ...list, manifests: Object.fromEntries(newest.map((v, i) => [String(v.version), manifests[i]])) };
 }

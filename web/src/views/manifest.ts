@@ -1,25 +1,20 @@
 /**
- * Reading a model version's manifest for display. Manifests are written by the training pipeline and may
- * grow; these helpers pick what a person wants to see without depending on its exact nesting.
+ * Reading a model version's manifest for display. The server parses manifests at the edge
+ * (models/registry/manifest.ts), so each figure is read from its typed field.
  */
+import type { Manifest } from '../../../server/contracts.ts';
 
-type Json = Record<string, unknown>;
-
-/** The figures a version table shows: a label and where the manifest keeps the value. */
-const FIGURES: [label: string, path: string][] = [
-  ['customers', 'data_snapshot.rows.customers'],
-  ['churn ROC AUC', 'evaluation.churn.evaluation.roc_auc'],
-  ['churn PR AUC', 'evaluation.churn.evaluation.pr_auc'],
-  ['log loss', 'evaluation.churn.evaluation.log_loss'],
-  ['Brier', 'evaluation.churn.evaluation.brier'],
-  ['clusters (k)', 'evaluation.segmentation.k'],
-  ['cluster stability (ARI)', 'evaluation.segmentation.stability.meanAri'],
-  ['clusters vs RFM (ARI)', 'evaluation.segmentation.comparison.adjustedRandIndex'],
+/** The figures a version table shows: a label and the manifest field it reads. */
+const FIGURES: [label: string, read: (manifest: Manifest) => number | undefined][] = [
+  ['customers', (m) => m.data_snapshot.rows?.customers],
+  ['churn ROC AUC', (m) => m.evaluation.churn?.evaluation.roc_auc],
+  ['churn PR AUC', (m) => m.evaluation.churn?.evaluation.pr_auc],
+  ['log loss', (m) => m.evaluation.churn?.evaluation.log_loss],
+  ['Brier', (m) => m.evaluation.churn?.evaluation.brier],
+  ['clusters (k)', (m) => m.evaluation.segmentation?.k],
+  ['cluster stability (ARI)', (m) => m.evaluation.segmentation?.stability?.meanAri],
+  ['clusters vs RFM (ARI)', (m) => m.evaluation.segmentation?.comparison?.adjustedRandIndex],
 ];
-
-function at(value: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((inner, key) => (inner && typeof inner === 'object' ? (inner as Json)[key] : undefined), value);
-}
 
 /**
  * The headline figures of a version's manifest, by label (null where the manifest has none).
@@ -27,12 +22,12 @@ function at(value: unknown, path: string): unknown {
  * @example
  * versionFigures(manifest)['churn ROC AUC']; // 0.71
  */
-export function versionFigures(manifest: Json): Record<string, number | null> {
-  return Object.fromEntries(FIGURES.map(([label, path]) => [label, typeof at(manifest, path) === 'number' ? (at(manifest, path) as number) : null]));
+export function versionFigures(manifest: Manifest): Record<string, number | null> {
+  return Object.fromEntries(FIGURES.map(([label, read]) => [label, typeof read(manifest) === 'number' ? read(manifest)! : null]));
 }
 
 /** Why the training run promoted (or kept) the version, in its own words. */
-export const decisionOf = (manifest: Json) => (typeof at(manifest, 'evaluation.comparison.decision') === 'string' ? (at(manifest, 'evaluation.comparison.decision') as string) : '');
+export const decisionOf = (manifest: Manifest) => manifest.evaluation.comparison?.decision ?? '';
 
 /** How customers moved between two versions for one assignment column (models/registry/migration.ts). */
 export interface Migration {
@@ -43,15 +38,12 @@ export interface Migration {
 }
 
 /**
- * The migration matrices of a manifest (key `migration`: clusters, value tiers, RFM segments, risk bands).
+ * The migration matrices of a manifest (clusters, value tiers, RFM segments, risk bands); a customer with no
+ * assignment on one side shows as "(none)".
  *
  * @example
  * migrationsOf(manifest).find((m) => m.column === 'value_tier')?.moved;
  */
-export function migrationsOf(manifest: Json): Migration[] {
-  const found = manifest.migration;
-  if (!Array.isArray(found)) return [];
-  return found
-    .filter((m): m is Migration => !!m && typeof m === 'object' && Array.isArray(m.cells))
-    .map((m) => ({ ...m, cells: m.cells.map((c) => ({ from: String(c.from ?? '(none)'), to: String(c.to ?? '(none)'), customers: Number(c.customers) })) }));
+export function migrationsOf(manifest: Manifest): Migration[] {
+  return (manifest.migration ?? []).map((m) => ({ ...m, cells: m.cells.map((c) => ({ from: c.from ?? '(none)', to: c.to ?? '(none)', customers: c.customers })) }));
 }

@@ -1,33 +1,10 @@
-import { badInput, notFound } from '../data/errors.ts';
-import { ident } from '../data/store.ts';
-import type { AppDeps, RouteInput } from './context.ts';
-import { checkFilter, FILTER_FIELDS, type CustomerFilter, type ListFilter } from '../services/customer-filter.ts';
-import { nextActionOf } from '../services/next-action.ts';
-import type { Schema, Values } from './validate.ts';
-
-/** Filters shared by the customer list and the at-risk list: each is a column of `customer_analytics`. */
-export const FILTERS: Schema = {
-  rfm_segment: { type: 'string', maxLength: 100, description: 'RFM segment name, e.g. "Champions"' },
-  value_tier: { type: 'string', maxLength: 100, description: 'value tier, e.g. "VIP"' },
-  cluster: { type: 'string', maxLength: 100, description: 'cluster number or name' },
-  lifecycle_stage: { type: 'string', maxLength: 100, description: 'lifecycle stage, e.g. "at risk"' },
-  risk_band: { type: 'string', maxLength: 100, description: 'churn risk band' },
-  min_risk: { type: 'number', min: 0, max: 1, description: 'churn probability at least' },
-  max_risk: { type: 'number', min: 0, max: 1, description: 'churn probability at most' },
-};
-
-export const SORTABLE = [
-  'customer_id', 'recency_days', 'frequency', 'monetary', 'avg_order_value', 'tenure_days', 'churn_probability', 'value_at_risk',
-  'r_score', 'f_score', 'm_score', 'p_alive', 'clv_12m',
-] as const;
-
-export const LIST_QUERY: Schema = {
-  ...FILTERS,
-  sort: { type: 'string', enum: SORTABLE, description: 'column to sort by (default customer_id)' },
-  order: { type: 'string', enum: ['asc', 'desc'], description: 'default asc' },
-  limit: { type: 'integer', min: 1, max: 500, description: 'page size, default 50' },
-  cursor: { type: 'string', maxLength: 1000, description: 'next_cursor of the previous page' },
-};
+import { badInput, notFound } from '../../data/errors.ts';
+import { ident } from '../../data/store.ts';
+import type { CustomerListQuery } from '../contracts.ts';
+import type { AppDeps, RouteInput } from '../context.ts';
+import { checkFilter, FILTER_FIELDS, type CustomerFilter, type ListFilter } from '../../services/customer-filter.ts';
+import { nextActionOf } from '../../services/next-action.ts';
+import type { Values } from '../validate.ts';
 
 /** The filters present in `query`, checked against the built columns (services/customer-filter.ts). */
 export async function parseFilters(deps: AppDeps, query: Values): Promise<ListFilter> {
@@ -79,7 +56,7 @@ function decodeCursor(text: string, walk: Walk): Cursor {
 }
 
 /** GET /api/customers: a filtered page, keyset-paginated on (sort value, customer_id), from the in-memory list. */
-export async function listCustomers({ c, deps, query }: RouteInput) {
+export async function listCustomers({ c, deps, query }: RouteInput<CustomerListQuery>) {
   const columns = await requireAnalytics(deps);
   const sort: string = query.sort ?? 'customer_id';
   if (!columns.has(sort)) throw badInput(`cannot sort by ${sort}: it is not computed yet`, { field: 'sort' });

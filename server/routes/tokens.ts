@@ -1,15 +1,10 @@
-import { parseRole, ROLES } from './auth.ts';
-import type { RouteInput } from './context.ts';
-import type { Schema } from './validate.ts';
-
-export const TOKEN_BODY: Schema = {
-  role: { type: 'string', required: true, enum: [...ROLES] },
-  name: { type: 'string' },
-  expires: { type: 'string' },
-};
+import { parseRole } from '../auth.ts';
+import type { TokenRequest } from '../contracts.ts';
+import type { RouteInput } from '../context.ts';
+import type { Values } from '../validate.ts';
 
 /** POST /api/tokens: a new token, shown once; only its hash is kept. */
-export async function createToken({ c, deps, body }: RouteInput) {
+export async function createToken({ c, deps, body }: RouteInput<Values, TokenRequest>) {
   const role = parseRole(body.role);
   const { token, info } = deps.tokens.issue(role, { name: body.name as string | undefined, expires: body.expires as string | undefined });
   return c.json({ token, ...info }, 201);

@@ -1,45 +1,46 @@
-import { notFound } from '../data/errors.ts';
-import { ident } from '../data/store.ts';
-import { adjustedMutualInfo, adjustedRandIndex, encodeLabels, normalizedMutualInfo } from '../models/clusters/agreement.ts';
-import { describeStoredSegments } from '../models/clusters/io.ts';
-import { Registry } from '../models/registry/registry.ts';
-import { tierSummary } from '../models/tiers/index.ts';
-import type { TierDimension } from '../models/tiers/summary.ts';
-import type { AppDeps, RouteInput } from './context.ts';
-import type { Schema } from './validate.ts';
+import { notFound } from '../../data/errors.ts';
+import { ident } from '../../data/store.ts';
+import { adjustedMutualInfo, adjustedRandIndex, encodeLabels, normalizedMutualInfo } from '../../models/clusters/agreement.ts';
+import { describeStoredSegments } from '../../models/clusters/io.ts';
+import type { Manifest, ManifestEvaluation } from '../../models/registry/manifest.ts';
+import { Registry } from '../../models/registry/registry.ts';
+import { tierSummary } from '../../models/tiers/index.ts';
+import type { TierDimension } from '../../models/tiers/summary.ts';
+import type { ProjectionQuery, TiersAnswer } from '../contracts.ts';
+import type { AppDeps, RouteInput } from '../context.ts';
 
 const DIMENSIONS: TierDimension[] = ['rfm_segment', 'abc_class', 'value_tier', 'lifecycle_stage'];
 
 /** Parsed manifests by home and version: a version's manifest no longer changes once it can be active. */
-const manifests = new Map<string, Record<string, any>>();
+const manifests = new Map<string, Manifest>();
 
 /**
  * The evaluation recorded by the served model version, or null before the first training, or when its manifest
  * cannot be read (health then still answers, and says why through the serving notice).
  */
-export function activeEvaluation(deps: Pick<AppDeps, 'home' | 'served'>): { version: number; evaluation: Record<string, any>; manifest: Record<string, any> } | null {
+export function activeEvaluation(deps: Pick<AppDeps, 'home' | 'served'>): { version: number; evaluation: ManifestEvaluation; manifest: Manifest } | null {
   const version = deps.served.version;
   if (version === null) return null;
   const key = `${deps.home}\0${version}`;
   let manifest = manifests.get(key);
   if (!manifest) {
     try {
-      manifest = new Registry(deps.home).manifest(version) as unknown as Record<string, any>;
+      manifest = new Registry(deps.home).manifest(version);
     } catch {
       return null;
     }
     manifests.set(key, manifest);
   }
-  return { version, evaluation: manifest.evaluation ?? {}, manifest };
+  return { version, evaluation: manifest.evaluation, manifest };
 }
 
 /** GET /api/tiers */
-export async function getTiers({ deps }: RouteInput) {
+export async function getTiers({ deps }: RouteInput): Promise<TiersAnswer> {
   // Once per data change: uploads and version switches invalidate the cache. The table check is inside, so a
   // kept answer costs no query on the store's one connection.
   return deps.customers.memo('tiers', async () => {
     if (!(await deps.store.has('customer_rfm'))) throw notFound('no tiers yet: upload transactions first');
-    const dimensions: Record<string, unknown> = {};
+    const dimensions = {} as TiersAnswer['dimensions'];
     for (const d of DIMENSIONS) dimensions[d] = await tierSummary(deps.store, d);
     const stored = activeEvaluation(deps)?.manifest.config?.tiers ?? null;
     return { dimensions, rules: stored };
@@ -47,9 +48,8 @@ export async function getTiers({ deps }: RouteInput) {
 }
 
 /** The segmentation report of the active version (what the training pipeline stored about k-means). */
-function clusterReport(deps: AppDeps): Record<string, any> | null {
-  const evaluation = activeEvaluation(deps)?.evaluation;
-  return evaluation?.clusters ?? evaluation?.segmentation ?? null;
+function clusterReport(deps: AppDeps): ManifestEvaluation['segmentation'] | null {
+  return activeEvaluation(deps)?.evaluation.segmentation ?? null;
 }
 
 const NOTHING_TRAINED = 'no segmentation trained yet: start a training job (POST /api/jobs/train)';
@@ -62,7 +62,7 @@ async function requireClusterTable(deps: AppDeps): Promise<Set<string>> {
 /** GET /api/clusters: profile of each cluster; from the stored report, else summarized from the tables. */
 export async function getClusters({ deps }: RouteInput) {
   const report = clusterReport(deps);
-  if (report?.profiles || report?.clusters) return { source: 'registry', ...report };
+  if (report?.profiles) return { source: 'registry', ...report };
   const columns = await requireClusterTable(deps);
   const name = columns.has('cluster_name') ? 'any_value(c.cluster_name)' : 'NULL';
   const clusters = await deps.store.all(
@@ -114,20 +114,15 @@ export async function getClusterProfiles({ deps }: RouteInput) {
   return deps.customers.memo('cluster-profiles', async () => {
     await requireClusterTable(deps);
     const report = clusterReport(deps);
-    const features: string[] | undefined = report?.features;
+    const features = report?.features;
     if (!features?.length) throw notFound(report ? 'the active segmentation stored no feature list' : NOTHING_TRAINED);
-    const profiles = (report?.profiles ?? report?.clusters ?? []) as { name?: string; tier?: string }[];
+    const profiles = report?.profiles ?? [];
     return describeStoredSegments(deps.store, { features, names: profiles.map((p) => p.name ?? ''), tiers: profiles.map((p) => p.tier ?? '') });
   });
 }
 
-export const PROJECTION_QUERY: Schema = {
-  color: { type: 'string', enum: ['cluster', 'rfm_segment'], description: 'what colours the points (default cluster)' },
-  max_points: { type: 'integer', min: 1, max: 20000, description: 'sample size (default 5000)' },
-};
-
 /** GET /api/clusters/projection: a reproducible sample of the 2-D projection the segmentation stored. */
-export async function getProjection({ deps, query }: RouteInput) {
+export async function getProjection({ deps, query }: RouteInput<ProjectionQuery>) {
   const color: string = query.color ?? 'cluster';
   const maxPoints: number = query.max_points ?? 5000;
   // Kept until the data changes: the default notebook asks the same sample of every visitor, and a kept answer

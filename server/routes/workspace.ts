@@ -4,26 +4,13 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TierlabError } from '../data/errors.ts';
-import type { RouteInput } from './context.ts';
-import type { Schema } from './validate.ts';
-
-export interface Workspace {
-  /** ISO 4217 code, or '' for plain numbers. */
-  currency: string;
-  /** Shown as the currency's symbol (€) or its code (EUR). */
-  currency_display: 'symbol' | 'code';
-  currency_decimals: number;
-}
+import { TierlabError } from '../../data/errors.ts';
+import type { Workspace, WorkspaceRequest } from '../contracts.ts';
+import type { RouteInput } from '../context.ts';
+import type { Values } from '../validate.ts';
 
 /** No currency until an admin sets one: a wrong symbol would be worse than none. */
 export const DEFAULT_WORKSPACE: Workspace = { currency: '', currency_display: 'symbol', currency_decimals: 2 };
-
-export const WORKSPACE_BODY: Schema = {
-  currency: { type: 'string', pattern: /^([A-Z]{3})?$/, description: "ISO 4217 code such as EUR, or '' for none" },
-  currency_display: { type: 'string', enum: ['symbol', 'code'], description: 'symbol (€) or code (EUR)' },
-  currency_decimals: { type: 'integer', min: 0, max: 4, description: 'decimals of amounts, default 2' },
-};
 
 const fileOf = (home: string) => join(home, 'workspace.json');
 
@@ -42,7 +29,7 @@ export async function getWorkspace({ deps }: RouteInput): Promise<Workspace> {
 }
 
 /** PUT /api/workspace: changes the given settings, keeps the rest; answers the whole new settings. */
-export async function putWorkspace({ deps, body }: RouteInput): Promise<Workspace> {
+export async function putWorkspace({ deps, body }: RouteInput<Values, WorkspaceRequest>): Promise<Workspace> {
   let current: Workspace;
   try {
     current = readWorkspace(deps.home);

@@ -1,6 +1,7 @@
-import { badInput, RetryLater } from '../data/errors.ts';
-import { Registry } from '../models/registry/registry.ts';
-import type { RouteInput } from './context.ts';
+import { badInput, RetryLater } from '../../data/errors.ts';
+import { Registry } from '../../models/registry/registry.ts';
+import type { ModelList, ModelManifest } from '../contracts.ts';
+import type { RouteInput } from '../context.ts';
 
 /** Digits only: `Number()` would also read "1.0", "0x1", "1e0" and " 1" as version 1. */
 function parseVersion(text: string): number {
@@ -9,7 +10,7 @@ function parseVersion(text: string): number {
 }
 
 /** GET /api/models: every version with its headline figures. */
-export async function listModels({ deps }: RouteInput) {
+export async function listModels({ deps }: RouteInput): Promise<ModelList> {
   const registry = new Registry(deps.home);
   const active = registry.active();
   const versions = registry.versions().map((version) => {
@@ -20,7 +21,7 @@ export async function listModels({ deps }: RouteInput) {
 }
 
 /** GET /api/models/:version: the full manifest. */
-export async function getModel({ deps, params }: RouteInput) {
+export async function getModel({ deps, params }: RouteInput): Promise<ModelManifest> {
   const registry = new Registry(deps.home);
   const version = parseVersion(params.version);
   return { ...registry.manifest(version), active: registry.active() === version };

@@ -4,16 +4,10 @@
  * browser lists them (GET /api/sql/schema).
  */
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { RouteInput } from './context.ts';
-import { withDeadline } from './deadline.ts';
+import type { SchemaTable } from '../contracts.ts';
+import type { RouteInput } from '../context.ts';
+import { withDeadline } from '../deadline.ts';
 
-export interface SchemaTable {
-  name: string;
-  kind: 'table' | 'view';
-  /** Exact for tables; for views counted once per data change, null when counting took too long. */
-  rows: number | null;
-  columns: { name: string; type: string }[];
-}
 
 const OWN_TABLES = `SELECT lower(table_name) AS name FROM duckdb_tables() WHERE NOT internal AND database_name = current_database()
   UNION SELECT lower(view_name) FROM duckdb_views() WHERE NOT internal AND database_name = current_database()`;

@@ -1,22 +1,16 @@
-import { AT_RISK_CSV_COLUMNS, atRiskCsvLine } from '../models/churn/at-risk-csv.ts';
-import { AT_RISK_DEFAULTS, atRiskQuery, atRiskRow, checkAtRisk } from '../services/at-risk.ts';
-import type { RouteInput } from './context.ts';
-import { csvDownload } from './csv-download.ts';
-import { FILTERS, pickFilter } from './customers.ts';
-import type { Schema } from './validate.ts';
-
-export const AT_RISK_QUERY: Schema = {
-  ...FILTERS,
-  limit: { type: 'integer', min: 1, max: 100000, description: `how many customers (JSON: default ${AT_RISK_DEFAULTS.limit}; CSV: default every customer that passes the filters)` },
-  format: { type: 'string', enum: ['json', 'csv'], description: 'csv streams a download of the whole filtered list, its row count in X-Total-Count' },
-};
+import { AT_RISK_CSV_COLUMNS, atRiskCsvLine } from '../../models/churn/at-risk-csv.ts';
+import { AT_RISK_DEFAULTS, atRiskQuery, atRiskRow, checkAtRisk } from '../../services/at-risk.ts';
+import type { AtRiskQuery } from '../contracts.ts';
+import type { RouteInput } from '../context.ts';
+import { csvDownload } from '../csv-download.ts';
+import { pickFilter } from './customers.ts';
 
 /**
  * GET /api/churn/at-risk: JSON (a page, with the filtered total), or a streamed CSV download of every filtered
  * row (server/csv-download.ts). Both are the at-risk list of
  * services/at-risk.ts: the same rows, columns and next best action as `tierlab churn at-risk`.
  */
-export async function atRisk({ c, deps, query }: RouteInput) {
+export async function atRisk({ c, deps, query }: RouteInput<AtRiskQuery>) {
   const options = { filter: pickFilter(query), limit: query.limit };
   if (query.format !== 'csv') {
     // The JSON list is a hot path: the in-memory order by value at risk (same checks, filters and order), no query.

@@ -1,34 +1,14 @@
-import { notFound } from '../data/errors.ts';
+import { notFound } from '../../data/errors.ts';
 import {
   addDestination, campaignPreview, campaignResults, createCampaign, deliveryLog, EXPORT_COLUMNS, exportCsvLine, FILTER_KEYS, getCampaign, listCampaigns, listDestinations,
   pushCampaign, removeDestination, TREATMENT_SQL, type CampaignFilter,
-} from '../models/campaigns/index.ts';
-import { readPlaybook } from '../models/playbooks/index.ts';
-import { Registry } from '../models/registry/registry.ts';
-import type { RouteInput } from './context.ts';
-import { csvDownload } from './csv-download.ts';
-import { FILTERS } from './customers.ts';
-import type { Schema } from './validate.ts';
-
-export const CAMPAIGN_BODY: Schema = {
-  name: { type: 'string', required: true, maxLength: 200 },
-  rule_id: { type: 'string', required: true, maxLength: 64, description: 'the playbook rule whose action the treatment group gets' },
-  ...FILTERS,
-  control_percent: { type: 'number', min: 0, max: 90, description: 'share held out as the control group, in percent (default 10)' },
-  seed: { type: 'integer', min: 0, max: 2 ** 31 - 1, description: 'seed of the control draw (default random; recorded)' },
-  horizon_days: { type: 'integer', min: 1, max: 730, description: 'days over which outcomes are measured (default 90)' },
-  starts_at: { type: 'string', maxLength: 40, description: 'date or ISO date-time outcomes count from (default now)' },
-};
-
-export const PREVIEW_QUERY: Schema = { ...FILTERS, control_percent: CAMPAIGN_BODY.control_percent };
-
-export const PUSH_BODY: Schema = { destination: { type: 'string', required: true, maxLength: 64 } };
-
-export const DESTINATION_BODY: Schema = {
-  name: { type: 'string', required: true, maxLength: 64, description: 'a slug' },
-  url: { type: 'string', required: true, maxLength: 2000, description: 'http(s) URL receiving POSTed JSON batches' },
-  batch_size: { type: 'integer', min: 1, max: 10000, description: 'customers per batch (default 500)' },
-};
+} from '../../models/campaigns/index.ts';
+import { readPlaybook } from '../../models/playbooks/index.ts';
+import { Registry } from '../../models/registry/registry.ts';
+import type { CampaignPreviewQuery, CampaignRequest, DestinationRequest, PushRequest } from '../contracts.ts';
+import type { RouteInput } from '../context.ts';
+import type { Values } from '../validate.ts';
+import { csvDownload } from '../csv-download.ts';
 
 function campaignId(params: Record<string, string>): number {
   const id = Number(params.id);
@@ -53,12 +33,12 @@ export async function getCampaignRoute(input: RouteInput) {
 const filterOf = (values: Record<string, unknown>) => Object.fromEntries(FILTER_KEYS.filter((k) => values[k] !== undefined).map((k) => [k, values[k]])) as CampaignFilter;
 
 /** GET /api/campaigns/preview: how many customers the filter selects now, and the split the control share gives. */
-export async function previewCampaign({ deps, query }: RouteInput) {
+export async function previewCampaign({ deps, query }: RouteInput<CampaignPreviewQuery>) {
   return campaignPreview(deps.store, filterOf(query), query.control_percent);
 }
 
 /** POST /api/campaigns: members frozen now, control group drawn by the seed; answers the campaign with its counts. */
-export async function createCampaignRoute({ c, deps, body }: RouteInput) {
+export async function createCampaignRoute({ c, deps, body }: RouteInput<Values, CampaignRequest>) {
   const campaign = await createCampaign(deps.store, {
     name: body.name,
     ruleId: body.rule_id,
@@ -93,7 +73,7 @@ export async function campaignResultsRoute({ deps, params }: RouteInput) {
 }
 
 /** POST /api/campaigns/:id/push: sends the treatment list to a destination; answers when done (or given up). */
-export async function pushCampaignRoute({ deps, params, body }: RouteInput) {
+export async function pushCampaignRoute({ deps, params, body }: RouteInput<Values, PushRequest>) {
   // The delivery log is written on a connection of its own: a request's reads and other writers never mix in.
   const work = await deps.store.fork();
   try {
@@ -114,7 +94,7 @@ export async function listDestinationsRoute({ deps, role }: RouteInput) {
   return { destinations: role === 'admin' ? destinations : destinations.map(({ name, batch_size }) => ({ name, batch_size })) };
 }
 
-export async function addDestinationRoute({ c, deps, body }: RouteInput) {
+export async function addDestinationRoute({ c, deps, body }: RouteInput<Values, DestinationRequest>) {
   return c.json(await addDestination(deps.store, { name: body.name, url: body.url, batchSize: body.batch_size }), 201);
 }
 

@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { Context, MiddlewareHandler } from 'hono';
+import { RetryLater } from '../../../data/errors.ts';
+import type { AppEnv } from '../../context.ts';
+import { errorResponse } from '../errors/index.ts';
 
 export interface AuthFailureLimiterOptions {
   /** Failures a minute, per address and per presented token, before that address or token is refused. */
@@ -68,4 +72,33 @@ export class AuthFailureLimiter {
   get size(): number {
     return this.failures.size;
   }
+}
+
+/** The client's address as the node server passes it; `in-process` for `app.request` in tests and benches. */
+function clientAddress(c: Context): string {
+  const incoming = (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming;
+  return incoming?.socket?.remoteAddress ?? 'in-process';
+}
+
+/**
+ * Slows token guessing: counts the authentications the auth middleware refused (`c.get('authFailure')`) with an
+ * AuthFailureLimiter, and answers a refused attempt past the limit with 429 and `Retry-After` instead of 401.
+ * It looks only after the request ran, so a valid token is never held back.
+ *
+ * @example
+ * app.use('/api/*', authFailureLimit({ perMinute: 20 }));
+ */
+export function authFailureLimit(options: AuthFailureLimiterOptions): MiddlewareHandler<AppEnv> {
+  const limiter = new AuthFailureLimiter(options);
+  return async (c, next) => {
+    await next();
+    const failure = c.get('authFailure');
+    if (!failure) return;
+    const attempt = { address: clientAddress(c), token: failure.token };
+    const wait = limiter.blockedFor(attempt);
+    if (!wait) return limiter.fail(attempt);
+    // A fresh answer, not a copy of the 401's headers: WWW-Authenticate does not belong on a 429.
+    c.res = undefined;
+    c.res = errorResponse(new RetryLater('rate_limited', `too many failed authentications from this address or with this token; try again in ${wait} s`, wait));
+  };
 }

@@ -1,14 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { badInput, notFound, TierlabError } from '../data/errors.ts';
-import type { RouteInput } from './context.ts';
-import type { Schema } from './validate.ts';
-
-export const NOTEBOOK_BODY: Schema = {
-  title: { type: 'string', required: true, maxLength: 200 },
-  cells: { type: 'array', required: true, maxItems: 500, description: 'cells: {id, kind, source?, name?, value?, options?}' },
-  base_version: { type: 'integer', min: 0, description: 'the version this edit started from (0: a new notebook); a save over another version is refused with 409. Omitted: replace whatever is stored' },
-};
+import { badInput, notFound, TierlabError } from '../../data/errors.ts';
+import type { NotebookRequest } from '../contracts.ts';
+import type { RouteInput } from '../context.ts';
+import type { Values } from '../validate.ts';
 
 const CELL_KINDS = ['markdown', 'sql', 'input', 'chart', 'view'];
 /** Nesting deeper than this in a cell's options or value is refused: no view needs it, and a deep enough one overflows the stack. */
@@ -129,7 +124,7 @@ export async function getNotebook({ deps, params }: RouteInput) {
  * when another save came in between, so two people editing one notebook never silently overwrite each other.
  * The check and the write run without an await between them: no other request can slip in.
  */
-export async function putNotebook({ deps, params, body }: RouteInput) {
+export async function putNotebook({ deps, params, body }: RouteInput<Values, NotebookRequest>) {
   const id = checkId(params.id);
   checkCells(body.cells);
   // Without base_version a save replaces whatever is stored, an unreadable file too (the way to repair one).

@@ -3,24 +3,12 @@ import { join } from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { parseKind, parseMapping } from '../data/columns.ts';
-import { RetryLater, TierlabError, badInput } from '../data/errors.ts';
-import { CUSTOMERS_MODES, type CustomersMode } from '../data/ingest-options.ts';
-import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
-import { ingestDataset } from '../services/ingest.ts';
-import type { RouteInput } from './context.ts';
-import { withDeadline } from './deadline.ts';
-import type { Schema } from './validate.ts';
-
-export const UPLOAD_QUERY: Schema = {
-  map: { type: 'string', maxLength: 2000, description: 'source=field,... maps the file\'s own column names to Tierlab\'s' },
-  skip_bad_rows: { type: 'boolean', description: 'load the good rows and report the bad ones' },
-  generate_ids: { type: 'boolean', description: 'number the rows as customer ids' },
-  timezone: { type: 'string', maxLength: 64, description: 'IANA zone for timestamps without an offset (default UTC)' },
-  format: { type: 'string', enum: ['csv', 'parquet'], description: 'default: sniffed from the first bytes' },
-  mode: { type: 'string', enum: CUSTOMERS_MODES, description: 'customers only: upsert (default) updates the columns the file has and keeps the rest; replace makes each customer in the file exactly its row' },
-  language: { type: 'string', enum: [...LANGUAGE_SETTINGS], description: 'feedback only: the language of its texts; auto (default) tells each text\'s by its script' },
-};
+import { parseKind, parseMapping } from '../../data/columns.ts';
+import { RetryLater, TierlabError, badInput } from '../../data/errors.ts';
+import { ingestDataset } from '../../services/ingest.ts';
+import type { RouteInput } from '../context.ts';
+import { withDeadline } from '../deadline.ts';
+import { type DatasetList, type UploadQuery } from '../contracts.ts';
 
 /** Where uploads are spooled; the store's file access is limited to this folder and the registry. */
 export const uploadsDir = (home: string) => join(home, 'uploads');
@@ -55,7 +43,7 @@ async function spool(body: ReadableStream<Uint8Array>, file: string, maxBytes: n
 }
 
 /** POST /api/datasets/:kind: load an uploaded file through the same ingest as the CLI, then rebuild features and tiers. */
-export async function uploadDataset(input: RouteInput) {
+export async function uploadDataset(input: RouteInput<UploadQuery>) {
   // A form upload would be read as a CSV whose header is the multipart boundary.
   if (/^multipart\//i.test(input.c.req.header('content-type') ?? '')) {
     throw badInput('send the file itself as the request body (curl --data-binary @file.csv), not as multipart/form-data', { field: 'body' });
@@ -69,7 +57,7 @@ export async function uploadDataset(input: RouteInput) {
  * on a connection of its own, so requests keep reading the committed tables meanwhile. Receiving and loading
  * share one time limit; past it the load is interrupted and rolled back (408). Writes go one at a time.
  */
-async function loadUpload({ c, deps, params, query }: RouteInput) {
+async function loadUpload({ c, deps, params, query }: RouteInput<UploadQuery>) {
   const kind = parseKind(params.kind);
   const mapping = parseMapping(query.map, kind);
   if (query.mode !== undefined && kind !== 'customers') throw badInput(`mode applies to customers uploads only, not ${kind}`, { field: 'mode' });
@@ -102,7 +90,7 @@ async function loadUpload({ c, deps, params, query }: RouteInput) {
           skipBadRows: query.skip_bad_rows,
           generateIds: query.generate_ids,
           timezone: query.timezone,
-          mode: query.mode as CustomersMode | undefined,
+          mode: query.mode,
           language: query.language,
           maxColumns: deps.limits.uploadColumns,
           tierRules: deps.served.tierRules(),
@@ -135,13 +123,13 @@ export async function listDatasets({ deps }: RouteInput) {
   return deps.customers.memo('datasets', () => datasetFigures(deps.store));
 }
 
-async function datasetFigures(store: RouteInput['deps']['store']) {
+async function datasetFigures(store: RouteInput['deps']['store']): Promise<DatasetList> {
   const ranges: Record<string, string> = {
     customers: 'SELECT count(*) AS rows, CAST(min(signup_date) AS VARCHAR) AS "from", CAST(max(signup_date) AS VARCHAR) AS "to" FROM customers',
     transactions: 'SELECT count(*) AS rows, min(timestamp) AS "from", max(timestamp) AS "to" FROM transactions',
     feedback: 'SELECT count(*) AS rows, min(timestamp) AS "from", max(timestamp) AS "to" FROM feedback',
   };
-  const tables: { name: string; rows: number; from: string | null; to: string | null }[] = [];
+  const tables: DatasetList['tables'] = [];
   for (const [name, sql] of Object.entries(ranges)) {
     const row = (await store.one<{ rows: number; from: string | null; to: string | null }>(sql))!;
     tables.push({ name, rows: row.rows, from: row.from ?? null, to: row.to ?? null });

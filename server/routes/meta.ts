@@ -1,5 +1,5 @@
 import { activeEvaluation } from './analytics.ts';
-import type { RouteInput } from './context.ts';
+import type { RouteInput } from '../context.ts';
 
 /**
  * GET /api/health: liveness plus what is being served; `notice` says when that is not what was asked for (a

@@ -1,28 +1,22 @@
 import { streamSSE } from 'hono/streaming';
-import { TierlabError } from '../data/errors.ts';
-import { appendAudit } from './audit.ts';
-import type { RouteInput, TrainSettings } from './context.ts';
-import { scrub } from './errors.ts';
-import type { Schema } from './validate.ts';
+import { TierlabError } from '../../data/errors.ts';
+import { appendAudit } from '../audit.ts';
+import type { TrainSettings } from '../contracts.ts';
+import type { RouteInput } from '../context.ts';
+import type { Values } from '../validate.ts';
+import { scrub } from '../middleware/errors/index.ts';
 
 /**
  * POST /api/jobs/train: starts the training pipeline in the background (one at a time). The job holds the
  * writer from start to promotion: its promoted version's tables are switched in before the writer is free, so
  * nothing queued behind it (an upload, an activation) can be overwritten by an older version's tables.
  */
-export const TRAIN_BODY: Schema = {
-  promote: { type: 'string', enum: ['auto', 'always', 'never'], description: 'auto (default): promote when not worse; always; never' },
-  tolerance: { type: 'number', description: 'the ROC-AUC tolerance for auto' },
-  as_of: { type: 'string', description: 'cutoff YYYY-MM-DD; default the day after the last transaction' },
-  horizon_days: { type: 'integer', description: 'the churn horizon in days' },
-};
-
-export async function startTraining({ c, deps, caller, body }: RouteInput) {
+export async function startTraining({ c, deps, caller, body }: RouteInput<Values, TrainSettings>) {
   const train = deps.train;
   if (!train) throw new TierlabError('conflict', 'training is not available in this build (models/registry/retrain.ts is missing)');
   const job = deps.jobs.start('train', (signal, progress) =>
     deps.writes.run(async () => {
-      const result = await train({ store: deps.store, home: deps.home, signal, settings: body as TrainSettings, onProgress: progress });
+      const result = await train({ store: deps.store, home: deps.home, signal, settings: body, onProgress: progress });
       progress({ step: 'serving', fraction: 1 });
       await deps.served.sync();
       return result;

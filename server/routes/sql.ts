@@ -1,22 +1,16 @@
 import type { DuckDBConnection, DuckDBValue } from '@duckdb/node-api';
-import { badInput, TierlabError } from '../data/errors.ts';
-import type { RouteInput } from './context.ts';
-import { fromDuckDB } from './duckdb-errors.ts';
-import { withDeadline } from './deadline.ts';
-import { SqlResultCache } from './sql-cache.ts';
-import { composeCells, placeError, readCells, type CellSql } from './sql-cells.ts';
-import { checkReadOnlySelect } from './sql-guard.ts';
+import { badInput, TierlabError } from '../../data/errors.ts';
+import type { SqlResult, SqlRequest } from '../contracts.ts';
+import type { RouteInput } from '../context.ts';
+import type { Values } from '../validate.ts';
+import { fromDuckDB } from '../duckdb-errors.ts';
+import { withDeadline } from '../deadline.ts';
+import { SqlResultCache } from '../sql-cache.ts';
+import { composeCells, placeError, readCells, type CellSql } from '../sql-cells.ts';
+import { checkReadOnlySelect } from '../sql-guard.ts';
 import { knownTables } from './sql-schema.ts';
-import { boundedSelect, readBounded } from './sql-result.ts';
-import { namedParams, statementBody } from './sql-text.ts';
-import type { Schema } from './validate.ts';
-
-export const SQL_BODY: Schema = {
-  sql: { type: 'string', required: true, maxLength: 100_000, description: 'one SELECT (or WITH ... SELECT)' },
-  params: { type: 'scalars', description: 'named parameters, used as :name or $name' },
-  limit: { type: 'integer', min: 1, max: 10_000, description: 'row limit, default 1,000' },
-  cells: { type: 'array', maxItems: 50, description: 'earlier cells the query reads by name: [{name, sql}], each before the cells that use it' },
-};
+import { boundedSelect, readBounded } from '../sql-result.ts';
+import { namedParams, statementBody } from '../sql-text.ts';
 
 const DEFAULT_ROW_LIMIT = 1000;
 
@@ -32,7 +26,7 @@ const VOLATILE = /\b(now|random|uuid|gen_random_uuid|setseed|current_timestamp|c
  * cache), within a byte budget, so re-opening a notebook does not recompute its cells (`cached: true`); a
  * failure is never kept, nor a query that reads the clock or draws random numbers.
  */
-export async function runSql(input: RouteInput): Promise<Response> {
+export async function runSql(input: RouteInput<Values, SqlRequest>): Promise<Response> {
   const { deps, body, role } = input;
   const started = performance.now();
   const cache = await deps.customers.memo('sql-results', async () => new SqlResultCache({ maxBytes: deps.limits.sqlCacheBytes }));
@@ -44,14 +38,14 @@ export async function runSql(input: RouteInput): Promise<Response> {
   if (hit) return answer(hit, true);
   const queue = role === 'admin' ? deps.sqlQueues.admin : deps.sqlQueues.analyst;
   const json = await queue.run(() => executeSql(input, cells));
-  if (![body.sql as string, ...cells.map((c) => c.sql)].some((sql) => VOLATILE.test(sql))) cache.set(key, json);
+  if (![body.sql, ...cells.map((c) => c.sql)].some((sql) => VOLATILE.test(sql))) cache.set(key, json);
   return answer(json, false);
 }
 
 /** Runs the cell and returns its answer as JSON text (without `cached` and `elapsed_ms`). */
-async function executeSql({ deps, body }: RouteInput, cells: CellSql[]): Promise<string> {
+async function executeSql({ deps, body }: RouteInput<Values, SqlRequest>, cells: CellSql[]): Promise<string> {
   const bounds = { maxRows: body.limit ?? DEFAULT_ROW_LIMIT, maxBytes: deps.limits.sqlResultBytes };
-  const cellSql = namedParams(body.sql as string);
+  const cellSql = namedParams(body.sql);
   const composed = composeCells(cellSql, cells);
   const sql = boundedSelect(statementBody(composed.text), bounds);
   const connection = await deps.store.instance.connect();
@@ -73,7 +67,8 @@ async function executeSql({ deps, body }: RouteInput, cells: CellSql[]): Promise
         await connection.run('BEGIN TRANSACTION READ ONLY');
         try {
           const result = await readBounded(prepared, bounds, () => connection.interrupt());
-          const head = JSON.stringify({ columns: result.columns, row_count: result.rows.length, truncated: result.truncatedBy !== null, truncated_by: result.truncatedBy });
+          const fields: Omit<SqlResult, 'rows' | 'cached' | 'elapsed_ms'> = { columns: result.columns, row_count: result.rows.length, truncated: result.truncatedBy !== null, truncated_by: result.truncatedBy };
+          const head = JSON.stringify(fields);
           return `${head.slice(0, -1)},"rows":[${result.rows.join(',')}]}`;
         } finally {
           await connection.run('ROLLBACK').catch(() => {});

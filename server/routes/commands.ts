@@ -1,15 +1,11 @@
 import { stream } from 'hono/streaming';
-import { TierlabError } from '../data/errors.ts';
-import type { Store } from '../data/store.ts';
-import { appendAudit } from './audit.ts';
-import type { RouteInput, ServerCommandIO } from './context.ts';
+import { TierlabError } from '../../data/errors.ts';
+import type { Store } from '../../data/store.ts';
+import { appendAudit } from '../audit.ts';
+import type { RouteInput, ServerCommandIO } from '../context.ts';
+import type { CommandRequest } from '../contracts.ts';
+import { LOCAL_CLI_NAME } from '../discovery.ts';
 import { refuseDuringTraining } from './datasets.ts';
-import { LOCAL_CLI_NAME } from './discovery.ts';
-import type { Schema } from './validate.ts';
-
-export const COMMAND_BODY: Schema = {
-  argv: { type: 'string[]', required: true, minItems: 1, maxItems: 100, maxLength: 4096, description: 'the command line after `tierlab`' },
-};
 
 /**
  * POST /api/commands: a `tierlab` command typed on this machine while the server holds the store. Only the local
@@ -17,7 +13,7 @@ export const COMMAND_BODY: Schema = {
  * machine. The answer streams one JSON object a line: `{"stdout": text}`, `{"stderr": text}`, then `{"exit": code}`. Paths in the command line are
  * absolute (the command line resolves them where it was typed).
  */
-export async function runCommand({ c, deps, caller, body }: RouteInput) {
+export async function runCommand({ c, deps, caller, body }: RouteInput<{}, CommandRequest>) {
   if (caller?.name !== LOCAL_CLI_NAME) throw new TierlabError('forbidden', 'commands run only with the local credential of server.json, from this machine');
   const runner = deps.commands;
   if (!runner) throw new TierlabError('conflict', 'this server does not run commands (it was not started by `tierlab serve`)');
@@ -44,13 +40,13 @@ export async function runCommand({ c, deps, caller, body }: RouteInput) {
     const send = (line: object) => out.write(`${JSON.stringify(line)}\n`);
     let exit: number;
     try {
-      exit = await runner(body.argv as string[], { withStore, write: (name, text) => void send({ [name]: text }) });
+      exit = await runner(body.argv, { withStore, write: (name, text) => void send({ [name]: text }) });
     } catch (error) {
       // The runner reports a command's own failures; this is a failure of the runner itself.
       await send({ stderr: `tierlab: ${(error as Error).message}\n` });
       exit = 1;
     }
-    appendAudit(deps.home, { token: caller.name, role: caller.role, action: 'command', target: (body.argv as string[]).slice(0, 2).join(' '), outcome: exit === 0 ? 'ok' : `failed: exit ${exit}` });
+    appendAudit(deps.home, { token: caller.name, role: caller.role, action: 'command', target: (body.argv).slice(0, 2).join(' '), outcome: exit === 0 ? 'ok' : `failed: exit ${exit}` });
     await send({ exit });
   });
 }
