@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { TierlabError } from '../data/errors.ts';
 import type { RouteInput } from './context.ts';
 import type { Schema } from './validate.ts';
+import { LANGS, type Lang } from '../models/i18n/lang.ts';
 
 export interface Workspace {
   /** ISO 4217 code, or '' for plain numbers. */
@@ -14,15 +15,18 @@ export interface Workspace {
   /** Shown as the currency's symbol (€) or its code (EUR). */
   currency_display: 'symbol' | 'code';
   currency_decimals: number;
+  /** The UI's language for browsers that have not chosen one: 'en', 'zh', or '' for the browser's own. */
+  language: '' | Lang;
 }
 
 /** No currency until an admin sets one: a wrong symbol would be worse than none. */
-export const DEFAULT_WORKSPACE: Workspace = { currency: '', currency_display: 'symbol', currency_decimals: 2 };
+export const DEFAULT_WORKSPACE: Workspace = { currency: '', currency_display: 'symbol', currency_decimals: 2, language: '' };
 
 export const WORKSPACE_BODY: Schema = {
   currency: { type: 'string', pattern: /^([A-Z]{3})?$/, description: "ISO 4217 code such as EUR, or '' for none" },
   currency_display: { type: 'string', enum: ['symbol', 'code'], description: 'symbol (€) or code (EUR)' },
   currency_decimals: { type: 'integer', min: 0, max: 4, description: 'decimals of amounts, default 2' },
+  language: { type: 'string', enum: ['', ...LANGS], description: "the UI's default language: en, zh, or '' for the browser's" },
 };
 
 const fileOf = (home: string) => join(home, 'workspace.json');
@@ -41,17 +45,28 @@ export async function getWorkspace({ deps }: RouteInput): Promise<Workspace> {
   return readWorkspace(deps.home);
 }
 
-/** PUT /api/workspace: changes the given settings, keeps the rest; answers the whole new settings. */
-export async function putWorkspace({ deps, body }: RouteInput): Promise<Workspace> {
+/**
+ * Changes the given settings of the workspace in `home`, keeps the rest (an unreadable file is replaced);
+ * returns the whole new settings. The Chinese demo sets `language` here.
+ *
+ * @example
+ * writeWorkspace(home, { language: 'zh' });
+ */
+export function writeWorkspace(home: string, changes: Partial<Workspace>): Workspace {
   let current: Workspace;
   try {
-    current = readWorkspace(deps.home);
+    current = readWorkspace(home);
   } catch {
     current = DEFAULT_WORKSPACE;
   }
-  const next: Workspace = { ...current, ...(body as Partial<Workspace>) };
-  const temp = `${fileOf(deps.home)}.${process.pid}.tmp`;
+  const next: Workspace = { ...current, ...changes };
+  const temp = `${fileOf(home)}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(next, null, 2)}\n`);
-  renameSync(temp, fileOf(deps.home));
+  renameSync(temp, fileOf(home));
   return next;
+}
+
+/** PUT /api/workspace: changes the given settings, keeps the rest; answers the whole new settings. */
+export async function putWorkspace({ deps, body }: RouteInput): Promise<Workspace> {
+  return writeWorkspace(deps.home, body as Partial<Workspace>);
 }

@@ -1,5 +1,6 @@
 /** Notebooks on the server (`/api/notebooks`), and the default notebooks for a fresh install. */
 import { api } from '../api.ts';
+import { t } from '../i18n/index.svelte.ts';
 import clustersVsRfm from './defaults/clusters-vs-rfm-tiers.json';
 import retention from './defaults/retention-at-risk.json';
 import tiersToAction from './defaults/tiers-to-action.json';
@@ -42,7 +43,7 @@ export async function deleteNotebook(id: string): Promise<void> {
 
 /** A copy under a new id and title; cells keep their ids, which only need to be unique within a notebook. */
 export async function duplicateNotebook(notebook: Notebook): Promise<Notebook> {
-  const title = `${notebook.title} (copy)`;
+  const title = t('notebook.copyTitle', { title: notebook.title });
   // A JSON round trip also strips Svelte's state proxies, which structuredClone refuses.
   return saveNotebook({ id: notebookId(title), title, cells: JSON.parse(JSON.stringify(notebook.cells)) });
 }

@@ -3,18 +3,20 @@
  * grow; these helpers pick what a person wants to see without depending on its exact nesting.
  */
 
+import type { MessageKey } from '../i18n/index.svelte.ts';
+
 type Json = Record<string, unknown>;
 
-/** The figures a version table shows: a label and where the manifest keeps the value. */
-const FIGURES: [label: string, path: string][] = [
-  ['customers', 'data_snapshot.rows.customers'],
-  ['churn ROC AUC', 'evaluation.churn.evaluation.roc_auc'],
-  ['churn PR AUC', 'evaluation.churn.evaluation.pr_auc'],
-  ['log loss', 'evaluation.churn.evaluation.log_loss'],
-  ['Brier', 'evaluation.churn.evaluation.brier'],
-  ['clusters (k)', 'evaluation.segmentation.k'],
-  ['cluster stability (ARI)', 'evaluation.segmentation.stability.meanAri'],
-  ['clusters vs RFM (ARI)', 'evaluation.segmentation.comparison.adjustedRandIndex'],
+/** The figures a version table shows: the catalogue key of its label and where the manifest keeps the value. */
+const FIGURES: [label: MessageKey, path: string][] = [
+  ['figure.customers', 'data_snapshot.rows.customers'],
+  ['figure.churnRoc', 'evaluation.churn.evaluation.roc_auc'],
+  ['figure.churnPr', 'evaluation.churn.evaluation.pr_auc'],
+  ['figure.logLoss', 'evaluation.churn.evaluation.log_loss'],
+  ['figure.brier', 'evaluation.churn.evaluation.brier'],
+  ['figure.k', 'evaluation.segmentation.k'],
+  ['figure.stability', 'evaluation.segmentation.stability.meanAri'],
+  ['figure.vsRfm', 'evaluation.segmentation.comparison.adjustedRandIndex'],
 ];
 
 function at(value: unknown, path: string): unknown {
@@ -22,12 +24,12 @@ function at(value: unknown, path: string): unknown {
 }
 
 /**
- * The headline figures of a version's manifest, by label (null where the manifest has none).
+ * The headline figures of a version's manifest, by the catalogue key of their label (null where the manifest has none).
  *
  * @example
- * versionFigures(manifest)['churn ROC AUC']; // 0.71
+ * versionFigures(manifest)['figure.churnRoc']; // 0.71
  */
-export function versionFigures(manifest: Json): Record<string, number | null> {
+export function versionFigures(manifest: Json): Partial<Record<MessageKey, number | null>> {
   return Object.fromEntries(FIGURES.map(([label, path]) => [label, typeof at(manifest, path) === 'number' ? (at(manifest, path) as number) : null]));
 }
 
@@ -42,6 +44,9 @@ export interface Migration {
   cells: { from: string; to: string; customers: number }[];
 }
 
+/** What a migration cell says for "no tier" (a customer new in one of the two versions). */
+const NONE = '(none)';
+
 /**
  * The migration matrices of a manifest (key `migration`: clusters, value tiers, RFM segments, risk bands).
  *
@@ -53,5 +58,5 @@ export function migrationsOf(manifest: Json): Migration[] {
   if (!Array.isArray(found)) return [];
   return found
     .filter((m): m is Migration => !!m && typeof m === 'object' && Array.isArray(m.cells))
-    .map((m) => ({ ...m, cells: m.cells.map((c) => ({ from: String(c.from ?? '(none)'), to: String(c.to ?? '(none)'), customers: Number(c.customers) })) }));
+    .map((m) => ({ ...m, cells: m.cells.map((c) => ({ from: String(c.from ?? NONE), to: String(c.to ?? NONE), customers: Number(c.customers) })) }));
 }
