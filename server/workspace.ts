@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { TierlabError } from '../data/errors.ts';
 import type { RouteInput } from './context.ts';
 import type { Schema } from './validate.ts';
-import { LANGS, type Lang } from '../models/i18n/lang.ts';
+import { LANGS, type Lang } from '../data/lang.ts';
 
 export interface Workspace {
   /** ISO 4217 code, or '' for plain numbers. */

@@ -5,7 +5,7 @@
  * browser-safe: the UI words a stored reason in the visitor's language with the same function.
  */
 import { featureName } from '../i18n/names.ts';
-import type { Lang } from '../i18n/lang.ts';
+import type { Lang } from '../../data/lang.ts';
 
 /** A reason as stored: enough to word it in any language. */
 export interface StoredReason {

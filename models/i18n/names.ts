@@ -6,7 +6,7 @@
  * 重要发展 / 重要挽留 客户) for the four segments that are its high-value types, and the usual Chinese names of
  * the other segments of the eleven-segment scheme (README: "中文 / Languages").
  */
-import type { Lang } from './lang.ts';
+import type { Lang } from '../../data/lang.ts';
 
 /** Every RFM segment (models/tiers/rfm.ts DEFAULT_SEGMENT_RULES and the catch-all) in Chinese, one to one. */
 export const RFM_SEGMENTS_ZH: Record<string, string> = {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { reasonText, storedReasons, type StoredReason } from '../../models/churn/reason-words.ts';
 import { BANDS } from '../../models/churn/bands.ts';
 import { clusterName, domainName, domainValue, LIFECYCLE_STAGES_ZH, RFM_SEGMENTS_ZH, VALUE_TIERS_ZH } from '../../models/i18n/names.ts';
-import { langOfTag } from '../../models/i18n/lang.ts';
+import { langOfTag } from '../../data/lang.ts';
 import { CATCH_ALL_SEGMENT, DEFAULT_SEGMENT_RULES } from '../../models/tiers/rfm.ts';
 import { VALUE_TIERS } from '../../models/tiers/value.ts';
 import { en } from '../../web/src/i18n/en.ts';

@@ -5,13 +5,13 @@
  * clusters) and churn reasons from models/ (models/i18n, models/churn/reason-words.ts), so the CLI says them alike.
  */
 import { domainName, domainValue, featureName } from '../../../models/i18n/names.ts';
-import { isLang, langOfTag, type Lang } from '../../../models/i18n/lang.ts';
+import { isLang, langOfTag, type Lang } from '../../../data/lang.ts';
 import { reasonText, storedReasons } from '../../../models/churn/reason-words.ts';
 import { en, type Catalogue, type MessageKey } from './en.ts';
 import { zh } from './zh.ts';
 
 export type { Lang, MessageKey };
-export { LANGS } from '../../../models/i18n/lang.ts';
+export { LANGS } from '../../../data/lang.ts';
 
 const CATALOGUES: Record<Lang, Catalogue> = { en, zh };
 

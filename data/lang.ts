@@ -1,6 +1,7 @@
 /**
- * The languages Tierlab speaks to people: English and Simplified Chinese. Pure and browser-safe: the web UI, the
- * CLI and the models share it (web/src/i18n holds the UI's own words; this folder the domain's).
+ * The languages Tierlab speaks to people (the UI, the CLI's tables, the demo's words): English and Simplified
+ * Chinese. Not the languages of feedback texts (text-language.ts). Pure and browser-safe: every layer shares it;
+ * the domain's names live in models/i18n, the UI's words in web/src/i18n.
  */
 export const LANGS = ['en', 'zh'] as const;
 export type Lang = (typeof LANGS)[number];
