@@ -1,6 +1,6 @@
 import type { Lang } from '../data/lang.ts';
 import { reasonText } from '../models/churn/reason-words.ts';
-import { domainValue } from '../models/i18n/names.ts';
+import { domainValue, playbookText } from '../models/i18n/names.ts';
 import type { AtRiskRow } from '../services/at-risk.ts';
 import { cliWords } from './cli-words.ts';
 import { displayWidth, pad } from './text-table.ts';
@@ -22,8 +22,8 @@ export function atRiskTable(rows: AtRiskRow[], total: number, lang: Lang): strin
     r.value_at_risk === null ? '-' : r.value_at_risk.toFixed(2),
     name('rfm_segment', r.rfm_segment),
     name('value_tier', r.value_tier),
-    r.next_best_action?.name ?? '-',
-    r.reasons.map((reason) => reasonText(reason, lang)).join('; '),
+    r.next_best_action ? playbookText(r.next_best_action.name, lang) : '-',
+    r.reasons.map((reason) => reasonText(reason, lang)).join(lang === 'zh' ? '；' : '; '),
   ]);
   const head = [words('customer'), words('risk'), words('band'), words('valueAtRisk'), words('segment'), words('tier'), words('nextAction'), words('reasons')];
   const numeric = [false, true, false, true, false, false, false, false];

@@ -47,6 +47,48 @@ export const LIFECYCLE_STAGES_ZH: Record<string, string> = {
 /** Churn risk bands (models/churn/bands.ts). */
 export const RISK_BANDS_ZH: Record<string, string> = { high: '高风险', medium: '中风险', low: '低风险' };
 
+/**
+ * The default playbook's words (models/playbooks/default.ts: action names, offers, owners, notes) and the
+ * channels. A playbook a team wrote is its own text and is shown as written.
+ */
+export const PLAYBOOK_ZH: Record<string, string> = {
+  'Personal win-back call': '专属挽回电话',
+  'Win-back call': '挽回电话',
+  'Win-back offer': '挽回优惠',
+  'Dedicated manager': '专属客户经理',
+  'Priority care': '优先关怀',
+  'Recommendations and incentive to move up': '个性化推荐与升级激励',
+  'Standard service': '标准服务',
+  'Low-cost digital contact': '低成本数字化触达',
+  'personal offer chosen by the account manager': '由客户经理定制的专属优惠',
+  '15% off the next order': '下单立减 15%',
+  '10% off the next order': '下单立减 10%',
+  'priority service and early access': '优先服务与新品抢先体验',
+  'priority service': '优先服务',
+  'spend-threshold reward': '满额奖励',
+  'account manager': '客户经理',
+  'retention team': '挽留团队',
+  'customer care': '客户关怀',
+  marketing: '市场部',
+  'A VIP at high churn risk: the account manager calls within a day, asks what went wrong and fixes it.': '高流失风险的 VIP 客户：客户经理一天内致电，了解问题并解决。',
+  'A Key customer at high churn risk: a retention call with a meaningful offer.': '高流失风险的重点客户：挽留电话，并提供有吸引力的优惠。',
+  'Every other customer at high churn risk: an automated win-back email with a modest incentive.': '其他高流失风险客户：自动发送挽回邮件，附带适度激励。',
+  'VIP and strategic customers: a named manager, personal outreach, priority service.': 'VIP 与战略客户：专属客户经理、一对一沟通、优先服务。',
+  'Key customers: priority service and a regular care call.': '重点客户：优先服务与定期关怀电话。',
+  'Growth potential: targeted recommendations and an incentive to buy more.': '成长型客户：精准推荐，并激励其增加购买。',
+  'Standard customers: the regular newsletter and self-service channels.': '普通客户：常规新闻简报与自助服务渠道。',
+  'Low value customers: low-cost digital contact only; activate selectively.': '低价值客户：仅做低成本数字化触达，有选择地激活。',
+  call: '电话',
+  email: '邮件',
+  sms: '短信',
+  in_app: '应用内消息',
+  account_manager: '客户经理',
+  none: '无',
+};
+
+/** Playbook text in a language: the default playbook's words translated, a team's own text as written. */
+export const playbookText = (text: string, lang: Lang): string => (lang === 'zh' && PLAYBOOK_ZH[text]) || text;
+
 /** Feature names as reasons and profiles say them (data/features.ts, models/sentiment/feedback.ts). */
 export const FEATURES_ZH: Record<string, string> = {
   recency_days: '距上次购买天数',
@@ -65,6 +107,20 @@ export const FEATURES_ZH: Record<string, string> = {
   sentiment_trend: '反馈情感趋势',
   days_since_negative: '距上次差评天数',
   feedback_count: '反馈数',
+  distinct_categories: '购买品类数',
+  distinct_products: '购买商品数',
+  orders_30d: '近 30 天订单数',
+  orders_90d: '近 90 天订单数',
+  orders_180d: '近 180 天订单数',
+  spend_30d: '近 30 天消费',
+  spend_90d: '近 90 天消费',
+  spend_180d: '近 180 天消费',
+  spend_prior_90d: '前一季度消费',
+  region: '地区',
+  channel: '渠道',
+  acquisition_channel: '获客渠道',
+  age: '年龄',
+  gender: '性别',
 };
 
 // The words cluster names are made of (models/clusters/profiles.ts baseName and uniqueNames).
@@ -118,6 +174,8 @@ const BY_COLUMN: Record<string, Record<string, string>> = {
   risk_band: RISK_BANDS_ZH,
 };
 const CLUSTER_COLUMNS = new Set(['cluster', 'cluster_name', 'name']);
+/** Columns holding the playbook's words (the at-risk list's and the alerts' action columns). */
+const PLAYBOOK_COLUMNS = new Set(['next_action', 'action_channel', 'action_owner', 'channel']);
 /** Columns holding names of any kind (a tier summary's groups, a migration's from and to). */
 const ANY_NAME_COLUMNS = new Set(['tier', 'from', 'to', 'group']);
 
@@ -136,6 +194,7 @@ export function domainValue(column: string, value: unknown, lang: Lang): unknown
   if (CLUSTER_COLUMNS.has(column)) return clusterName(value, lang);
   if (ANY_NAME_COLUMNS.has(column)) return domainName(value, lang);
   if (column === 'feature') return featureName(value, lang);
+  if (PLAYBOOK_COLUMNS.has(column)) return playbookText(value, lang);
   return value;
 }
 

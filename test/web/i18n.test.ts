@@ -3,7 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { reasonText, storedReasons, type StoredReason } from '../../models/churn/reason-words.ts';
 import { BANDS } from '../../models/churn/bands.ts';
-import { clusterName, domainName, domainValue, LIFECYCLE_STAGES_ZH, RFM_SEGMENTS_ZH, VALUE_TIERS_ZH } from '../../models/i18n/names.ts';
+import { clusterName, domainName, domainValue, LIFECYCLE_STAGES_ZH, playbookText, RFM_SEGMENTS_ZH, VALUE_TIERS_ZH } from '../../models/i18n/names.ts';
+import { DEFAULT_RULES } from '../../models/playbooks/default.ts';
+import { CHANNELS } from '../../models/playbooks/types.ts';
+import { DEFAULT_NOTEBOOKS_ZH } from '../../web/src/notebook/defaults/zh.ts';
+import { DEFAULT_NOTEBOOKS } from '../../web/src/notebook/store.ts';
 import { langOfTag } from '../../data/lang.ts';
 import { CATCH_ALL_SEGMENT, DEFAULT_SEGMENT_RULES } from '../../models/tiers/rfm.ts';
 import { VALUE_TIERS } from '../../models/tiers/value.ts';
@@ -69,6 +73,21 @@ describe('domain names in Chinese', () => {
     expect(clusterName('Lapsed low-value one-timers (high return_rate) #2', 'zh')).toBe('沉寂低价值一次性买家（退货率高）#2');
     expect(clusterName('No purchases yet', 'zh')).toBe('尚未购买');
     expect(clusterName('My VIPs', 'zh')).toBe('My VIPs');
+  });
+
+  it('has every word of the default playbook and every channel, and keeps a team\'s own text', () => {
+    const words = DEFAULT_RULES.flatMap((r) => [r.action.name, r.action.note, r.action.owner_role, r.action.offer].filter((w): w is string => !!w));
+    expect(words.filter((w) => playbookText(w, 'zh') === w)).toEqual([]);
+    expect(CHANNELS.filter((c) => playbookText(c, 'zh') === c)).toEqual([]);
+    expect(playbookText('Call them on Friday', 'zh')).toBe('Call them on Friday');
+  });
+
+  it('has the default notebooks\' words for cells that exist', () => {
+    for (const doc of DEFAULT_NOTEBOOKS) {
+      const words = DEFAULT_NOTEBOOKS_ZH[doc.id];
+      expect(words, doc.id).toBeDefined();
+      for (const id of Object.keys(words.cells)) expect(doc.cells.map((c) => c.id), `${doc.id}/${id}`).toContain(id);
+    }
   });
 
   it('reads a language from browser and shell tags', () => {

@@ -4,7 +4,7 @@
  * Words come from one catalogue per language (en.ts, zh.ts), domain names (segments, tiers, stages, bands,
  * clusters) and churn reasons from models/ (models/i18n, models/churn/reason-words.ts), so the CLI says them alike.
  */
-import { domainName, domainValue, featureName } from '../../../models/i18n/names.ts';
+import { domainName, domainValue, featureName, playbookText } from '../../../models/i18n/names.ts';
 import { isLang, langOfTag, type Lang } from '../../../data/lang.ts';
 import { reasonText, storedReasons } from '../../../models/churn/reason-words.ts';
 import { en, type Catalogue, type MessageKey } from './en.ts';
@@ -79,6 +79,12 @@ export const shownValue = (column: string, value: unknown): unknown => domainVal
 
 /** Any domain name (a chart category of unknown column) in the current language. */
 export const shownName = (value: string): string => domainName(value, i18n.lang);
+
+/** The default playbook's words (action names, offers, owners, notes, channels) in the current language. */
+export const shownPlaybook = (text: string): string => playbookText(text, i18n.lang);
+
+/** Between reasons on one line. */
+export const reasonSeparator = () => (i18n.lang === 'zh' ? '；' : '; ');
 
 /** Churn reasons as stored (structs, or JSON text of older stores) in the current language, one sentence each. */
 export const reasonLines = (value: unknown): string[] => storedReasons(value).map((r) => reasonText(r, i18n.lang));
