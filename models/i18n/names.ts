@@ -44,6 +44,9 @@ export const LIFECYCLE_STAGES_ZH: Record<string, string> = {
   lost: '已流失',
 };
 
+/** Where value at risk's expected value came from (models/churn/score.ts). */
+export const VALUE_SOURCES_ZH: Record<string, string> = { clv_12m: '12 个月 CLV', trailing_12m_spend: '过去 12 个月消费' };
+
 /** Churn risk bands (models/churn/bands.ts). */
 export const RISK_BANDS_ZH: Record<string, string> = { high: '高风险', medium: '中风险', low: '低风险' };
 
@@ -172,6 +175,7 @@ const BY_COLUMN: Record<string, Record<string, string>> = {
   abc_class: ABC_CLASSES_ZH,
   lifecycle_stage: LIFECYCLE_STAGES_ZH,
   risk_band: RISK_BANDS_ZH,
+  expected_value_source: VALUE_SOURCES_ZH,
 };
 const CLUSTER_COLUMNS = new Set(['cluster', 'cluster_name', 'name']);
 /** Columns holding the playbook's words (the at-risk list's and the alerts' action columns). */

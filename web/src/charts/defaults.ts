@@ -73,7 +73,7 @@ export function frame(options: ChartOptions, rows: Row[] = []) {
  */
 export function colorScale(options: ChartOptions, rows: Row[] = []) {
   if (!options.color) return undefined;
-  if (options.colors) return { legend: true, type: 'categorical' as const, domain: Object.keys(options.colors), range: Object.values(options.colors) };
+  if (options.colors) return { legend: true, type: 'categorical' as const, domain: Object.keys(options.colors), range: Object.values(options.colors), tickFormat: valueFormat(options.color) };
   const domain = [...new Set(rows.map((row) => row[options.color!]))];
   return { legend: true, type: 'categorical' as const, domain, range: domain.map(categoryColor), tickFormat: valueFormat(options.color) };
 }

@@ -109,6 +109,7 @@ export const en = {
   'chart.value': 'value',
   'chart.colour': 'colour',
   'chart.choose': 'choose…',
+  'report.meta': 'Tierlab report',
   'schema.title': 'Tables and views',
   'schema.filter': 'Filter tables, columns',
   'schema.filterLabel': 'Filter the schema',

@@ -107,6 +107,7 @@ export const zh: Catalogue = {
   'chart.value': '数值',
   'chart.colour': '颜色',
   'chart.choose': '请选择…',
+  'report.meta': 'Tierlab 报告',
   'schema.title': '数据表与视图',
   'schema.filter': '筛选表、列',
   'schema.filterLabel': '筛选数据表',
