@@ -33,6 +33,19 @@ const en = {
   tier: 'tier',
   reasons: 'reasons',
   nextAction: 'next action',
+  clvSummary: 'customer_clv: {customers} customers as of {asOf} (unit {unit}, horizon {months} months, discount {discount}% a year)',
+  clvModel: 'purchase model: {model}, chosen by {rule}',
+  warning: 'WARNING',
+  fitLine: 'log-likelihood {ll} over {customers} customers; {state} in {iterations} iterations ({message})',
+  converged: 'converged',
+  notConverged: 'NOT CONVERGED',
+  notConvergedMark: '(not converged)',
+  model: 'model',
+  predicted: 'predicted',
+  actual: 'actual',
+  total: 'total',
+  byRepeat: 'mean purchases per customer by calibration repeat purchases (x): actual, then each row above',
+  holdout: 'holdout: every model fitted before {end} and scored on the {days} days after ({customers} customers); {model} * is the one chosen from the calibration period alone',
 };
 
 type CliWords = typeof en;
@@ -65,6 +78,19 @@ const zh: CliWords = {
   tier: '价值层级',
   reasons: '流失原因',
   nextAction: '下一步行动',
+  clvSummary: 'customer_clv：{customers} 位客户，截至 {asOf}（时间单位 {unit}，预测 {months} 个月，年折现率 {discount}%）',
+  clvModel: '购买模型：{model}，选择依据：{rule}',
+  warning: '警告',
+  fitLine: '对数似然 {ll}，{customers} 位客户；{state}，迭代 {iterations} 次（{message}）',
+  converged: '已收敛',
+  notConverged: '未收敛',
+  notConvergedMark: '（未收敛）',
+  model: '模型',
+  predicted: '预测',
+  actual: '实际',
+  total: '总误差',
+  byRepeat: '按校准期重复购买次数（x）分组的人均购买次数：先实际值，再依次为上面各行',
+  holdout: '留出验证：各模型用 {end} 之前的数据拟合，并在之后 {days} 天上评分（{customers} 位客户）；{model} * 为仅用校准期选出的模型',
 };
 
 const WORDS: Record<Lang, CliWords> = { en, zh };

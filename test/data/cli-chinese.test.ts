@@ -67,10 +67,13 @@ describe('tierlab --lang zh', () => {
     expect(env.stderr).toContain('TIERLAB_LANG must be en or zh, got "de"');
   });
 
-  it('segment and churn at-risk --format table print Chinese names and reasons', async () => {
+  it('segment, clv fit and churn at-risk --format table print Chinese names, words and reasons', async () => {
     const segment = await tierlab({}, 'segment', '--db', db, '--k', '3', '--lang', 'zh');
     expect(segment.code).toBe(0);
     expect(segment.stdout).toMatch(/#0 \S*(高价值|中等价值|低价值)\S* \[[^\]]+\]：\d+ 位客户/);
+    const clv = await tierlab({}, 'clv', 'fit', '--db', db, '--lang', 'zh');
+    expect(clv.stdout).toMatch(/^customer_clv：\d+ 位客户，截至/);
+    expect(clv.stdout).toContain('购买模型：');
     expect((await tierlab({}, 'churn', 'train', '--db', db, '--label', 'behavioural')).code).toBe(0);
     const table = await tierlab({}, 'churn', 'at-risk', '--db', db, '--format', 'table', '--limit', '5', '--lang', 'zh');
     expect(table.code).toBe(0);
