@@ -12,6 +12,16 @@ export const DEFAULT_LANG: Lang = 'en';
 export const isLang = (value: unknown): value is Lang => typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 
 /**
+ * A message with its `{name}` places filled from `params` (a place without a value stays as it is).
+ *
+ * @example
+ * fillMessage('{n} customers', { n: 12 }); // '12 customers'
+ */
+export function fillMessage(template: string, params: Record<string, string | number> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+}
+
+/**
  * A language from a tag as browsers and shells spell it ('zh-CN', 'zh_CN.UTF-8', 'en-GB'), or undefined.
  *
  * @example

@@ -3,7 +3,7 @@
  * (segments, tiers, stages, bands, clusters) and churn reasons come from models/, as the web UI's do; JSON and
  * CSV output keep the stored English names.
  */
-import type { Lang } from '../data/lang.ts';
+import { fillMessage, type Lang } from '../data/lang.ts';
 
 const en = {
   asOf: 'As of {asOf} (UTC). Cut points ({source}): R {r} days, F {f} orders, M {m}',
@@ -102,5 +102,5 @@ const WORDS: Record<Lang, CliWords> = { en, zh };
  * cliWords('zh')('cluster', { cluster: 0, name: '活跃高价值高频买家', ... });
  */
 export function cliWords(lang: Lang): (key: keyof CliWords, params?: Record<string, string | number>) => string {
-  return (key, params = {}) => WORDS[lang][key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return (key, params) => fillMessage(WORDS[lang][key], params);
 }

@@ -61,6 +61,8 @@ export const en = {
   'notebook.nameBad': 'a name is a letter or _, then letters, digits or _',
   'notebook.nameTaken': 'another cell has this name',
   'notebook.nameTable': 'a table is called {name}; a cell of that name would hide it',
+  'notebook.cycle': 'cycle: {path}; a cell cannot read itself, even through other cells',
+  'notebook.newText': '## Notes\n\nWrite *markdown* here.',
   'notebook.query': 'Query',
   'notebook.queryOn': 'Query on {table}',
   'notebook.using': 'using {inputs}',

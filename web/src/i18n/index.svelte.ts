@@ -5,7 +5,7 @@
  * clusters) and churn reasons from models/ (models/i18n, models/churn/reason-words.ts), so the CLI says them alike.
  */
 import { domainName, domainValue, featureName, playbookText } from '../../../models/i18n/names.ts';
-import { isLang, langOfTag, type Lang } from '../../../data/lang.ts';
+import { fillMessage, isLang, langOfTag, type Lang } from '../../../data/lang.ts';
 import { reasonText, storedReasons } from '../../../models/churn/reason-words.ts';
 import { en, type Catalogue, type MessageKey } from './en.ts';
 import { zh } from './zh.ts';
@@ -40,8 +40,7 @@ export const i18n = $state({ lang: chosen() ?? langOfTag(globalThis.navigator?.l
  * t('atRisk.download', { total: '1,024' }); // 'Download CSV (1,024 rows)'
  */
 export function t(key: MessageKey, params: Record<string, string | number> = {}): string {
-  const text = CATALOGUES[i18n.lang][key] ?? en[key];
-  return text.replace(/\{(\w+)\}/g, (whole, name: string) => (name in params ? String(params[name]) : whole));
+  return fillMessage(CATALOGUES[i18n.lang][key] ?? en[key], params);
 }
 
 /** The Intl locale of the current language. */

@@ -59,6 +59,8 @@ export const zh: Catalogue = {
   'notebook.nameBad': '名称须以字母或 _ 开头，其后为字母、数字或 _',
   'notebook.nameTaken': '已有单元格使用此名称',
   'notebook.nameTable': '已有名为 {name} 的数据表；同名单元格会遮住它',
+  'notebook.cycle': '循环引用：{path}；单元格不能读取自身，即使经由其他单元格也不行',
+  'notebook.newText': '## 笔记\n\n在这里书写 *Markdown*。',
   'notebook.query': '查询',
   'notebook.queryOn': '查询 {table}',
   'notebook.using': '使用 {inputs}',
