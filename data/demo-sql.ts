@@ -7,7 +7,8 @@
  * (raised by a bad experience, which also leaves negative feedback) instead of a hazard per order.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { ACQUISITION, ARCHETYPES, CHANNELS, DEMO_DEFAULTS, NEGATIVE, NEUTRAL, POSITIVE, PRODUCTS, REGIONS, SEASON, type DemoOptions } from './demo-shop.ts';
+import { ACQUISITION, ARCHETYPES, CHANNELS, DEMO_DEFAULTS, demoCatalogue, REGIONS, SEASON, type DemoOptions } from './demo-shop.ts';
+import type { Lang } from './lang.ts';
 import { literal, type Store } from './store.ts';
 
 /**
@@ -30,7 +31,8 @@ const HAZARD_SCALE = 3;
 const list = (values: readonly (string | number)[]) => `[${values.map((v) => (typeof v === 'number' ? String(v) : literal(v))).join(', ')}]`;
 
 /** The generating SQL: three SELECTs over range(), seeded by `seed`. */
-function demoSql(customers: number, seed: number, endDate: string, historyDays: number): { customers: string; transactions: string; feedback: string } {
+function demoSql(customers: number, seed: number, endDate: string, historyDays: number, lang: Lang = 'en'): { customers: string; transactions: string; feedback: string } {
+  const { products: PRODUCTS, positive: POSITIVE, neutral: NEUTRAL, negative: NEGATIVE } = demoCatalogue(lang);
   const width = Math.max(6, String(customers).length);
   // u(k1, k2, ...): a uniform draw in [0, 1) from a seeded hash; each call site passes its own salt.
   const u = (...keys: (string | number)[]) => `(hash(${seed}, ${keys.join(', ')}) % 4294967296)::DOUBLE / 4294967296`;
@@ -122,7 +124,7 @@ function demoSql(customers: number, seed: number, endDate: string, historyDays: 
  */
 export async function writeDemoCsvSql(files: Record<'customers' | 'transactions' | 'feedback', string>, options: DemoOptions = {}): Promise<void> {
   const { customers, seed, endDate, historyDays } = { ...DEMO_DEFAULTS, ...options };
-  const sql = demoSql(customers, seed, endDate, historyDays);
+  const sql = demoSql(customers, seed, endDate, historyDays, options.lang);
   // A scratch in-memory DuckDB: generation never touches the store, which only sees the ingest.
   const instance = await DuckDBInstance.create(':memory:', { threads: '2', preserve_insertion_order: 'false' });
   const connection = await instance.connect();

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeDemoCsvSql } from './demo-sql.ts';
-import { ACQUISITION, ARCHETYPES, CHANNELS, DAY_MS, DEMO_DEFAULTS, NEGATIVE, NEUTRAL, POSITIVE, PRODUCTS, REGIONS, SEASON, SEASON_MAX, type DemoOptions } from './demo-shop.ts';
+import { ACQUISITION, ARCHETYPES, CHANNELS, DAY_MS, DEMO_DEFAULTS, demoCatalogue, REGIONS, SEASON, SEASON_MAX, type DemoOptions } from './demo-shop.ts';
 import { ingestFile } from './ingest.ts';
 import type { IngestSummary } from './loads.ts';
 import { Random } from './random.ts';
@@ -35,6 +35,7 @@ export interface DemoFiles {
  */
 export function generateDemo(options: DemoOptions = {}): DemoFiles {
   const { customers, seed, endDate, historyDays } = { ...DEMO_DEFAULTS, ...options };
+  const { products: PRODUCTS, positive: POSITIVE, neutral: NEUTRAL, negative: NEGATIVE } = demoCatalogue(options.lang);
   const rng = new Random(seed);
   const end = Date.parse(`${endDate}T00:00:00Z`);
   const start = end - historyDays * DAY_MS;
@@ -132,7 +133,9 @@ export async function loadDemo(
     }
     const summaries: IngestSummary[] = [];
     for (const kind of ['customers', 'transactions', 'feedback'] as const) {
-      summaries.push(await ingestFile(store, { kind, file: files[kind], onProgress: options.onProgress }));
+      // Chinese feedback is scored by the Chinese model (auto detection would find it too; the setting says so).
+      const language = kind === 'feedback' && options.lang === 'zh' ? ('zh' as const) : undefined;
+      summaries.push(await ingestFile(store, { kind, file: files[kind], onProgress: options.onProgress, ...(language && { language }) }));
     }
     return summaries;
   } finally {

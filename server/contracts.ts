@@ -9,6 +9,7 @@ import type { Manifest } from '../models/registry/manifest.ts';
 import type { TierDimension, TierGroup } from '../models/tiers/summary.ts';
 import { CUSTOMERS_MODES } from '../data/ingest-options.ts';
 import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
+import { LANGS, type Lang } from '../data/lang.ts';
 import { FLOW_COLUMNS } from '../models/history/index.ts';
 import { AT_RISK_DEFAULTS } from '../services/at-risk.ts';
 import { ROLES, type Role, type TokenInfo } from './auth.ts';
@@ -254,6 +255,7 @@ export const WORKSPACE_BODY = {
   currency: { type: 'string', pattern: /^([A-Z]{3})?$/, description: "ISO 4217 code such as EUR, or '' for none" },
   currency_display: { type: 'string', enum: ['symbol', 'code'], description: 'symbol (€) or code (EUR)' },
   currency_decimals: { type: 'integer', min: 0, max: 4, description: 'decimals of amounts, default 2' },
+  language: { type: 'string', enum: ['', ...LANGS], description: "the UI's default language: en, zh, or '' for the browser's" },
 } as const satisfies Schema;
 
 export type WorkspaceRequest = Infer<typeof WORKSPACE_BODY>;
@@ -265,4 +267,6 @@ export interface Workspace {
   /** Shown as the currency's symbol (€) or its code (EUR). */
   currency_display: 'symbol' | 'code';
   currency_decimals: number;
+  /** The UI's language for browsers that have not chosen one: 'en', 'zh', or '' for the browser's own. */
+  language: '' | Lang;
 }

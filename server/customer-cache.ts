@@ -24,7 +24,7 @@ function jsonExpr(column: string, type: string, table = ''): string {
   if (type.startsWith('TIMESTAMP')) return `strftime(CAST(${c} AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
   if (type === 'DATE') return `strftime(${c}, '%Y-%m-%dT00:00:00.000Z')`;
   if (type.startsWith('DECIMAL') || type === 'HUGEINT') return `CAST(${c} AS DOUBLE)`;
-  // Churn reasons are stored as a JSON list in text: hand out the list.
+  // Stores scored before reasons were structs keep them as a JSON list in text: hand out the list.
   if (column === 'reasons' && type === 'VARCHAR') return `CASE WHEN json_valid(${c}) THEN CAST(${c} AS JSON) ELSE to_json(${c}) END`;
   return c;
 }

@@ -2,6 +2,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { badInput, notFound } from '../data/errors.ts';
 import { ident, type Store } from '../data/store.ts';
 import type { AtRiskCsvRow } from '../models/churn/at-risk-csv.ts';
+import { storedReasons } from '../models/churn/reason-words.ts';
 import type { NextBestAction } from '../models/playbooks/index.ts';
 import { checkFilter, filterSql, type CustomerFilter, type ListFilter } from './customer-filter.ts';
 import { nextActionOf } from './next-action.ts';
@@ -28,7 +29,7 @@ export interface AtRiskRow extends AtRiskCsvRow {
 }
 
 export interface AtRiskQuery {
-  /** The ranked rows (reasons as stored: JSON text). */
+  /** The ranked rows (reasons as stored: a list of structs, or JSON text in stores scored before). */
   sql: string;
   /** How many customers pass the filter (before any limit). */
   countSql: string;
@@ -79,23 +80,11 @@ export async function atRiskQuery(store: Store, options: AtRiskOptions = {}): Pr
   };
 }
 
-/** Stored reasons (a JSON list of sentences) as a list; text that is not such a list is one reason. */
-export function reasonList(value: unknown): string[] {
-  if (Array.isArray(value)) return value.map(String);
-  if (typeof value !== 'string') return [];
-  try {
-    const parsed = JSON.parse(value) as unknown;
-    return Array.isArray(parsed) ? parsed.map(String) : [value];
-  } catch {
-    return [value];
-  }
-}
-
 /**
- * One at-risk row as every front hands it out: reasons as a list, the next best action of `home`'s playbook.
+ * One at-risk row as every front hands it out: reasons as a list of structs (models/churn/reason-words.ts), the next best action of `home`'s playbook.
  */
 export function atRiskRow(row: Record<string, unknown>, home: string): AtRiskRow {
-  const r = { ...row, reasons: reasonList(row.reasons) } as unknown as AtRiskRow;
+  const r = { ...row, reasons: storedReasons(row.reasons) } as unknown as AtRiskRow;
   return { ...r, next_best_action: nextActionOf(home)(r) };
 }
 

@@ -1,5 +1,6 @@
 import { csvCell } from '../../data/csv-cell.ts';
 import type { NextBestAction } from '../playbooks/index.ts';
+import type { StoredReason } from './reason-words.ts';
 
 /**
  * The columns of every at-risk CSV (the API's download and `tierlab churn at-risk`): one list, so both files
@@ -23,7 +24,7 @@ export interface AtRiskCsvRow {
   rfm_segment: string | null;
   value_tier: string | null;
   cluster: string | null;
-  reasons: string[];
+  reasons: StoredReason[];
 }
 
 /** The action columns of any export: empty cells when no rule matches. */
@@ -32,12 +33,12 @@ export function actionCells(action: NextBestAction | null): unknown[] {
 }
 
 /**
- * One CSV line: probability to 4 places, money to 2, reasons joined by "; ".
+ * One CSV line: probability to 4 places, money to 2, reasons in English joined by "; ".
  *
  * @example
  * atRiskCsvLine(row, nba(row)); // 'C001,0.8123,high,1234.50,clv_12m,At risk,Key,2,...'
  */
 export function atRiskCsvLine(r: AtRiskCsvRow, action: NextBestAction | null): string {
-  const cells = [r.customer_id, r.churn_probability?.toFixed(4), r.risk_band, r.value_at_risk?.toFixed(2), r.expected_value_source, r.rfm_segment, r.value_tier, r.cluster, r.reasons.join('; '), ...actionCells(action)];
+  const cells = [r.customer_id, r.churn_probability?.toFixed(4), r.risk_band, r.value_at_risk?.toFixed(2), r.expected_value_source, r.rfm_segment, r.value_tier, r.cluster, r.reasons.map((reason) => reason.text).join('; '), ...actionCells(action)];
   return cells.map(csvCell).join(',');
 }

@@ -18,6 +18,7 @@ import { rocAuc } from './metrics.ts';
 import { OTHER_LEVEL, transform, type Column, type FeatureRow, type FeatureValue } from './preprocess.ts';
 import { forward } from './network.ts';
 import { isProtected } from './protected.ts';
+import { reasonSentence } from './reason-words.ts';
 import { seededRandom, shuffleInPlace } from './random.ts';
 
 export interface FeatureImportance {
@@ -52,62 +53,12 @@ export function permutationImportance(model: ChurnModel, rows: FeatureRow[], lab
 export interface Reason {
   feature: string;
   value: FeatureValue;
+  /** The typical (training median) value of a number feature, which the words may set the value against. */
+  reference: number | null;
   /** Change in churn probability this feature accounts for (0.18 = 18 points). */
   contribution: number;
+  /** In English (reason-words.ts words it in other languages from the fields above). */
   text: string;
-}
-
-/**
- * spend_trend is (last 90 days - prior 90) / (|last| + |prior|) (data/features.ts); for non-negative spend that
- * is a change of 2t / (1 - t) against the prior quarter.
- */
-function spendTrendText(t: number): string {
-  if (t <= -0.995) return 'stopped spending vs prior quarter';
-  if (t >= 0.995) return 'new spending this quarter';
-  const change = (2 * t) / (1 - t);
-  return `spend ${change < 0 ? 'down' : 'up'} ${Math.round(Math.abs(change) * 100)}% vs prior quarter`;
-}
-
-const round = (v: number) => (Math.abs(v) >= 100 ? Math.round(v) : Math.round(v * 10) / 10);
-const words = (name: string) => name.replaceAll('_', ' ');
-
-/**
- * Says a feature value in an analyst's words. Known feature names get a sentence; other numbers are set against
- * the typical (median) customer, categories are said as "<value> <feature>", 0/1 flags as "<feature>"/"no <feature>".
- *
- * @example
- * describeFeature('recency_days', 143, 20); // 'no order for 143 days'
- * describeFeature('contract', 'Month-to-month', 'Two year'); // 'Month-to-month contract'
- */
-export function describeFeature(feature: string, value: number | string, reference: FeatureValue): string {
-  if (typeof value === 'string') return `${value} ${words(feature)}`;
-  const known: Record<string, (v: number) => string> = {
-    recency_days: (v) => `no order for ${Math.round(v)} days`,
-    frequency: (v) => `${Math.round(v)} order${Math.round(v) === 1 ? '' : 's'} in total`,
-    tenure_days: (v) => `customer for ${Math.round(v)} days`,
-    tenure: (v) => `customer for ${Math.round(v)} months`,
-    mean_days_between_orders: (v) => (v < 1 ? 'orders less than a day apart on average' : `orders every ${Math.round(v)} days on average`),
-    spend_trend: spendTrendText,
-    return_rate: (v) => `${Math.round(v * 100)}% of orders returned`,
-    // The feedback features of models/sentiment/feedback.ts.
-    negative_feedback_count: (v) => `${Math.round(v)} negative review${Math.round(v) === 1 ? '' : 's'}`,
-    negative_share: (v) => `${Math.round(v * 100)}% of feedback negative`,
-    sentiment_latest: (v) => (v < 0 ? 'latest feedback negative' : 'latest feedback not positive'),
-    sentiment_mean: (v) => `feedback tone ${v < -0.2 ? 'negative' : v < 0.2 ? 'mixed' : 'positive'} on average`,
-    days_since_negative: (v) => `negative feedback ${Math.round(v)} days ago`,
-    sentiment_trend: (v) => `feedback tone ${v < 0 ? 'worsening' : 'improving'} lately`,
-  };
-  if (known[feature]) return known[feature](value);
-  const typical = typeof reference === 'number' ? ` (typical ${round(reference)})` : '';
-  const window = /^(orders|spend)_(prior_)?(\d+)d$/.exec(feature);
-  if (window) {
-    const [, what, prior, days] = window;
-    const when = prior ? `the ${days} days before the last ${days}` : `the last ${days} days`;
-    if (what === 'orders') return value === 0 ? `no orders in ${when}` : `${Math.round(value)} orders in ${when}${typical}`;
-    return `spent ${round(value)} in ${when}${typical}`;
-  }
-  if ((value === 0 || value === 1) && (reference === 0 || reference === 1)) return value ? words(feature) : `no ${words(feature)}`;
-  return `${words(feature)} ${round(value)}${typical}`;
 }
 
 /** Features whose reasons come first when they carry signal: what the customer did, which outreach can address. */
@@ -180,11 +131,6 @@ export function contributions(model: ChurnModel, rows: FeatureRow[]): { values: 
 
 const isMissingValue = (v: FeatureValue | undefined) => v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
 
-function pointsText(points: number): string {
-  const size = Math.abs(points) >= 1 ? String(Math.round(Math.abs(points))) : Math.abs(points).toFixed(1);
-  return `${points >= 0 ? '+' : '-'}${size} point${size === '1' ? '' : 's'}`;
-}
-
 /**
  * Per-customer reasons: the features that add the most churn probability, in words with their direction and
  * size. Behavioural reasons with signal come first; missing values and protected features never appear.
@@ -213,12 +159,13 @@ export function explain(model: ChurnModel, rows: FeatureRow[], options: ExplainO
       const points = 100 * values[i * F + f] * slope;
       if (hidden[f] || isMissingValue(value) || points < settings.minPoints) continue;
       const behavioural = BEHAVIOURAL_FEATURES.has(name) && points >= settings.signalPoints;
-      const text = `${describeFeature(name, value as number | string, features[f].median ?? null)}: ${pointsText(points)}`;
-      reasons.push({ feature: name, value: value as FeatureValue, contribution: points / 100, text, behavioural, points });
+      const text = reasonSentence(name, value as number | string, features[f].median ?? null, points);
+      const median = features[f].median;
+      reasons.push({ feature: name, value: value as FeatureValue, reference: typeof median === 'number' ? median : null, contribution: points / 100, text, behavioural, points });
     }
     return reasons
       .sort((a, b) => Number(b.behavioural) - Number(a.behavioural) || b.points - a.points)
       .slice(0, settings.top)
-      .map(({ feature, value, contribution, text }) => ({ feature, value, contribution, text }));
+      .map(({ feature, value, reference, contribution, text }) => ({ feature, value, reference, contribution, text }));
   });
 }

@@ -2,6 +2,7 @@
  * Scores customers into `customer_churn`: probability, risk band, expected value (and where it came from),
  * value at risk and reasons.
  */
+import { DOUBLE, LIST, listValue, STRUCT, structValue, VARCHAR } from '@duckdb/node-api';
 import { refreshAnalyticsView } from '../../data/analytics.ts';
 import { ident, literal, type Store } from '../../data/store.ts';
 import type { ClvRun } from '../clv/index.ts';
@@ -10,6 +11,7 @@ import { shiftDate } from '../../data/dates.ts';
 import type { Scoring } from './dataset.ts';
 import { explain, type ExplainOptions, type Reason } from './explain.ts';
 import type { ChurnModel } from './model.ts';
+import { REASONS_SQL_TYPE, type StoredReason } from './reason-words.ts';
 
 export type ExpectedValueSource = 'clv_12m' | 'trailing_12m_spend';
 
@@ -94,6 +96,20 @@ export function* scoreCustomers(
   }
 }
 
+/** The appender's type of the reasons column (REASONS_SQL_TYPE). */
+const REASONS_TYPE = LIST(STRUCT({ feature: VARCHAR, direction: VARCHAR, value: DOUBLE, level: VARCHAR, reference: DOUBLE, contribution: DOUBLE, text: VARCHAR }));
+
+/** A reason as the table keeps it: the value as a number or a category's level, so any language can word it. */
+const storedReason = (r: Reason): StoredReason & Record<string, string | number | null> => ({
+  feature: r.feature,
+  direction: r.contribution >= 0 ? 'raises' : 'lowers',
+  value: typeof r.value === 'number' ? r.value : null,
+  level: typeof r.value === 'string' ? r.value : null,
+  reference: r.reference,
+  contribution: r.contribution,
+  text: r.text,
+});
+
 /**
  * Replaces `customer_churn` in one transaction (readers see the old table or the new one, never half), then
  * refreshes `customer_analytics`. The rows stream through DuckDB's appender as they come (a generator such as
@@ -106,7 +122,7 @@ export async function writeChurnTable(store: Store, scored: Iterable<ScoredCusto
   let rows = 0;
   const staging = 'customer_churn_staging';
   await store.run(`CREATE OR REPLACE TABLE ${staging} (customer_id VARCHAR PRIMARY KEY, churn_probability DOUBLE, risk_band VARCHAR,
-    value_at_risk DOUBLE, expected_value DOUBLE, expected_value_source VARCHAR, reasons VARCHAR)`);
+    value_at_risk DOUBLE, expected_value DOUBLE, expected_value_source VARCHAR, reasons ${REASONS_SQL_TYPE})`);
   const appender = await store.connection.createAppender(staging);
   for (const s of scored) {
     appender.appendVarchar(s.customer_id);
@@ -118,7 +134,7 @@ export async function writeChurnTable(store: Store, scored: Iterable<ScoredCusto
     else appender.appendDouble(s.expected_value);
     if (s.expected_value_source === null) appender.appendNull();
     else appender.appendVarchar(s.expected_value_source);
-    appender.appendVarchar(JSON.stringify(s.reasons.map((r) => r.text)));
+    appender.appendList(listValue(s.reasons.map((r) => structValue(storedReason(r)))), REASONS_TYPE);
     appender.endRow();
     rows += 1;
   }

@@ -9,6 +9,8 @@ import { PROTECTED_WORDS } from '../../models/churn/protected.ts';
 import { AT_RISK_DEFAULTS, atRiskList } from '../../services/at-risk.ts';
 import type { CustomerFilter } from '../../services/customer-filter.ts';
 import { defineCommand, numberFlag } from '../command.ts';
+import { atRiskTable } from '../at-risk-table.ts';
+import { LANG_USAGE, langFlag } from '../lang-flag.ts';
 import { withStore } from '../store-flag.ts';
 
 /** The evaluation as the JSON the README documents (`roc_auc` on the held-out split, CV figures when asked). */
@@ -58,7 +60,7 @@ export default defineCommand({
 tierlab churn train   [--db PATH] [--label explicit|behavioural] [--horizon DAYS] [--as-of DATE] [--cv K]
                       [--candidates gbdt,logistic,mlp] [--protected WORD,...] [--use-protected] [--json]
 tierlab churn at-risk [--db PATH] [--min-risk P] [--max-risk P] [--tier T] [--segment S] [--lifecycle L]
-                      [--band B] [--cluster C] [--limit N] [--format csv|json]
+                      [--band B] [--cluster C] [--limit N] [--format csv|json|table] [--lang en|zh]
 
 train    Trains on the labels (explicit: customers.churned; behavioural: no purchase in the next --horizon days,
          default ${STAGE_DEFAULTS.horizonDays}), evaluates on a held-out split (stratified 80/20 seed ${STAGE_DEFAULTS.seed}; out-of-time for
@@ -72,7 +74,9 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
          the playbook's next best action: the same rows and columns as the API (GET /api/churn/at-risk).
          Filters: --tier (value tier), --segment (RFM), --lifecycle, --band, --cluster (number or name),
          --min-risk/--max-risk (churn probability). --format csv (default) prints every filtered row unless
-         --limit; --format json prints {total, items} with ${AT_RISK_DEFAULTS.limit} items unless --limit.`,
+         --limit; --format json prints {total, items} with ${AT_RISK_DEFAULTS.limit} items unless --limit; --format table
+         prints those items aligned for reading, names and reasons in --lang (CSV and JSON keep the English names).
+         ${LANG_USAGE}`,
   options: {
     db: { type: 'string' },
     label: { type: 'string' },
@@ -92,6 +96,7 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
     'max-risk': { type: 'string' },
     cluster: { type: 'string' },
     format: { type: 'string' },
+    lang: { type: 'string' },
   },
   positionals: true,
   async run(flags, positionals) {
@@ -114,7 +119,8 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
     }
     if (action === 'at-risk') {
       const format = flags.format ?? 'csv';
-      if (format !== 'csv' && format !== 'json') throw badInput(`--format must be csv or json, got "${format}"`, { field: 'format' });
+      if (format !== 'csv' && format !== 'json' && format !== 'table') throw badInput(`--format must be csv, json or table, got "${format}"`, { field: 'format' });
+      const lang = langFlag(flags.lang);
       const number = (flag: 'min-risk' | 'max-risk' | 'limit') => (flags[flag] === undefined ? undefined : numberFlag(flags[flag], flag, 0));
       const filter: CustomerFilter = {
         value_tier: flags.tier,
@@ -125,10 +131,11 @@ at-risk  Customers ranked by value at risk (probability x expected value), with 
         min_risk: number('min-risk'),
         max_risk: number('max-risk'),
       };
-      // As over the API: a JSON page of 100 unless --limit, a CSV of every filtered row unless --limit.
-      const limit = number('limit') ?? (format === 'json' ? AT_RISK_DEFAULTS.limit : undefined);
+      // As over the API: a JSON page (or a table) of 100 unless --limit, a CSV of every filtered row unless --limit.
+      const limit = number('limit') ?? (format === 'csv' ? undefined : AT_RISK_DEFAULTS.limit);
       const { total, rows } = await withStore(flags.db, (store) => atRiskList(store, tierlabHome(), { filter, limit }), 'read');
       if (format === 'json') console.log(JSON.stringify({ total, items: rows }));
+      else if (format === 'table') console.log(atRiskTable(rows, total, lang));
       else console.log([AT_RISK_CSV_COLUMNS.join(','), ...rows.map((r) => atRiskCsvLine(r, r.next_best_action))].join('\n'));
       return;
     }

@@ -1,6 +1,10 @@
 import { badInput } from '../../data/errors.ts';
 import { loadCustomerTable, saveClusters, segmentCustomers, SEGMENT_DEFAULTS, type SegmentationResult } from '../../models/clusters/index.ts';
 import { defineCommand, numberFlag } from '../command.ts';
+import type { Lang } from '../../data/lang.ts';
+import { clusterName, domainValue, featureName } from '../../models/i18n/names.ts';
+import { cliWords } from '../cli-words.ts';
+import { LANG_USAGE, langFlag } from '../lang-flag.ts';
 import { withStore } from '../store-flag.ts';
 
 function parseKRange(value: string | undefined): { kMin: number; kMax: number } {
@@ -15,10 +19,12 @@ function parseKRange(value: string | undefined): { kMin: number; kMax: number } 
 const fixed = (v: number, digits = 3) => (Number.isFinite(v) ? v.toFixed(digits) : '-');
 const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
 
-/** Values of a profile's features, shortest form: "recency_days 10, frequency 9, monetary 3449.3". */
-const figures = (values: Record<string, number>) => Object.entries(values).map(([f, v]) => `${f} ${fixed(v, 1)}`).join(', ');
-
-function report(result: SegmentationResult): string {
+function report(result: SegmentationResult, lang: Lang): string {
+  /** Values of a profile's features, shortest form: "recency_days 10, frequency 9, monetary 3449.3" (Chinese feature names in zh). */
+  const feature = (f: string) => (lang === 'en' ? f : featureName(f, lang));
+  const figures = (values: Record<string, number>) => Object.entries(values).map(([f, v]) => `${feature(f)} ${fixed(v, 1)}`).join(', ');
+  const words = cliWords(lang);
+  const tier = (name: string) => String(domainValue('value_tier', name, lang));
   const { model, kScores, profiles, comparison, stability, noPurchases, overall } = result;
   const lines = [
     `${result.customerIds.length} customers: ${overall.size} segmented on ${model.features.join(', ')} (signed log1p, standardized over them; fitted on ${result.fitRows}), ${noPurchases.size} without a purchase or positive net spend set apart`,
@@ -31,17 +37,18 @@ function report(result: SegmentationResult): string {
     `   all segmented: medians ${figures(overall.medians)}; means ${figures(overall.means)}`,
   ];
   for (const p of profiles) {
-    const apart = p.distinguishing.map((d) => `${d.direction} ${d.feature} (z ${d.z >= 0 ? '+' : ''}${d.z.toFixed(2)})`).join(', ') || 'close to average';
+    const direction = (d: 'high' | 'low') => (lang === 'zh' ? (d === 'high' ? '高' : '低') : d);
+    const apart = p.distinguishing.map((d) => `${lang === 'zh' ? `${feature(d.feature)}${direction(d.direction)}` : `${d.direction} ${d.feature}`} (z ${d.z >= 0 ? '+' : ''}${d.z.toFixed(2)})`).join(', ') || words('closeToAverage');
     const jaccard = stability.clusterJaccard[p.cluster];
-    lines.push(`#${p.cluster} ${p.name} [${p.tier}]: ${p.size} customers (${pct(p.share)}), ${pct(p.revenueShare)} of revenue, stability ${fixed(jaccard, 2)}`);
-    lines.push(`   medians: ${figures(p.medians)}`);
-    lines.push(`   means:   ${figures(p.means)}`);
-    lines.push(`   sets it apart: ${apart}`);
-    if (comparison) lines.push(`   RFM mix: ${comparison.mixes[p.cluster].map((m) => `${m.segment} ${pct(m.share)}`).join(', ')}`);
+    lines.push(words('cluster', { cluster: p.cluster, name: clusterName(p.name, lang), tier: tier(p.tier), size: p.size, share: pct(p.share), revenue: pct(p.revenueShare), stability: fixed(jaccard, 2) }));
+    lines.push(`   ${words('medians')}: ${figures(p.medians)}`);
+    lines.push(`   ${words('means')}:   ${figures(p.means)}`);
+    lines.push(`   ${words('setsApart')}: ${apart}`);
+    if (comparison) lines.push(`   ${words('rfmMix')}: ${comparison.mixes[p.cluster].map((m) => `${domainValue('rfm_segment', m.segment, lang)} ${pct(m.share)}`).join(', ')}`);
   }
   if (noPurchases.size) {
-    lines.push(`-- ${noPurchases.name} [${noPurchases.tier}]: ${noPurchases.size} customers (${pct(noPurchases.share)}), ${pct(noPurchases.revenueShare)} of revenue, not clustered`);
-    lines.push(`   medians: ${figures(noPurchases.medians)}`);
+    lines.push(words('notClustered', { name: clusterName(noPurchases.name, lang), tier: tier(noPurchases.tier), size: noPurchases.size, share: pct(noPurchases.share), revenue: pct(noPurchases.revenueShare) }));
+    lines.push(`   ${words('medians')}: ${figures(noPurchases.medians)}`);
   }
   lines.push('', `Stability over ${stability.runs} bootstrap refits: ARI mean ${fixed(stability.meanAri)}, min ${fixed(stability.minAri)} (per-cluster Jaccard below 0.6 = not reproduced)`);
   if (comparison) {
@@ -55,14 +62,15 @@ function report(result: SegmentationResult): string {
 export default defineCommand({
   summary: 'Segment customers with k-means: choose k, name and tier the clusters, compare with RFM',
   usage: `
-tierlab segment [--db PATH] [--k N | --k-range 3..10] [--features a,b,c] [--seed S] [--sample N] [--json]
+tierlab segment [--db PATH] [--k N | --k-range 3..10] [--features a,b,c] [--seed S] [--sample N] [--lang en|zh] [--json]
 
   --k N            force the number of clusters
   --k-range A..B   try k = A..B and keep the best silhouette (near-ties to the smaller k); default 3..10
   --features LIST  customer_features columns to cluster on; default recency_days,frequency,monetary
   --seed S         seed for sampling and k-means++ (same seed, same segments); default 42
   --sample N       fit on a uniform sample of N customers, then assign everyone; default 100000
-  --json           print JSON instead of text
+  --json           print JSON instead of text (names as stored, in English)
+  ${LANG_USAGE}
 
 Customers without a purchase order or with no positive net spend are not clustered: they form the fixed
 group "No purchases yet" (cluster NULL). The others' features are transformed by sign(x)*log1p(|x|) and
@@ -78,8 +86,10 @@ bootstrap refits and the comparison with RFM segments (ARI, AMI, NMI).`,
     seed: { type: 'string' },
     sample: { type: 'string' },
     json: { type: 'boolean' },
+    lang: { type: 'string' },
   },
   async run(flags) {
+    const lang = langFlag(flags.lang);
     if (flags.k !== undefined && flags['k-range'] !== undefined) throw badInput('give --k or --k-range, not both', { field: 'k' });
     const features = flags.features ? flags.features.split(',').map((f) => f.trim()).filter(Boolean) : [...SEGMENT_DEFAULTS.features];
     const options = {
@@ -94,7 +104,7 @@ bootstrap refits and the comparison with RFM segments (ARI, AMI, NMI).`,
       process.stderr.write(`segmenting ${table.customerIds.length} customers\n`);
       const result = segmentCustomers(table, options);
       await saveClusters(store, result);
-      console.log(flags.json ? JSON.stringify(result) : report(result));
+      console.log(flags.json ? JSON.stringify(result) : report(result, lang));
     });
   },
 });

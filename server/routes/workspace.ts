@@ -10,7 +10,7 @@ import type { RouteInput } from '../context.ts';
 import type { Values } from '../validate.ts';
 
 /** No currency until an admin sets one: a wrong symbol would be worse than none. */
-export const DEFAULT_WORKSPACE: Workspace = { currency: '', currency_display: 'symbol', currency_decimals: 2 };
+export const DEFAULT_WORKSPACE: Workspace = { currency: '', currency_display: 'symbol', currency_decimals: 2, language: '' };
 
 const fileOf = (home: string) => join(home, 'workspace.json');
 
@@ -28,17 +28,28 @@ export async function getWorkspace({ deps }: RouteInput): Promise<Workspace> {
   return readWorkspace(deps.home);
 }
 
-/** PUT /api/workspace: changes the given settings, keeps the rest; answers the whole new settings. */
-export async function putWorkspace({ deps, body }: RouteInput<Values, WorkspaceRequest>): Promise<Workspace> {
+/**
+ * Changes the given settings of the workspace in `home`, keeps the rest (an unreadable file is replaced);
+ * returns the whole new settings. The Chinese demo sets `language` here.
+ *
+ * @example
+ * writeWorkspace(home, { language: 'zh' });
+ */
+export function writeWorkspace(home: string, changes: Partial<Workspace>): Workspace {
   let current: Workspace;
   try {
-    current = readWorkspace(deps.home);
+    current = readWorkspace(home);
   } catch {
     current = DEFAULT_WORKSPACE;
   }
-  const next: Workspace = { ...current, ...(body as Partial<Workspace>) };
-  const temp = `${fileOf(deps.home)}.${process.pid}.tmp`;
+  const next: Workspace = { ...current, ...changes };
+  const temp = `${fileOf(home)}.${process.pid}.tmp`;
   writeFileSync(temp, `${JSON.stringify(next, null, 2)}\n`);
-  renameSync(temp, fileOf(deps.home));
+  renameSync(temp, fileOf(home));
   return next;
+}
+
+/** PUT /api/workspace: changes the given settings, keeps the rest; answers the whole new settings. */
+export async function putWorkspace({ deps, body }: RouteInput<Values, WorkspaceRequest>): Promise<Workspace> {
+  return writeWorkspace(deps.home, body as Partial<Workspace>);
 }

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../data/demo.ts';
 import { Store } from '../../data/store.ts';
 import { runChurnStage } from '../../models/churn/pipeline.ts';
+import type { StoredReason } from '../../models/churn/reason-words.ts';
 import { expectedValues } from '../../models/churn/score.ts';
 import type { ClvRun } from '../../models/clv/index.ts';
 import { trainAll, type TrainResult } from '../../models/pipeline.ts';
@@ -12,7 +13,7 @@ interface ChurnRow {
   risk_band: string;
   value_at_risk: number | null;
   expected_value_source: string | null;
-  reasons: string;
+  reasons: StoredReason[];
 }
 
 const churnRows = (store: Store) => store.all<ChurnRow>('SELECT * FROM customer_churn ORDER BY value_at_risk DESC NULLS LAST, churn_probability DESC, customer_id');
@@ -30,7 +31,7 @@ describe('churn on the demo shop: reasons, bands, value at risk', () => {
   afterAll(() => store.close());
 
   it('gives no missing-value or protected reason, and every reason has its size', () => {
-    const reasons = afterRetrain.flatMap((r) => JSON.parse(r.reasons) as string[]);
+    const reasons = afterRetrain.flatMap((r) => r.reasons.map((reason) => reason.text));
     expect(reasons.length).toBeGreaterThan(afterRetrain.length);
     expect(reasons.filter((t) => /unknown|missing/i.test(t))).toEqual([]);
     // The demo's age column is protected: left out of the model, so never a reason.

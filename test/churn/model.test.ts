@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { activeBackend } from '../../models/churn/backend.ts';
-import { describeFeature, explain, permutationImportance } from '../../models/churn/explain.ts';
+import { explain, permutationImportance } from '../../models/churn/explain.ts';
+import { describeFeature } from '../../models/churn/reason-words.ts';
 import { rocAuc } from '../../models/churn/metrics.ts';
 import { ChurnModel, subset, train, type Dataset } from '../../models/churn/model.ts';
 import { featureNames, fitPreprocessor, transform, type FeatureRow, type NumericColumn } from '../../models/churn/preprocess.ts';

@@ -96,7 +96,7 @@ describe('explicit labels, the churn table and the at-risk list', () => {
     const bands = { high: 0.5, medium: 0.25, baseRate: 0.25, rule: 'test' };
     const scored = (p: number, id: string, value: number | null): ScoredCustomer => ({
       customer_id: id, churn_probability: p, risk_band: riskBand(p, bands), expected_value: value, expected_value_source: value === null ? null : 'trailing_12m_spend',
-      value_at_risk: value === null ? null : p * value, reasons: [{ feature: 'tenure', value: 2, contribution: 0.1, text: 'customer for 2 months' }],
+      value_at_risk: value === null ? null : p * value, reasons: [{ feature: 'tenure', value: 2, reference: 12, contribution: 0.1, text: 'customer for 2 months' }],
     });
     for (const id of ['x', 'y', 'z']) await store.run("INSERT INTO customers VALUES ($1, DATE '2023-12-01', NULL) ON CONFLICT DO NOTHING", [id]);
     await buildFeatures(store);
@@ -105,7 +105,7 @@ describe('explicit labels, the churn table and the at-risk list', () => {
     await writeChurnTable(store, [scored(0.9, 'x', 10), scored(0.3, 'y', 100), scored(0.6, 'z', null)]);
     const rows = await list();
     expect(rows.map((r) => [r.customer_id, r.risk_band])).toEqual([['y', 'medium'], ['x', 'high'], ['z', 'high']]);
-    expect(rows[0].reasons).toEqual(['customer for 2 months']);
+    expect(rows[0].reasons).toEqual([{ feature: 'tenure', direction: 'raises', value: 2, level: null, reference: 12, contribution: 0.1, text: 'customer for 2 months' }]);
     expect((await list({ filter: { min_risk: 0.5 }, limit: 1 })).map((r) => r.customer_id)).toEqual(['x']);
     expect(await atRiskList(store, home, { filter: { min_risk: 0.5 }, limit: 1 })).toMatchObject({ total: 2 });
     // Customers without a score (here every customer but x) are not on the list.

@@ -68,10 +68,10 @@ describe('API in-process', () => {
   });
 
   it('ranks the at-risk list by value at risk and streams it as CSV', async () => {
-    const json = (await (await f.call('GET', '/api/churn/at-risk?limit=10', { role: 'retention' })).json()) as { items: { value_at_risk: number; reasons: string[] }[] };
+    const json = (await (await f.call('GET', '/api/churn/at-risk?limit=10', { role: 'retention' })).json()) as { items: { value_at_risk: number; reasons: { text: string }[] }[] };
     expect(json.items.length).toBe(10);
     for (let i = 1; i < 10; i++) expect(json.items[i].value_at_risk).toBeLessThanOrEqual(json.items[i - 1].value_at_risk);
-    expect(json.items[0].reasons).toContain('long since last order');
+    expect(json.items[0].reasons.map((r) => r.text)).toContain('long since last order');
     const csv = await f.call('GET', '/api/churn/at-risk?format=csv&limit=1000', { role: 'retention' });
     expect(csv.headers.get('content-disposition')).toContain('attachment');
     const lines = (await csv.text()).trim().split('\n');

@@ -13,12 +13,16 @@ describe('workspace settings: the currency money is shown in', () => {
   const get = async () => (await f.call('GET', '/api/workspace', { role: 'retention' })).json();
 
   it('has no currency until an admin sets one, then keeps the rest when one field changes', async () => {
-    expect(await get()).toEqual({ currency: '', currency_display: 'symbol', currency_decimals: 2 });
+    expect(await get()).toEqual({ currency: '', currency_display: 'symbol', currency_decimals: 2, language: '' });
     const set = await f.call('PUT', '/api/workspace', { role: 'admin', json: { currency: 'EUR', currency_decimals: 0 } });
     expect(set.status).toBe(200);
-    expect(await get()).toEqual({ currency: 'EUR', currency_display: 'symbol', currency_decimals: 0 });
+    expect(await get()).toEqual({ currency: 'EUR', currency_display: 'symbol', currency_decimals: 0, language: '' });
     await f.call('PUT', '/api/workspace', { role: 'admin', json: { currency_display: 'code' } });
-    expect(JSON.parse(readFileSync(join(f.home, 'workspace.json'), 'utf8'))).toEqual({ currency: 'EUR', currency_display: 'code', currency_decimals: 0 });
+    expect(JSON.parse(readFileSync(join(f.home, 'workspace.json'), 'utf8'))).toEqual({ currency: 'EUR', currency_display: 'code', currency_decimals: 0, language: '' });
+    // The UI's default language: one of the languages, or '' for the browser's.
+    expect((await f.call('PUT', '/api/workspace', { role: 'admin', json: { language: 'zh' } })).status).toBe(200);
+    expect(await get()).toMatchObject({ currency: 'EUR', language: 'zh' });
+    expect((await f.call('PUT', '/api/workspace', { role: 'admin', json: { language: 'fr' } })).status).toBe(400);
   });
 
   it('lets only admins change it, and refuses what is no currency code', async () => {

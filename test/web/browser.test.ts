@@ -161,7 +161,7 @@ describe('notebook UI in headless Chromium', () => {
 
   it('shows row errors of a rejected upload, then retrains with live progress', async () => {
     await page.goto(`${demo.server.url}/#/admin`);
-    await page.locator('select').first().selectOption('feedback');
+    await page.locator('.upload select').first().selectOption('feedback');
     const csv = 'cust,when,comment\nC000001,2026-01-02T10:00:00Z,Great coffee\nC000002,not a date,Bad\n';
     await page.setInputFiles('input[type="file"]', { name: 'feedback.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     const mapping = page.locator('.mapping select');

@@ -12,6 +12,8 @@ import { Store } from '../../data/store.ts';
 import { retrain } from '../../models/registry/retrain.ts';
 import { TokenStore } from '../../server/auth.ts';
 import { startServer, type RunningServer } from '../../server/start.ts';
+import { writeWorkspace } from '../../server/routes/workspace.ts';
+import type { Lang } from '../../data/lang.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 export const CHROMIUM = '/usr/bin/chromium';
@@ -49,7 +51,8 @@ export interface DemoServer {
 
 /**
  * The server in-process on a free port over a TIERLAB_HOME and a demo store with one trained version
- * (features, tiers, clusters, churn, lifetime value), as `tierlab serve --demo` gives a first-time user.
+ * (features, tiers, clusters, churn, lifetime value), as `tierlab serve --demo` gives a first-time user; with
+ * `lang: 'zh'` the Chinese demo (`TIERLAB_LANG=zh npm start`).
  * Without `keepIn` the home is a temp folder removed on close; with it, a trained home there is reused
  * (training 100,000 customers takes minutes) and kept.
  *
@@ -57,13 +60,15 @@ export interface DemoServer {
  * const demo = await startDemoServer({ customers: 800 });
  * await page.goto(demo.appUrl);
  */
-export async function startDemoServer(options: { customers: number; seed?: number; keepIn?: string; onProgress?: (m: string) => void }): Promise<DemoServer> {
+export async function startDemoServer(options: { customers: number; seed?: number; lang?: Lang; keepIn?: string; onProgress?: (m: string) => void }): Promise<DemoServer> {
   const home = options.keepIn ?? mkdtempSync(join(tmpdir(), 'tierlab-web-'));
   mkdirSync(home, { recursive: true });
   const trained = join(home, 'trained');
   const store = await Store.open({ path: join(home, 'tierlab.duckdb') });
   if (!existsSync(trained)) {
-    await loadDemo(store, { customers: options.customers, seed: options.seed ?? 11 });
+    await loadDemo(store, { customers: options.customers, seed: options.seed ?? 11, lang: options.lang });
+    // As `tierlab demo --lang zh` does: the UI opens in the demo's language.
+    if (options.lang === 'zh') writeWorkspace(home, { language: 'zh' });
     options.onProgress?.(`loaded ${options.customers} demo customers; training`);
     const run = await retrain({ home, store, seed: options.seed ?? 11 });
     if (run.outcome === 'failed') throw new Error(`demo training failed: ${run.reason}`);

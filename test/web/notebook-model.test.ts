@@ -193,7 +193,7 @@ describe('small parsers', () => {
       evaluation: { churn: { evaluation: { roc_auc: 0.8 } }, segmentation: { k: 4 } },
       migration: [{ column: 'value_tier', moved: 2, total: 10, cells: [{ from: 'VIP', to: null, customers: 2 }] }],
     });
-    expect(versionFigures(manifest)).toMatchObject({ customers: 10, 'churn ROC AUC': 0.8, 'clusters (k)': 4, 'log loss': null });
+    expect(versionFigures(manifest)).toMatchObject({ 'figure.customers': 10, 'figure.churnRoc': 0.8, 'figure.k': 4, 'figure.logLoss': null });
     expect(migrationsOf(manifest)).toEqual([{ column: 'value_tier', moved: 2, total: 10, cells: [{ from: 'VIP', to: '(none)', customers: 2 }] }]);
   });
 });

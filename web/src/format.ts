@@ -11,15 +11,48 @@ export interface CurrencySetting {
   decimals: number;
 }
 
-const LOCALE = 'en-US';
-const count = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
-// signDisplay 'negative': a value that rounds to zero reads 0, not -0.
-const number = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2, signDisplay: 'negative' });
-const small = new Intl.NumberFormat(LOCALE, { maximumSignificantDigits: 3, signDisplay: 'negative' });
-const percent = new Intl.NumberFormat(LOCALE, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'negative' });
+/** The Intl locale numbers, money and dates are written in (setLocale; the UI's language picks it). */
+let LOCALE = 'en-US';
+let count: Intl.NumberFormat;
+let number: Intl.NumberFormat;
+let small: Intl.NumberFormat;
+let percent: Intl.NumberFormat;
+/** Dates: ISO (2024-03-01) in English, as SQL writes them; the locale's own medium date otherwise (2024年3月1日). */
+let date: Intl.DateTimeFormat | null = null;
+/** The few words formats use, in the locale's language. */
+export interface FormatWords {
+  day: string;
+  days: string;
+  yes: string;
+  no: string;
+}
+let words: FormatWords = { day: 'day', days: 'days', yes: 'yes', no: 'no' };
+
+function numberFormats(): void {
+  count = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+  // signDisplay 'negative': a value that rounds to zero reads 0, not -0.
+  number = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 2, signDisplay: 'negative' });
+  small = new Intl.NumberFormat(LOCALE, { maximumSignificantDigits: 3, signDisplay: 'negative' });
+  percent = new Intl.NumberFormat(LOCALE, { style: 'percent', minimumFractionDigits: 1, maximumFractionDigits: 1, signDisplay: 'negative' });
+}
+numberFormats();
 
 let money = moneyFormat({ code: '', display: 'symbol', decimals: 2 });
 let currencySetting: CurrencySetting = { code: '', display: 'symbol', decimals: 2 };
+
+/**
+ * Writes numbers, money and dates in a locale from now on (set at start, before the first table draws).
+ *
+ * @example
+ * setLocale('zh-CN', { day: '天', days: '天', yes: '是', no: '否' }); formatDate('2024-03-01T00:00:00Z'); // '2024年3月1日'
+ */
+export function setLocale(locale: string, localWords: FormatWords = { day: 'day', days: 'days', yes: 'yes', no: 'no' }): void {
+  LOCALE = locale;
+  words = localWords;
+  date = locale.startsWith('en') ? null : new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeZone: 'UTC' });
+  numberFormats();
+  money = moneyFormat(currencySetting);
+}
 
 function moneyFormat(setting: CurrencySetting): Intl.NumberFormat {
   const digits = { minimumFractionDigits: setting.decimals, maximumFractionDigits: setting.decimals, signDisplay: 'negative' as const };
@@ -64,10 +97,14 @@ export function formatMoney(value: unknown): string {
 }
 
 /** A number of days. `formatDays(12.4)` -> '12 days'. */
-export const formatDays = (value: unknown) => (isNumber(value) ? `${count.format(value)} ${Math.round(value) === 1 ? 'day' : 'days'}` : formatValue(value));
+export const formatDays = (value: unknown) => (isNumber(value) ? `${count.format(value)} ${Math.round(value) === 1 ? words.day : words.days}` : formatValue(value));
 
-/** An ISO timestamp as a date. */
-export const formatDate = (value: unknown) => (typeof value === 'string' ? value.slice(0, 10) : '—');
+/** An ISO timestamp as a date (UTC). */
+export function formatDate(value: unknown): string {
+  if (typeof value !== 'string') return '—';
+  const day = value.slice(0, 10);
+  return date && /^\d{4}-\d{2}-\d{2}$/.test(day) ? date.format(new Date(`${day}T00:00:00Z`)) : day;
+}
 
 /** Milliseconds for a person: 84 ms, 1.2 s. */
 export const formatMs = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`);
@@ -82,7 +119,7 @@ export const formatMs = (ms: number) => (ms < 1000 ? `${Math.round(ms)} ms` : `$
 export function formatValue(value: unknown): string {
   if (value === null || value === undefined) return '—';
   if (typeof value === 'number') return Number.isInteger(value) ? count.format(value) : Number.isFinite(value) ? formatNumber(value) : String(value);
-  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (typeof value === 'boolean') return value ? words.yes : words.no;
   if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }

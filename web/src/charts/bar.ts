@@ -16,7 +16,7 @@ export interface BarOptions extends ChartOptions {
 export function barChart(rows: Row[], options: BarOptions): SVGSVGElement | HTMLElement {
   const domain = [...new Set(rows.map((row) => row[options.x]))];
   const turned = domain.length > 8;
-  const category = { label: axisLabel(options.xLabel, options.x), tickRotate: turned ? -35 : 0, domain };
+  const category = { label: axisLabel(options.xLabel, options.x), tickRotate: turned ? -35 : 0, domain, tickFormat: valueFormat(options.x) };
   const grouped = options.grouped && options.color;
   return Plot.plot({
     ...frame(options, rows),

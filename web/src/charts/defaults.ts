@@ -1,5 +1,6 @@
 /** Chart defaults in one place: size, type, colours and number formats shared by every chart wrapper. */
 import { formatterFor } from '../format.ts';
+import { columnLabel, shownValue } from '../i18n/index.svelte.ts';
 import { categoryColor } from './palette.ts';
 
 export type Row = Record<string, unknown>;
@@ -27,13 +28,17 @@ export const CHART_DEFAULTS = {
 } as const;
 
 /**
- * How a column's numbers read on axes and in tooltips: the same formatter as in tables (format.ts), so a share
- * is "4.1%" in both.
+ * How a column's values read on axes, legends and in tooltips: numbers with the same formatter as in tables
+ * (format.ts), so a share is "4.1%" in both; domain names (segments, tiers, clusters) in the UI's language, the
+ * data keeping the stored names (and so their fixed colours).
  */
 export function valueFormat(column: string): (value: unknown) => string {
   const format = formatterFor(column);
-  return (value) => (typeof value === 'number' ? format(value) : String(value ?? ''));
+  return (value) => (typeof value === 'number' ? format(value) : String(shownValue(column, value) ?? ''));
 }
+
+/** Width of a label in average characters: CJK characters count twice. */
+export const labelWidth = (text: string) => text.length + (text.match(/[\u3000-\u9fff\uff00-\uffef]/g)?.length ?? 0);
 
 /** The tooltip of a mark: x, y (and the series) formatted as in tables. */
 export function tipOf(options: ChartOptions) {
@@ -68,7 +73,7 @@ export function frame(options: ChartOptions, rows: Row[] = []) {
  */
 export function colorScale(options: ChartOptions, rows: Row[] = []) {
   if (!options.color) return undefined;
-  if (options.colors) return { legend: true, type: 'categorical' as const, domain: Object.keys(options.colors), range: Object.values(options.colors) };
+  if (options.colors) return { legend: true, type: 'categorical' as const, domain: Object.keys(options.colors), range: Object.values(options.colors), tickFormat: valueFormat(options.color) };
   const domain = [...new Set(rows.map((row) => row[options.color!]))];
   return { legend: true, type: 'categorical' as const, domain, range: domain.map(categoryColor), tickFormat: valueFormat(options.color) };
 }
@@ -85,5 +90,5 @@ export function isNumeric(rows: Row[], column: string): boolean {
   return seen;
 }
 
-/** An axis title: the given one (null hides it), else the column name. */
-export const axisLabel = (given: string | null | undefined, column: string) => (given === undefined ? column : given);
+/** An axis title: the given one (null hides it), else the column's header as tables show it. */
+export const axisLabel = (given: string | null | undefined, column: string) => (given === undefined ? columnLabel(column) : given);

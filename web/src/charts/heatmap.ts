@@ -1,5 +1,5 @@
 import * as Plot from '@observablehq/plot';
-import { axisLabel, frame, valueFormat, type ChartOptions, type Row } from './defaults.ts';
+import { axisLabel, frame, labelWidth, valueFormat, type ChartOptions, type Row } from './defaults.ts';
 
 /** Options of a heatmap: `color` is the value column; `diverging` centres the scale on 0 (z-scores). */
 export interface HeatmapOptions extends ChartOptions {
@@ -24,7 +24,8 @@ export function heatmapChart(rows: Row[], options: HeatmapOptions): SVGSVGElemen
   const value = (row: Row) => (typeof row[options.color] === 'number' ? (row[options.color] as number) : NaN);
   const labels = options.labels ?? rows.length <= 150;
   const format = options.format ?? valueFormat(options.color);
-  const yNames = [...new Set(rows.map((row) => String(row[options.y])))];
+  const yName = valueFormat(options.y);
+  const yNames = [...new Set(rows.map((row) => yName(row[options.y])))];
   const xCount = new Set(rows.map((row) => String(row[options.x]))).size;
   const turned = xCount > 6;
   const extreme = Math.max(...rows.map((row) => Math.abs(value(row))).filter(Number.isFinite), 0);
@@ -35,13 +36,13 @@ export function heatmapChart(rows: Row[], options: HeatmapOptions): SVGSVGElemen
   return Plot.plot({
     ...frame(options),
     height: options.height ?? Math.max(140, 60 + yNames.length * 30 + (turned ? 80 : 30)),
-    marginLeft: Math.min(240, 16 + 6.5 * Math.max(...yNames.map((n) => n.length), 4)),
+    marginLeft: Math.min(240, 16 + 6.5 * Math.max(...yNames.map(labelWidth), 4)),
     marginBottom: turned ? 100 : 40,
-    x: { label: axisLabel(options.xLabel, options.x), tickRotate: turned ? -35 : 0, domain: options.xOrder },
-    y: { label: null, domain: options.yOrder },
+    x: { label: axisLabel(options.xLabel, options.x), tickRotate: turned ? -35 : 0, domain: options.xOrder, tickFormat: valueFormat(options.x) },
+    y: { label: null, domain: options.yOrder, tickFormat: yName },
     color: options.diverging
-      ? { type: 'diverging', scheme: 'RdBu', pivot: 0, reverse: true, legend: true, label: options.color, tickFormat: format }
-      : { scheme: 'Blues', legend: true, label: options.color, tickFormat: format },
+      ? { type: 'diverging', scheme: 'RdBu', pivot: 0, reverse: true, legend: true, label: axisLabel(undefined, options.color), tickFormat: format }
+      : { scheme: 'Blues', legend: true, label: axisLabel(undefined, options.color), tickFormat: format },
     marks: [
       Plot.cell(rows, { x: options.x, y: options.y, fill: options.color, inset: 0.5, tip: { format: { fill: format } } }),
       labels ? text('black', (row) => !dark(row)) : null,

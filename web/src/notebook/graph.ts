@@ -5,12 +5,13 @@
  * and cycles, which are refused with the path that closes them.
  */
 import type { Cell, Notebook, SqlCell } from './model.ts';
+import { t } from '../i18n/index.svelte.ts';
 import { cellInputs, sqlCodeWords } from './params.ts';
 
 /** A cell that reads itself through others; the message names the loop. */
 export class CycleError extends Error {
   constructor(readonly path: string[]) {
-    super(`cycle: ${path.join(' → ')}; a cell cannot read itself, even through other cells`);
+    super(t('notebook.cycle', { path: path.join(' → ') }));
     this.name = 'CycleError';
   }
 }

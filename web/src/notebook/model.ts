@@ -2,6 +2,7 @@
  * The notebook document: cells and their settings, nothing about results. What is saved on the server;
  * the shape follows server/API.md: `{id, kind, source?, name?, value?, options?}` per cell.
  */
+import { t } from '../i18n/index.svelte.ts';
 
 export type ChartType = 'bar' | 'line' | 'scatter' | 'heatmap';
 
@@ -102,7 +103,7 @@ export function newCell(kind: CellKind, taken: string[] = []): Cell {
   const id = newId();
   switch (kind) {
     case 'markdown':
-      return { id, kind, source: '## Notes\n\nWrite *markdown* here.' };
+      return { id, kind, source: t('notebook.newText') };
     case 'sql':
       return { id, kind, source: 'SELECT rfm_segment, count(*) AS customers\nFROM customer_analytics\nGROUP BY 1\nORDER BY 2 DESC' };
     case 'input':

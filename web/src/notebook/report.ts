@@ -4,7 +4,8 @@
  * No scripts, inline CSS only, and no hints that only work in the app (`data-report="skip"`).
  */
 import { escapeHtml } from '../cells/markdown.ts';
-import type { Notebook } from './model.ts';
+import { i18n, t } from '../i18n/index.svelte.ts';
+import type { CellKind, Notebook } from './model.ts';
 
 const REPORT_CSS = `
 body{font:14px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1d2433;max-width:980px;margin:32px auto;padding:0 24px}
@@ -22,7 +23,8 @@ th button{all:unset;font-weight:600}svg{max-width:100%;height:auto}figure{margin
 .note,.result-meta{color:#6b7385;font-size:12px}.cell-error{color:#a12626}
 `;
 
-const TITLES: Record<string, string> = { markdown: '', sql: 'SQL', input: 'Input', view: 'View' };
+/** Cells titled in the report, by kind (text cells carry their own headings). */
+const TITLED: CellKind[] = ['sql', 'input', 'view'];
 
 /** One cell's shown output, without controls: inputs become their values, buttons and pickers go. */
 function staticCopy(element: Element): string {
@@ -47,7 +49,7 @@ export function buildReport(notebook: Notebook, root: ParentNode, now = new Date
     const output = element?.querySelector('.cell-output');
     const error = element?.querySelector('.cell-error, .cell-empty')?.textContent;
     const parts: string[] = [];
-    if (TITLES[cell.kind]) parts.push(`<h3>${escapeHtml(element?.querySelector('.cell-title')?.textContent || TITLES[cell.kind])}</h3>`);
+    if (TITLED.includes(cell.kind)) parts.push(`<h3>${escapeHtml(element?.querySelector('.cell-title')?.textContent || t(`kind.${cell.kind}`))}</h3>`);
     if (cell.kind === 'sql') parts.push(`<pre>${escapeHtml(cell.source)}</pre>`);
     if (cell.kind === 'input') parts.push(`<p><code>:${escapeHtml(cell.name)}</code> = <strong>${escapeHtml(String(cell.value))}</strong></p>`);
     else if (output) parts.push(staticCopy(output));
@@ -55,8 +57,8 @@ export function buildReport(notebook: Notebook, root: ParentNode, now = new Date
     return `<section>${parts.join('\n')}</section>`;
   });
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(notebook.title)}</title><style>${REPORT_CSS}</style></head>
-<body><h1>${escapeHtml(notebook.title)}</h1><div class="meta">Tierlab report · ${escapeHtml(now.toISOString().slice(0, 16).replace('T', ' '))} UTC</div>
+<html lang="${i18n.lang === 'zh' ? 'zh-CN' : 'en'}"><head><meta charset="utf-8"><title>${escapeHtml(notebook.title)}</title><style>${REPORT_CSS}</style></head>
+<body><h1>${escapeHtml(notebook.title)}</h1><div class="meta">${escapeHtml(t('report.meta'))} · ${escapeHtml(now.toISOString().slice(0, 16).replace('T', ' '))} UTC</div>
 ${sections.join('\n')}
 </body></html>
 `;

@@ -1,4 +1,5 @@
 import { api, ApiError } from '../api.ts';
+import { t } from '../i18n/index.svelte.ts';
 import { NotReadyError } from '../views/ready.ts';
 import { VIEWS } from '../views/index.ts';
 import type { Cell, Notebook } from './model.ts';
@@ -42,7 +43,7 @@ async function execute(cell: Cell, notebook: Notebook): Promise<unknown> {
     }
     case 'view': {
       const view = VIEWS[cell.options.view];
-      if (!view) throw new Error(`unknown view "${cell.options.view}"`);
+      if (!view) throw new Error(t('cell.unknownView', { view: cell.options.view }));
       return view.load(resolveViewParams({ ...view.params, ...cell.options.params }, inputs));
     }
     default:

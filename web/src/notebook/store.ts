@@ -3,10 +3,34 @@ import { api } from '../api.ts';
 import clustersVsRfm from './defaults/clusters-vs-rfm-tiers.json';
 import retention from './defaults/retention-at-risk.json';
 import tiersToAction from './defaults/tiers-to-action.json';
+import { DEFAULT_NOTEBOOKS_ZH } from './defaults/zh.ts';
+import { i18n, t } from '../i18n/index.svelte.ts';
 import { notebookId, type Notebook, type NotebookEntry } from './model.ts';
 import { notebookDocument, parseNotebook } from './serialize.ts';
 
 export const DEFAULT_NOTEBOOKS = [clustersVsRfm, retention, tiersToAction].map((doc) => parseNotebook(doc));
+
+/**
+ * The default notebooks in the UI's language: in Chinese their titles, text cells and input labels are
+ * DEFAULT_NOTEBOOKS_ZH's; the cells themselves (SQL, views, params) are the same.
+ *
+ * @example
+ * defaultNotebooks()[0].title; // '聚类与 RFM 分层' in 中文
+ */
+export function defaultNotebooks(): Notebook[] {
+  if (i18n.lang !== 'zh') return DEFAULT_NOTEBOOKS;
+  return DEFAULT_NOTEBOOKS.map((doc) => {
+    const words = DEFAULT_NOTEBOOKS_ZH[doc.id];
+    if (!words) return doc;
+    const cells = doc.cells.map((cell) => {
+      const cellWords = words.cells[cell.id];
+      if (cell.kind === 'markdown' && cellWords?.source) return { ...cell, source: cellWords.source };
+      if (cell.kind === 'input' && cellWords?.label) return { ...cell, options: { ...cell.options, label: cellWords.label } };
+      return cell;
+    });
+    return { ...doc, title: words.title, cells };
+  });
+}
 
 export async function listNotebooks(): Promise<NotebookEntry[]> {
   return (await api<{ notebooks: NotebookEntry[] }>('/api/notebooks')).notebooks;
@@ -42,13 +66,14 @@ export async function deleteNotebook(id: string): Promise<void> {
 
 /** A copy under a new id and title; cells keep their ids, which only need to be unique within a notebook. */
 export async function duplicateNotebook(notebook: Notebook): Promise<Notebook> {
-  const title = `${notebook.title} (copy)`;
+  const title = t('notebook.copyTitle', { title: notebook.title });
   // A JSON round trip also strips Svelte's state proxies, which structuredClone refuses.
   return saveNotebook({ id: notebookId(title), title, cells: JSON.parse(JSON.stringify(notebook.cells)) });
 }
 
 /**
- * The notebook list, with the defaults created first when there is none yet (the server does not seed).
+ * The notebook list, with the defaults created first when there is none yet (the server does not seed), in
+ * the UI's language (known before: App reads the workspace's default language first).
  *
  * @example
  * const entries = await listWithDefaults();
@@ -56,6 +81,6 @@ export async function duplicateNotebook(notebook: Notebook): Promise<Notebook> {
 export async function listWithDefaults(): Promise<NotebookEntry[]> {
   const entries = await listNotebooks();
   if (entries.length) return entries;
-  await Promise.all(DEFAULT_NOTEBOOKS.map(saveNotebook));
+  await Promise.all(defaultNotebooks().map(saveNotebook));
   return listNotebooks();
 }

@@ -5,6 +5,7 @@
 import { api, ApiError } from '../api.ts';
 import { campaignResults as loadResults, listCampaigns, type CampaignResults } from '../campaigns/campaigns.ts';
 import type { NextAction, Params } from './load.ts';
+import { t } from '../i18n/index.svelte.ts';
 import { NotReadyError } from './ready.ts';
 
 async function ready<T>(load: () => Promise<T>): Promise<T> {
@@ -20,7 +21,7 @@ async function ready<T>(load: () => Promise<T>): Promise<T> {
 export async function campaignResults(params: Params): Promise<CampaignResults> {
   return ready(async () => {
     const id = Number(params.campaign) || (await listCampaigns())[0]?.campaign_id;
-    if (!id) throw new NotReadyError('No campaign yet: create one on the Campaigns page.');
+    if (!id) throw new NotReadyError(t('view.noCampaign'));
     return loadResults(id);
   });
 }

@@ -1,5 +1,5 @@
 /**
- * The built-in views a view cell can show: title, the params it takes (so the cell can offer them), how it
+ * The built-in views a view cell can show (each titled `view.<name>` in the catalogues, i18n/): the params it takes (so the cell can offer them), how it
  * loads its data, and the component that draws it.
  */
 import type { Component } from 'svelte';
@@ -18,6 +18,7 @@ import Projection from './Projection.svelte';
 import TierAlerts from './TierAlerts.svelte';
 import TierFlow from './TierFlow.svelte';
 import TierSummary from './TierSummary.svelte';
+import { t, type MessageKey } from '../i18n/index.svelte.ts';
 
 /** What every view component receives; `Data` is what the view's loader returned. */
 export interface ViewProps<Data = unknown> {
@@ -29,7 +30,6 @@ export interface ViewProps<Data = unknown> {
 }
 
 export interface ViewDefinition<Data = unknown> {
-  title: string;
   /** Params the view reads, with their defaults; a value may be `$input` to follow an input cell. */
   params: Record<string, string | number>;
   load: (params: load.Params) => Promise<Data>;
@@ -42,18 +42,21 @@ function view<Data>(definition: ViewDefinition<Data>): ViewDefinition {
   return definition as unknown as ViewDefinition;
 }
 
+/** A view's title in the current language (the catalogue's `view.<name>`); an unknown view by its name. */
+export const viewTitle = (name: string): string => (name in VIEWS ? t(`view.${name}` as MessageKey) : name);
+
 export const VIEWS: Record<string, ViewDefinition> = {
-  'dataset-summary': view({ title: 'Data set summary', params: {}, load: load.datasetSummary, component: DatasetSummary }),
-  'tier-summary': view({ title: 'Tier summary', params: { dimension: 'rfm_segment' }, load: load.tierSummary, component: TierSummary }),
-  'k-selection': view({ title: 'Choosing k', params: {}, load: load.kSelection, component: KSelection }),
-  'cluster-profiles': view({ title: 'Cluster profiles', params: {}, load: load.clusterProfiles, component: ClusterProfiles }),
-  'clusters-vs-rfm': view({ title: 'Clusters × RFM segments', params: {}, load: load.clusterComparison, component: ClustersVsRfm }),
-  projection: view({ title: 'Customer map (2-D projection)', params: { color: 'cluster', max_points: 5000 }, load: load.projection, component: Projection }),
-  'churn-distribution': view({ title: 'Churn risk distribution', params: {}, load: load.churnDistribution, component: ChurnDistribution }),
-  calibration: view({ title: 'Churn model: calibration and lift', params: {}, load: load.churnEvaluation, component: Calibration }),
-  'at-risk': view({ title: 'At-risk customers', params: { limit: 100 }, load: load.atRisk, component: AtRiskTable }),
-  'model-versions': view({ title: 'Model versions', params: {}, load: load.modelVersions, component: ModelVersions }),
-  'campaign-results': view({ title: 'Campaign results', params: { campaign: '' }, load: actions.campaignResults, component: CampaignResults }),
-  'tier-flow': view({ title: 'Tier flow', params: { column: 'value_tier' }, load: actions.tierFlow, component: TierFlow }),
-  'tier-alerts': view({ title: 'Tier alerts: who to call today', params: {}, load: actions.tierAlerts, component: TierAlerts }),
+  'dataset-summary': view({ params: {}, load: load.datasetSummary, component: DatasetSummary }),
+  'tier-summary': view({ params: { dimension: 'rfm_segment' }, load: load.tierSummary, component: TierSummary }),
+  'k-selection': view({ params: {}, load: load.kSelection, component: KSelection }),
+  'cluster-profiles': view({ params: {}, load: load.clusterProfiles, component: ClusterProfiles }),
+  'clusters-vs-rfm': view({ params: {}, load: load.clusterComparison, component: ClustersVsRfm }),
+  projection: view({ params: { color: 'cluster', max_points: 5000 }, load: load.projection, component: Projection }),
+  'churn-distribution': view({ params: {}, load: load.churnDistribution, component: ChurnDistribution }),
+  calibration: view({ params: {}, load: load.churnEvaluation, component: Calibration }),
+  'at-risk': view({ params: { limit: 100 }, load: load.atRisk, component: AtRiskTable }),
+  'model-versions': view({ params: {}, load: load.modelVersions, component: ModelVersions }),
+  'campaign-results': view({ params: { campaign: '' }, load: actions.campaignResults, component: CampaignResults }),
+  'tier-flow': view({ params: { column: 'value_tier' }, load: actions.tierFlow, component: TierFlow }),
+  'tier-alerts': view({ params: {}, load: actions.tierAlerts, component: TierAlerts }),
 };

@@ -5,6 +5,7 @@
 import { api, ApiError, type Query } from '../api.ts';
 import type { TierDimension } from '../../../models/tiers/summary.ts';
 import type { DatasetList, ModelList, ModelManifest, SqlResult, TierGroup, TiersAnswer } from '../../../server/contracts.ts';
+import { t } from '../i18n/index.svelte.ts';
 import { NotReadyError } from './ready.ts';
 
 export type Params = Record<string, string | number>;
@@ -30,11 +31,11 @@ function shared<T>(key: string, load: () => Promise<T>): Promise<T> {
  * SQL over a stage table; the server's 400 for a table that does not exist yet becomes NotReadyError. Views
  * read the stage tables rather than the joined `customer_analytics` view: the same numbers for less work.
  */
-async function stageSql(text: string, table: string, what: string): Promise<SqlResult> {
+async function stageSql(text: string, table: string, notBuilt: string): Promise<SqlResult> {
   try {
     return await sql(text);
   } catch (error) {
-    if (error instanceof ApiError && error.status === 400 && error.message.includes(table)) throw new NotReadyError(`${what} not built yet: run a training job.`);
+    if (error instanceof ApiError && error.status === 400 && error.message.includes(table)) throw new NotReadyError(notBuilt);
     throw error;
   }
 }
@@ -53,7 +54,7 @@ const segmentation = () => shared('clusters', () => api<Segmentation>('/api/clus
 /** Cluster id -> name, from whichever list the segmentation stores. */
 async function clusterNames(): Promise<Map<string, string>> {
   const seg = await segmentation();
-  return new Map((seg.clusters ?? seg.profiles ?? []).map((c) => [String(c.cluster), c.name ?? `Cluster ${c.cluster}`]));
+  return new Map((seg.clusters ?? seg.profiles ?? []).map((c) => [String(c.cluster), c.name ?? t('view.clusterN', { n: c.cluster })]));
 }
 
 /** A number under any of the names the models and server have used for it (snake_case or camelCase). */
@@ -153,7 +154,7 @@ export async function clusterComparison(): Promise<ClusterComparison> {
     ari: raw.ari ?? raw.adjustedRandIndex ?? NaN,
     ami: raw.ami ?? raw.adjustedMutualInfo ?? NaN,
     nmi: raw.nmi ?? raw.normalizedMutualInfo ?? NaN,
-    table: { rows: counts.map((_, i) => names[i] ?? `Cluster ${i}`), columns: raw.segments ?? [], counts },
+    table: { rows: counts.map((_, i) => names[i] ?? t('view.clusterN', { n: i })), columns: raw.segments ?? [], counts },
   };
 }
 
@@ -181,9 +182,9 @@ export interface ChurnDistribution {
 export async function churnDistribution(): Promise<ChurnDistribution> {
   const [bins, bands] = await Promise.all([
     stageSql(`SELECT least(floor(churn_probability * 20), 19) / 20 AS "from", risk_band, count(*) AS customers
-         FROM customer_churn WHERE churn_probability IS NOT NULL GROUP BY ALL ORDER BY 1`, 'customer_churn', 'Churn risk is'),
+         FROM customer_churn WHERE churn_probability IS NOT NULL GROUP BY ALL ORDER BY 1`, 'customer_churn', t('view.churnNotBuilt')),
     stageSql(`SELECT risk_band, count(*) AS customers, round(sum(value_at_risk), 2) AS value_at_risk
-         FROM customer_churn WHERE churn_probability IS NOT NULL GROUP BY ALL ORDER BY min(churn_probability)`, 'customer_churn', 'Churn risk is'),
+         FROM customer_churn WHERE churn_probability IS NOT NULL GROUP BY ALL ORDER BY min(churn_probability)`, 'customer_churn', t('view.churnNotBuilt')),
   ]);
   return { bins: bins.rows as ChurnDistribution['bins'], bands: bands.rows as ChurnDistribution['bands'] };
 }
@@ -246,7 +247,7 @@ const MANIFESTS_SHOWN = 8;
 
 export async function modelVersions(): Promise<ModelVersions> {
   const list = await api<ModelList>('/api/models');
-  if (!list.versions.length) throw new NotReadyError('No model versions yet: run a training job.');
+  if (!list.versions.length) throw new NotReadyError(t('view.noVersions'));
   const newest = [...list.versions].sort((a, b) => String(b.created_at).localeCompare(String(a.created_at))).slice(0, MANIFESTS_SHOWN);
   const manifests = await Promise.all(newest.map((v) => api<ModelManifest>(`/api/models/${encodeURIComponent(String(v.version))}`)));
   return { ...list, manifests: Object.fromEntries(newest.map((v, i) => [String(v.version), manifests[i]])) };

@@ -3,26 +3,27 @@
  * (models/registry/manifest.ts), so each figure is read from its typed field.
  */
 import type { Manifest } from '../../../server/contracts.ts';
+import type { MessageKey } from '../i18n/index.svelte.ts';
 
-/** The figures a version table shows: a label and the manifest field it reads. */
-const FIGURES: [label: string, read: (manifest: Manifest) => number | undefined][] = [
-  ['customers', (m) => m.data_snapshot.rows?.customers],
-  ['churn ROC AUC', (m) => m.evaluation.churn?.evaluation.roc_auc],
-  ['churn PR AUC', (m) => m.evaluation.churn?.evaluation.pr_auc],
-  ['log loss', (m) => m.evaluation.churn?.evaluation.log_loss],
-  ['Brier', (m) => m.evaluation.churn?.evaluation.brier],
-  ['clusters (k)', (m) => m.evaluation.segmentation?.k],
-  ['cluster stability (ARI)', (m) => m.evaluation.segmentation?.stability?.meanAri],
-  ['clusters vs RFM (ARI)', (m) => m.evaluation.segmentation?.comparison?.adjustedRandIndex],
+/** The figures a version table shows: the catalogue key of its label and the manifest field it reads. */
+const FIGURES: [label: MessageKey, read: (manifest: Manifest) => number | undefined][] = [
+  ['figure.customers', (m) => m.data_snapshot.rows?.customers],
+  ['figure.churnRoc', (m) => m.evaluation.churn?.evaluation.roc_auc],
+  ['figure.churnPr', (m) => m.evaluation.churn?.evaluation.pr_auc],
+  ['figure.logLoss', (m) => m.evaluation.churn?.evaluation.log_loss],
+  ['figure.brier', (m) => m.evaluation.churn?.evaluation.brier],
+  ['figure.k', (m) => m.evaluation.segmentation?.k],
+  ['figure.stability', (m) => m.evaluation.segmentation?.stability?.meanAri],
+  ['figure.vsRfm', (m) => m.evaluation.segmentation?.comparison?.adjustedRandIndex],
 ];
 
 /**
- * The headline figures of a version's manifest, by label (null where the manifest has none).
+ * The headline figures of a version's manifest, by the catalogue key of their label (null where the manifest has none).
  *
  * @example
- * versionFigures(manifest)['churn ROC AUC']; // 0.71
+ * versionFigures(manifest)['figure.churnRoc']; // 0.71
  */
-export function versionFigures(manifest: Manifest): Record<string, number | null> {
+export function versionFigures(manifest: Manifest): Partial<Record<MessageKey, number | null>> {
   return Object.fromEntries(FIGURES.map(([label, read]) => [label, typeof read(manifest) === 'number' ? read(manifest)! : null]));
 }
 
@@ -37,6 +38,9 @@ export interface Migration {
   cells: { from: string; to: string; customers: number }[];
 }
 
+/** What a migration cell says for "no tier" (a customer new in one of the two versions). */
+const NONE = '(none)';
+
 /**
  * The migration matrices of a manifest (clusters, value tiers, RFM segments, risk bands); a customer with no
  * assignment on one side shows as "(none)".
@@ -45,5 +49,5 @@ export interface Migration {
  * migrationsOf(manifest).find((m) => m.column === 'value_tier')?.moved;
  */
 export function migrationsOf(manifest: Manifest): Migration[] {
-  return (manifest.migration ?? []).map((m) => ({ ...m, cells: m.cells.map((c) => ({ from: c.from ?? '(none)', to: c.to ?? '(none)', customers: c.customers })) }));
+  return (manifest.migration ?? []).map((m) => ({ ...m, cells: m.cells.map((c) => ({ from: c.from ?? NONE, to: c.to ?? NONE, customers: c.customers })) }));
 }
