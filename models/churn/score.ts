@@ -8,6 +8,7 @@ import type { ClvRun } from '../clv/index.ts';
 import { riskBand, type RiskBand } from './bands.ts';
 import { shiftDate } from '../../data/dates.ts';
 import type { Scoring } from './dataset.ts';
+import { tableRows } from './feature-table.ts';
 import { explain, type ExplainOptions, type Reason } from './explain.ts';
 import type { ChurnModel } from './model.ts';
 
@@ -75,7 +76,7 @@ export function* scoreCustomers(
   const batchRows = options.batchRows ?? SCORE_BATCH_ROWS;
   for (let start = 0; start < scoring.ids.length; start += batchRows) {
     options.onBatch?.();
-    const rows = scoring.rows.slice(start, start + batchRows);
+    const rows = tableRows(scoring.table, start, Math.min(scoring.ids.length, start + batchRows));
     const probabilities = model.predict(rows);
     const reasons = explain(model, rows, options);
     for (let i = 0; i < rows.length; i++) {
