@@ -142,6 +142,18 @@ describe('the churn stage end to end on generated data', () => {
       await writeChurnTable(store, scoreCustomers(result.model, scoring, expected.values, { batchRows: 37 }));
       expect(await table()).toEqual(inMemory);
       expect(inMemory.length).toBe(scoring.ids.length);
+
+      // Reasons only where a page lists the customer: high and medium risk, and the top by value at risk.
+      const everyone = [...scoreCustomers(result.model, scoring, expected.values)];
+      const listedOnly = [...scoreCustomers(result.model, scoring, expected.values, { explainTop: 5, batchRows: 101 })];
+      const top = everyone.filter((c) => c.value_at_risk !== null).map((c) => c.value_at_risk!).sort((a, b) => b - a)[4];
+      const listed = (c: (typeof everyone)[number]) => c.risk_band !== 'low' || (c.value_at_risk ?? -Infinity) >= top;
+      expect(everyone.filter((c) => c.risk_band === 'low').length).toBeGreaterThan(10);
+      listedOnly.forEach((c, i) => {
+        expect({ ...c, reasons: [] }).toEqual({ ...everyone[i], reasons: [] });
+        expect(c.reasons).toEqual(listed(c) ? everyone[i].reasons : []);
+      });
+      expect(listedOnly.filter((c, i) => !c.reasons.length && everyone[i].reasons.length).length).toBeGreaterThan(10);
     } finally {
       store.close();
     }
