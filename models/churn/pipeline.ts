@@ -49,7 +49,7 @@ export interface ChurnStageOptions {
   maxImportanceRows?: number;
 }
 
-export const STAGE_DEFAULTS = { label: 'explicit' as LabelKind, horizonDays: 90, cvFolds: 0, testFraction: 0.2, seed: 42, maxTrainRows: 100_000, maxImportanceRows: 20_000 };
+export const STAGE_DEFAULTS = { label: 'explicit' as LabelKind, horizonDays: 90, cvFolds: 0, testFraction: 0.2, seed: 42, maxTrainRows: 50_000, maxImportanceRows: 20_000 };
 
 const LABEL_KINDS: readonly LabelKind[] = ['explicit', 'behavioural'];
 
