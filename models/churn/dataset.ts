@@ -10,8 +10,8 @@ import { parseDate, resolveAsOf, shiftDate } from '../../data/dates.ts';
 import { buildCustomerFeatures } from '../features.ts';
 import { ident, literal, type Store } from '../../data/store.ts';
 import type { Engine } from '../engine/types.ts';
-import type { Dataset } from './model.ts';
-import type { FeatureRow, FeatureValue } from './preprocess.ts';
+import type { RawColumn } from './gbdt/bins.ts';
+import { tableColumn, takeTable, type FeatureTable, type LabelledTable } from './feature-table.ts';
 
 export type LabelKind = 'explicit' | 'behavioural';
 
@@ -20,17 +20,31 @@ const NOT_FEATURES = new Set(['customer_id', 'as_of', 'signup_date', 'first_orde
 
 const SCRATCH_TABLE = 'churn_features_scratch';
 
-async function attributeRows(store: Store): Promise<Map<string, FeatureRow>> {
-  const rows = await store.all<{ customer_id: string; name: string; kind: string; num_value: number | null; text_value: string | null }>(
-    'SELECT customer_id, name, kind, num_value, text_value FROM customer_attributes ORDER BY customer_id, name',
+const NUMERIC_TYPE = /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\b.*)$/;
+
+/**
+ * Ids and feature columns of a relation's rows by customer id (`skip` columns left out). DuckDB casts numbers to
+ * DOUBLE and anything else to text, so the values arrive as JS numbers and strings, with no per-value conversion.
+ */
+async function readTable(store: Store, relation: string, skip: Set<string> = NOT_FEATURES): Promise<{ ids: string[]; table: FeatureTable }> {
+  const described = await store.all<{ column_name: string; column_type: string }>(`DESCRIBE ${relation}`);
+  const features = described.filter((c) => !skip.has(c.column_name) && c.column_name !== 'customer_id');
+  const select = features.map((c) => `CAST(${ident(c.column_name)} AS ${NUMERIC_TYPE.test(c.column_type) ? 'DOUBLE' : 'VARCHAR'})`);
+  const reader = await store.connection.runAndReadAll(`SELECT CAST(customer_id AS VARCHAR)${select.map((e) => `, ${e}`).join('')} FROM (${relation}) ORDER BY customer_id`);
+  // No rows: no columns at all.
+  const read = reader.getColumns();
+  const values = (c: number): unknown[] => read[c] ?? [];
+  const ids = values(0) as string[];
+  return { ids, table: { length: ids.length, columns: features.map((c, i) => tableColumn(c.column_name, values(i + 1))) } };
+}
+
+/** Customer attributes pivoted in SQL to one column per attribute (by name), one row per customer. */
+async function attributeTable(store: Store): Promise<{ ids: string[]; table: FeatureTable }> {
+  const names = await store.all<{ name: string; numeric: boolean }>(
+    "SELECT name, bool_and(kind = 'numeric') AS numeric FROM customer_attributes GROUP BY name ORDER BY name",
   );
-  const byCustomer = new Map<string, FeatureRow>();
-  for (const r of rows) {
-    const row = byCustomer.get(r.customer_id) ?? {};
-    row[r.name] = r.kind === 'numeric' ? r.num_value : r.text_value;
-    byCustomer.set(r.customer_id, row);
-  }
-  return byCustomer;
+  const pivot = names.map(({ name, numeric }) => `any_value(${numeric ? 'num_value' : 'coalesce(text_value, CAST(num_value AS VARCHAR))'}) FILTER (WHERE name = ${literal(name)}) AS ${ident(name)}`);
+  return readTable(store, `SELECT customer_id${pivot.map((p) => `, ${p}`).join('')} FROM customer_attributes GROUP BY customer_id`, new Set());
 }
 
 async function hasTransactions(store: Store): Promise<boolean> {
@@ -38,25 +52,34 @@ async function hasTransactions(store: Store): Promise<boolean> {
 }
 
 /** Transaction (and feedback) features as of the cutoff for every customer (one scratch table, dropped after reading). */
-async function transactionFeatures(store: Store, asOf: string, engine?: Engine): Promise<Map<string, FeatureRow>> {
+async function transactionFeatures(store: Store, asOf: string, engine?: Engine): Promise<{ ids: string[]; table: FeatureTable }> {
   await buildCustomerFeatures(store, { asOf, table: SCRATCH_TABLE, engine });
   try {
-    const rows = await store.all<Record<string, FeatureValue>>(`SELECT * FROM ${ident(SCRATCH_TABLE)} ORDER BY customer_id`);
-    return new Map(rows.map((r) => [String(r.customer_id), Object.fromEntries(Object.entries(r).filter(([k]) => !NOT_FEATURES.has(k)))]));
+    return await readTable(store, `SELECT * FROM ${ident(SCRATCH_TABLE)}`);
   } finally {
     await store.run(`DROP TABLE IF EXISTS ${ident(SCRATCH_TABLE)}`);
   }
 }
 
-function merge(ids: string[], ...sources: Map<string, FeatureRow>[]): FeatureRow[] {
-  return ids.map((id) => Object.assign({}, ...sources.map((s) => s.get(id) ?? {})));
+/**
+ * The sources' columns side by side for `ids` (a customer a source lacks is missing there); a column a later
+ * source repeats takes that source's values, as spreading the rows one over the other did.
+ */
+function merge(ids: string[], ...sources: { ids: string[]; table: FeatureTable }[]): FeatureTable {
+  const columns = new Map<string, RawColumn>();
+  for (const source of sources) {
+    const at = new Map(source.ids.map((id, i) => [id, i]));
+    const idx = Int32Array.from(ids, (id) => at.get(id) ?? -1);
+    for (const c of takeTable(source.table, idx).columns) columns.set(c.name, c);
+  }
+  return { length: ids.length, columns: [...columns.values()] };
 }
 
-/** Customers to score and their feature rows. */
+/** Customers to score and their features. */
 export interface Scoring {
   asOf: string;
   ids: string[];
-  rows: FeatureRow[];
+  table: FeatureTable;
 }
 
 /**
@@ -65,17 +88,17 @@ export interface Scoring {
  * @example
  * const { train, score } = await explicitDataset(store);
  */
-export async function explicitDataset(store: Store, options: { asOf?: string; engine?: Engine } = {}): Promise<{ train: Dataset; score: Scoring }> {
+export async function explicitDataset(store: Store, options: { asOf?: string; engine?: Engine } = {}): Promise<{ train: LabelledTable; score: Scoring }> {
   const customers = await store.all<{ customer_id: string; churned: boolean | null }>('SELECT customer_id, churned FROM customers ORDER BY customer_id');
   const asOf = await resolveAsOf(store, options.asOf);
-  const sources = [await attributeRows(store)];
+  const sources = [await attributeTable(store)];
   if (await hasTransactions(store)) sources.push(await transactionFeatures(store, asOf, options.engine));
   const ids = customers.map((c) => c.customer_id);
-  const rows = merge(ids, ...sources);
+  const table = merge(ids, ...sources);
   const labeled = customers.flatMap((c, i) => (c.churned === null ? [] : [i]));
   return {
-    train: { ids: labeled.map((i) => ids[i]), rows: labeled.map((i) => rows[i]), labels: Float64Array.from(labeled, (i) => (customers[i].churned ? 1 : 0)) },
-    score: { asOf, ids, rows },
+    train: { ids: labeled.map((i) => ids[i]), table: takeTable(table, labeled), labels: Float64Array.from(labeled, (i) => (customers[i].churned ? 1 : 0)) },
+    score: { asOf, ids, table },
   };
 }
 
@@ -109,12 +132,12 @@ export async function behaviouralLabels(store: Store, options: { cutoff: string;
  * @example
  * const train = await behaviouralDataset(store, { cutoff: '2011-09-10', horizonDays: 90 });
  */
-export async function behaviouralDataset(store: Store, options: { cutoff: string; horizonDays: number; engine?: Engine }): Promise<Dataset> {
+export async function behaviouralDataset(store: Store, options: { cutoff: string; horizonDays: number; engine?: Engine }): Promise<LabelledTable> {
   const { engine, ...at } = options;
   const labels = engine ? await engine.behaviouralLabels(store, at) : await behaviouralLabels(store, at);
   const features = await transactionFeatures(store, options.cutoff, engine);
   const ids = labels.map((l) => l.customer_id);
-  return { ids, rows: merge(ids, await attributeRows(store), features), labels: Float64Array.from(labels, (l) => l.churned) };
+  return { ids, table: merge(ids, await attributeTable(store), features), labels: Float64Array.from(labels, (l) => l.churned) };
 }
 
 /**
@@ -125,8 +148,9 @@ export async function behaviouralDataset(store: Store, options: { cutoff: string
  */
 export async function behaviouralScoring(store: Store, options: { asOf: string; engine?: Engine }): Promise<Scoring> {
   const features = await transactionFeatures(store, options.asOf, options.engine);
-  const ids = [...features.keys()].filter((id) => Number(features.get(id)!.frequency) > 0);
-  return { asOf: options.asOf, ids, rows: merge(ids, await attributeRows(store), features) };
+  const frequency = features.table.columns.find((c) => c.name === 'frequency')!.values as Float64Array;
+  const ids = features.ids.filter((_, i) => frequency[i] > 0);
+  return { asOf: options.asOf, ids, table: merge(ids, await attributeTable(store), features) };
 }
 
 export { hasTransactions };

@@ -5,8 +5,8 @@
 import { bandTable, type BandRow, type RiskBands } from './bands.ts';
 import { fitLogistic1D } from './calibration.ts';
 import { brierScore, calibrationTable, liftByDecile, logLoss, prAuc, precisionRecallAtK, rocAuc, type CalibrationBin, type DecileRow } from './metrics.ts';
-import type { ChurnModel, Dataset } from './model.ts';
-import type { FeatureRow } from './preprocess.ts';
+import { predictTable, type FeatureTable, type LabelledTable } from './feature-table.ts';
+import type { ChurnModel } from './model.ts';
 
 export interface ScoreReport {
   roc_auc: number;
@@ -49,9 +49,12 @@ export interface Baseline {
   intercept: number;
 }
 
-function numeric(rows: FeatureRow[], feature: string, fill: number): Float64Array {
-  return Float64Array.from(rows, (r) => (typeof r[feature] === 'number' && !Number.isNaN(r[feature]) ? (r[feature] as number) : fill));
+function numeric(table: FeatureTable, feature: string): Float64Array | undefined {
+  const column = table.columns.find((c) => c.name === feature);
+  return column?.kind === 'numeric' ? column.values : undefined;
 }
+
+const filled = (values: Float64Array, fill: number) => values.map((v) => (Number.isNaN(v) ? fill : v));
 
 /**
  * A one-feature logistic regression on the first of BASELINE_FEATURES the rows have; undefined if none.
@@ -59,17 +62,19 @@ function numeric(rows: FeatureRow[], feature: string, fill: number): Float64Arra
  * @example
  * const baseline = fitBaseline(train); // { feature: 'tenure', ... }
  */
-export function fitBaseline(data: Dataset): Baseline | undefined {
-  const feature = BASELINE_FEATURES.find((f) => data.rows.some((r) => typeof r[f] === 'number'));
+export function fitBaseline(data: LabelledTable): Baseline | undefined {
+  const feature = BASELINE_FEATURES.find((f) => numeric(data.table, f)?.some((v) => !Number.isNaN(v)));
   if (!feature) return undefined;
-  const present = data.rows.map((r) => r[feature]).filter((v): v is number => typeof v === 'number').sort((a, b) => a - b);
+  const values = numeric(data.table, feature)!;
+  const present = values.filter((v) => !Number.isNaN(v)).sort();
   const median = present[present.length >> 1];
-  return { feature, median, ...fitLogistic1D(numeric(data.rows, feature, median), data.labels) };
+  return { feature, median, ...fitLogistic1D(filled(values, median), data.labels) };
 }
 
-/** Baseline probabilities for rows. */
-export function predictBaseline(baseline: Baseline, rows: FeatureRow[]): Float64Array {
-  return numeric(rows, baseline.feature, baseline.median).map((x) => 1 / (1 + Math.exp(-(baseline.slope * x + baseline.intercept))));
+/** Baseline probabilities for a table's rows (a table without the feature: every row at the median). */
+export function predictBaseline(baseline: Baseline, table: FeatureTable): Float64Array {
+  const values = numeric(table, baseline.feature) ?? new Float64Array(table.length).fill(NaN);
+  return filled(values, baseline.median).map((x) => 1 / (1 + Math.exp(-(baseline.slope * x + baseline.intercept))));
 }
 
 export interface Evaluation extends ScoreReport {
@@ -87,15 +92,15 @@ export interface Evaluation extends ScoreReport {
  * const evaluation = evaluate(model, { train, test });
  * console.log(evaluation.roc_auc, evaluation.baseline?.roc_auc);
  */
-export function evaluate(model: ChurnModel, data: { train: Dataset; test: Dataset }): Evaluation {
+export function evaluate(model: ChurnModel, data: { train: LabelledTable; test: LabelledTable }): Evaluation {
   const { test } = data;
   const baseline = fitBaseline(data.train);
-  const probabilities = model.predict(test.rows);
+  const probabilities = predictTable(model, test.table);
   return {
     rows: test.labels.length,
     positives: test.labels.reduce((s, y) => s + y, 0),
     ...scoreReport(probabilities, test.labels),
     bands: { ...model.json.bands, table: bandTable(probabilities, test.labels, model.json.bands) },
-    ...(baseline ? { baseline: { feature: baseline.feature, ...scoreReport(predictBaseline(baseline, test.rows), test.labels) } } : {}),
+    ...(baseline ? { baseline: { feature: baseline.feature, ...scoreReport(predictBaseline(baseline, test.table), test.labels) } } : {}),
   };
 }

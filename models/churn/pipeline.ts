@@ -13,6 +13,7 @@ import { behaviouralDataset, behaviouralScoring, explicitDataset, hasTransaction
 import { evaluate, type Evaluation } from './evaluate.ts';
 import { permutationImportance, type FeatureImportance } from './explain.ts';
 import { rocAuc } from './metrics.ts';
+import { takeLabelled, toDataset, type LabelledTable } from './feature-table.ts';
 import { subset, train, type ChurnModel, type Dataset, type TrainOptions } from './model.ts';
 import { stratifiedFolds, stratifiedSplit } from './random.ts';
 import { expectedValues, scoreCustomers, writeChurnTable } from './score.ts';
@@ -48,7 +49,7 @@ export interface ChurnStageOptions {
   maxImportanceRows?: number;
 }
 
-export const STAGE_DEFAULTS = { label: 'explicit' as LabelKind, horizonDays: 90, cvFolds: 0, testFraction: 0.2, seed: 42, maxTrainRows: 100_000, maxImportanceRows: 20_000 };
+export const STAGE_DEFAULTS = { label: 'explicit' as LabelKind, horizonDays: 90, cvFolds: 0, testFraction: 0.2, seed: 42, maxTrainRows: 50_000, maxImportanceRows: 20_000 };
 
 const LABEL_KINDS: readonly LabelKind[] = ['explicit', 'behavioural'];
 
@@ -76,7 +77,7 @@ export function churnStageSettings(options: ChurnStageOptions = {}): typeof STAG
 /** A backtest needs a few rows of each class to say anything. */
 const MIN_CLASS_ROWS = 10;
 
-function checkClasses(data: Dataset, what: string): void {
+function checkClasses(data: { labels: Float64Array }, what: string): void {
   const positives = data.labels.reduce((s, y) => s + y, 0);
   if (positives < MIN_CLASS_ROWS || data.labels.length - positives < MIN_CLASS_ROWS) {
     throw badInput((o) => `${what}: ${positives} churned and ${data.labels.length - positives} retained customers; need at least ${MIN_CLASS_ROWS} of each (without a churned column, try ${o.named('label', 'behavioural')})`);
@@ -104,17 +105,17 @@ export async function crossValidate(data: Dataset, options: { k: number; seed: n
 }
 
 /** A stratified sample of `max` rows (the class shares kept), or all of `data` when it is no larger. */
-export function stratifiedSample(data: Dataset, max: number, seed: number): Dataset {
+export function stratifiedSample(data: LabelledTable, max: number, seed: number): LabelledTable {
   if (data.labels.length <= max) return data;
-  return subset(data, stratifiedSplit(data.labels, { testFraction: max / data.labels.length, seed }).test);
+  return takeLabelled(data, stratifiedSplit(data.labels, { testFraction: max / data.labels.length, seed }).test);
 }
 
 export interface HeldOut {
   split: string;
-  train: Dataset;
-  test: Dataset;
+  train: LabelledTable;
+  test: LabelledTable;
   /** Rows the final model is refitted on. */
-  all: Dataset;
+  all: LabelledTable;
   score: Scoring;
 }
 
@@ -122,7 +123,7 @@ async function explicitHeldOut(store: Store, settings: typeof STAGE_DEFAULTS & C
   const { train: all, score } = await explicitDataset(store, { asOf: settings.asOf, engine: settings.engine });
   checkClasses(all, 'explicit labels (customers.churned)');
   const split = stratifiedSplit(all.labels, { testFraction: settings.testFraction, seed: settings.seed });
-  return { split: `stratified ${1 - settings.testFraction}/${settings.testFraction}, seed ${settings.seed}`, train: subset(all, split.train), test: subset(all, split.test), all, score };
+  return { split: `stratified ${1 - settings.testFraction}/${settings.testFraction}, seed ${settings.seed}`, train: takeLabelled(all, split.train), test: takeLabelled(all, split.test), all, score };
 }
 
 /**
@@ -162,7 +163,7 @@ export interface ChurnStageResult {
   /** The model fitted on the training split only: the one the held-out figures are about. */
   evalModel: ChurnModel;
   /** The held-out rows, so another model (the active version's) can be compared on the same rows. */
-  test: Dataset;
+  test: LabelledTable;
 }
 
 /** The lifetime-value fit as a retrain makes it; null when the data cannot support one (too little repeat buying). */
@@ -190,13 +191,14 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
   const customers = heldOut.score.ids.length;
   const guard = (step: string) => checkHeap({ stage: 'churn', step, customers });
   guard('datasets built');
-  const sampleOf = (data: Dataset) => stratifiedSample(data, settings.maxTrainRows, settings.seed);
+  // Row objects only for the training sample: the full sets stay columnar.
+  const sampleOf = (data: LabelledTable) => toDataset(stratifiedSample(data, settings.maxTrainRows, settings.seed));
   const started = performance.now();
   const evalModel = await train(sampleOf(heldOut.train), trainOptions);
   const trainMs = performance.now() - started;
   guard('evaluation model trained');
   const evaluation = evaluate(evalModel, heldOut);
-  const importanceRows = stratifiedSample(heldOut.test, settings.maxImportanceRows, settings.seed);
+  const importanceRows = toDataset(stratifiedSample(heldOut.test, settings.maxImportanceRows, settings.seed));
   const importance = permutationImportance(evalModel, importanceRows.rows, importanceRows.labels, { seed: settings.seed });
   const cv = settings.cvFolds > 1 ? await crossValidate(sampleOf(heldOut.all), { k: settings.cvFolds, seed: settings.seed, train: trainOptions }) : undefined;
   const model = await train(sampleOf(heldOut.all), trainOptions);

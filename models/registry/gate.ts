@@ -9,6 +9,7 @@
  * keeping the active version. Behavioural labels split by time: the active evaluation model's labels end
  * before the candidate's test window starts, unless the scoring date moves back (`--as-of`).
  */
+import { predictTable } from '../churn/feature-table.ts';
 import { logLoss, rocAuc } from '../churn/metrics.ts';
 import { ChurnModel, type ChurnModelJSON } from '../churn/model.ts';
 import type { ChurnStageResult } from '../churn/pipeline.ts';
@@ -43,7 +44,7 @@ export const NO_EVALUATION_MODEL =
   'active version has no evaluation model: compared with the held-out figure recorded when it was trained (its own held-out rows, not these)';
 
 function figuresOf(model: ChurnModel, test: ChurnStageResult['test']): GateFigures {
-  const p = model.predict(test.rows);
+  const p = predictTable(model, test.table);
   return { model: 'evaluation', roc_auc: rocAuc(p, test.labels), log_loss: logLoss(p, test.labels) };
 }
 

@@ -8,6 +8,7 @@ import { defaultAsOf } from '../../data/dates.ts';
 import { buildFeatures } from '../../data/features.ts';
 import { behaviouralDataset, behaviouralLabels, behaviouralScoring, explicitDataset } from '../../models/churn/dataset.ts';
 import { runChurnStage, stratifiedSample } from '../../models/churn/pipeline.ts';
+import { tableOf, tableRows } from '../../models/churn/feature-table.ts';
 import { riskBand } from '../../models/churn/bands.ts';
 import { expectedValues, scoreCustomers, writeChurnTable, type ScoredCustomer } from '../../models/churn/score.ts';
 import { atRiskList } from '../../services/at-risk.ts';
@@ -52,14 +53,14 @@ describe('behavioural labels on a hand-made history', () => {
 
   it('training features never see the label window', async () => {
     const before = await behaviouralDataset(store, { cutoff: CUTOFF, horizonDays: 90 });
-    expect(before.rows.find((_, i) => before.ids[i] === 'a')!.frequency).toBe(1);
+    expect(tableRows(before.table)[before.ids.indexOf('a')].frequency).toBe(1);
     // Rewrite the label window: b now buys, a's purchase disappears, e buys twice more.
     await order(store, 'b', 'b2', '2024-06-01 10:00:00+00', 999);
     await store.run("DELETE FROM transactions WHERE order_id = 'a2'");
     await order(store, 'e', 'e3', '2024-04-03 10:00:00+00', 500);
     const after = await behaviouralDataset(store, { cutoff: CUTOFF, horizonDays: 90 });
     expect(after.ids).toEqual(before.ids);
-    expect(after.rows).toEqual(before.rows);
+    expect(after.table).toEqual(before.table);
     expect(Array.from(after.labels)).not.toEqual(Array.from(before.labels));
     expect(after.labels[after.ids.indexOf('b')]).toBe(0);
     expect(after.labels[after.ids.indexOf('a')]).toBe(1);
@@ -88,7 +89,7 @@ describe('explicit labels, the churn table and the at-risk list', () => {
     const { train, score } = await explicitDataset(store, { asOf: '2024-01-01' });
     expect(train.ids).toEqual(['x', 'y']);
     expect(Array.from(train.labels)).toEqual([1, 0]);
-    expect(train.rows).toEqual([{ contract: 'Month-to-month', tenure: 2 }, { tenure: 40 }]);
+    expect(tableRows(train.table)).toEqual([{ contract: 'Month-to-month', tenure: 2 }, { contract: null, tenure: 40 }]);
     expect(score.ids).toEqual(['x', 'y', 'z']);
   });
 
@@ -141,6 +142,18 @@ describe('the churn stage end to end on generated data', () => {
       await writeChurnTable(store, scoreCustomers(result.model, scoring, expected.values, { batchRows: 37 }));
       expect(await table()).toEqual(inMemory);
       expect(inMemory.length).toBe(scoring.ids.length);
+
+      // Reasons only where a page lists the customer: high and medium risk, and the top by value at risk.
+      const everyone = [...scoreCustomers(result.model, scoring, expected.values)];
+      const listedOnly = [...scoreCustomers(result.model, scoring, expected.values, { explainTop: 5, batchRows: 101 })];
+      const top = everyone.filter((c) => c.value_at_risk !== null).map((c) => c.value_at_risk!).sort((a, b) => b - a)[4];
+      const listed = (c: (typeof everyone)[number]) => c.risk_band !== 'low' || (c.value_at_risk ?? -Infinity) >= top;
+      expect(everyone.filter((c) => c.risk_band === 'low').length).toBeGreaterThan(10);
+      listedOnly.forEach((c, i) => {
+        expect({ ...c, reasons: [] }).toEqual({ ...everyone[i], reasons: [] });
+        expect(c.reasons).toEqual(listed(c) ? everyone[i].reasons : []);
+      });
+      expect(listedOnly.filter((c, i) => !c.reasons.length && everyone[i].reasons.length).length).toBeGreaterThan(10);
     } finally {
       store.close();
     }
@@ -150,11 +163,12 @@ describe('the churn stage end to end on generated data', () => {
 describe('training on a stratified sample', () => {
   it('keeps each class share and the rows it picks, and leaves small data whole', () => {
     const labels = Float64Array.from({ length: 1000 }, (_, i) => (i % 5 === 0 ? 1 : 0));
-    const data = { ids: Array.from(labels, (_, i) => `c${i}`), rows: Array.from(labels, (_, i) => ({ x: i })), labels };
+    const data = tableOf({ ids: Array.from(labels, (_, i) => `c${i}`), rows: Array.from(labels, (_, i) => ({ x: i })), labels });
     const sample = stratifiedSample(data, 100, 7);
     expect(sample.labels.length).toBe(100);
     expect(sample.labels.reduce((s, y) => s + y, 0)).toBe(20);
-    sample.ids.forEach((id, i) => expect(sample.rows[i]).toEqual({ x: Number(id.slice(1)) }));
+    const rows = tableRows(sample.table);
+    sample.ids.forEach((id, i) => expect(rows[i]).toEqual({ x: Number(id.slice(1)) }));
     expect(stratifiedSample(data, 1000, 7)).toBe(data);
   });
 

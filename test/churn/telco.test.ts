@@ -5,6 +5,7 @@ import { sharedDataDir } from '../../data/paths.ts';
 import { evaluate } from '../../models/churn/evaluate.ts';
 import { explain } from '../../models/churn/explain.ts';
 import { subset, train } from '../../models/churn/model.ts';
+import { tableOf } from '../../models/churn/feature-table.ts';
 import { stratifiedSplit } from '../../models/churn/random.ts';
 import { readTelco } from '../../models/churn/telco.ts';
 
@@ -24,7 +25,7 @@ describe.skipIf(!existsSync(file))('telecom churn table (needs ../shared/data)',
     const trainSet = subset(data, split.train);
     const test = subset(data, split.test);
     const model = await train(trainSet, { maxEpochs: 20 });
-    const evaluation = evaluate(model, { train: trainSet, test });
+    const evaluation = evaluate(model, { train: tableOf(trainSet), test: tableOf(test) });
     expect(evaluation.roc_auc).toBeGreaterThan(0.8);
     expect(evaluation.baseline?.feature).toBe('tenure');
     expect(evaluation.roc_auc).toBeGreaterThan(evaluation.baseline!.roc_auc);

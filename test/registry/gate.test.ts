@@ -7,7 +7,8 @@ import { Store } from '../../data/store.ts';
 import { shiftDate } from '../../data/dates.ts';
 import { behaviouralDataset } from '../../models/churn/dataset.ts';
 import { rocAuc } from '../../models/churn/metrics.ts';
-import { ChurnModel, type ChurnModelJSON, type Dataset } from '../../models/churn/model.ts';
+import { ChurnModel, type ChurnModelJSON } from '../../models/churn/model.ts';
+import { tableRows, type LabelledTable } from '../../models/churn/feature-table.ts';
 import type { Bundle } from '../../models/pipeline.ts';
 import { NO_EVALUATION_MODEL, type Comparison } from '../../models/registry/gate.ts';
 import { Registry } from '../../models/registry/registry.ts';
@@ -23,10 +24,10 @@ describe('the promotion gate (retrain on a seeded demo store, behavioural labels
   let store: Store;
   let registry: Registry;
   /** The held-out rows every retrain on this unchanged store tests on: customers at T - H, labelled by [T - H, T). */
-  let heldOut: Dataset;
+  let heldOut: LabelledTable;
 
   const comparisonOf = (version: number) => registry.manifest(version).evaluation.comparison as Comparison;
-  const aucOn = (json: unknown) => rocAuc(ChurnModel.fromJSON(json as ChurnModelJSON).predict(heldOut.rows), heldOut.labels);
+  const aucOn = (json: unknown) => rocAuc(ChurnModel.fromJSON(json as ChurnModelJSON).predict(tableRows(heldOut.table)), heldOut.labels);
 
   beforeAll(async () => {
     home = mkdtempSync(join(tmpdir(), 'gate-'));

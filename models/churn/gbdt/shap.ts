@@ -130,43 +130,64 @@ function flatten(leaves: LeafPath[]): FlatPaths {
   return { leaves, featureStart: Int32Array.from(featureStart), feature: Int32Array.from(feature), condStart: Int32Array.from(condStart), condNode: Int32Array.from(condNode), condLeft: Uint8Array.from(condLeft) };
 }
 
+/** Whole-tree patterns kept per tree and batch: bounds the cache at about this many x the tree's features x 8 bytes. */
+const MAX_TREE_PATTERNS = 20_000;
+
 /**
  * Adds one tree's contributions for every row. What a leaf adds depends only on which of its path's features the
  * row follows (a few bits), so each leaf keeps what it computed per bit pattern: a row then costs
  * O(leaves x depth) lookups instead of O(leaves x depth^2) arithmetic, and a pattern is computed once.
+ * A level up, what the whole tree adds depends only on the row's direction at every split node (one bit a node),
+ * and customers share few such patterns (a 31-leaf tree splits on a handful of thresholds), so the tree also keeps
+ * its contributions per pattern: a row whose pattern was seen costs one pass over the split nodes and one lookup.
  */
 function treeShapRows(tree: Tree, binned: Uint8Array[], rows: number, phi: Float64Array, features: number, path: Path): void {
   const flat = flatten(leafPaths(tree));
   const { featureStart, feature, condStart, condNode, condLeft, leaves } = flat;
   const caches = leaves.map(() => new Map<number, Float64Array>());
   const direction = new Uint8Array(tree.feature.length);
+  const splits = Int32Array.from(tree.feature.keys()).filter((node) => tree.feature[node] >= 0);
+  const used = Int32Array.from(new Set(feature));
+  // A pattern is exact as a number up to 52 split nodes; larger trees go leaf by leaf only.
+  const patterns = splits.length <= 52 ? new Map<number, Float64Array>() : undefined;
+  const local = new Float64Array(features);
   const one: number[] = [];
   for (let row = 0; row < rows; row++) {
-    for (let node = 0; node < direction.length; node++) {
-      const f = tree.feature[node];
-      if (f >= 0) direction[node] = tree.goLeft[node * 256 + binned[f][row]];
+    let pattern = 0;
+    for (let s = 0; s < splits.length; s++) {
+      const node = splits[s];
+      const goes = tree.goLeft[node * 256 + binned[tree.feature[node]][row]];
+      direction[node] = goes;
+      pattern = pattern * 2 + goes;
     }
     const out = row * features;
-    for (let l = 0; l < leaves.length; l++) {
-      const from = featureStart[l];
-      const to = featureStart[l + 1];
-      let key = 0;
-      for (let e = from; e < to; e++) {
-        let follows = 1;
-        for (let c = condStart[e]; c < condStart[e + 1]; c++) if (direction[condNode[c]] !== condLeft[c]) follows = 0;
-        one[e - from] = follows;
-        key = key * 2 + follows;
+    let known = patterns?.get(pattern);
+    if (!known) {
+      for (let u = 0; u < used.length; u++) local[used[u]] = 0;
+      for (let l = 0; l < leaves.length; l++) {
+        const from = featureStart[l];
+        const to = featureStart[l + 1];
+        let key = 0;
+        for (let e = from; e < to; e++) {
+          let follows = 1;
+          for (let c = condStart[e]; c < condStart[e + 1]; c++) if (direction[condNode[c]] !== condLeft[c]) follows = 0;
+          one[e - from] = follows;
+          key = key * 2 + follows;
+        }
+        // A key is exact up to 52 bits (a path over 52 distinct features is not cached).
+        const cacheable = to - from <= 52;
+        let values = cacheable ? caches[l].get(key) : undefined;
+        if (!values) {
+          one.length = to - from;
+          values = leafContributions(leaves[l], one, path);
+          if (cacheable) caches[l].set(key, values);
+        }
+        for (let e = from; e < to; e++) local[feature[e]] += values[e - from];
       }
-      // A key is exact up to 52 bits (a path over 52 distinct features is not cached).
-      const cacheable = to - from <= 52;
-      let values = cacheable ? caches[l].get(key) : undefined;
-      if (!values) {
-        one.length = to - from;
-        values = leafContributions(leaves[l], one, path);
-        if (cacheable) caches[l].set(key, values);
-      }
-      for (let e = from; e < to; e++) phi[out + feature[e]] += values[e - from];
+      known = Float64Array.from(used, (f) => local[f]);
+      if (patterns && patterns.size < MAX_TREE_PATTERNS) patterns.set(pattern, known);
     }
+    for (let u = 0; u < used.length; u++) phi[out + used[u]] += known[u];
   }
 }
 
