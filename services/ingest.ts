@@ -6,7 +6,7 @@ import { rebuildDerived } from '../models/derived.ts';
 import type { TierRules } from '../models/tiers/index.ts';
 
 export interface IngestDatasetOptions extends IngestOptions {
-  /** The rules the tiers are rebuilt with: the served version's (`activeTierRules`); default the built-in ones. */
+  /** The rules the tiers are rebuilt with: the served version's (`versionTierRules`, models/derived.ts); default the built-in ones. */
   tierRules?: TierRules;
   /**
    * Runs the load itself (not the rebuild after it), e.g. under the API's upload time limit: once the data has

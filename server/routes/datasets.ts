@@ -4,10 +4,11 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parseKind, parseMapping } from '../../data/columns.ts';
-import { RetryLater, TierlabError, badInput } from '../../data/errors.ts';
+import { TierlabError, badInput } from '../../data/errors.ts';
 import { ingestDataset } from '../../services/ingest.ts';
 import type { RouteInput } from '../context.ts';
 import { withDeadline } from '../deadline.ts';
+import { asTheWriter, refuseDuringTraining, retryAfterJob } from '../writer.ts';
 import { type DatasetList, type UploadQuery } from '../contracts.ts';
 
 /** Where uploads are spooled; the store's file access is limited to this folder and the registry. */
@@ -61,7 +62,7 @@ async function loadUpload({ c, deps, params, query }: RouteInput<UploadQuery>) {
   const kind = parseKind(params.kind);
   const mapping = parseMapping(query.map, kind);
   if (query.mode !== undefined && kind !== 'customers') throw badInput(`mode applies to customers uploads only, not ${kind}`, { field: 'mode' });
-  refuseDuringTraining(deps);
+  refuseDuringTraining(deps, retryAfterJob);
   const body = c.req.raw.body;
   if (!body) throw badInput('send the file as the request body', { field: 'body' });
   const deadline = Date.now() + deps.limits.uploadMs;
@@ -78,12 +79,9 @@ async function loadUpload({ c, deps, params, query }: RouteInput<UploadQuery>) {
     // ingestFile picks the reader by extension; the name also becomes the `file` of the summary.
     const file = join(dir, `${kind}.${isParquet ? 'parquet' : 'csv'}`);
     renameSync(spoolFile, file);
-    return await deps.writes.run(async () => {
-      refuseDuringTraining(deps);
-      const work = await deps.store.fork();
-      try {
-        const deadlined = { connection: work.connection, ms: Math.max(0, deadline - Date.now()), message: tooSlow };
-        return await ingestDataset(work, {
+    return await asTheWriter(deps, (work) => {
+      const deadlined = { connection: work.connection, ms: Math.max(0, deadline - Date.now()), message: tooSlow };
+      return ingestDataset(work, {
           kind,
           file,
           mapping,
@@ -95,25 +93,10 @@ async function loadUpload({ c, deps, params, query }: RouteInput<UploadQuery>) {
           maxColumns: deps.limits.uploadColumns,
           tierRules: deps.served.tierRules(),
           loadWithin: (load) => withDeadline(deadlined, load),
-        });
-      } finally {
-        work.close();
-      }
+      });
     });
   } finally {
-    deps.customers.invalidate();
     rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-/**
- * A write (an upload, a command) waits for no training job: it is refused with the job named, to retry once the job
- * is done.
- */
-export function refuseDuringTraining(deps: RouteInput['deps']): void {
-  const job = deps.jobs.running('train');
-  if (job) {
-    throw new RetryLater('busy', `a training job is running (${job.id}); try again when it has finished (GET /api/jobs/${job.id}), or cancel it`, 30, { job: job.id });
   }
 }
 

@@ -1,7 +1,8 @@
-import { badInput, RetryLater } from '../../data/errors.ts';
+import { badInput } from '../../data/errors.ts';
 import { Registry } from '../../models/registry/registry.ts';
 import type { ModelList, ModelManifest } from '../contracts.ts';
 import type { RouteInput } from '../context.ts';
+import { refuseDuringTraining } from '../writer.ts';
 
 /** Digits only: `Number()` would also read "1.0", "0x1", "1e0" and " 1" as version 1. */
 function parseVersion(text: string): number {
@@ -27,11 +28,8 @@ export async function getModel({ deps, params }: RouteInput): Promise<ModelManif
   return { ...registry.manifest(version), active: registry.active() === version };
 }
 
-/** Switching waits for no training job: it is refused with the job named (the job may promote its own version). */
-function refuseDuringTraining(deps: RouteInput['deps']): void {
-  const job = deps.jobs.running('train');
-  if (job) throw new RetryLater('busy', `a training job is running (${job.id}); switch versions when it has finished`, 30, { job: job.id });
-}
+/** Switching waits for no training job (the job may promote its own version). */
+const switchAfterJob = () => 'switch versions when it has finished';
 
 /**
  * Switches the served version: checked first (a damaged version is a 409 naming what is wrong, and nothing
@@ -40,7 +38,7 @@ function refuseDuringTraining(deps: RouteInput['deps']): void {
  */
 export async function activateModel({ deps, params }: RouteInput) {
   const version = parseVersion(params.version);
-  refuseDuringTraining(deps);
+  refuseDuringTraining(deps, switchAfterJob);
   await deps.writes.run(async () => {
     const registry = new Registry(deps.home);
     registry.checkIntact(version);
@@ -53,7 +51,7 @@ export async function activateModel({ deps, params }: RouteInput) {
 
 /** POST /api/models/rollback: back to the version active before the current one (checked like an activation). */
 export async function rollbackModel({ deps }: RouteInput) {
-  refuseDuringTraining(deps);
+  refuseDuringTraining(deps, switchAfterJob);
   const active = await deps.writes.run(async () => {
     const registry = new Registry(deps.home);
     registry.checkIntact(registry.rollbackTarget());
