@@ -96,7 +96,10 @@ export class JobRunner {
     return entry.job;
   }
 
-  /** Calls `listener` with each progress event and once when done; returns the unsubscribe function. */
+  /**
+   * Calls `listener` with the job's progress so far, then each progress event, and once when done; returns the
+   * unsubscribe function. (A client that connects after a step began still sees that step.)
+   */
   subscribe(id: string, listener: Listener): () => void {
     const entry = this.jobs.get(id);
     if (!entry) throw notFound(`job ${id} does not exist`, { field: 'id' });
@@ -104,6 +107,7 @@ export class JobRunner {
       listener({ type: 'done', job: entry.job });
       return () => {};
     }
+    if (entry.job.progress) listener({ type: 'progress', progress: entry.job.progress });
     entry.listeners.add(listener);
     return () => entry.listeners.delete(listener);
   }
