@@ -11,7 +11,7 @@ import { CUSTOMERS_MODES } from '../data/ingest-options.ts';
 import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
 import { LANGS, type Lang } from '../data/lang.ts';
 import { FLOW_COLUMNS } from '../models/history/index.ts';
-import { AT_RISK_DEFAULTS } from '../services/at-risk.ts';
+import { AT_RISK_DEFAULTS, type AtRiskRow } from '../services/at-risk.ts';
 import { ROLES, type Role, type TokenInfo } from './auth.ts';
 import type { Job, Progress } from './jobs.ts';
 import type { Infer, Schema } from './validate.ts';
@@ -56,6 +56,12 @@ export const AT_RISK_QUERY = {
 } as const satisfies Schema;
 
 export type AtRiskQuery = Infer<typeof AT_RISK_QUERY>;
+
+/** The answer of `GET /api/churn/at-risk` as JSON: a page of the list and how many customers pass the filter. */
+export interface AtRiskAnswer {
+  total: number;
+  items: AtRiskRow[];
+}
 
 // Campaigns
 
