@@ -12,6 +12,7 @@ import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
 import { LANGS, type Lang } from '../data/lang.ts';
 import { FLOW_COLUMNS } from '../models/history/index.ts';
 import { AT_RISK_DEFAULTS, type AtRiskRow } from '../services/at-risk.ts';
+import type { NotebookListEntry, StoredNotebook } from '../services/notebooks.ts';
 import { ROLES, type Role, type TokenInfo } from './auth.ts';
 import type { Job, Progress } from './jobs.ts';
 import type { Infer, Schema } from './validate.ts';
@@ -168,6 +169,13 @@ export const NOTEBOOK_BODY = {
 } as const satisfies Schema;
 
 export type NotebookRequest = Infer<typeof NOTEBOOK_BODY>;
+
+/** The answer of `GET /api/notebooks`, newest first. */
+export interface NotebookList {
+  notebooks: NotebookListEntry[];
+}
+
+export type { StoredNotebook };
 
 /** POST /api/commands: a `tierlab` command line typed on this machine while the server holds the store. */
 export const COMMAND_BODY = {
