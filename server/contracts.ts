@@ -13,11 +13,13 @@ import { LANGS, type Lang } from '../data/lang.ts';
 import { FLOW_COLUMNS } from '../models/history/index.ts';
 import { AT_RISK_DEFAULTS, type AtRiskRow } from '../services/at-risk.ts';
 import type { NotebookListEntry, StoredNotebook } from '../services/notebooks.ts';
+import type { SqlCellResult } from '../services/sql-cell.ts';
+import type { SchemaTable } from '../services/sql-schema.ts';
 import { ROLES, type Role, type TokenInfo } from './auth.ts';
 import type { Job, Progress } from './jobs.ts';
 import type { Infer, Schema } from './validate.ts';
 
-export type { IngestSummary, Job, Progress, TokenInfo, Manifest, TierGroup };
+export type { IngestSummary, Job, Progress, TokenInfo, Manifest, TierGroup, SchemaTable };
 
 /** Every error answer's JSON (server/middleware/errors): `{error, message, field?, row?, column?, file?, details?}`. */
 export type ErrorAnswer = ReturnType<TierlabError['toJSON']>;
@@ -192,26 +194,11 @@ export const SQL_BODY = {
 
 export type SqlRequest = Infer<typeof SQL_BODY>;
 
-/** The answer of `POST /api/sql`. */
-export interface SqlResult {
-  columns: { name: string; type: string }[];
-  rows: Record<string, unknown>[];
-  row_count: number;
-  truncated: boolean;
-  /** What cut the rows short: the row limit or the byte limit; null when every row is here. */
-  truncated_by: 'rows' | 'bytes' | null;
+/** The answer of `POST /api/sql`: the cell's result (services/sql-cell.ts) and how it was served. */
+export interface SqlResult extends SqlCellResult {
   /** Served from the result cache (the data has not changed since it was computed). */
   cached: boolean;
   elapsed_ms: number;
-}
-
-/** A table or view SQL cells may read (`GET /api/sql/schema`). */
-export interface SchemaTable {
-  name: string;
-  kind: 'table' | 'view';
-  /** Exact for tables; for views counted once per data change, null when counting took too long. */
-  rows: number | null;
-  columns: { name: string; type: string }[];
 }
 
 // Playbook
