@@ -5,13 +5,16 @@
  */
 import type { TierlabError } from '../data/errors.ts';
 import type { IngestSummary } from '../data/loads.ts';
-import type { Manifest } from '../models/registry/manifest.ts';
+import type { RfmComparison } from '../models/clusters/compare.ts';
+import type { SegmentProfiles } from '../models/clusters/profiles.ts';
+import type { Manifest, ManifestEvaluation, RunConfig } from '../models/registry/manifest.ts';
 import type { TierDimension, TierGroup } from '../models/tiers/summary.ts';
 import { CUSTOMERS_MODES } from '../data/ingest-options.ts';
 import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
 import { LANGS, type Lang } from '../data/lang.ts';
 import { FLOW_COLUMNS } from '../models/history/index.ts';
 import { AT_RISK_DEFAULTS, type AtRiskRow } from '../services/at-risk.ts';
+import type { Facets } from '../services/customer-list.ts';
 import type { NotebookListEntry, StoredNotebook } from '../services/notebooks.ts';
 import type { SqlCellResult } from '../services/sql-cell.ts';
 import type { SchemaTable } from '../services/sql-schema.ts';
@@ -19,7 +22,7 @@ import { ROLES, type Role, type TokenInfo } from './auth.ts';
 import type { Job, Progress } from './jobs.ts';
 import type { Infer, Schema } from './validate.ts';
 
-export type { IngestSummary, Job, Progress, TokenInfo, Manifest, TierGroup, SchemaTable };
+export type { IngestSummary, Job, Progress, TokenInfo, Manifest, TierGroup, SchemaTable, AtRiskRow, Facets };
 
 /** Every error answer's JSON (server/middleware/errors): `{error, message, field?, row?, column?, file?, details?}`. */
 export type ErrorAnswer = ReturnType<TierlabError['toJSON']>;
@@ -59,6 +62,11 @@ export const AT_RISK_QUERY = {
 } as const satisfies Schema;
 
 export type AtRiskQuery = Infer<typeof AT_RISK_QUERY>;
+
+/** The answer of `GET /api/customers/facets`: every value of each list filter in the data, with its customer count. */
+export interface FacetsAnswer {
+  facets: Facets;
+}
 
 /** The answer of `GET /api/churn/at-risk` as JSON: a page of the list and how many customers pass the filter. */
 export interface AtRiskAnswer {
@@ -124,7 +132,8 @@ export interface DatasetList {
 /** The answer of `GET /api/tiers`: each tier dimension's groups, and the rules the active version used. */
 export interface TiersAnswer {
   dimensions: Record<TierDimension, TierGroup[]>;
-  rules: unknown;
+  /** The tier rules the active version applied; null before any version. */
+  rules: RunConfig['tiers'] | null;
 }
 
 // Tier history
@@ -150,6 +159,60 @@ export const PROJECTION_QUERY = {
 } as const satisfies Schema;
 
 export type ProjectionQuery = Infer<typeof PROJECTION_QUERY>;
+
+/** One group of `customer_clusters` as served now: a k-means cluster, or (cluster null) "No purchases yet". */
+export interface ClusterSummary {
+  cluster: number | null;
+  name: string | null;
+  customers: number;
+  share: number;
+  mean_recency_days: number | null;
+  mean_frequency: number | null;
+  mean_monetary: number | null;
+  revenue: number | null;
+}
+
+/**
+ * The answer of `GET /api/clusters`: the served clusters summarized from the tables, whether a trained version
+ * or `tierlab segment` wrote them. `k` counts the k-means clusters (not "No purchases yet").
+ */
+export interface ClustersAnswer {
+  k: number;
+  clusters: ClusterSummary[];
+}
+
+/** The segmentation report a version recorded (`evaluation.segmentation` of its manifest). */
+export type SegmentationReport = NonNullable<ManifestEvaluation['segmentation']>;
+
+/** The answer of `GET /api/clusters/k-selection`: the scores per k the active version recorded. */
+export interface KSelectionAnswer {
+  rows: SegmentationReport['kScores'];
+  chosen_k: number;
+  rule: SegmentationReport['kRule'] | null;
+}
+
+/** The answer of `GET /api/clusters/profiles`: the description `tierlab segment` prints, on today's features. */
+export type ClusterProfilesAnswer = SegmentProfiles;
+
+/**
+ * The answer of `GET /api/clusters/comparison`: clusters against RFM segments over the clustered customers.
+ * The active version's stored comparison also has `rowShares` and `mixes`; one computed from the tables has the
+ * cluster labels of the rows of `counts` in `clusters`. Versions trained before AMI was kept lack it.
+ */
+export type ComparisonAnswer = Pick<RfmComparison, 'adjustedRandIndex' | 'normalizedMutualInfo' | 'segments' | 'counts'> &
+  Partial<Pick<RfmComparison, 'adjustedMutualInfo' | 'rowShares' | 'mixes'>> & { clusters?: string[] };
+
+/** The answer of `GET /api/clusters/projection`: a stable sample of the 2-D projection. */
+export interface ProjectionAnswer {
+  color: 'cluster' | 'rfm_segment';
+  /** `group`: the cluster number (as text) or the RFM segment. */
+  points: { customer_id: string; x: number; y: number; group: string | null }[];
+  /** Customers with a position (the sample is at most `max_points` of them). */
+  total: number;
+}
+
+/** The answer of `GET /api/churn/evaluation`: the active version and the churn report it recorded. */
+export type ChurnEvaluationAnswer = { model_version: number } & NonNullable<ManifestEvaluation['churn']>;
 
 // Model versions
 
