@@ -45,7 +45,7 @@ tierlab models rollback       re-activate the version active before the current 
       }
       case 'show': {
         const { evaluation, ...manifest } = registry.manifest(parseVersion(arg));
-        const { feature_profiles: _profiles, ...figures } = evaluation as Record<string, unknown>;
+        const { feature_profiles: _profiles, ...figures } = evaluation;
         console.log(JSON.stringify({ ...manifest, evaluation: figures }, null, flags.json ? undefined : 2));
         return;
       }
