@@ -12,7 +12,8 @@ import type { TierDimension, TierGroup } from '../models/tiers/summary.ts';
 import { CUSTOMERS_MODES } from '../data/ingest-options.ts';
 import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
 import { LANGS, type Lang } from '../data/lang.ts';
-import { FLOW_COLUMNS } from '../models/history/index.ts';
+import { FLOW_COLUMNS, type CustomerTierPoint, type HistoryVersion, type TierAlert, type TierAlerts, type TierFlow } from '../models/history/index.ts';
+import type { NextBestAction } from '../models/playbooks/types.ts';
 import { AT_RISK_DEFAULTS, type AtRiskRow } from '../services/at-risk.ts';
 import type { Facets } from '../services/customer-list.ts';
 import type { NotebookListEntry, StoredNotebook } from '../services/notebooks.ts';
@@ -62,6 +63,27 @@ export const AT_RISK_QUERY = {
 } as const satisfies Schema;
 
 export type AtRiskQuery = Infer<typeof AT_RISK_QUERY>;
+
+type Row = Record<string, unknown>;
+
+/**
+ * The answer of `GET /api/customers/:id`, prebuilt as JSON text by server/customer-cache.ts: the analytics
+ * columns grouped by the stage that wrote them (null before that stage), the customer record, the last 20
+ * orders and feedback (with its sentiment where scored), and the next best action of the playbook in force.
+ */
+export interface CustomerPage {
+  customer_id: string;
+  customer: { signup_date: string | null; churned: boolean | null } | null;
+  features: Row;
+  tiers: Row | null;
+  cluster: Row | null;
+  churn: ({ churn_probability: number; risk_band: string; value_at_risk: number; expected_value_source?: string | null; reasons: unknown } & Row) | null;
+  clv: Row | null;
+  orders: { order_id: string; timestamp: string; amount: number; lines: number; items: number | null; products: string[] | null }[];
+  /** `score`, `label` and `language`: the sentiment, once the feedback is scored (models/sentiment/feedback.ts). */
+  feedback: { timestamp: string; text: string; rating: number | null; channel: string | null; score?: number | null; label?: string | null; language?: string | null }[];
+  next_best_action: NextBestAction | null;
+}
 
 /** The answer of `GET /api/customers/facets`: every value of each list filter in the data, with its customer count. */
 export interface FacetsAnswer {
@@ -150,6 +172,23 @@ export const ALERTS_QUERY = COMPARE;
 
 export type FlowQuery = Infer<typeof FLOW_QUERY>;
 export type AlertsQuery = Infer<typeof ALERTS_QUERY>;
+
+/** The answer of `GET /api/history/versions`, oldest first. */
+export interface HistoryVersionsAnswer {
+  versions: HistoryVersion[];
+}
+
+/** The answer of `GET /api/history/flow`. */
+export type TierFlowAnswer = TierFlow;
+
+/** The answer of `GET /api/history/alerts`: each alert with the next best action of the playbook in force. */
+export type TierAlertsAnswer = Omit<TierAlerts, 'alerts'> & { alerts: (TierAlert & { next_best_action: NextBestAction | null })[] };
+
+/** The answer of `GET /api/customers/:id/history`, oldest version first. */
+export interface CustomerHistoryAnswer {
+  customer_id: string;
+  history: CustomerTierPoint[];
+}
 
 // Segments
 

@@ -14,7 +14,7 @@ export async function listCustomers({ c, deps, query }: RouteInput<CustomerListQ
 }
 
 /**
- * GET /api/customers/:id: everything known about one customer, prebuilt as JSON text by the cache, and the next
+ * GET /api/customers/:id: everything known about one customer (`CustomerPage`), prebuilt as JSON text by the cache, and the next
  * best action of the playbook in force (added to the text: the playbook can change without a rebuild).
  */
 export async function getCustomer({ c, deps, params }: RouteInput) {
