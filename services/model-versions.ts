@@ -1,11 +1,13 @@
 import { badInput } from '../data/errors.ts';
 import { Registry } from '../models/registry/registry.ts';
+import { figuresOf, type VersionFigures } from '../models/registry/retrain.ts';
 
 /**
- * Switching the served model version, once: `tierlab models activate|rollback` and
- * `POST /api/models/:version/activate|rollback`. The version is checked intact first (a damaged one is a
- * conflict naming what is wrong, and nothing changes), then the registry's pointer moves, then the version's
- * tables are put in place by the front's own means (the CLI on the store, the server between requests).
+ * The model versions, once: listing them and switching the served one (`tierlab models list|activate|rollback`,
+ * `GET /api/models`, `POST /api/models/:version/activate|rollback`). A switch checks the version intact first
+ * (a damaged one is a conflict naming what is wrong, and nothing changes), then the registry's pointer moves,
+ * then the version's tables are put in place by the front's own means (the CLI on the store, the server
+ * between requests).
  */
 
 /**
@@ -19,6 +21,34 @@ import { Registry } from '../models/registry/registry.ts';
 export function parseVersion(text: string | undefined): number {
   if (text === undefined || !/^[1-9]\d{0,8}$/.test(text)) throw badInput(`version must be a positive whole number, got "${(text ?? '').slice(0, 50)}"`, { field: 'version' });
   return Number(text);
+}
+
+/** One version as the lists show it. */
+export interface VersionSummary {
+  version: number;
+  active: boolean;
+  created_at: string;
+  /** The cutoff it was trained at. */
+  as_of: string;
+  backend: string;
+  /** Its headline figures (churn ROC-AUC and log loss, k, the gate's comparison). */
+  figures: VersionFigures;
+}
+
+/**
+ * Every version, oldest first, and the active one: `tierlab models list`, `GET /api/models`.
+ *
+ * @example
+ * const { active, versions } = listVersions(home);
+ */
+export function listVersions(home: string): { active: number | null; versions: VersionSummary[] } {
+  const registry = new Registry(home);
+  const active = registry.active();
+  const versions = registry.versions().map((version) => {
+    const m = registry.manifest(version);
+    return { version, active: version === active, created_at: m.created_at, as_of: m.data_snapshot.as_of, backend: m.backend, figures: figuresOf(m) };
+  });
+  return { active, versions };
 }
 
 export interface VersionSwitchOptions {

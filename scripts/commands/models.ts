@@ -2,8 +2,7 @@ import { badInput, TierlabError } from '../../data/errors.ts';
 import { tierlabHome } from '../../data/paths.ts';
 import { applyOutputs } from '../../models/registry/outputs.ts';
 import { Registry } from '../../models/registry/registry.ts';
-import { figuresOf } from '../../models/registry/retrain.ts';
-import { activateVersion, parseVersion, rollbackVersion, type VersionSwitchOptions } from '../../services/model-versions.ts';
+import { activateVersion, listVersions, parseVersion, rollbackVersion, type VersionSwitchOptions } from '../../services/model-versions.ts';
 import { auditedCli } from '../cli-audit.ts';
 import { defineCommand } from '../command.ts';
 import { withStore } from '../store-flag.ts';
@@ -33,11 +32,7 @@ tierlab models rollback       re-activate the version active before the current 
     };
     switch (action) {
       case 'list': {
-        const active = registry.active();
-        const rows = registry.versions().map((v) => {
-          const m = registry.manifest(v);
-          return { version: v, active: v === active, created_at: m.created_at, as_of: m.data_snapshot.as_of, ...figuresOf(m) };
-        });
+        const rows = listVersions(tierlabHome()).versions.map(({ version, active, created_at, as_of, figures }) => ({ version, active, created_at, as_of, ...figures }));
         if (flags.json) console.log(JSON.stringify(rows));
         else if (!rows.length) console.log('no versions yet (tierlab retrain)');
         else for (const r of rows) console.log(`${r.active ? '*' : ' '} v${r.version}  ${r.created_at}  as of ${r.as_of}  churn ROC-AUC ${r.churn_roc_auc?.toFixed(4) ?? '-'}  k=${r.clusters ?? '-'}`);

@@ -1,18 +1,13 @@
 import { Registry } from '../../models/registry/registry.ts';
-import { activateVersion, parseVersion, rollbackVersion, type VersionSwitchOptions } from '../../services/model-versions.ts';
+import { activateVersion, listVersions, parseVersion, rollbackVersion, type VersionSwitchOptions } from '../../services/model-versions.ts';
 import type { ModelList, ModelManifest } from '../contracts.ts';
 import type { AppDeps, RouteInput } from '../context.ts';
 import { refuseDuringTraining } from '../writer.ts';
 
-/** GET /api/models: every version with its headline figures. */
+/** GET /api/models: every version, newest first (services/model-versions.ts; the figures are in each manifest). */
 export async function listModels({ deps }: RouteInput): Promise<ModelList> {
-  const registry = new Registry(deps.home);
-  const active = registry.active();
-  const versions = registry.versions().map((version) => {
-    const m = registry.manifest(version);
-    return { version, created_at: m.created_at, active: version === active, backend: m.backend, as_of: m.data_snapshot?.as_of ?? null };
-  });
-  return { active, versions: versions.reverse() };
+  const { active, versions } = listVersions(deps.home);
+  return { active, versions: versions.reverse().map(({ version, created_at, active, backend, as_of }) => ({ version, created_at, active, backend, as_of })) };
 }
 
 /** GET /api/models/:version: the full manifest. */
