@@ -3,7 +3,7 @@ import { CANONICAL_FIELDS, type DatasetKind, type FieldSpec } from './columns.ts
 import { TierlabError } from './errors.ts';
 import type { CustomersMode, IngestOptions } from './ingest-options.ts';
 import { addCustomersAndFigures, recordLoad, type ErrorKind, type IngestSummary, type RowError } from './loads.ts';
-import { csvHeader, csvReadOptions, ignoredColumns, resolveColumns } from './source-columns.ts';
+import { csvHeader, csvReadOptions, ignoredColumns, resolveColumns, type ResolvedCsv } from './source-columns.ts';
 import { ident, literal, type Store } from './store.ts';
 import { hasNul, isMissing, parseExpr, TYPE_WORDS } from './value-sql.ts';
 
@@ -13,13 +13,13 @@ import { hasNul, isMissing, parseExpr, TYPE_WORDS } from './value-sql.ts';
  * take the single-scan one (clean-load.ts) instead.
  */
 
-/** Reads the file into a staging table of text columns, numbering the data rows. */
-async function stage(store: Store, file: string, say: (message: string) => void): Promise<string[]> {
+/** Reads the file into a staging table of text columns, numbering the data rows; a CSV's header when read already. */
+async function stage(store: Store, file: string, say: (message: string) => void, header?: ResolvedCsv['header']): Promise<string[]> {
   const parquet = extname(file).toLowerCase() === '.parquet';
   try {
     const source = parquet
       ? `SELECT COLUMNS(*)::VARCHAR FROM read_parquet(${literal(file)})`
-      : `SELECT * FROM read_csv(${literal(file)}, ${csvReadOptions(csvHeader(file), () => 'VARCHAR')})`;
+      : `SELECT * FROM read_csv(${literal(file)}, ${csvReadOptions(header ?? csvHeader(file), () => 'VARCHAR')})`;
     // Rows keep the file's order in a table created from one source, so rowid numbers them (row_number() over
     // the whole file took as long as the read itself).
     await store.runWithProgress(`CREATE OR REPLACE TEMP TABLE ingest_raw AS ${source}`, (percent) => say(`reading ${basename(file)}: ${percent}%`));
@@ -118,24 +118,25 @@ function duplicateChecks(kind: DatasetKind, sources: Map<string, string>, idColu
 /**
  * Stages, checks and loads one file. All-or-nothing unless `skipBadRows`: see ingestFile.
  * Throws a TierlabError (`unprocessable`, with the summary as details) when the file is rejected.
+ * `csv`: the header and columns the single scan resolved, when it tried first (they are not resolved again).
  */
-export async function loadChecked(store: Store, options: IngestOptions, loadId: number): Promise<IngestSummary> {
+export async function loadChecked(store: Store, options: IngestOptions, loadId: number, csv?: ResolvedCsv): Promise<IngestSummary> {
   const say = options.onProgress ?? (() => {});
   say(`reading ${basename(options.file)}`);
-  const columns = await stage(store, options.file, say);
+  const columns = await stage(store, options.file, say, csv?.header);
   try {
-    return await checkAndLoad(store, options, columns, loadId);
+    return await checkAndLoad(store, options, columns, loadId, csv?.sources);
   } finally {
     await store.run(`DROP VIEW IF EXISTS ingest_stage; DROP TABLE IF EXISTS ingest_raw; DROP TABLE IF EXISTS ingest_parsed; DROP TABLE IF EXISTS ingest_errors;`);
   }
 }
 
-async function checkAndLoad(store: Store, options: IngestOptions, columns: string[], loadId: number): Promise<IngestSummary> {
+async function checkAndLoad(store: Store, options: IngestOptions, columns: string[], loadId: number, resolved?: Map<string, string>): Promise<IngestSummary> {
   const { kind, file } = options;
   const timezone = options.timezone ?? 'UTC';
   const maxErrors = options.maxErrors ?? 20;
   const say = options.onProgress ?? (() => {});
-  const sources = resolveColumns(kind, columns, options);
+  const sources = resolved ?? resolveColumns(kind, columns, options);
   const fields = CANONICAL_FIELDS[kind];
   const generated = new Set<string>();
   const parsedColumns = fields

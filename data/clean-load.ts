@@ -2,7 +2,7 @@ import { basename, extname } from 'node:path';
 import { CANONICAL_FIELDS, type FieldType } from './columns.ts';
 import type { IngestOptions } from './ingest-options.ts';
 import { addCustomersAndFigures, recordLoad, type IngestSummary } from './loads.ts';
-import { csvHeader, csvReadOptions, ignoredColumns, resolveColumns } from './source-columns.ts';
+import { csvReadOptions, ignoredColumns, type ResolvedCsv } from './source-columns.ts';
 import { ident, literal, type Store } from './store.ts';
 import { hasNul, idSql, isMissingWord } from './value-sql.ts';
 
@@ -57,10 +57,9 @@ async function ordersAlreadyStored(store: Store, file: string, orderId: string):
   return stored!.n > 0;
 }
 
-/** Loads the file in one scan; undefined when it is not clean (then nothing was written). */
-export async function loadIfClean(store: Store, options: IngestOptions, loadId: number): Promise<IngestSummary | undefined> {
-  const header = csvHeader(options.file);
-  const sources = resolveColumns('transactions', header.columns, options);
+/** Loads the file in one scan, its header and columns resolved by the caller; undefined when it is not clean (then nothing was written). */
+export async function loadIfClean(store: Store, options: IngestOptions, loadId: number, csv: ResolvedCsv): Promise<IngestSummary | undefined> {
+  const { header, sources } = csv;
   if (!sources.has('amount')) return undefined;
   const fields = CANONICAL_FIELDS.transactions.filter((f) => sources.has(f.name));
   const typeOf = new Map(fields.map((f) => [sources.get(f.name)!, readerType(f.type)]));

@@ -4,7 +4,7 @@ import { loadChecked } from './checked-load.ts';
 import { loadIfClean, oneScanApplies } from './clean-load.ts';
 import { TierlabError, badInput } from './errors.ts';
 import { nextLoadId, type IngestSummary } from './loads.ts';
-import { sourceColumnCount } from './source-columns.ts';
+import { resolveCsv, sourceColumnCount } from './source-columns.ts';
 import type { Store } from './store.ts';
 import { CUSTOMERS_MODES, type IngestOptions } from './ingest-options.ts';
 import { checkLanguageSetting } from './text-language.ts';
@@ -35,8 +35,9 @@ export async function ingestFile(store: Store, options: IngestOptions): Promise<
     if (options.kind !== 'feedback') throw badInput('--language applies to feedback files only', { field: 'language' });
   }
   const loadId = await nextLoadId(store);
-  const clean = oneScanApplies(store, options) ? await loadIfClean(store, options, loadId) : undefined;
-  return clean ?? (await loadChecked(store, options, loadId));
+  if (!oneScanApplies(store, options)) return loadChecked(store, options, loadId);
+  const csv = resolveCsv(options.kind, options);
+  return (await loadIfClean(store, options, loadId, csv)) ?? (await loadChecked(store, options, loadId, csv));
 }
 
 /** An unknown zone would fail deep inside the load with DuckDB's own words; it is the caller's input, named so. */

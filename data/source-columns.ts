@@ -45,6 +45,24 @@ export async function sourceColumnCount(store: Store, file: string): Promise<num
   }
 }
 
+/** A CSV's header and the column feeding each canonical field, read and resolved once per load. */
+export interface ResolvedCsv {
+  header: { delimiter: string; columns: string[] };
+  sources: Map<string, string>;
+}
+
+/**
+ * Reads a CSV's header and resolves its columns: the single scan tries with them and, should the file turn out
+ * not to be clean, the checked load goes on with the same ones (a mapping is checked once, its errors said once).
+ *
+ * @example
+ * const { header, sources } = resolveCsv('transactions', { kind: 'transactions', file: 'orders.csv' });
+ */
+export function resolveCsv(kind: DatasetKind, options: IngestOptions): ResolvedCsv {
+  const header = csvHeader(options.file);
+  return { header, sources: resolveColumns(kind, header.columns, options) };
+}
+
 /** The read_csv options of a file with this header: our dialect, every column with the given DuckDB type. */
 export function csvReadOptions(header: { delimiter: string; columns: string[] }, typeOf: (column: string) => string): string {
   const types = header.columns.map((c) => `${literal(c)}: ${literal(typeOf(c))}`).join(', ');

@@ -5,18 +5,25 @@
  */
 import type { TierlabError } from '../data/errors.ts';
 import type { IngestSummary } from '../data/loads.ts';
-import type { Manifest } from '../models/registry/manifest.ts';
+import type { RfmComparison } from '../models/clusters/compare.ts';
+import type { SegmentProfiles } from '../models/clusters/profiles.ts';
+import type { Manifest, ManifestEvaluation, RunConfig } from '../models/registry/manifest.ts';
 import type { TierDimension, TierGroup } from '../models/tiers/summary.ts';
 import { CUSTOMERS_MODES } from '../data/ingest-options.ts';
 import { LANGUAGE_SETTINGS } from '../data/text-language.ts';
 import { LANGS, type Lang } from '../data/lang.ts';
-import { FLOW_COLUMNS } from '../models/history/index.ts';
-import { AT_RISK_DEFAULTS } from '../services/at-risk.ts';
+import { FLOW_COLUMNS, type CustomerTierPoint, type HistoryVersion, type TierAlert, type TierAlerts, type TierFlow } from '../models/history/index.ts';
+import type { NextBestAction } from '../models/playbooks/types.ts';
+import { AT_RISK_DEFAULTS, type AtRiskRow } from '../services/at-risk.ts';
+import type { Facets } from '../services/customer-list.ts';
+import type { NotebookListEntry, StoredNotebook } from '../services/notebooks.ts';
+import type { SqlCellResult } from '../services/sql-cell.ts';
+import type { SchemaTable } from '../services/sql-schema.ts';
 import { ROLES, type Role, type TokenInfo } from './auth.ts';
 import type { Job, Progress } from './jobs.ts';
 import type { Infer, Schema } from './validate.ts';
 
-export type { IngestSummary, Job, Progress, TokenInfo, Manifest, TierGroup };
+export type { IngestSummary, Job, Progress, TokenInfo, Manifest, TierGroup, SchemaTable, AtRiskRow, Facets };
 
 /** Every error answer's JSON (server/middleware/errors): `{error, message, field?, row?, column?, file?, details?}`. */
 export type ErrorAnswer = ReturnType<TierlabError['toJSON']>;
@@ -56,6 +63,38 @@ export const AT_RISK_QUERY = {
 } as const satisfies Schema;
 
 export type AtRiskQuery = Infer<typeof AT_RISK_QUERY>;
+
+type Row = Record<string, unknown>;
+
+/**
+ * The answer of `GET /api/customers/:id`, prebuilt as JSON text by server/customer-cache.ts: the analytics
+ * columns grouped by the stage that wrote them (null before that stage), the customer record, the last 20
+ * orders and feedback (with its sentiment where scored), and the next best action of the playbook in force.
+ */
+export interface CustomerPage {
+  customer_id: string;
+  customer: { signup_date: string | null; churned: boolean | null } | null;
+  features: Row;
+  tiers: Row | null;
+  cluster: Row | null;
+  churn: ({ churn_probability: number; risk_band: string; value_at_risk: number; expected_value_source?: string | null; reasons: unknown } & Row) | null;
+  clv: Row | null;
+  orders: { order_id: string; timestamp: string; amount: number; lines: number; items: number | null; products: string[] | null }[];
+  /** `score`, `label` and `language`: the sentiment, once the feedback is scored (models/sentiment/feedback.ts). */
+  feedback: { timestamp: string; text: string; rating: number | null; channel: string | null; score?: number | null; label?: string | null; language?: string | null }[];
+  next_best_action: NextBestAction | null;
+}
+
+/** The answer of `GET /api/customers/facets`: every value of each list filter in the data, with its customer count. */
+export interface FacetsAnswer {
+  facets: Facets;
+}
+
+/** The answer of `GET /api/churn/at-risk` as JSON: a page of the list and how many customers pass the filter. */
+export interface AtRiskAnswer {
+  total: number;
+  items: AtRiskRow[];
+}
 
 // Campaigns
 
@@ -115,7 +154,8 @@ export interface DatasetList {
 /** The answer of `GET /api/tiers`: each tier dimension's groups, and the rules the active version used. */
 export interface TiersAnswer {
   dimensions: Record<TierDimension, TierGroup[]>;
-  rules: unknown;
+  /** The tier rules the active version applied; null before any version. */
+  rules: RunConfig['tiers'] | null;
 }
 
 // Tier history
@@ -133,6 +173,23 @@ export const ALERTS_QUERY = COMPARE;
 export type FlowQuery = Infer<typeof FLOW_QUERY>;
 export type AlertsQuery = Infer<typeof ALERTS_QUERY>;
 
+/** The answer of `GET /api/history/versions`, oldest first. */
+export interface HistoryVersionsAnswer {
+  versions: HistoryVersion[];
+}
+
+/** The answer of `GET /api/history/flow`. */
+export type TierFlowAnswer = TierFlow;
+
+/** The answer of `GET /api/history/alerts`: each alert with the next best action of the playbook in force. */
+export type TierAlertsAnswer = Omit<TierAlerts, 'alerts'> & { alerts: (TierAlert & { next_best_action: NextBestAction | null })[] };
+
+/** The answer of `GET /api/customers/:id/history`, oldest version first. */
+export interface CustomerHistoryAnswer {
+  customer_id: string;
+  history: CustomerTierPoint[];
+}
+
 // Segments
 
 export const PROJECTION_QUERY = {
@@ -141,6 +198,60 @@ export const PROJECTION_QUERY = {
 } as const satisfies Schema;
 
 export type ProjectionQuery = Infer<typeof PROJECTION_QUERY>;
+
+/** One group of `customer_clusters` as served now: a k-means cluster, or (cluster null) "No purchases yet". */
+export interface ClusterSummary {
+  cluster: number | null;
+  name: string | null;
+  customers: number;
+  share: number;
+  mean_recency_days: number | null;
+  mean_frequency: number | null;
+  mean_monetary: number | null;
+  revenue: number | null;
+}
+
+/**
+ * The answer of `GET /api/clusters`: the served clusters summarized from the tables, whether a trained version
+ * or `tierlab segment` wrote them. `k` counts the k-means clusters (not "No purchases yet").
+ */
+export interface ClustersAnswer {
+  k: number;
+  clusters: ClusterSummary[];
+}
+
+/** The segmentation report a version recorded (`evaluation.segmentation` of its manifest). */
+export type SegmentationReport = NonNullable<ManifestEvaluation['segmentation']>;
+
+/** The answer of `GET /api/clusters/k-selection`: the scores per k the active version recorded. */
+export interface KSelectionAnswer {
+  rows: SegmentationReport['kScores'];
+  chosen_k: number;
+  rule: SegmentationReport['kRule'] | null;
+}
+
+/** The answer of `GET /api/clusters/profiles`: the description `tierlab segment` prints, on today's features. */
+export type ClusterProfilesAnswer = SegmentProfiles;
+
+/**
+ * The answer of `GET /api/clusters/comparison`: clusters against RFM segments over the clustered customers.
+ * The active version's stored comparison also has `rowShares` and `mixes`; one computed from the tables has the
+ * cluster labels of the rows of `counts` in `clusters`. Versions trained before AMI was kept lack it.
+ */
+export type ComparisonAnswer = Pick<RfmComparison, 'adjustedRandIndex' | 'normalizedMutualInfo' | 'segments' | 'counts'> &
+  Partial<Pick<RfmComparison, 'adjustedMutualInfo' | 'rowShares' | 'mixes'>> & { clusters?: string[] };
+
+/** The answer of `GET /api/clusters/projection`: a stable sample of the 2-D projection. */
+export interface ProjectionAnswer {
+  color: 'cluster' | 'rfm_segment';
+  /** `group`: the cluster number (as text) or the RFM segment. */
+  points: { customer_id: string; x: number; y: number; group: string | null }[];
+  /** Customers with a position (the sample is at most `max_points` of them). */
+  total: number;
+}
+
+/** The answer of `GET /api/churn/evaluation`: the active version and the churn report it recorded. */
+export type ChurnEvaluationAnswer = { model_version: number } & NonNullable<ManifestEvaluation['churn']>;
 
 // Model versions
 
@@ -163,6 +274,13 @@ export const NOTEBOOK_BODY = {
 
 export type NotebookRequest = Infer<typeof NOTEBOOK_BODY>;
 
+/** The answer of `GET /api/notebooks`, newest first. */
+export interface NotebookList {
+  notebooks: NotebookListEntry[];
+}
+
+export type { StoredNotebook };
+
 /** POST /api/commands: a `tierlab` command line typed on this machine while the server holds the store. */
 export const COMMAND_BODY = {
   argv: { type: 'string[]', required: true, minItems: 1, maxItems: 100, maxLength: 4096, description: 'the command line after `tierlab`, file paths absolute' },
@@ -178,26 +296,11 @@ export const SQL_BODY = {
 
 export type SqlRequest = Infer<typeof SQL_BODY>;
 
-/** The answer of `POST /api/sql`. */
-export interface SqlResult {
-  columns: { name: string; type: string }[];
-  rows: Record<string, unknown>[];
-  row_count: number;
-  truncated: boolean;
-  /** What cut the rows short: the row limit or the byte limit; null when every row is here. */
-  truncated_by: 'rows' | 'bytes' | null;
+/** The answer of `POST /api/sql`: the cell's result (services/sql-cell.ts) and how it was served. */
+export interface SqlResult extends SqlCellResult {
   /** Served from the result cache (the data has not changed since it was computed). */
   cached: boolean;
   elapsed_ms: number;
-}
-
-/** A table or view SQL cells may read (`GET /api/sql/schema`). */
-export interface SchemaTable {
-  name: string;
-  kind: 'table' | 'view';
-  /** Exact for tables; for views counted once per data change, null when counting took too long. */
-  rows: number | null;
-  columns: { name: string; type: string }[];
 }
 
 // Playbook

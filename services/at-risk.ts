@@ -5,13 +5,14 @@ import type { AtRiskCsvRow } from '../models/churn/at-risk-csv.ts';
 import { storedReasons } from '../models/churn/reason-words.ts';
 import type { NextBestAction } from '../models/playbooks/index.ts';
 import { checkFilter, filterSql, type CustomerFilter, type ListFilter } from './customer-filter.ts';
+import type { CustomerSource } from './customer-list.ts';
 import { nextActionOf } from './next-action.ts';
 
 /**
  * The at-risk list, once: customers ranked by value at risk (then churn probability, then id), with their tiers,
  * reasons and next best action. `tierlab churn at-risk`, the API's CSV download and campaign exports read it
- * here; the API's JSON page reads the server's in-memory list with the same filters and order (a test holds
- * the two equal).
+ * here; the API's JSON page (`atRiskPage`) walks the server's in-memory list with the same checks, filters and
+ * order (a test holds the two equal).
  */
 
 /** The JSON list's page size when none is given; downloads take every filtered row unless limited. */
@@ -99,4 +100,41 @@ export async function atRiskList(store: Store, home: string, options: AtRiskOpti
   const rows = await store.all<Record<string, unknown>>(query.sql, query.params);
   const total = (await store.one<{ n: number }>(query.countSql, query.params))?.n ?? 0;
   return { total, rows: rows.map((r) => atRiskRow(r, home)) };
+}
+
+/**
+ * The JSON page of the at-risk list, from the in-memory customer list (a hot path: no query): the same checks,
+ * filters, order and rows as `atRiskList`, and how many customers pass the filter.
+ *
+ * @example
+ * const { total, items } = await atRiskPage(deps.customers, deps.home, { filter: { risk_band: 'high' } });
+ */
+export async function atRiskPage(source: CustomerSource, home: string, options: AtRiskOptions = {}): Promise<{ total: number; items: AtRiskRow[] }> {
+  const columns = await source.columns();
+  const filter = checkAtRisk(options, columns);
+  const list = await source.list();
+  const page = list.page({ filter, sort: 'value_at_risk', desc: true, limit: options.limit ?? AT_RISK_DEFAULTS.limit });
+  const cluster = columns.has('cluster_name') ? 'cluster_name' : 'cluster';
+  const text = (value: unknown) => (value === undefined || value === null ? null : String(value));
+  const items = await Promise.all(
+    page.ids.map(async (id) => {
+      const r = (await source.row(id))!;
+      return atRiskRow(
+        {
+          customer_id: r.customer_id,
+          churn_probability: r.churn_probability,
+          risk_band: r.risk_band,
+          value_at_risk: r.value_at_risk,
+          expected_value_source: text(r.expected_value_source),
+          rfm_segment: text(r.rfm_segment),
+          value_tier: text(r.value_tier),
+          lifecycle_stage: text(r.lifecycle_stage),
+          cluster: text(r[cluster]),
+          reasons: r.reasons,
+        },
+        home,
+      );
+    }),
+  );
+  return { total: list.count(filter), items };
 }

@@ -21,6 +21,16 @@ export interface CustomerFilter {
 
 export const FILTER_FIELDS = ['rfm_segment', 'value_tier', 'cluster', 'lifecycle_stage', 'risk_band', 'min_risk', 'max_risk'] as const;
 
+/**
+ * The filter fields among a front's parsed options (an API query, CLI flags), the others left out.
+ *
+ * @example
+ * pickFilter({ value_tier: 'VIP', limit: 20 }); // { value_tier: 'VIP' }
+ */
+export function pickFilter(values: Record<string, unknown>): CustomerFilter {
+  return Object.fromEntries(FILTER_FIELDS.filter((f) => values[f] !== undefined).map((f) => [f, values[f]])) as CustomerFilter;
+}
+
 /** A checked filter in column terms: a row passes when, for each `equals`, any of its columns holds the value. */
 export interface ListFilter {
   equals: { columns: string[]; value: string }[];

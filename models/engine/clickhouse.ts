@@ -14,7 +14,7 @@ import { ident, type Store } from '../../data/store.ts';
 import type { TransactionArrays } from '../clv/summary.ts';
 import { clickhouseCutsSql, clickhouseTierSql, parseCuts } from '../tiers/clickhouse.ts';
 import { applyTierRules, tierSql, type AppliedTierRules, type TierRules } from '../tiers/index.ts';
-import type { ChurnLabel, Engine, EngineProgress } from './types.ts';
+import type { ChurnLabel, Engine, EngineDescription, EngineProgress } from './types.ts';
 
 /** Tierlab's own tables in the user's database carry this prefix, so they are easy to find (and drop after a crash). */
 const TEMP_PREFIX = 'tierlab_tmp_';
@@ -49,7 +49,7 @@ export class ClickHouseEngine implements Engine {
     try {
       const source = await resolveSource(ch, config);
       const engine = new ClickHouseEngine(ch, source, options.onProgress ?? (() => {}));
-      engine.say({ step: 'connected', engine: 'clickhouse', ...engine.describe() });
+      engine.say({ step: 'connected', ...engine.describe() });
       return engine;
     } catch (error) {
       await ch.close();
@@ -57,7 +57,7 @@ export class ClickHouseEngine implements Engine {
     }
   }
 
-  describe(): Record<string, unknown> {
+  describe(): EngineDescription {
     return { engine: 'clickhouse', version: this.ch.version, ...describeConfig(this.ch.config), sharded: this.source.sharded };
   }
 

@@ -19,6 +19,9 @@ export interface ChurnLabel {
   churned: number;
 }
 
+/** How an engine describes itself in a run's manifest and progress: its name, then what it connected to. */
+export type EngineDescription = { engine: EngineName } & Record<string, unknown>;
+
 /**
  * Where the set work over transactions runs: features as of a cutoff, RFM cut points and scores, ABC and value
  * tiers, lifecycle stages, the behavioural churn labels, and the customer-day lines lifetime value fits on. Every result lands in the local DuckDB store (the
@@ -31,7 +34,7 @@ export interface ChurnLabel {
 export interface Engine {
   readonly name: EngineName;
   /** The configuration as it may be shown: never a password. */
-  describe(): Record<string, unknown>;
+  describe(): EngineDescription;
   /** The day after the last transaction (UTC), or today without any. */
   defaultAsOf(store: Store): Promise<string>;
   /** Features as of the cutoff into a store table (default `customer_features`); returns the cutoff. */

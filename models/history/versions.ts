@@ -56,9 +56,22 @@ export async function comparedVersions(store: Store, options: CompareOptions = {
   return { from, to };
 }
 
+/** A customer's tiers in one recorded version. */
+export interface CustomerTierPoint {
+  version: number;
+  recorded_at: string;
+  as_of: string | null;
+  value_tier: string | null;
+  rfm_segment: string | null;
+  lifecycle_stage: string | null;
+  risk_band: string | null;
+  churn_probability: number | null;
+  cluster: string | null;
+}
+
 /** One customer's tiers in every recorded version, oldest first. */
-export async function customerTierHistory(store: Store, customerId: string) {
-  return store.all<{ version: number; recorded_at: string; as_of: string | null; value_tier: string | null; rfm_segment: string | null; lifecycle_stage: string | null; risk_band: string | null; churn_probability: number | null; cluster: string | null }>(
+export async function customerTierHistory(store: Store, customerId: string): Promise<CustomerTierPoint[]> {
+  return store.all<CustomerTierPoint>(
     `SELECT version, recorded_at, CAST(as_of AS VARCHAR) AS as_of, value_tier, rfm_segment, lifecycle_stage, risk_band, churn_probability, cluster
      FROM tier_history WHERE customer_id = $1 ORDER BY version`,
     [customerId],

@@ -55,4 +55,6 @@ export function populationStabilityIndex(profile: BinProfile, values: Float64Arr
   return psi;
 }
 
-export const psiBand = (psi: number) => (psi < 0.1 ? 'stable' : psi < 0.25 ? 'moderate' : 'shifted');
+export type PsiBand = 'stable' | 'moderate' | 'shifted';
+
+export const psiBand = (psi: number): PsiBand => (psi < 0.1 ? 'stable' : psi < 0.25 ? 'moderate' : 'shifted');

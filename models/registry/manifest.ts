@@ -3,9 +3,12 @@
  * `GET /api/models/:version`), so they are parsed here, at the edge, once: every reader after this sees typed
  * fields instead of guessing at shapes.
  */
+import type { LabelKind } from '../churn/dataset.ts';
 import type { TrainResult } from '../pipeline.ts';
-import type { BinProfile } from './drift.ts';
-import type { Comparison } from './gate.ts';
+import type { AppliedTierRules } from '../tiers/index.ts';
+import type { EngineDescription } from '../engine/types.ts';
+import type { BinProfile, PsiBand } from './drift.ts';
+import type { Comparison, PromotePolicy } from './gate.ts';
 import type { MigrationMatrix } from './migration.ts';
 
 /**
@@ -21,6 +24,28 @@ export type ManifestEvaluation = TrainResult['evaluation'] & {
   /** Binned feature distributions, for the next run's drift check. */
   feature_profiles?: Record<string, BinProfile>;
 };
+
+/** How a training run was set up, as `retrain` records it. */
+export interface RunConfig {
+  /** The cutoff the features and labels were built at (YYYY-MM-DD, exclusive). */
+  as_of: string;
+  /** The engine that did the set work, as it describes itself (`describe()` of models/engine). */
+  engine: EngineDescription;
+  /** The tier rules the tiers were built with, as applied (the bundle serves them). */
+  tiers: AppliedTierRules;
+  label: LabelKind;
+  horizon_days: number;
+  promote: PromotePolicy;
+  /** How much lower a new churn ROC-AUC may be and still be promoted under `auto`. */
+  auc_tolerance: number;
+  seed: number | null;
+}
+
+/** A feature's population stability index against the version active before, and its band. */
+export interface FeatureDrift {
+  psi: number;
+  band: PsiBand;
+}
 
 /** What every version records about itself. */
 export interface Manifest {
@@ -40,11 +65,13 @@ export interface Manifest {
   };
   /** Every other file of the version with its size and sha256, checked before the version is served. */
   files?: Record<string, { bytes: number; sha256: string }>;
-  config: Record<string, unknown>;
+  /** Every field a run writes (`RunConfig`); a manifest written by hand or by an early version may lack some. */
+  config: Partial<RunConfig>;
   libraries: Record<string, string>;
   backend: string;
   evaluation: ManifestEvaluation;
-  drift?: unknown;
+  /** Per feature, against the version active when this one was trained; absent for the first version. */
+  drift?: Record<string, FeatureDrift>;
   /** How customers moved from the version active before (added once the version is written). */
   migration?: MigrationMatrix[];
 }
@@ -78,5 +105,15 @@ export function parseManifest(json: unknown): Manifest {
   if (isObject(evaluation.churn) && !isObject(evaluation.churn.evaluation)) throw new Error('evaluation.churn has no held-out figures (evaluation.churn.evaluation)');
   if (isObject(evaluation.segmentation) && !Number.isInteger(evaluation.segmentation.k)) throw new Error('evaluation.segmentation.k is not a whole number');
   if (json.migration !== undefined && !Array.isArray(json.migration)) throw new Error('migration is not a list');
-  return { ...json, format, evaluation } as unknown as Manifest;
+  if (!isObject(json.config ?? {})) throw new Error('config is not an object');
+  const config = (json.config ?? {}) as Record<string, unknown>;
+  if (config.tiers !== undefined && !isObject(config.tiers)) throw new Error('config.tiers is not an object');
+  if (config.horizon_days !== undefined && !Number.isInteger(config.horizon_days)) throw new Error('config.horizon_days is not a whole number');
+  if (json.drift !== undefined) {
+    if (!isObject(json.drift)) throw new Error('drift is not an object');
+    for (const [feature, entry] of Object.entries(json.drift)) {
+      if (!isObject(entry) || typeof entry.psi !== 'number' || typeof entry.band !== 'string') throw new Error(`drift.${feature} is not {psi, band}`);
+    }
+  }
+  return { ...json, format, evaluation, config } as unknown as Manifest;
 }

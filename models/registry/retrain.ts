@@ -15,6 +15,7 @@ import { acquireLock } from './lock.ts';
 import { StageClock } from './progress.ts';
 import { migrationMatrices } from './migration.ts';
 import { applyOutputs, exportOutputs } from './outputs.ts';
+import type { RunConfig } from './manifest.ts';
 import { Registry, type Manifest } from './registry.ts';
 import { notifyWebhook, retrainMessage } from './notify.ts';
 import { recordInterrupted, recordRun, retrainLockPath, type RunRecord } from './runs.ts';
@@ -128,7 +129,16 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
           {
             created_at: new Date().toISOString(),
             data_snapshot: snapshot,
-            config: { as_of: result.asOf, engine: (options.engine ?? duckdbEngine).describe(), tiers: result.bundle.tiers, label: churn.label, horizon_days: churn.horizonDays, promote: settings.promote, auc_tolerance: settings.aucTolerance, seed: options.seed ?? null },
+            config: {
+              as_of: result.asOf,
+              engine: (options.engine ?? duckdbEngine).describe(),
+              tiers: result.bundle.tiers,
+              label: churn.label,
+              horizon_days: churn.horizonDays,
+              promote: settings.promote,
+              auc_tolerance: settings.aucTolerance,
+              seed: options.seed ?? null,
+            } satisfies RunConfig,
             libraries: libraryVersions(),
             backend: activeBackend() ?? 'unknown',
             evaluation: {

@@ -27,9 +27,9 @@ export function featureProfiles(features: Record<string, Float64Array>): Record<
 }
 
 /** PSI of each feature the previous version profiled, against the features just built. */
-export function featureDrift(features: Record<string, Float64Array>, previous: Record<string, BinProfile> | undefined) {
+export function featureDrift(features: Record<string, Float64Array>, previous: Record<string, BinProfile> | undefined): Manifest['drift'] {
   if (!previous) return undefined;
-  const drift: Record<string, { psi: number; band: string }> = {};
+  const drift: NonNullable<Manifest['drift']> = {};
   for (const [name, profile] of Object.entries(previous)) {
     if (!features[name]) continue;
     const psi = populationStabilityIndex(profile, features[name]);

@@ -2,7 +2,7 @@ import { badInput, TierlabError } from '../../data/errors.ts';
 import { tierlabHome } from '../../data/paths.ts';
 import { applyOutputs } from '../../models/registry/outputs.ts';
 import { Registry } from '../../models/registry/registry.ts';
-import { figuresOf } from '../../models/registry/retrain.ts';
+import { activateVersion, listVersions, parseVersion, rollbackVersion, type VersionSwitchOptions } from '../../services/model-versions.ts';
 import { auditedCli } from '../cli-audit.ts';
 import { defineCommand } from '../command.ts';
 import { withStore } from '../store-flag.ts';
@@ -18,55 +18,40 @@ tierlab models rollback       re-activate the version active before the current 
   positionals: true,
   async run(flags, [action = 'list', arg]) {
     const registry = new Registry(tierlabHome());
-    const version = () => {
-      const v = Number(arg);
-      if (!Number.isInteger(v) || v < 1) throw badInput(`a version number is required, got "${arg ?? ''}"`, { field: 'version' });
-      return v;
-    };
-    const apply = async (v: number) => {
-      try {
-        await withStore(flags.db, (store) => applyOutputs(store, registry.dir(v), v));
-      } catch (error) {
-        if (!(error instanceof TierlabError && error.code === 'busy')) throw error;
-        // The store is held by a running server: it sees the new pointer and switches before its next request.
-        console.log('the running server switches to it before its next request');
-      }
+    const onStore: VersionSwitchOptions = {
+      home: tierlabHome(),
+      apply: async (v) => {
+        try {
+          await withStore(flags.db, (store) => applyOutputs(store, registry.dir(v), v));
+        } catch (error) {
+          if (!(error instanceof TierlabError && error.code === 'busy')) throw error;
+          // The store is held by a running server: it sees the new pointer and switches before its next request.
+          console.log('the running server switches to it before its next request');
+        }
+      },
     };
     switch (action) {
       case 'list': {
-        const active = registry.active();
-        const rows = registry.versions().map((v) => {
-          const m = registry.manifest(v);
-          return { version: v, active: v === active, created_at: m.created_at, as_of: m.data_snapshot.as_of, ...figuresOf(m) };
-        });
+        const rows = listVersions(tierlabHome()).versions.map(({ version, active, created_at, as_of, figures }) => ({ version, active, created_at, as_of, ...figures }));
         if (flags.json) console.log(JSON.stringify(rows));
         else if (!rows.length) console.log('no versions yet (tierlab retrain)');
         else for (const r of rows) console.log(`${r.active ? '*' : ' '} v${r.version}  ${r.created_at}  as of ${r.as_of}  churn ROC-AUC ${r.churn_roc_auc?.toFixed(4) ?? '-'}  k=${r.clusters ?? '-'}`);
         return;
       }
       case 'show': {
-        const { evaluation, ...manifest } = registry.manifest(version());
-        const { feature_profiles: _profiles, ...figures } = evaluation as Record<string, unknown>;
+        const { evaluation, ...manifest } = registry.manifest(parseVersion(arg));
+        const { feature_profiles: _profiles, ...figures } = evaluation;
         console.log(JSON.stringify({ ...manifest, evaluation: figures }, null, flags.json ? undefined : 2));
         return;
       }
       case 'activate': {
-        const v = version();
-        await auditedCli(tierlabHome(), 'activate', String(v), async () => {
-          registry.checkIntact(v);
-          registry.activate(v);
-          await apply(v);
-        });
+        const v = parseVersion(arg);
+        await auditedCli(tierlabHome(), 'activate', String(v), () => activateVersion({ ...onStore, version: v }));
         console.log(`version ${v} is active`);
         return;
       }
       case 'rollback': {
-        const v = await auditedCli(tierlabHome(), 'rollback', undefined, async () => {
-          registry.checkIntact(registry.rollbackTarget());
-          const active = registry.rollback();
-          await apply(active);
-          return active;
-        }, (active) => `ok: version ${active} is active`);
+        const v = await auditedCli(tierlabHome(), 'rollback', undefined, () => rollbackVersion(onStore), (active) => `ok: version ${active} is active`);
         console.log(`rolled back: version ${v} is active`);
         return;
       }

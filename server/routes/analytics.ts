@@ -6,7 +6,9 @@ import type { Manifest, ManifestEvaluation } from '../../models/registry/manifes
 import { Registry } from '../../models/registry/registry.ts';
 import { tierSummary } from '../../models/tiers/index.ts';
 import type { TierDimension } from '../../models/tiers/summary.ts';
-import type { ProjectionQuery, TiersAnswer } from '../contracts.ts';
+import type {
+  ChurnEvaluationAnswer, ClusterProfilesAnswer, ClustersAnswer, ClusterSummary, ComparisonAnswer, KSelectionAnswer, ProjectionAnswer, ProjectionQuery, TiersAnswer,
+} from '../contracts.ts';
 import type { AppDeps, RouteInput } from '../context.ts';
 
 const DIMENSIONS: TierDimension[] = ['rfm_segment', 'abc_class', 'value_tier', 'lifecycle_stage'];
@@ -59,31 +61,32 @@ async function requireClusterTable(deps: AppDeps): Promise<Set<string>> {
   return new Set((await deps.store.all<{ column_name: string }>('DESCRIBE customer_clusters')).map((c) => c.column_name));
 }
 
-/** GET /api/clusters: profile of each cluster; from the stored report, else summarized from the tables. */
-export async function getClusters({ deps }: RouteInput) {
-  const report = clusterReport(deps);
-  if (report?.profiles) return { source: 'registry', ...report };
+/**
+ * GET /api/clusters: each served cluster summarized from the tables (one answer whether a trained version or
+ * `tierlab segment` wrote them; the trained report is in the version's manifest, `GET /api/models/:version`).
+ */
+export async function getClusters({ deps }: RouteInput): Promise<ClustersAnswer> {
   const columns = await requireClusterTable(deps);
   const name = columns.has('cluster_name') ? 'any_value(c.cluster_name)' : 'NULL';
-  const clusters = await deps.store.all(
+  const clusters = await deps.store.all<ClusterSummary>(
     `SELECT c.cluster, ${name} AS name, count(*) AS customers, round(count(*) / sum(count(*)) OVER (), 4) AS share,
        avg(f.recency_days) AS mean_recency_days, avg(f.frequency) AS mean_frequency, CAST(avg(f.monetary) AS DOUBLE) AS mean_monetary,
        CAST(sum(f.monetary) AS DOUBLE) AS revenue
-     FROM customer_clusters c JOIN customer_features f USING (customer_id) GROUP BY c.cluster ORDER BY c.cluster`,
+     FROM customer_clusters c JOIN customer_features f USING (customer_id) GROUP BY c.cluster ORDER BY c.cluster NULLS LAST`,
   );
-  return { source: 'tables', k: clusters.length, clusters };
+  return { k: clusters.filter((c) => c.cluster !== null).length, clusters };
 }
 
 /** GET /api/clusters/k-selection */
-export async function getKSelection({ deps }: RouteInput) {
+export async function getKSelection({ deps }: RouteInput): Promise<KSelectionAnswer> {
   const report = clusterReport(deps);
   const rows = report?.kScores;
-  if (!rows) throw notFound(report ? 'the active model stored no k-selection scores' : NOTHING_TRAINED);
-  return { rows, chosen_k: report?.k ?? null, rule: report?.kRule ?? null };
+  if (!report || !rows) throw notFound(report ? 'the active model stored no k-selection scores' : NOTHING_TRAINED);
+  return { rows, chosen_k: report.k, rule: report.kRule ?? null };
 }
 
 /** GET /api/clusters/comparison: clusters against RFM segments (cross-table, ARI, AMI, NMI) over the clustered customers, in the segmentation's own shape. */
-export async function getComparison({ deps }: RouteInput) {
+export async function getComparison({ deps }: RouteInput): Promise<ComparisonAnswer> {
   const stored = clusterReport(deps)?.comparison;
   if (stored) return stored;
   await requireClusterTable(deps);
@@ -110,7 +113,7 @@ export async function getComparison({ deps }: RouteInput) {
  * description `tierlab segment` prints), on today's features with the trained names, plus all segmented
  * customers and the fixed "No purchases yet" group. Kept until the data changes.
  */
-export async function getClusterProfiles({ deps }: RouteInput) {
+export async function getClusterProfiles({ deps }: RouteInput): Promise<ClusterProfilesAnswer> {
   return deps.customers.memo('cluster-profiles', async () => {
     await requireClusterTable(deps);
     const report = clusterReport(deps);
@@ -122,12 +125,12 @@ export async function getClusterProfiles({ deps }: RouteInput) {
 }
 
 /** GET /api/clusters/projection: a reproducible sample of the 2-D projection the segmentation stored. */
-export async function getProjection({ deps, query }: RouteInput<ProjectionQuery>) {
-  const color: string = query.color ?? 'cluster';
+export async function getProjection({ deps, query }: RouteInput<ProjectionQuery>): Promise<ProjectionAnswer> {
+  const color = query.color ?? 'cluster';
   const maxPoints: number = query.max_points ?? 5000;
   // Kept until the data changes: the default notebook asks the same sample of every visitor, and a kept answer
   // costs no query (not even the table checks) on the store's one connection.
-  const kept = await deps.customers.memo('projections', async () => new Map<string, Promise<unknown>>());
+  const kept = await deps.customers.memo('projections', async () => new Map<string, Promise<ProjectionAnswer>>());
   const key = `${color}:${maxPoints}`;
   let answer = kept.get(key);
   if (!answer) {
@@ -142,7 +145,7 @@ export async function getProjection({ deps, query }: RouteInput<ProjectionQuery>
 /** Distinct projection answers kept (colour x sample size); a notebook asks one or two. */
 const PROJECTIONS_KEPT = 8;
 
-async function sampleProjection(deps: AppDeps, color: string, maxPoints: number) {
+async function sampleProjection(deps: AppDeps, color: ProjectionAnswer['color'], maxPoints: number): Promise<ProjectionAnswer> {
   const columns = await requireClusterTable(deps);
   const [x, y] = [['x', 'y'], ['pc1', 'pc2'], ['projection_x', 'projection_y']].find(([a, b]) => columns.has(a) && columns.has(b)) ?? [];
   if (!x || !y) throw notFound('the segmentation stored no 2-D projection');
@@ -154,7 +157,7 @@ async function sampleProjection(deps: AppDeps, color: string, maxPoints: number)
   const total = (await deps.store.one<{ n: number }>(`SELECT count(*) AS n FROM customer_clusters c WHERE ${placed}`))!.n;
   // Hash order gives the same sample on every call, so the chart does not jump between reloads. Four decimals
   // are far below a pixel and halve the answer.
-  const points = await deps.store.all(
+  const points = await deps.store.all<ProjectionAnswer['points'][number]>(
     `SELECT c.customer_id, round(c.${ident(x)}, 4) AS x, round(c.${ident(y)}, 4) AS y, ${group} AS "group" FROM customer_clusters c ${join}
      WHERE ${placed} ORDER BY hash(c.customer_id) LIMIT $limit`,
     { limit: maxPoints },
@@ -163,7 +166,7 @@ async function sampleProjection(deps: AppDeps, color: string, maxPoints: number)
 }
 
 /** GET /api/churn/evaluation: the figures recorded for the active model. */
-export async function getChurnEvaluation({ deps }: RouteInput) {
+export async function getChurnEvaluation({ deps }: RouteInput): Promise<ChurnEvaluationAnswer> {
   const active = activeEvaluation(deps);
   const churn = active?.evaluation.churn;
   if (!active || !churn) throw notFound('no churn model trained yet: start a training job (POST /api/jobs/train)');

@@ -7,7 +7,7 @@ import { parseKind, parseMapping } from '../../data/columns.ts';
 import { TierlabError, badInput } from '../../data/errors.ts';
 import { ingestDataset } from '../../services/ingest.ts';
 import type { RouteInput } from '../context.ts';
-import { withDeadline } from '../deadline.ts';
+import { withDeadline } from '../../data/deadline.ts';
 import { asTheWriter, refuseDuringTraining, retryAfterJob } from '../writer.ts';
 import { type DatasetList, type UploadQuery } from '../contracts.ts';
 

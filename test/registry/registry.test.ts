@@ -66,6 +66,13 @@ describe('registry', () => {
     expect(registry.problems(version)).toEqual([expect.stringMatching(/^manifest.json cannot be used: it is format \d+, written by a newer Tierlab/)]);
     rewrite({ evaluation: { churn: 'fine' } });
     expect(() => registry.manifest(version)).toThrow(/evaluation.churn is not an object/);
+    // The run's configuration and the drift are typed too: a misshapen one is a damaged version, not a guess.
+    rewrite({ config: { horizon_days: '90' } });
+    expect(() => registry.manifest(version)).toThrow(/config.horizon_days is not a whole number/);
+    rewrite({ drift: { recency_days: 0.3 } });
+    expect(() => registry.manifest(version)).toThrow(/drift.recency_days is not \{psi, band\}/);
+    rewrite({ drift: { recency_days: { psi: 0.3, band: 'shifted' } } });
+    expect(registry.manifest(version).drift?.recency_days).toEqual({ psi: 0.3, band: 'shifted' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { namedParams, sqlSpans, statementBody } from '../../server/sql-text.ts';
+import { namedParams, sqlSpans, statementBody } from '../../services/sql-text.ts';
 
 describe('SQL text: code, quoted parts and comments', () => {
   it('splits quoted parts the way DuckDB reads them', () => {

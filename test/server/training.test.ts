@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { retrainJob } from '../../server/start.ts';
+import type { ClustersAnswer, KSelectionAnswer, ModelManifest } from '../../server/contracts.ts';
 import { fixture, type Fixture } from './helpers.ts';
 
 describe('a real training job behind the API (the lead\'s retrain)', () => {
@@ -19,10 +20,14 @@ describe('a real training job behind the API (the lead\'s retrain)', () => {
     expect(health.model_version).toBe('1');
     const models = (await (await f.call('GET', '/api/models', { role: 'analyst' })).json()) as { active: number; versions: { version: number }[] };
     expect(models.active).toBe(1);
-    const clusters = (await (await f.call('GET', '/api/clusters', { role: 'analyst' })).json()) as { k: number; profiles: unknown[] };
-    expect(clusters.profiles).toHaveLength(clusters.k);
-    const k = (await (await f.call('GET', '/api/clusters/k-selection', { role: 'analyst' })).json()) as { rows: { k: number }[]; chosen_k: number };
+    const clusters = (await (await f.call('GET', '/api/clusters', { role: 'analyst' })).json()) as ClustersAnswer;
+    const k = (await (await f.call('GET', '/api/clusters/k-selection', { role: 'analyst' })).json()) as KSelectionAnswer;
     expect(k.rows.map((r) => r.k)).toContain(k.chosen_k);
+    // One answer from the served tables: the k clusters, then "No purchases yet", every customer counted once.
+    expect(clusters.k).toBe(k.chosen_k);
+    expect(clusters.clusters.filter((c) => c.cluster !== null)).toHaveLength(clusters.k);
+    const [{ n }] = await f.store.all<{ n: number }>('SELECT count(*)::INTEGER AS n FROM customer_clusters');
+    expect(clusters.clusters.reduce((sum, c) => sum + c.customers, 0)).toBe(n);
     const projection = (await (await f.call('GET', '/api/clusters/projection?max_points=50&color=rfm_segment', { role: 'analyst' })).json()) as { points: unknown[] };
     expect(projection.points).toHaveLength(50);
     expect((await f.call('GET', '/api/churn/evaluation', { role: 'analyst' })).status).toBe(200);
@@ -34,7 +39,7 @@ describe('a real training job behind the API (the lead\'s retrain)', () => {
     const res = await f.call('GET', '/api/clusters/profiles', { role: 'analyst' });
     expect(res.status).toBe(200);
     const p = (await res.json()) as Profiles;
-    const seg = (await (await f.call('GET', '/api/clusters', { role: 'analyst' })).json()) as { k: number; features: string[]; profiles: (Group & { name: string; z: Record<string, number> })[]; noPurchases: Group };
+    const seg = ((await (await f.call('GET', '/api/models/1', { role: 'analyst' })).json()) as ModelManifest).evaluation.segmentation!;
     expect(p.features.slice(0, seg.features.length)).toEqual(seg.features);
     expect(p.clusters).toHaveLength(seg.k);
     // Nothing changed since training: the figures are the ones the training run stored.

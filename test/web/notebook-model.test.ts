@@ -4,7 +4,7 @@ import { renderMarkdown } from '../../web/src/cells/markdown.ts';
 import { formatParams, parseParams } from '../../web/src/cells/view-params.ts';
 import type { Cell, Notebook } from '../../web/src/notebook/model.ts';
 import { CycleError, dependants, freeCellName, upstream } from '../../web/src/notebook/graph.ts';
-import { sqlParamNames } from '../../server/sql-text.ts';
+import { sqlParamNames } from '../../services/sql-text.ts';
 import { cellInputs, resolveViewParams, sqlCodeWords, sqlParamValues } from '../../web/src/notebook/params.ts';
 import { notebookDocument, parseNotebook, serializeNotebook } from '../../web/src/notebook/serialize.ts';
 import clustersVsRfm from '../../web/src/notebook/defaults/clusters-vs-rfm-tiers.json';

@@ -1,6 +1,6 @@
 import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { RetryLater, TierlabError, type ErrorCode, type OptionWording } from '../../../data/errors.ts';
-import { fromDuckDB } from '../../duckdb-errors.ts';
+import { fromDuckDB } from '../../../data/duckdb-errors.ts';
 
 const STATUS: Record<ErrorCode, number> = {
   bad_input: 400,

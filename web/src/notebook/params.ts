@@ -1,4 +1,4 @@
-import { sqlCode, sqlParamNames } from '../../../server/sql-text.ts';
+import { sqlCode, sqlParamNames } from '../../../services/sql-text.ts';
 import type { Cell, InputCell, Notebook } from './model.ts';
 
 /**

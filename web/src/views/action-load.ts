@@ -4,7 +4,8 @@
  */
 import { api, ApiError } from '../api.ts';
 import { campaignResults as loadResults, listCampaigns, type CampaignResults } from '../campaigns/campaigns.ts';
-import type { NextAction, Params } from './load.ts';
+import type { TierAlertsAnswer, TierFlowAnswer } from '../../../server/contracts.ts';
+import type { Params } from './load.ts';
 import { t } from '../i18n/index.svelte.ts';
 import { NotReadyError } from './ready.ts';
 
@@ -26,22 +27,10 @@ export async function campaignResults(params: Params): Promise<CampaignResults> 
   });
 }
 
-export interface TierFlow {
-  column: string;
-  from: { version: number; recorded_at: string };
-  to: { version: number; recorded_at: string };
-  moved: number;
-  total: number;
-  entered: number;
-  cells: { from: string | null; to: string | null; customers: number }[];
-}
+export type TierFlow = TierFlowAnswer;
 
 export const tierFlow = (params: Params) => ready(() => api<TierFlow>('/api/history/flow', { query: { column: params.column, since: params.since, from_version: params.from_version } }));
 
-export interface TierAlerts {
-  from: { version: number; recorded_at: string };
-  to: { version: number; recorded_at: string };
-  alerts: { customer_id: string; kind: string; from: string | null; to: string | null; value_tier: string | null; risk_band: string | null; churn_probability: number | null; next_best_action: NextAction | null }[];
-}
+export type TierAlerts = TierAlertsAnswer;
 
 export const tierAlerts = (params: Params) => ready(() => api<TierAlerts>('/api/history/alerts', { query: { since: params.since } }));

@@ -4,7 +4,10 @@
  */
 import { api, ApiError, type Query } from '../api.ts';
 import type { TierDimension } from '../../../models/tiers/summary.ts';
-import type { DatasetList, ModelList, ModelManifest, SqlResult, TierGroup, TiersAnswer } from '../../../server/contracts.ts';
+import type {
+  AtRiskAnswer, ChurnEvaluationAnswer, ClusterProfilesAnswer, ClustersAnswer, ComparisonAnswer, DatasetList, Facets, FacetsAnswer, KSelectionAnswer, ModelList,
+  ModelManifest, ProjectionAnswer, SqlResult, TierGroup, TiersAnswer,
+} from '../../../server/contracts.ts';
 import { t } from '../i18n/index.svelte.ts';
 import { NotReadyError } from './ready.ts';
 
@@ -40,27 +43,10 @@ async function stageSql(text: string, table: string, notBuilt: string): Promise<
   }
 }
 
-/** The active segmentation as stored (`GET /api/clusters`). */
-interface Segmentation {
-  k: number;
-  features: string[];
-  clusters?: { cluster: number | string; name?: string }[];
-  profiles?: { cluster: number | string; name?: string }[];
-  kScores?: Row[];
-}
-
-const segmentation = () => shared('clusters', () => api<Segmentation>('/api/clusters'));
-
-/** Cluster id -> name, from whichever list the segmentation stores. */
+/** Cluster id -> name, of the served clusters (`GET /api/clusters`). */
 async function clusterNames(): Promise<Map<string, string>> {
-  const seg = await segmentation();
-  return new Map((seg.clusters ?? seg.profiles ?? []).map((c) => [String(c.cluster), c.name ?? t('view.clusterN', { n: c.cluster })]));
-}
-
-/** A number under any of the names the models and server have used for it (snake_case or camelCase). */
-function num(row: Row, ...keys: string[]): number {
-  for (const key of keys) if (typeof row[key] === 'number') return row[key] as number;
-  return NaN;
+  const { clusters } = await shared('clusters', () => api<ClustersAnswer>('/api/clusters'));
+  return new Map(clusters.filter((c) => c.cluster !== null).map((c) => [String(c.cluster), c.name ?? t('view.clusterN', { n: c.cluster! })]));
 }
 
 export interface DatasetSummary extends DatasetList {
@@ -91,18 +77,8 @@ export interface KSelection {
 }
 
 export async function kSelection(): Promise<KSelection> {
-  let raw: { rows?: Row[]; chosen_k?: number };
-  try {
-    raw = await api('/api/clusters/k-selection');
-  } catch (error) {
-    // Older stores keep the scores only inside the segmentation.
-    if (!(error instanceof ApiError && error.notReady)) throw error;
-    const seg = await segmentation();
-    if (!seg.kScores?.length) throw error;
-    raw = { rows: seg.kScores, chosen_k: seg.k };
-  }
-  const rows = (raw.rows ?? []).map((r) => ({ k: num(r, 'k'), inertia: num(r, 'inertia'), silhouette: num(r, 'silhouette'), davies_bouldin: num(r, 'davies_bouldin', 'daviesBouldin') }));
-  return { rows, chosen_k: raw.chosen_k ?? NaN };
+  const raw = await api<KSelectionAnswer>('/api/clusters/k-selection');
+  return { rows: raw.rows.map((r) => ({ k: r.k, inertia: r.inertia, silhouette: r.silhouette, davies_bouldin: r.daviesBouldin })), chosen_k: raw.chosen_k };
 }
 
 export interface ClusterProfiles {
@@ -114,21 +90,11 @@ export interface ClusterProfiles {
   z: { cluster: string; feature: string; z: number }[];
 }
 
-interface GroupFigures {
-  size: number;
-  share: number;
-  means: Record<string, number>;
-  medians: Record<string, number>;
-}
+type GroupFigures = ClusterProfilesAnswer['overall'];
 
 export async function clusterProfiles(): Promise<ClusterProfiles> {
   // The server describes the clusters with the function `tierlab segment` prints (models/clusters/profiles.ts).
-  const raw = await api<{
-    features: string[];
-    clusters: (GroupFigures & { cluster: number; name: string; z: Record<string, number> })[];
-    overall: GroupFigures;
-    noPurchases: GroupFigures & { name: string };
-  }>('/api/clusters/profiles');
+  const raw = await api<ClusterProfilesAnswer>('/api/clusters/profiles');
   const { features } = raw;
   const groups = [...raw.clusters, { name: 'All segmented customers', ...raw.overall }, ...(raw.noPurchases.size ? [raw.noPurchases] : [])];
   const rows = (pick: (g: GroupFigures) => Record<string, number>) => groups.map((g) => ({ name: g.name, customers: g.size, share: g.share, ...pick(g) }));
@@ -145,33 +111,27 @@ export interface ClusterComparison {
 }
 
 export async function clusterComparison(): Promise<ClusterComparison> {
-  const raw = await api<Partial<ClusterComparison> & { adjustedRandIndex?: number; adjustedMutualInfo?: number; normalizedMutualInfo?: number; counts?: number[][]; segments?: string[] }>('/api/clusters/comparison');
-  if (raw.table && raw.ari !== undefined && raw.ami !== undefined && raw.nmi !== undefined) return raw as ClusterComparison;
-  // The segmentation's own shape: counts by cluster (in id order) and segment, without cluster names.
-  const names = [...(await clusterNames()).values()];
-  const counts = raw.counts ?? [];
+  const raw = await api<ComparisonAnswer>('/api/clusters/comparison');
+  // A stored comparison has its rows in cluster id order, without names; one computed from the tables names them.
+  const names = raw.clusters ?? [...(await clusterNames()).values()];
   return {
-    ari: raw.ari ?? raw.adjustedRandIndex ?? NaN,
-    ami: raw.ami ?? raw.adjustedMutualInfo ?? NaN,
-    nmi: raw.nmi ?? raw.normalizedMutualInfo ?? NaN,
-    table: { rows: counts.map((_, i) => names[i] ?? t('view.clusterN', { n: i })), columns: raw.segments ?? [], counts },
+    ari: raw.adjustedRandIndex,
+    ami: raw.adjustedMutualInfo ?? NaN,
+    nmi: raw.normalizedMutualInfo,
+    table: { rows: raw.counts.map((_, i) => names[i] ?? t('view.clusterN', { n: i })), columns: raw.segments, counts: raw.counts },
   };
 }
 
-export interface Projection {
-  color: string;
-  points: { customer_id: string | number; x: number; y: number; group: string | number }[];
-  total: number;
-}
+export type Projection = ProjectionAnswer;
 
 export async function projection(params: Params): Promise<Projection> {
-  const color = String(params.color ?? 'cluster');
+  const color = params.color === 'rfm_segment' ? 'rfm_segment' : 'cluster';
   const [raw, names] = await Promise.all([
-    api<Projection>('/api/clusters/projection', { query: { color, max_points: params.max_points ?? 5000 } }),
+    api<ProjectionAnswer>('/api/clusters/projection', { query: { color, max_points: params.max_points ?? 5000 } }),
     color === 'cluster' ? clusterNames() : Promise.resolve(new Map<string, string>()),
   ]);
   // Clusters are labelled by name in the legend, not by id.
-  return { ...raw, points: raw.points.map((p) => ({ ...p, group: names.get(String(p.group)) ?? p.group })) };
+  return { ...raw, points: raw.points.map((p) => ({ ...p, group: (p.group !== null && names.get(p.group)) || p.group })) };
 }
 
 export interface ChurnDistribution {
@@ -190,35 +150,27 @@ export async function churnDistribution(): Promise<ChurnDistribution> {
 }
 
 export interface ChurnEvaluation {
-  model_version?: string | number;
-  metrics?: Record<string, number>;
-  calibration?: Row[];
-  lift?: Row[];
-  [key: string]: unknown;
+  model_version: number;
+  metrics: Record<(typeof METRICS)[number], number>;
+  calibration: ChurnEvaluationAnswer['evaluation']['calibration'];
+  lift: ChurnEvaluationAnswer['evaluation']['lift'];
 }
 
-const METRICS = ['roc_auc', 'pr_auc', 'log_loss', 'brier'];
+const METRICS = ['roc_auc', 'pr_auc', 'log_loss', 'brier'] as const;
 
 export async function churnEvaluation(): Promise<ChurnEvaluation> {
-  const raw = await api<ChurnEvaluation & { evaluation?: ChurnEvaluation }>('/api/churn/evaluation');
-  // Figures sit at the top or under `evaluation`, as the model stored them.
-  const figures: ChurnEvaluation = { ...raw, ...(raw.evaluation ?? {}) };
-  const source = (figures.metrics ?? figures) as Row;
-  const metrics = Object.fromEntries(METRICS.filter((m) => typeof source[m] === 'number').map((m) => [m, source[m] as number]));
-  return { model_version: raw.model_version, metrics, calibration: figures.calibration ?? [], lift: figures.lift ?? [] };
+  const raw = await api<ChurnEvaluationAnswer>('/api/churn/evaluation');
+  const figures = raw.evaluation;
+  return { model_version: raw.model_version, metrics: Object.fromEntries(METRICS.map((m) => [m, figures[m]])) as ChurnEvaluation['metrics'], calibration: figures.calibration, lift: figures.lift };
 }
 
 /** A next best action as the server gives it (models/playbooks). */
 export type { NextBestAction as NextAction } from '../../../models/playbooks/types.ts';
-import type { NextBestAction as NextAction } from '../../../models/playbooks/types.ts';
 
-/** Every value of each list filter in the data, with its customer count (`GET /api/customers/facets`). */
-export type Facets = Record<string, { value: string; customers: number }[]>;
+export type { Facets };
 
-export interface AtRisk {
-  items: { customer_id: string | number; churn_probability: number; risk_band: string; value_at_risk: number; rfm_segment: string; value_tier: string | null; lifecycle_stage: string | null; cluster: unknown; expected_value_source: string | null; reasons: string[]; next_best_action: NextAction | null }[];
-  /** Customers passing the filters (the download has them all). */
-  total: number;
+/** The at-risk page (`total`: customers passing the filters; the download has them all) and the filters' values. */
+export interface AtRisk extends AtRiskAnswer {
   facets: Facets;
   query: Query;
 }
@@ -229,11 +181,11 @@ export function atRiskQuery(params: Params): Query {
   return { risk_band, rfm_segment, value_tier, lifecycle_stage, cluster, min_risk, limit: limit ?? 100 } as Query;
 }
 
-export const facets = () => shared('facets', async () => (await api<{ facets: Facets }>('/api/customers/facets')).facets);
+export const facets = () => shared('facets', async () => (await api<FacetsAnswer>('/api/customers/facets')).facets);
 
 export async function atRisk(params: Params): Promise<AtRisk> {
   const query = atRiskQuery(params);
-  const [list, all] = await Promise.all([api<Pick<AtRisk, 'items' | 'total'>>('/api/churn/at-risk', { query }), facets()]);
+  const [list, all] = await Promise.all([api<AtRiskAnswer>('/api/churn/at-risk', { query }), facets()]);
   return { items: list.items, total: list.total, facets: all, query };
 }
 

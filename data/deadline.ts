@@ -1,4 +1,4 @@
-import { TierlabError } from '../data/errors.ts';
+import { TierlabError } from './errors.ts';
 
 export interface DeadlineOptions {
   /** What is interrupted when time is up: a DuckDB connection used by `work` alone. */

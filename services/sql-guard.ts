@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { StatementType } from '@duckdb/node-api';
 import { badInput, TierlabError } from '../data/errors.ts';
-import { statementMessage } from './duckdb-errors.ts';
+import { statementMessage } from '../data/duckdb-errors.ts';
 import { sqlSpans } from './sql-text.ts';
 
 /** Table functions a SQL cell may use: they only generate rows, none reads files or runs SQL text. */

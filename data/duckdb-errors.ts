@@ -1,4 +1,4 @@
-import { RetryLater, TierlabError } from '../data/errors.ts';
+import { RetryLater, TierlabError } from './errors.ts';
 
 /**
  * The one place DuckDB's own errors become Tierlab errors, so no raw DuckDB message reaches a client. DuckDB
