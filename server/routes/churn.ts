@@ -17,7 +17,7 @@ export async function atRisk({ c, deps, query }: RouteInput<AtRiskQuery>) {
     const filter = checkAtRisk(options, await deps.customers.columns());
     const list = await deps.customers.list();
     const page = list.page({ filter, sort: 'value_at_risk', desc: true, limit: query.limit ?? AT_RISK_DEFAULTS.limit });
-    const rows = await Promise.all(page.ids.map((id) => deps.customers.row(id)));
+    const rows = await deps.customers.rows(page.ids);
     const columns = await deps.customers.columns();
     const cluster = columns.has('cluster_name') ? 'cluster_name' : 'cluster';
     const text = (value: unknown) => (value === undefined || value === null ? null : String(value));

@@ -2,6 +2,7 @@ import { badInput, notFound } from '../../data/errors.ts';
 import { ident } from '../../data/store.ts';
 import type { CustomerListQuery } from '../contracts.ts';
 import type { AppDeps, RouteInput } from '../context.ts';
+import { rowOfPage } from '../customer-cache.ts';
 import { checkFilter, FILTER_FIELDS, type CustomerFilter, type ListFilter } from '../../services/customer-filter.ts';
 import { nextActionOf } from '../../services/next-action.ts';
 import type { Values } from '../validate.ts';
@@ -65,19 +66,18 @@ export async function listCustomers({ c, deps, query }: RouteInput<CustomerListQ
   const filter = await parseFilters(deps, query);
   const list = await deps.customers.list();
   const page = list.page({ filter, sort, desc: walk.order === 'desc', limit: query.limit ?? 50, after });
-  // The rows are JSON text already: joined, never parsed and re-serialized.
-  const items = await Promise.all(page.ids.map((id) => deps.customers.rowJson(id)));
-  return c.body(`{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(page.next ? encodeCursor(page.next, walk) : null)}}`, 200, { 'content-type': 'application/json' });
+  const items = await deps.customers.rows(page.ids);
+  return c.body(`{"items":[${items.map((item) => JSON.stringify(item)).join(',')}],"next_cursor":${JSON.stringify(page.next ? encodeCursor(page.next, walk) : null)}}`, 200, { 'content-type': 'application/json' });
 }
 
 /**
- * GET /api/customers/:id: everything known about one customer, prebuilt as JSON text by the cache, and the next
- * best action of the playbook in force (added to the text: the playbook can change without a rebuild).
+ * GET /api/customers/:id: everything known about one customer, prebuilt as JSON text (table customer_pages), and
+ * the next best action of the playbook in force (added to the text: the playbook can change without a rebuild).
  */
 export async function getCustomer({ c, deps, params }: RouteInput) {
   const page = await deps.customers.pageJson(params.id);
   if (page === undefined) throw notFound(`customer ${params.id} does not exist`, { field: 'id' });
-  const action = nextActionOf(deps.home)((await deps.customers.row(params.id)) ?? {});
+  const action = nextActionOf(deps.home)(rowOfPage(JSON.parse(page) as Record<string, unknown>));
   return c.body(`${page.slice(0, -1)},"next_best_action":${JSON.stringify(action)}}`, 200, { 'content-type': 'application/json' });
 }
 

@@ -5,7 +5,7 @@ import type { RouteInput } from '../context.ts';
 import type { Values } from '../validate.ts';
 import { fromDuckDB } from '../duckdb-errors.ts';
 import { withDeadline } from '../deadline.ts';
-import { SqlResultCache } from '../sql-cache.ts';
+import { TextCache } from '../text-cache.ts';
 import { composeCells, placeError, readCells, type CellSql } from '../sql-cells.ts';
 import { checkReadOnlySelect } from '../sql-guard.ts';
 import { knownTables } from './sql-schema.ts';
@@ -29,7 +29,7 @@ const VOLATILE = /\b(now|random|uuid|gen_random_uuid|setseed|current_timestamp|c
 export async function runSql(input: RouteInput<Values, SqlRequest>): Promise<Response> {
   const { deps, body, role } = input;
   const started = performance.now();
-  const cache = await deps.customers.memo('sql-results', async () => new SqlResultCache({ maxBytes: deps.limits.sqlCacheBytes }));
+  const cache = await deps.customers.memo('sql-results', async () => new TextCache({ maxBytes: deps.limits.sqlCacheBytes }));
   const cells = readCells(body.cells);
   const key = JSON.stringify([body.sql, body.params ?? {}, body.limit ?? DEFAULT_ROW_LIMIT, cells]);
   const answer = (json: string, cached: boolean) =>

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { CustomerList } from '../../server/customer-list.ts';
+import { CustomerList, textColumn } from '../../server/customer-list.ts';
 
 // Ties, missing values and a filter: every page walk must visit each matching id once, in (key, id) order.
 const ids = ['a', 'b', 'c', 'd', 'e', 'f', 'g'];
 const list = new CustomerList({
   ids,
-  text: { rfm_segment: ['X', 'Y', 'X', 'X', null, 'X', 'Y'] },
+  text: { rfm_segment: textColumn(['X', 'Y', 'X', 'X', null, 'X', 'Y']) },
   numbers: { monetary: Float64Array.from([5, 1, Number.NaN, 5, 2, 1, Number.NaN]) },
 });
 

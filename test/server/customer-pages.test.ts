@@ -73,7 +73,10 @@ describe('customer pages', () => {
   });
   afterAll(() => f.close());
 
-  it('answers customers with what the store holds for them', async () => {
+  it('answers customers with what the store holds for them, from table customer_pages', async () => {
+    await page(f, 'C000001'); // the stand-in churn stage dropped the table: the server builds it on the writer
+    await f.deps.writes.run(async () => {});
+    expect(await f.store.has('customer_pages')).toBe(true);
     const ids = (await f.store.all<{ id: string }>('SELECT customer_id AS id FROM customer_analytics ORDER BY 1')).map((r) => r.id);
     expect(ids.length).toBe(300);
     let withFeedback = 0;
@@ -101,5 +104,30 @@ describe('customer pages', () => {
     expect(after.features.frequency).toBe(before.features.frequency + 1);
     const { next_best_action: _action, ...shown } = after;
     expect(shown).toEqual(await expectedPage(f, id));
+  });
+
+  it('serves a store without customer_pages from the source tables, and builds the table once', async () => {
+    await f.store.run('DROP TABLE customer_pages');
+    f.deps.customers.invalidate();
+    // Hold the writer, so the build waits and these lookups read the source tables.
+    let release = () => {};
+    const held = f.deps.writes.run(() => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      for (const id of ['C000002', 'C000150', 'C000299']) {
+        const { status, body } = await page(f, id);
+        expect(status).toBe(200);
+        const { next_best_action: _action, ...shown } = body;
+        expect(shown).toEqual(await expectedPage(f, id));
+      }
+      expect((await page(f, 'NOPE')).status).toBe(404);
+      expect(await f.store.has('customer_pages')).toBe(false);
+    } finally {
+      release();
+    }
+    await held;
+    await f.deps.writes.run(async () => {});
+    expect(await f.store.has('customer_pages')).toBe(true);
+    const { next_best_action: _action, ...shown } = (await page(f, 'C000150')).body;
+    expect(shown).toEqual(await expectedPage(f, 'C000150'));
   });
 });
