@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANALYTICS_TABLES } from '../../data/analytics.ts';
-import { rebuildDerived } from '../../models/derived.ts';
+import { refreshAnalyticsView } from '../../data/analytics.ts';
+import { buildCustomerPages } from '../../data/customer-pages.ts';
+import { latestLoad, rebuildDerived } from '../../models/derived.ts';
+import { exportOutputs } from '../../models/registry/outputs.ts';
+import { Registry } from '../../models/registry/registry.ts';
 import { scoreFeedbackTable } from '../../models/sentiment/index.ts';
 import { fixture, standInChurn, type Fixture } from './helpers.ts';
 
@@ -129,5 +133,27 @@ describe('customer pages', () => {
     expect(await f.store.has('customer_pages')).toBe(true);
     const { next_best_action: _action, ...shown } = (await page(f, 'C000150')).body;
     expect(shown).toEqual(await expectedPage(f, 'C000150'));
+  });
+
+  it('serves the pages of the version switched to, loaded with its tables', async () => {
+    const registry = new Registry(f.home);
+    const snapshot = { as_of: '2026-07-01', from: null, to: null, rows: { customers: 300, transactions: 0, feedback: 0 }, content_hash: 'sha256:x', load_id: await latestLoad(f.store) };
+    for (const tier of ['tier of v1', 'tier of v2']) {
+      // What a retrain leaves behind: stage tables, then the pages built from them, all exported with the version.
+      await f.store.run(`UPDATE customer_rfm SET value_tier = '${tier}'`);
+      await refreshAnalyticsView(f.store);
+      await buildCustomerPages(f.store);
+      await registry.write({ created_at: '2026-07-01T00:00:00Z', data_snapshot: snapshot, config: {}, libraries: {}, backend: 'cpu', evaluation: {} }, {}, async (dir) => {
+        await exportOutputs(f.store, dir);
+      });
+    }
+    for (const version of [1, 2]) {
+      registry.activate(version);
+      await f.deps.writes.run(() => f.deps.served.sync());
+      expect(await f.store.has('customer_pages')).toBe(true);
+      const { next_best_action: _action, ...shown } = (await page(f, 'C000042')).body;
+      expect(shown.tiers.value_tier).toBe(`tier of v${version}`);
+      expect(shown).toEqual(await expectedPage(f, 'C000042'));
+    }
   });
 });
