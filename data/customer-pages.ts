@@ -44,6 +44,14 @@ const STAGES: Record<(typeof ANALYTICS_TABLES)[number], string> = { customer_rfm
 /** The page's groups of analytics columns, in the view's column order: the row of a customer is them flattened. */
 export const PAGE_GROUPS = ['features', ...Object.values(STAGES)];
 
+/**
+ * The first 20 of a group's `value`s ordered by `keys` (SQL expressions, ascending), as a list aggregate. The
+ * list is sorted after it is gathered: DuckDB's ordered aggregate (`list(v ORDER BY k)`) took twice as long at
+ * 100,000 customers, where the orders are most of the build.
+ */
+const firstTwenty = (keys: string, value: string) =>
+  `list_transform(list_sort(list(struct_pack(${keys.split(', ').map((k, i) => `k${i} := ${k}`).join(', ')}, v := ${value})))[1:20], x -> x.v)`;
+
 const iso = (expr: string) => `strftime(${expr} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
 
 /** The view's columns and their DuckDB types; empty before features are built. */
@@ -91,15 +99,15 @@ async function pagesQuery(store: Store, oneCustomer: boolean): Promise<string | 
   return `
     WITH orders AS (
       SELECT customer_id, order_id, min(timestamp) AS ts, CAST(sum(amount) AS DOUBLE) AS amount, count(*) AS lines, sum(quantity) AS items,
-        list(DISTINCT product ORDER BY product) FILTER (WHERE product IS NOT NULL) AS products
+        CASE WHEN count(product) > 0 THEN list_sort(list_distinct(list(product))) END AS products
       FROM transactions ${only('')} GROUP BY customer_id, order_id
     ),
     recent_orders AS (
-      SELECT customer_id, list(struct_pack(order_id := order_id, "timestamp" := ${iso('ts')}, amount := amount, lines := lines, items := items, products := products) ORDER BY ts DESC, order_id)[1:20] AS orders
+      SELECT customer_id, ${firstTwenty('-epoch_us(ts), order_id', `struct_pack(order_id := order_id, "timestamp" := ${iso('ts')}, amount := amount, lines := lines, items := items, products := products)`)} AS orders
       FROM orders GROUP BY customer_id
     ),
     recent_feedback AS (
-      SELECT customer_id, list(struct_pack("timestamp" := ${iso('"timestamp"')}, "text" := "text", rating := rating, channel := channel${feedback.extra.map((c) => `, ${ident(c)} := ${ident(c)}`).join('')}) ORDER BY "timestamp" DESC)[1:20] AS feedback
+      SELECT customer_id, ${firstTwenty('-epoch_us("timestamp")', `struct_pack("timestamp" := ${iso('"timestamp"')}, "text" := "text", rating := rating, channel := channel${feedback.extra.map((c) => `, ${ident(c)} := ${ident(c)}`).join('')})`)} AS feedback
       FROM (${feedback.sql}) ${only('')} GROUP BY customer_id
     )
     SELECT a.customer_id${list.map((c) => `, ${c}`).join('')},
