@@ -12,8 +12,20 @@ export const ANALYTICS_TABLES = [
   'customer_clv', // probability alive, expected purchases, next order date, CLV (models/clv)
 ] as const;
 
-/** Recreates `customer_analytics` over customer_features and whichever stage tables exist now. */
+/** Every customer's page as JSON, built from the view and the data (data/customer-pages.ts). */
+export const CUSTOMER_PAGES = 'customer_pages';
+
+/** Drops `customer_pages`: a table it is built from is changing (lookups read the sources until it is rebuilt). */
+export async function dropCustomerPages(store: Store): Promise<void> {
+  await store.run(`DROP TABLE IF EXISTS ${CUSTOMER_PAGES}`);
+}
+
+/**
+ * Recreates `customer_analytics` over customer_features and whichever stage tables exist now. Every stage's
+ * writer calls it, so it also drops `customer_pages`, built from the tables being replaced.
+ */
 export async function refreshAnalyticsView(store: Store): Promise<void> {
+  await dropCustomerPages(store);
   const names = await store.all<{ name: string }>(`SELECT table_name AS name FROM duckdb_tables() WHERE schema_name = 'main'`);
   const existing = new Set(names.map((r) => r.name));
   if (!existing.has('customer_features')) return;

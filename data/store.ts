@@ -8,9 +8,26 @@ import { SCHEMA_SQL } from './schema.ts';
 export type Row = Record<string, unknown>;
 export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
 
+/**
+ * DuckDB's memory limit by the kind of process that opens the store (DuckDB's own default is 80% of RAM, which
+ * lets its buffer pool alone outgrow a server's memory goal on a shared machine). What passes the limit spills to
+ * a temporary folder beside the store (sorts, joins, aggregates), so a limit costs time, not failures.
+ * - `server`: 1 GB. The server's goal is 2 GB RSS at a million customers; its JavaScript side holds the list's
+ *   columns (~200 MB at 1 M), the page and SQL caches (64 MB each) and Node itself (~150 MB), and without a
+ *   limit the blocks of customer_pages that lookups read (~1.3 GB of JSON at 1 M) would stay cached in DuckDB.
+ *   Uploads through the server rebuild features, tiers and pages within it (spilling past it).
+ * - `batch` (commands, the retrain): 2 GB. The retrain's goal is 4 GB peak; its models hold up to ~2 GB of
+ *   typed arrays and samples at 1 M, and its set work (features over every transaction line, the pages) spills.
+ * `TIERLAB_DUCKDB_MEMORY_LIMIT` (e.g. `8GB`) overrides both, for a bigger machine. Threads stay DuckDB's default,
+ * one per core: a lookup is one point query on one thread, and set work gets every core while JavaScript waits.
+ */
+export const DUCKDB_MEMORY_LIMITS = { server: '1GB', batch: '2GB' } as const;
+
 export interface OpenStoreOptions {
   /** DuckDB file; ':memory:' for a throw-away store. Default: the runtime folder's store. */
   path?: string;
+  /** Which memory limit applies (DUCKDB_MEMORY_LIMITS); default batch. */
+  purpose?: keyof typeof DUCKDB_MEMORY_LIMITS;
   /** Open without write access (the SQL cells use this with external access off). */
   readOnly?: boolean;
   /** Extra DuckDB settings, e.g. `{ enable_external_access: 'false' }`. */
@@ -54,7 +71,8 @@ export class Store {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     // New store files use this DuckDB's newest storage format: a million-line ingest writes ~10% faster than in
     // the default (v0.10-readable) format. Stores created earlier keep their format and open as before.
-    const settings: Record<string, string> = { storage_compatibility_version: 'latest', ...options.settings };
+    const memoryLimit = process.env.TIERLAB_DUCKDB_MEMORY_LIMIT || DUCKDB_MEMORY_LIMITS[options.purpose ?? 'batch'];
+    const settings: Record<string, string> = { storage_compatibility_version: 'latest', memory_limit: memoryLimit, ...options.settings };
     if (options.readOnly) settings.access_mode = 'READ_ONLY';
     let instance: DuckDBInstance;
     try {

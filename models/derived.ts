@@ -1,3 +1,4 @@
+import { buildCustomerPages } from '../data/customer-pages.ts';
 import type { Store } from '../data/store.ts';
 import { buildCustomerFeatures } from './features.ts';
 import type { Registry } from './registry/registry.ts';
@@ -57,7 +58,7 @@ export interface RebuildOptions {
 }
 
 /**
- * Rebuilds features and tiers from the data and records it, in one transaction: readers on other connections
+ * Rebuilds features, tiers and the customer pages from the data and records it, in one transaction: readers on other connections
  * see the old tables or the new, never a mix. Without transactions there is nothing to build.
  *
  * @example
@@ -73,6 +74,8 @@ export async function rebuildDerived(store: Store, options: RebuildOptions = {})
     }
     const asOf = await buildCustomerFeatures(store);
     await buildTiers(store, options.tierRules);
+    // The pages show the new orders and feedback and every customer's new features (the cutoff moved).
+    await buildCustomerPages(store);
     await markDerived(store, latest);
     return { features_as_of: asOf, tiers_built: true };
   });

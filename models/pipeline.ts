@@ -1,4 +1,5 @@
 import { buildCustomerFeatures } from './features.ts';
+import { buildCustomerPages } from '../data/customer-pages.ts';
 import { resolveAsOf } from '../data/dates.ts';
 import { TierlabError } from '../data/errors.ts';
 import type { Store } from '../data/store.ts';
@@ -70,7 +71,7 @@ export interface TrainResult {
 }
 
 /** The training stages, in the order a run goes through them (a crashed run's lock names one). */
-export const STEPS = ['sentiment', 'features', 'tiers', 'clv', 'segments', 'churn'] as const;
+export const STEPS = ['sentiment', 'features', 'tiers', 'clv', 'segments', 'churn', 'pages'] as const;
 
 function checkAborted(signal?: AbortSignal): void {
   if (signal?.aborted) throw new TierlabError('failed', 'training was cancelled');
@@ -100,7 +101,7 @@ async function chooseLabel(store: Store): Promise<{ label: LabelKind; note?: str
 
 /**
  * The whole training run over the store, in data-flow order: score feedback, build features and tiers, fit
- * lifetime value, segment, train churn. Each stage writes its per-customer table, so later stages read the
+ * lifetime value, segment, train churn, write the customer pages. Each stage writes its per-customer table, so later stages read the
  * earlier ones (churn's value at risk uses CLV; clusters are compared with RFM segments).
  *
  * @example
@@ -157,6 +158,11 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   const churn = await runChurnStage(store, { label, asOf, clv: clv ?? null, engine, horizonDays: options.horizonDays, seed: options.seed, train: options.churnTrain });
   const { model: _model, evalModel: _evalModel, cv: _cv, scored: _scored, backend: _backend, test: _test, ...churnReport } = churn;
   evaluation.churn = { ...churnReport, ...(chosen.note && { labelWarning: chosen.note }) };
+  checkAborted(options.signal);
+
+  // Last: every customer's page from what the stages wrote, so the server answers a lookup with one point query.
+  say('pages');
+  await buildCustomerPages(store, { onProgress: (percent) => say('pages', { message: `${percent}%` }) });
 
   return {
     asOf,

@@ -13,6 +13,7 @@ import { AdmissionQueue } from './admission.ts';
 import type { AppDeps, AppEnv, CommandRunner, RouteSpec, TrainFunction } from './context.ts';
 import { CustomerCache } from './customer-cache.ts';
 import { JobRunner, SerialQueue } from './jobs.ts';
+import { buildMissingPages } from './writer.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 import { auth } from './middleware/auth/index.ts';
 import { onError, routeNotFound } from './middleware/errors/index.ts';
@@ -93,9 +94,20 @@ export async function createApp(options: CreateAppOptions): Promise<TierlabApp> 
   const { store, home } = options;
   if (options.lockDown ?? true) await lockDownStore(store, home);
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const customers = new CustomerCache(store);
   const writes = new SerialQueue();
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
+  const customers = new CustomerCache(store, { pageCacheBytes: limits.pageCacheBytes, onPagesMissing: () => void buildPages() });
+  const buildPages = async () => {
+    const started = Date.now();
+    try {
+      const built = await buildMissingPages(deps);
+      if (built !== null) log({ time: new Date().toISOString(), event: 'customer_pages_built', customers: built, ms: Date.now() - started });
+      customers.invalidate();
+    } catch (error) {
+      // Left to the next invalidation (a write, a switch); lookups keep reading the source tables.
+      log({ time: new Date().toISOString(), event: 'customer_pages_failed', message: (error as Error).message });
+    }
+  };
   removeStaleUploads(home);
   const deps: AppDeps = {
     store,

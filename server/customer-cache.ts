@@ -1,62 +1,66 @@
+import { analyticsColumns, CUSTOMER_PAGES, LIST_NUMBER_COLUMNS, LIST_TEXT_COLUMNS, livePageQuery, PAGE_GROUPS } from '../data/customer-pages.ts';
 import { ident, type Store } from '../data/store.ts';
-import { CustomerList } from './customer-list.ts';
+import { CustomerList, TextColumnWriter } from './customer-list.ts';
+import { TextCache } from './text-cache.ts';
 
 type Row = Record<string, unknown>;
 
-/** Columns the list filters on by equality, and the numeric ones it sorts or ranges on. */
-export const LIST_TEXT_COLUMNS = ['rfm_segment', 'value_tier', 'lifecycle_stage', 'risk_band', 'cluster', 'cluster_name'];
-export const LIST_NUMBER_COLUMNS = [
-  'recency_days', 'frequency', 'monetary', 'avg_order_value', 'tenure_days', 'churn_probability', 'value_at_risk',
-  'r_score', 'f_score', 'm_score', 'p_alive', 'clv_12m',
-];
-
 interface Snapshot {
   list: CustomerList;
-  /** customer_id -> JSON text of the analytics row (a list item), sent as it is. */
-  rows: Map<string, string>;
-  /** customer_id -> JSON text of the whole customer page, sent as it is. */
-  pages: Map<string, string>;
+  /** The rowid in customer_pages of each list row; null when the store has no customer_pages (pages are read live). */
+  rowids: Float64Array | null;
 }
 
-/** JSON values the way Store.all gives them: timestamps and dates as ISO strings, DECIMAL as numbers. */
-function jsonExpr(column: string, type: string, table = ''): string {
-  const c = `${table}${ident(column)}`;
-  if (type.startsWith('TIMESTAMP')) return `strftime(CAST(${c} AS TIMESTAMPTZ) AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
-  if (type === 'DATE') return `strftime(${c}, '%Y-%m-%dT00:00:00.000Z')`;
-  if (type.startsWith('DECIMAL') || type === 'HUGEINT') return `CAST(${c} AS DOUBLE)`;
-  // Stores scored before reasons were structs keep them as a JSON list in text: hand out the list.
-  if (column === 'reasons' && type === 'VARCHAR') return `CASE WHEN json_valid(${c}) THEN CAST(${c} AS JSON) ELSE to_json(${c}) END`;
-  return c;
+export interface CustomerCacheOptions {
+  /** Customer pages kept in memory, as JSON bytes (server/limits.ts pageCacheBytes). */
+  pageCacheBytes: number;
+  /**
+   * Called when the analytics are built but table customer_pages is not (a store written before it existed, or a
+   * stage rewritten by a command since): the app builds it on the writer and invalidates. Lookups read the
+   * source tables meanwhile.
+   */
+  onPagesMissing?: () => void;
 }
 
-/** The stage that wrote each analytics column, for grouping the customer page. */
-const STAGES = { tiers: 'customer_rfm', cluster: 'customer_clusters', churn: 'customer_churn', clv: 'customer_clv' } as const;
-
-const iso = (expr: string) => `strftime(${expr} AT TIME ZONE 'UTC', '%Y-%m-%dT%H:%M:%S.%gZ')`;
+/** The analytics row of a customer from its page: the page's groups of columns, flattened. */
+export function rowOfPage(page: Row): Row {
+  const row: Row = { customer_id: page.customer_id };
+  for (const group of PAGE_GROUPS) Object.assign(row, page[group]);
+  return row;
+}
 
 /**
- * Everything the customer page shows, held in memory as JSON text keyed by customer_id: the row of
- * `customer_analytics`, the customer record, the last 20 orders and the feedback (with sentiment when scored).
- * The lookup is the hottest route: one Map read instead of a five-table join and two scans per request.
- * Built in a few set-based queries, lazily, again after anything that changes the tables (uploads, training).
+ * What the customer list, the customer page and the at-risk list read, with memory bounded by bytes, not by
+ * customers: the list's filter and sort columns in memory (columnar: server/customer-list.ts), each page read by
+ * position from table `customer_pages` (data/customer-pages.ts: written by the retrain, rebuilt with features
+ * after a load) through a byte-bounded cache of the most recently used pages. Without the table (a store
+ * written before it, or a stage rewritten since) pages come from the source tables, and `onPagesMissing` has it
+ * built. Read again after anything that changes the tables (uploads, training, a version switch: `invalidate`).
  *
  * @example
- * const cache = new CustomerCache(store);
+ * const cache = new CustomerCache(store, { pageCacheBytes: 64 * 1024 * 1024 });
  * (await cache.row('C00042'))?.rfm_segment;
  * cache.invalidate(); // after an upload
  */
 export class CustomerCache {
   private readonly store: Store;
+  private readonly options: CustomerCacheOptions;
   private loading: Promise<Snapshot> | undefined;
   private readonly derived = new Map<string, Promise<unknown>>();
+  private pages: TextCache;
+  private pagesRequested = false;
 
-  constructor(store: Store) {
+  constructor(store: Store, options: CustomerCacheOptions) {
     this.store = store;
+    this.options = options;
+    this.pages = new TextCache({ maxBytes: options.pageCacheBytes });
   }
 
   invalidate(): void {
     this.loading = undefined;
     this.derived.clear();
+    this.pages = new TextCache({ maxBytes: this.options.pageCacheBytes });
+    this.pagesRequested = false;
   }
 
   /** A value derived from the stage tables (e.g. their columns), computed once per invalidation; a failure is not kept. */
@@ -84,102 +88,64 @@ export class CustomerCache {
     return loading;
   }
 
+  /** The list's columns, a data chunk at a time into typed arrays, from customer_pages (with rowids) or the view. */
   private async build(): Promise<Snapshot> {
-    const columns = await this.columns();
-    const snapshot: Snapshot = { rows: new Map(), pages: new Map(), list: await this.listColumns(columns) };
-    if (!columns.size) return snapshot;
-    const fields = [...columns].map(([name, type]) => `${ident(name)} := ${jsonExpr(name, type)}`).join(', ');
-    for (const r of await this.store.all<{ id: string; j: string }>(`SELECT customer_id AS id, CAST(to_json(struct_pack(${fields})) AS VARCHAR) AS j FROM customer_analytics`)) {
-      snapshot.rows.set(r.id, r.j);
+    if (!(await this.columns()).size) return { list: new CustomerList({ ids: [], text: {}, numbers: {} }), rowids: null };
+    const fromPages = await this.store.has(CUSTOMER_PAGES);
+    if (!fromPages && !this.pagesRequested) {
+      this.pagesRequested = true;
+      this.options.onPagesMissing?.();
     }
-    const pages = await this.store.all<{ id: string; j: string }>(`
-      WITH orders AS (
-        SELECT customer_id, order_id, min(timestamp) AS ts, CAST(sum(amount) AS DOUBLE) AS amount, count(*) AS lines, sum(quantity) AS items,
-          list(DISTINCT product ORDER BY product) FILTER (WHERE product IS NOT NULL) AS products
-        FROM transactions GROUP BY customer_id, order_id
-      ),
-      recent_orders AS (
-        SELECT customer_id, list(struct_pack(order_id := order_id, "timestamp" := ${iso('ts')}, amount := amount, lines := lines, items := items, products := products) ORDER BY ts DESC, order_id)[1:20] AS orders
-        FROM orders GROUP BY customer_id
-      ),
-      recent_feedback AS (
-        SELECT customer_id, list(struct_pack("timestamp" := ${iso('"timestamp"')}, "text" := "text", rating := rating, channel := channel${await this.sentimentFields()}) ORDER BY "timestamp" DESC)[1:20] AS feedback
-        FROM (${await this.feedbackSource()}) GROUP BY customer_id
-      )
-      SELECT a.customer_id AS id, CAST(to_json(struct_pack(
-        customer_id := a.customer_id,
-        customer := CASE WHEN c.customer_id IS NOT NULL THEN struct_pack(signup_date := strftime(c.signup_date, '%Y-%m-%dT00:00:00.000Z'), churned := c.churned) END,
-        ${await this.stageFields(columns)},
-        orders := coalesce(o.orders, []), feedback := coalesce(f.feedback, []))) AS VARCHAR) AS j
-      FROM customer_analytics a LEFT JOIN customers c ON c.customer_id = a.customer_id
-        LEFT JOIN recent_orders o ON o.customer_id = a.customer_id LEFT JOIN recent_feedback f ON f.customer_id = a.customer_id`);
-    for (const r of pages) snapshot.pages.set(r.id, r.j);
-    return snapshot;
-  }
-
-  /** `features := {...}, tiers := {...} | NULL, ...`: the analytics columns grouped by the stage that wrote them. */
-  private async stageFields(columns: Map<string, string>): Promise<string> {
-    const owner = new Map<string, string>();
-    for (const [stage, table] of Object.entries(STAGES)) {
-      if (!(await this.store.has(table))) continue;
-      for (const c of await this.store.all<{ column_name: string }>(`DESCRIBE ${table}`)) if (c.column_name !== 'customer_id') owner.set(c.column_name, stage);
+    const source = fromPages ? CUSTOMER_PAGES : 'customer_analytics';
+    const present = new Set((await this.store.all<{ column_name: string }>(`DESCRIBE ${source}`)).map((c) => c.column_name));
+    const text = LIST_TEXT_COLUMNS.filter((c) => present.has(c));
+    const numbers = LIST_NUMBER_COLUMNS.filter((c) => present.has(c));
+    const select = [
+      'customer_id',
+      ...text.map((c) => `CAST(${ident(c)} AS VARCHAR)`),
+      ...numbers.map((c) => `CAST(${ident(c)} AS DOUBLE)`),
+      ...(fromPages ? ['CAST(rowid AS DOUBLE)'] : []),
+    ];
+    const size = (await this.store.one<{ n: number }>(`SELECT count(*) AS n FROM ${source}`))!.n;
+    const ids: string[] = new Array(size);
+    const texts = text.map(() => new TextColumnWriter(size));
+    const values = numbers.map(() => new Float64Array(size));
+    const rowids = fromPages ? new Float64Array(size) : null;
+    // In id order: the list finds a customer by binary search.
+    const result = await this.store.connection.stream(`SELECT ${select.join(', ')} FROM ${source} ORDER BY customer_id`);
+    let at = 0;
+    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      const columns = chunk.getColumns();
+      if (at + chunk.rowCount > size) throw new Error(`${source} grew while it was read`);
+      for (let r = 0; r < chunk.rowCount; r++) {
+        const i = at + r;
+        ids[i] = columns[0][r] as string;
+        for (let j = 0; j < texts.length; j++) texts[j].set(i, columns[1 + j][r] as string | null);
+        for (let j = 0; j < values.length; j++) values[j][i] = (columns[1 + texts.length + j][r] as number | null) ?? Number.NaN;
+        if (rowids) rowids[i] = columns[1 + texts.length + values.length][r] as number;
+      }
+      at += chunk.rowCount;
     }
-    const group = (stage: string) => {
-      const names = [...columns.keys()].filter((n) => n !== 'customer_id' && (owner.get(n) ?? 'features') === stage);
-      return names.length ? `struct_pack(${names.map((n) => `${ident(n)} := ${jsonExpr(n, columns.get(n)!, 'a.')}`).join(', ')})` : 'NULL';
+    return {
+      list: new CustomerList({
+        ids: at === size ? ids : ids.slice(0, at),
+        text: Object.fromEntries(text.map((c, j) => [c, texts[j].column])),
+        numbers: Object.fromEntries(numbers.map((c, j) => [c, values[j]])),
+      }),
+      rowids,
     };
-    return ['features', ...Object.keys(STAGES)].map((stage) => `${stage} := ${group(stage)}`).join(',\n        ');
-  }
-
-  private async listColumns(columns: Map<string, string>): Promise<CustomerList> {
-    if (!columns.size) return new CustomerList({ ids: [], text: {}, numbers: {} });
-    const text = LIST_TEXT_COLUMNS.filter((c) => columns.has(c));
-    const numbers = LIST_NUMBER_COLUMNS.filter((c) => columns.has(c));
-    const select = ['customer_id', ...text.map((c) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}`), ...numbers.map((c) => `CAST(${ident(c)} AS DOUBLE) AS ${ident(c)}`)];
-    const reader = await this.store.connection.runAndReadAll(`SELECT ${select.join(', ')} FROM customer_analytics`);
-    const data = reader.getColumnsJS();
-    return new CustomerList({
-      ids: data[0] as string[],
-      text: Object.fromEntries(text.map((c, j) => [c, data[1 + j] as (string | null)[]])),
-      numbers: Object.fromEntries(numbers.map((c, j) => [c, Float64Array.from(data[1 + text.length + j] as (number | null)[], (v) => v ?? Number.NaN)])),
-    });
   }
 
   async list(): Promise<CustomerList> {
     return (await this.load()).list;
   }
 
-  /** The sentiment columns a scorer wrote into feedback_scores, joined on the feedback's natural key. */
-  private async scoreColumns(): Promise<{ keys: string[]; extra: string[] } | null> {
-    if (!(await this.store.has('feedback_scores'))) return null;
-    const columns = (await this.store.all<{ column_name: string }>('DESCRIBE feedback_scores')).map((c) => c.column_name);
-    const keys = ['customer_id', 'timestamp', 'text'].filter((k) => columns.includes(k));
-    if (!keys.includes('customer_id') || keys.length < 2) return null;
-    return { keys, extra: columns.filter((c) => !keys.includes(c) && !['rating', 'channel'].includes(c)) };
-  }
-
-  private async feedbackSource(): Promise<string> {
-    const scores = await this.scoreColumns();
-    if (!scores) return 'SELECT * FROM feedback';
-    return `SELECT f.*${scores.extra.map((c) => `, s.${ident(c)}`).join('')} FROM feedback f LEFT JOIN feedback_scores s USING (${scores.keys.map(ident).join(', ')})`;
-  }
-
-  private async sentimentFields(): Promise<string> {
-    const scores = await this.scoreColumns();
-    return scores ? scores.extra.map((c) => `, ${ident(c)} := ${ident(c)}`).join('') : '';
-  }
-
   /** The view's columns and their DuckDB types; empty before features are built. Does not wait for the rows. */
   columns(): Promise<Map<string, string>> {
-    return this.memo('columns', async () => {
-      const columns = new Map<string, string>();
-      if (!(await this.store.has('customer_analytics'))) return columns;
-      for (const c of await this.store.all<{ column_name: string; column_type: string }>('DESCRIBE customer_analytics')) columns.set(c.column_name, c.column_type);
-      return columns;
-    });
+    return this.memo('columns', () => analyticsColumns(this.store));
   }
 
-  /** Starts building the snapshot now (server start), so the first lookup does not wait for it; resolves when built (a failure is left to the next lookup). */
+  /** Reads the list now (server start), so the first lookup does not wait for it; resolves when read (a failure is left to the next lookup). */
   warm(): Promise<void> {
     return this.load().then(
       () => {},
@@ -187,18 +153,56 @@ export class CustomerCache {
     );
   }
 
-  /** The analytics row of one customer as JSON text, or undefined. */
-  async rowJson(customerId: string): Promise<string | undefined> {
-    return (await this.load()).rows.get(customerId);
-  }
-
-  async row(customerId: string): Promise<Row | undefined> {
-    const text = await this.rowJson(customerId);
-    return text === undefined ? undefined : (JSON.parse(text) as Row);
+  /**
+   * The pages of these customers as JSON text (undefined for an unknown id), from the cache, else in one query
+   * by rowid from customer_pages, else (no table, or it was replaced since the list was read) from the source
+   * tables one by one.
+   */
+  async pagesJson(customerIds: string[]): Promise<(string | undefined)[]> {
+    const loading = this.load();
+    const snapshot = await loading;
+    const pages = this.pages;
+    const found = new Map<string, string>();
+    const wanted: { id: string; rowid: number }[] = [];
+    for (const id of customerIds) {
+      const cached = pages.get(id);
+      if (cached !== undefined) found.set(id, cached);
+      else {
+        const i = snapshot.list.position(id);
+        if (i >= 0 && !found.has(id)) wanted.push({ id, rowid: snapshot.rowids ? snapshot.rowids[i] : -1 });
+      }
+    }
+    if (wanted.length && snapshot.rowids) {
+      // rowids are integers read from the table: written into the text, so DuckDB prunes by them (a bound DOUBLE would not).
+      const rows = await this.store.all<{ customer_id: string; page_json: string }>(
+        `SELECT customer_id, page_json FROM ${CUSTOMER_PAGES} WHERE rowid IN (${wanted.map((w) => String(w.rowid)).join(', ')})`,
+      );
+      for (const r of rows) found.set(r.customer_id, r.page_json);
+    }
+    const live = wanted.filter((w) => !found.has(w.id));
+    if (live.length) {
+      const sql = await this.memo('live-page-query', () => livePageQuery(this.store));
+      for (const w of live) {
+        const page = sql ? (await this.store.one<{ page_json: string }>(sql, [w.id]))?.page_json : undefined;
+        if (page !== undefined) found.set(w.id, page);
+      }
+    }
+    // Kept only while they are the current tables' (no invalidation came in between).
+    if (this.loading === loading) for (const w of wanted) if (found.has(w.id)) pages.set(w.id, found.get(w.id)!);
+    return customerIds.map((id) => found.get(id));
   }
 
   /** The whole customer page as JSON text: features, tiers, cluster, churn, CLV, last orders, feedback. */
   async pageJson(customerId: string): Promise<string | undefined> {
-    return (await this.load()).pages.get(customerId);
+    return (await this.pagesJson([customerId]))[0];
+  }
+
+  /** The analytics rows of these customers (undefined for an unknown id). */
+  async rows(customerIds: string[]): Promise<(Row | undefined)[]> {
+    return (await this.pagesJson(customerIds)).map((page) => (page === undefined ? undefined : rowOfPage(JSON.parse(page) as Row)));
+  }
+
+  async row(customerId: string): Promise<Row | undefined> {
+    return (await this.rows([customerId]))[0];
   }
 }

@@ -20,6 +20,8 @@ export interface Limits {
   sqlResultBytes: number;
   /** All kept SQL results together, as JSON bytes; the least recently used go first. */
   sqlCacheBytes: number;
+  /** Customer pages kept in memory (JSON bytes; the rest are read from table customer_pages); least recently used go first. */
+  pageCacheBytes: number;
   /** SQL cells that may execute at once for the analyst role. */
   sqlSlotsAnalyst: number;
   /** SQL cells that may execute at once for the admin role. */
@@ -44,6 +46,7 @@ export const DEFAULT_LIMITS: Limits = {
   sqlTimeoutMs: 5000,
   sqlResultBytes: 16 * 1024 * 1024,
   sqlCacheBytes: 64 * 1024 * 1024,
+  pageCacheBytes: 64 * 1024 * 1024,
   sqlSlotsAnalyst: 2,
   sqlSlotsAdmin: 1,
   sqlQueueDepth: 8,

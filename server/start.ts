@@ -89,7 +89,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   if (!LOOPBACK.has(host) && new TokenStore(home).size === 0) {
     throw badInput(`refusing to listen on ${host} with no tokens: anyone on the network could read the data. Create one first: tierlab token create --role admin`, { field: 'host' });
   }
-  const store = options.store ?? (await Store.open({ path: options.dbPath }));
+  const store = options.store ?? (await Store.open({ path: options.dbPath, purpose: 'server' }));
   // Limits from the environment (TIERLAB_SQL_TIMEOUT_MS=...), under those given in code.
   const { app, deps } = await createApp({ train: retrainJob, ...options, limits: { ...limitsFromEnv(process.env), ...options.limits }, store, home });
   deps.customers.warm();

@@ -116,25 +116,22 @@ export async function atRiskPage(source: CustomerSource, home: string, options: 
   const page = list.page({ filter, sort: 'value_at_risk', desc: true, limit: options.limit ?? AT_RISK_DEFAULTS.limit });
   const cluster = columns.has('cluster_name') ? 'cluster_name' : 'cluster';
   const text = (value: unknown) => (value === undefined || value === null ? null : String(value));
-  const items = await Promise.all(
-    page.ids.map(async (id) => {
-      const r = (await source.row(id))!;
-      return atRiskRow(
-        {
-          customer_id: r.customer_id,
-          churn_probability: r.churn_probability,
-          risk_band: r.risk_band,
-          value_at_risk: r.value_at_risk,
-          expected_value_source: text(r.expected_value_source),
-          rfm_segment: text(r.rfm_segment),
-          value_tier: text(r.value_tier),
-          lifecycle_stage: text(r.lifecycle_stage),
-          cluster: text(r[cluster]),
-          reasons: r.reasons,
-        },
-        home,
-      );
-    }),
+  const items = (await source.rows(page.ids)).map((r) =>
+    atRiskRow(
+      {
+        customer_id: r!.customer_id,
+        churn_probability: r!.churn_probability,
+        risk_band: r!.risk_band,
+        value_at_risk: r!.value_at_risk,
+        expected_value_source: text(r!.expected_value_source),
+        rfm_segment: text(r!.rfm_segment),
+        value_tier: text(r!.value_tier),
+        lifecycle_stage: text(r!.lifecycle_stage),
+        cluster: text(r![cluster]),
+        reasons: r!.reasons,
+      },
+      home,
+    ),
   );
   return { total: list.count(filter), items };
 }

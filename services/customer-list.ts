@@ -28,8 +28,8 @@ export interface CustomerSource {
     count(filter: ListFilter): number;
     page(request: { filter: ListFilter; sort: string; desc: boolean; limit: number; after?: ListCursor }): { ids: string[]; next: ListCursor | null };
   }>;
-  /** One customer's analytics row. */
-  row(customerId: string): Promise<Record<string, unknown> | undefined>;
+  /** The analytics rows of these customers, in their order (undefined for one that does not exist). */
+  rows(customerIds: string[]): Promise<(Record<string, unknown> | undefined)[]>;
 }
 
 export interface CustomerListOptions {

@@ -1,14 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ANALYTICS_TABLES, refreshAnalyticsView } from '../../data/analytics.ts';
+import { ANALYTICS_TABLES, CUSTOMER_PAGES, refreshAnalyticsView } from '../../data/analytics.ts';
 import { literal, type Store } from '../../data/store.ts';
 import { markDerived } from '../derived.ts';
 
 /**
  * The per-customer tables a version serves. Training writes them, a version keeps them as Parquet beside its
  * bundle, and activating a version loads them back in one transaction: what is served is always one version's.
+ * The customer pages come last: they are built from the others (data/customer-pages.ts), and refreshing the view
+ * drops them. A version written before them has none: the server builds them (server/writer.ts).
  */
-export const SERVED_TABLES = ['customer_features', ...ANALYTICS_TABLES, 'feedback_scores'] as const;
+export const SERVED_TABLES = ['customer_features', ...ANALYTICS_TABLES, 'feedback_scores', CUSTOMER_PAGES] as const;
 
 /** Copies the served tables present now into `dir` as Parquet; returns the tables written. */
 export async function exportOutputs(store: Store, dir: string): Promise<string[]> {
@@ -38,14 +40,16 @@ export async function appliedVersion(store: Store): Promise<number | null> {
 export async function applyOutputs(store: Store, dir: string, version: number): Promise<void> {
   await store.transaction(async () => {
     await store.run(`CREATE OR REPLACE TABLE served_version AS SELECT ${Number(version)} AS version`);
-    for (const table of SERVED_TABLES) {
+    const load = async (table: string) => {
       const file = join(dir, `${table}.parquet`);
       if (existsSync(file)) await store.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_parquet(${literal(file)})`);
       else await store.run(`DROP TABLE IF EXISTS ${table}`);
-    }
+    };
+    for (const table of SERVED_TABLES) if (table !== CUSTOMER_PAGES) await load(table);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { data_snapshot?: { load_id?: number } };
     // A version from before loads were recorded in manifests: unknown, so any load makes it stale.
     await markDerived(store, manifest.data_snapshot?.load_id ?? 0);
     await refreshAnalyticsView(store);
+    await load(CUSTOMER_PAGES);
   });
 }

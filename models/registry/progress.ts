@@ -9,7 +9,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The stages in the order a run reaches them; `save` covers writing the version, tier history and migration. */
-export const STAGES = ['ingest', 'sentiment', 'features', 'tiers', 'clv', 'segments', 'churn', 'save'] as const;
+export const STAGES = ['ingest', 'sentiment', 'features', 'tiers', 'clv', 'segments', 'churn', 'pages', 'save'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /**
@@ -17,7 +17,7 @@ export type Stage = (typeof STAGES)[number];
  * 2026-12-05; the run writes its own into stage-seconds.json), for a home that has no run of its own yet.
  * Ingest is 0: most runs load nothing.
  */
-export const DEFAULT_STAGE_SECONDS: Record<Stage, number> = { ingest: 0, sentiment: 0.4, features: 0.2, tiers: 0.05, clv: 3, segments: 2.4, churn: 21.7, save: 0.7 };
+export const DEFAULT_STAGE_SECONDS: Record<Stage, number> = { ingest: 0, sentiment: 0.4, features: 0.2, tiers: 0.05, clv: 3, segments: 2.4, churn: 21.7, pages: 0.3, save: 0.7 };
 
 const costFile = (home: string) => join(home, 'registry', 'stage-seconds.json');
 

@@ -1,3 +1,4 @@
+import { dropCustomerPages } from '../../data/analytics.ts';
 import { parseDate } from '../../data/dates.ts';
 import { badInput } from '../../data/errors.ts';
 import { literal, type Store } from '../../data/store.ts';
@@ -57,6 +58,8 @@ export async function scoreFeedbackTable(options: ScoreFeedbackOptions): Promise
       SELECT f.customer_id, f.timestamp, s.score, s.label, s.language
         FROM feedback f JOIN temp.feedback_scores_staging s ON f.rowid = s.id`);
     await store.run('DROP TABLE temp.feedback_scores_staging');
+    // The customer pages show these scores with the feedback: built again by whoever serves them.
+    await dropCustomerPages(store);
     return { rows: rows.length, languages };
   });
 }

@@ -46,7 +46,7 @@ Environment: TIERLAB_CORS_ORIGINS=https://a.example,https://b.example allows tho
   async run(flags) {
     const home = tierlabHome();
     const port = flags.port !== undefined ? numberFlag(flags.port, 'port', 8787) : undefined;
-    const store = await Store.open({ path: flags.db });
+    const store = await Store.open({ path: flags.db, purpose: 'server' });
     if (flags.demo) await prepareDemo(store, home, langFlag(flags.lang));
     const token = flags.demo ? demoAdminToken(new TokenStore(home), home) : undefined;
     // Commands typed on this machine while it runs go through it (scripts/remote-command.ts).

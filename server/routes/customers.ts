@@ -1,6 +1,7 @@
 import { notFound } from '../../data/errors.ts';
 import { pickFilter } from '../../services/customer-filter.ts';
 import { customerFacets as facetsOf, customerPage, requireCustomers } from '../../services/customer-list.ts';
+import { rowOfPage } from '../customer-cache.ts';
 import { nextActionOf } from '../../services/next-action.ts';
 import type { CustomerListQuery } from '../contracts.ts';
 import type { RouteInput } from '../context.ts';
@@ -8,19 +9,20 @@ import type { RouteInput } from '../context.ts';
 /** GET /api/customers: a filtered page, keyset-paginated on (sort value, customer_id) (services/customer-list.ts). */
 export async function listCustomers({ c, deps, query }: RouteInput<CustomerListQuery>) {
   const page = await customerPage(deps.customers, { filter: pickFilter(query), sort: query.sort, order: query.order, limit: query.limit, cursor: query.cursor });
-  // The rows are JSON text already: joined, never parsed and re-serialized.
-  const items = await Promise.all(page.ids.map((id) => deps.customers.rowJson(id)));
-  return c.body(`{"items":[${items.join(',')}],"next_cursor":${JSON.stringify(page.next_cursor)}}`, 200, { 'content-type': 'application/json' });
+  // One point query for the page's rows (table customer_pages), sent with the cursor.
+  const items = await deps.customers.rows(page.ids);
+  return c.body(`{"items":[${items.map((item) => JSON.stringify(item)).join(',')}],"next_cursor":${JSON.stringify(page.next_cursor)}}`, 200, { 'content-type': 'application/json' });
 }
 
 /**
- * GET /api/customers/:id: everything known about one customer (`CustomerPage`), prebuilt as JSON text by the cache, and the next
- * best action of the playbook in force (added to the text: the playbook can change without a rebuild).
+ * GET /api/customers/:id: everything known about one customer (`CustomerPage`), prebuilt as JSON text (table
+ * customer_pages), and the next best action of the playbook in force (added to the text: the playbook can change
+ * without a rebuild).
  */
 export async function getCustomer({ c, deps, params }: RouteInput) {
   const page = await deps.customers.pageJson(params.id);
   if (page === undefined) throw notFound(`customer ${params.id} does not exist`, { field: 'id' });
-  const action = nextActionOf(deps.home)((await deps.customers.row(params.id)) ?? {});
+  const action = nextActionOf(deps.home)(rowOfPage(JSON.parse(page) as Record<string, unknown>));
   return c.body(`${page.slice(0, -1)},"next_best_action":${JSON.stringify(action)}}`, 200, { 'content-type': 'application/json' });
 }
 

@@ -2,7 +2,7 @@ import type { DuckDBValue } from '@duckdb/node-api';
 import { cellTexts, runSqlCell, SQL_CELL_DEFAULTS } from '../../services/sql-cell.ts';
 import type { SqlRequest } from '../contracts.ts';
 import type { RouteInput } from '../context.ts';
-import { SqlResultCache } from '../sql-cache.ts';
+import { TextCache } from '../text-cache.ts';
 import type { Values } from '../validate.ts';
 
 /** Queries whose answer changes without the data changing (clock, random numbers): never kept. */
@@ -17,7 +17,7 @@ const VOLATILE = /\b(now|random|uuid|gen_random_uuid|setseed|current_timestamp|c
  */
 export async function runSql({ deps, body, role }: RouteInput<Values, SqlRequest>): Promise<Response> {
   const started = performance.now();
-  const cache = await deps.customers.memo('sql-results', async () => new SqlResultCache({ maxBytes: deps.limits.sqlCacheBytes }));
+  const cache = await deps.customers.memo('sql-results', async () => new TextCache({ maxBytes: deps.limits.sqlCacheBytes }));
   const options = {
     sql: body.sql,
     params: (body.params ?? {}) as Record<string, DuckDBValue>,

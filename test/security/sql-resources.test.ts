@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SqlResultCache } from '../../server/sql-cache.ts';
+import { TextCache } from '../../server/text-cache.ts';
 import type { Limits } from '../../server/limits.ts';
 import { fixture } from '../server/helpers.ts';
 import { safeError, storeFigures, within } from './support.ts';
@@ -45,7 +45,7 @@ describe('SQL results are bounded in bytes, and so is the cache', () => {
       expect(body.rows.length).toBeGreaterThan(10);
       expect(body.rows.map((r) => r.i)).toEqual(body.rows.map((_, i) => i));
     }
-    const cache = await a.f.deps.customers.memo('sql-results', async () => new SqlResultCache({ maxBytes: 0 }));
+    const cache = await a.f.deps.customers.memo('sql-results', async () => new TextCache({ maxBytes: 0 }));
     expect(cache.bytes).toBeGreaterThan(0);
     expect(cache.bytes).toBeLessThanOrEqual(limits.sqlCacheBytes);
   });

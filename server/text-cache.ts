@@ -1,14 +1,14 @@
 /**
- * Finished SQL results as the JSON text sent to clients, bounded by their total size: a result is kept only
- * once it has been read and serialised whole (so a failure is never kept), one larger than the whole budget is
- * not kept, and the least recently used go first. Text is what it costs in memory, counted exactly, and it is
- * sent again as it is.
+ * Text answers (JSON sent to clients as it is) bounded by their total size, least recently used first out: the
+ * SQL cells' finished results and the customer pages. A value is kept only once it is whole (the caller sets it
+ * after reading and serialising it, so a failure is never kept), one larger than the whole budget is not kept.
+ * Text is what it costs in memory, counted exactly.
  *
  * @example
- * const cache = new SqlResultCache({ maxBytes: 64 * 1024 * 1024 });
+ * const cache = new TextCache({ maxBytes: 64 * 1024 * 1024 });
  * cache.set(key, json); cache.get(key); // json
  */
-export class SqlResultCache {
+export class TextCache {
   private readonly entries = new Map<string, string>();
   private used = 0;
 
