@@ -111,20 +111,26 @@ export class CustomerCache {
     const texts = text.map(() => new TextColumnWriter(size));
     const values = numbers.map(() => new Float64Array(size));
     const rowids = fromPages ? new Float64Array(size) : null;
-    // In id order: the list finds a customer by binary search.
-    const result = await this.store.connection.stream(`SELECT ${select.join(', ')} FROM ${source} ORDER BY customer_id`);
+    // Streamed on a connection of its own: another query on the shared one would end the stream. In id order:
+    // the list finds a customer by binary search.
+    const reader = await this.store.fork();
     let at = 0;
-    for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-      const columns = chunk.getColumns();
-      if (at + chunk.rowCount > size) throw new Error(`${source} grew while it was read`);
-      for (let r = 0; r < chunk.rowCount; r++) {
-        const i = at + r;
-        ids[i] = columns[0][r] as string;
-        for (let j = 0; j < texts.length; j++) texts[j].set(i, columns[1 + j][r] as string | null);
-        for (let j = 0; j < values.length; j++) values[j][i] = (columns[1 + texts.length + j][r] as number | null) ?? Number.NaN;
-        if (rowids) rowids[i] = columns[1 + texts.length + values.length][r] as number;
+    try {
+      const result = await reader.connection.stream(`SELECT ${select.join(', ')} FROM ${source} ORDER BY customer_id`);
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const columns = chunk.getColumns();
+        if (at + chunk.rowCount > size) throw new Error(`${source} grew while it was read`);
+        for (let r = 0; r < chunk.rowCount; r++) {
+          const i = at + r;
+          ids[i] = columns[0][r] as string;
+          for (let j = 0; j < texts.length; j++) texts[j].set(i, columns[1 + j][r] as string | null);
+          for (let j = 0; j < values.length; j++) values[j][i] = (columns[1 + texts.length + j][r] as number | null) ?? Number.NaN;
+          if (rowids) rowids[i] = columns[1 + texts.length + values.length][r] as number;
+        }
+        at += chunk.rowCount;
       }
-      at += chunk.rowCount;
+    } finally {
+      reader.close();
     }
     return {
       list: new CustomerList({

@@ -16,6 +16,8 @@ export interface Measured {
   requests: number;
   errors: number;
   non2xx: number;
+  /** Responses by HTTP status, so a run of errors is seen for what it is. */
+  statuses: Record<string, number>;
 }
 
 /**
@@ -67,6 +69,7 @@ export function measureLoad(url: string, token: string, scenario: Scenario, load
         requests: r.requests.total,
         errors: r.errors + r.timeouts,
         non2xx: r.non2xx,
+        statuses: Object.fromEntries(Object.entries((r.statusCodeStats ?? {}) as Record<string, { count: number }>).map(([code, stat]) => [code, stat.count])),
       });
     });
   });

@@ -144,20 +144,22 @@ interface SizeResult {
   error?: string;
 }
 
+/** The demo's id of customer n (data/demo.ts: six digits at least, so C1000000 is the millionth). */
+const demoId = (n: number) => `C${String(n).padStart(6, '0')}`;
+
 async function measureServer(size: SizeResult, db: string, home: string, env: NodeJS.ProcessEnv): Promise<void> {
   const token = new TokenStore(home).create('admin');
   const served = await startServe(db, env);
   try {
     progress(`  server printed its URL after ${served.readyMs} ms`);
     // The first requests include whatever the server builds lazily (its customer cache).
-    const firstLookupMs = await timedFetch(`${served.url}/api/customers/C${String(1).padStart(Math.max(6, String(size.customers).length), '0')}`, token);
+    const firstLookupMs = await timedFetch(`${served.url}/api/customers/${demoId(1)}`, token);
     const firstAtRiskMs = await timedFetch(`${served.url}/api/churn/at-risk?limit=100`, token);
     const memory = memoryOf(served.child.pid!)!;
     size.server = { readyMs: served.readyMs, firstLookupMs, firstAtRiskMs, rssMb: memory.rssMb, peakRssMb: memory.hwmMb };
     progress(`  first lookup ${firstLookupMs} ms, first at-risk page ${firstAtRiskMs} ms, RSS ${memory.rssMb} MB`);
-    const width = Math.max(6, String(size.customers).length);
     // Seeded ids spread over the whole store, so lookups are not all in one cached corner.
-    const ids = Array.from({ length: 5000 }, (_, i) => `C${String(1 + ((i * 7919) % size.customers)).padStart(width, '0')}`);
+    const ids = Array.from({ length: 5000 }, (_, i) => demoId(1 + ((i * 7919) % size.customers)));
     size.lookup = await measureLoad(served.url, token, { name: 'customer lookup', paths: ids.map((id) => `/api/customers/${id}`) }, LOAD);
     progress(`  lookup p50 ${size.lookup.p50Ms} ms, p99 ${size.lookup.p99Ms} ms, ${size.lookup.requestsPerSecond} req/s`);
     size.atRisk = await measureLoad(served.url, token, { name: 'at-risk page', paths: ['/api/churn/at-risk?limit=100'] }, LOAD);

@@ -157,3 +157,20 @@ describe('customer pages', () => {
     }
   });
 });
+
+describe('customer pages under concurrent lookups', () => {
+  it('answers lookups that arrive while the list is being read (several data chunks of it)', async () => {
+    const f = await fixture({ customers: 5000 });
+    try {
+      f.deps.customers.invalidate();
+      const ids = Array.from({ length: 60 }, (_, i) => `C${String(1 + ((i * 7919) % 5000)).padStart(6, '0')}`);
+      // Health queries the store on the shared connection while the list streams in.
+      const paths = ids.flatMap((id) => [`/api/customers/${id}`, '/api/health']);
+      const statuses = await Promise.all(paths.map(async (path) => (await f.call('GET', path, { role: 'retention' })).status));
+      expect(statuses).toEqual(paths.map(() => 200));
+    } finally {
+      f.close();
+    }
+  });
+});
+
