@@ -47,6 +47,8 @@ export interface ChurnStageOptions {
   maxTrainRows?: number;
   /** Permutation importance is measured on at most this many held-out rows (a stratified sample). */
   maxImportanceRows?: number;
+  /** Called as each step of the stage ends (`part` names it), with the seconds since the stage began. */
+  onProgress?: (part: string, detail: { elapsedS: number; [key: string]: unknown }) => void;
 }
 
 export const STAGE_DEFAULTS = { label: 'explicit' as LabelKind, horizonDays: 90, cvFolds: 0, testFraction: 0.2, seed: 42, maxTrainRows: 50_000, maxImportanceRows: 20_000 };
@@ -189,8 +191,13 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
   const heldOut = settings.label === 'behavioural' ? await behaviouralHeldOut(store, settings) : await explicitHeldOut(store, settings);
   checkClasses(heldOut.train, `training rows (${heldOut.split})`);
   const customers = heldOut.score.ids.length;
-  const guard = (step: string) => checkHeap({ stage: 'churn', step, customers });
-  guard('datasets built');
+  const stageStart = performance.now();
+  // Each step's end is reported and checked against the heap limit.
+  const guard = (step: string, detail: Record<string, unknown> = {}) => {
+    settings.onProgress?.(step, { elapsedS: Math.round((performance.now() - stageStart) / 100) / 10, ...detail });
+    checkHeap({ stage: 'churn', step, customers });
+  };
+  guard('datasets built', { training: heldOut.train.labels.length, heldOut: heldOut.test.labels.length, scoring: customers });
   // Row objects only for the training sample: the full sets stay columnar.
   const sampleOf = (data: LabelledTable) => toDataset(stratifiedSample(data, settings.maxTrainRows, settings.seed));
   const started = performance.now();
@@ -198,15 +205,20 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
   const trainMs = performance.now() - started;
   guard('evaluation model trained');
   const evaluation = evaluate(evalModel, heldOut);
+  guard('evaluated');
   const importanceRows = toDataset(stratifiedSample(heldOut.test, settings.maxImportanceRows, settings.seed));
   const importance = permutationImportance(evalModel, importanceRows.rows, importanceRows.labels, { seed: settings.seed });
+  guard('importance measured');
   const cv = settings.cvFolds > 1 ? await crossValidate(sampleOf(heldOut.all), { k: settings.cvFolds, seed: settings.seed, train: trainOptions }) : undefined;
   const model = await train(sampleOf(heldOut.all), trainOptions);
   guard('final model trained');
   const sampled = [heldOut.train, heldOut.all].some((d) => d.labels.length > settings.maxTrainRows);
   const clv = settings.clv !== undefined ? settings.clv : await lifetimeValue(store, heldOut.score.asOf);
   const expected = await expectedValues(store, { asOf: heldOut.score.asOf, clv });
-  const scored = await writeChurnTable(store, scoreCustomers(model, heldOut.score, expected.values, { onBatch: () => guard('scoring') }));
+  guard('expected values read');
+  let batches = 0;
+  const scored = await writeChurnTable(store, scoreCustomers(model, heldOut.score, expected.values, { onBatch: () => guard('scoring', { batch: ++batches }) }));
+  guard('scores written', { scored });
   return {
     model,
     label: settings.label,

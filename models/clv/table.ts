@@ -36,6 +36,8 @@ export interface ClvOptions {
   maxFitCustomers?: number;
   /** Seed of that sample. Default 42. */
   seed?: number;
+  /** Called as each step ends (`part` names it), with the seconds since writeClv began. */
+  onProgress?: (part: string, detail: { elapsedS: number; [key: string]: unknown }) => void;
 }
 
 /**
@@ -111,15 +113,22 @@ export async function writeClv(store: Store, options: ClvOptions = {}): Promise<
   const asOf = await resolveAsOf(store, options.asOf);
   const unit = options.unit ?? 'week';
   if (!(unit in UNIT_DAYS)) throw badInput(`unit must be day or week, got "${unit}"`, { field: 'unit' });
+  const started = performance.now();
+  const done = (part: string, detail: Record<string, unknown> = {}) =>
+    options.onProgress?.(part, { elapsedS: Math.round((performance.now() - started) / 100) / 10, ...detail });
   const tx = options.transactions ?? (await readTransactions(store, { before: asOf }));
   const summary = summarize(tx, { asOf, unit });
   if (summary.customerIds.length === 0) throw badInput(`no orders before ${asOf} to fit lifetime value on`, { field: 'asOf' });
+  done('summarized', { lines: tx.timesMs.length, customers: summary.customerIds.length });
   const selection = selectPurchaseModel(tx, { asOf, unit });
+  done('model chosen', { model: selection.chosen });
   const model = purchaseModel(selection.chosen);
   const fitOn = sampleSummary(summary, options.maxFitCustomers ?? CLV_DEFAULTS.maxFitCustomers, options.seed ?? CLV_DEFAULTS.seed);
   const purchase = fitPurchaseModel(model, fitOn);
   const gammaGamma = fitGammaGamma(fitOn);
+  done('fitted', { customers: fitOn.customerIds.length });
   const predictions = predictCustomers(summary, { purchase: { model, params: purchase.params }, gammaGamma: gammaGamma.params }, options);
+  done('predicted');
   const { horizonMonths, discountRateAnnual } = predictions;
   const columns = { expectedPurchases: `expected_purchases_${horizonMonths}m`, clv: `clv_${horizonMonths}m` };
   const lastObservedDay = dayOfDate(asOf) - 1;
@@ -151,6 +160,7 @@ export async function writeClv(store: Store, options: ClvOptions = {}): Promise<
     }
     appender.closeSync();
   });
+  done('written');
   return { asOf, unit, horizonMonths, discountRateAnnual, customers: summary.customerIds.length, selection, purchase, gammaGamma, columns };
 }
 
