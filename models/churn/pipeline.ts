@@ -53,8 +53,8 @@ export interface ChurnStageOptions {
   maxEvaluationRows?: number;
   /** Permutation importance is measured on at most this many held-out rows (a stratified sample). */
   maxImportanceRows?: number;
-  /** Called as each step of the stage ends (`part` names it), with the seconds since the stage began. */
-  onProgress?: (part: string, detail: { elapsedS: number; [key: string]: unknown }) => void;
+  /** Called as each step of the stage ends (`part` names it), with the wall and CPU seconds since the stage began. */
+  onProgress?: (part: string, detail: { elapsedS: number; cpuS: number; [key: string]: unknown }) => void;
 }
 
 export const STAGE_DEFAULTS = { label: 'explicit' as LabelKind, horizonDays: 90, cvFolds: 0, testFraction: 0.2, seed: 42, maxTrainRows: 50_000, maxEvaluationRows: 200_000, maxImportanceRows: 20_000 };
@@ -198,9 +198,12 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
   checkClasses(heldOut.train, `training rows (${heldOut.split})`);
   const customers = heldOut.score.ids.length;
   const stageStart = performance.now();
-  // Each step's end is reported and checked against the heap limit.
+  const cpuStart = process.cpuUsage();
+  // Each step's end is reported (wall and CPU seconds: on a shared machine the CPU time is the steadier figure)
+  // and checked against the heap limit.
   const guard = (step: string, detail: Record<string, unknown> = {}) => {
-    settings.onProgress?.(step, { elapsedS: Math.round((performance.now() - stageStart) / 100) / 10, ...detail });
+    const { user, system } = process.cpuUsage(cpuStart);
+    settings.onProgress?.(step, { elapsedS: Math.round((performance.now() - stageStart) / 100) / 10, cpuS: Math.round((user + system) / 1e5) / 10, ...detail });
     checkHeap({ stage: 'churn', step, customers });
   };
   guard('datasets built', { training: heldOut.train.labels.length, heldOut: heldOut.test.labels.length, scoring: customers });

@@ -36,8 +36,8 @@ export interface ClvOptions {
   maxFitCustomers?: number;
   /** Seed of that sample. Default 42. */
   seed?: number;
-  /** Called as each step ends (`part` names it), with the seconds since writeClv began. */
-  onProgress?: (part: string, detail: { elapsedS: number; [key: string]: unknown }) => void;
+  /** Called as each step ends (`part` names it), with the wall and CPU seconds since writeClv began. */
+  onProgress?: (part: string, detail: { elapsedS: number; cpuS: number; [key: string]: unknown }) => void;
 }
 
 /**
@@ -114,8 +114,11 @@ export async function writeClv(store: Store, options: ClvOptions = {}): Promise<
   const unit = options.unit ?? 'week';
   if (!(unit in UNIT_DAYS)) throw badInput(`unit must be day or week, got "${unit}"`, { field: 'unit' });
   const started = performance.now();
-  const done = (part: string, detail: Record<string, unknown> = {}) =>
-    options.onProgress?.(part, { elapsedS: Math.round((performance.now() - started) / 100) / 10, ...detail });
+  const cpuStart = process.cpuUsage();
+  const done = (part: string, detail: Record<string, unknown> = {}) => {
+    const { user, system } = process.cpuUsage(cpuStart);
+    options.onProgress?.(part, { elapsedS: Math.round((performance.now() - started) / 100) / 10, cpuS: Math.round((user + system) / 1e5) / 10, ...detail });
+  };
   const tx = options.transactions ?? (await readTransactions(store, { before: asOf }));
   const summary = summarize(tx, { asOf, unit });
   if (summary.customerIds.length === 0) throw badInput(`no orders before ${asOf} to fit lifetime value on`, { field: 'asOf' });
