@@ -133,7 +133,9 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   say('clv');
   let clv: ClvRun | undefined;
   try {
-    clv = await writeClv(store, { asOf, transactions: await engine.dayLines(store, { before: asOf }) });
+    const transactions = await engine.dayLines(store, { before: asOf });
+    say('clv progress', { part: 'day lines read', lines: transactions.timesMs.length });
+    clv = await writeClv(store, { asOf, transactions, onProgress: (part, detail) => say('clv progress', { part, ...detail }) });
     evaluation.clv = { selection: clv.selection, purchase: clv.purchase, gammaGamma: clv.gammaGamma, customers: clv.customers };
     if (clv.selection.warning) say('clv warning', { message: clv.selection.warning });
   } catch (error) {
@@ -155,7 +157,16 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   const chosen = options.label ? { label: options.label } : await chooseLabel(store);
   if (chosen.note) say('churn labels', { warning: chosen.note });
   const label = chosen.label;
-  const churn = await runChurnStage(store, { label, asOf, clv: clv ?? null, engine, horizonDays: options.horizonDays, seed: options.seed, train: options.churnTrain });
+  const churn = await runChurnStage(store, {
+    label,
+    asOf,
+    clv: clv ?? null,
+    engine,
+    horizonDays: options.horizonDays,
+    seed: options.seed,
+    train: options.churnTrain,
+    onProgress: (part, detail) => say('churn progress', { part, ...detail }),
+  });
   const { model: _model, evalModel: _evalModel, cv: _cv, scored: _scored, backend: _backend, test: _test, ...churnReport } = churn;
   evaluation.churn = { ...churnReport, ...(chosen.note && { labelWarning: chosen.note }) };
   checkAborted(options.signal);

@@ -90,7 +90,7 @@ export function probabilityAlive(params: BgNbdParams, x: number, recency: number
  * expectedPurchases({ r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 }, 39, 2, 30.43, 38.86); // ~1.2
  */
 export function expectedPurchases(params: BgNbdParams, t: number, x: number, recency: number, age: number): number {
-  return purchaseTerm(params, t, x, age) * probabilityAlive(params, x, recency, age);
+  return probabilityAlive(params, x, recency, age) * purchaseTerm(params, t, x, age);
 }
 
 /**
@@ -128,4 +128,5 @@ export const BG_NBD: PurchaseModel<BgNbdParams> = {
   logLikelihood,
   probabilityAlive,
   expectedPurchases,
+  expectedPurchasesIfAlive: purchaseTerm,
 };

@@ -50,7 +50,11 @@ export function probabilityAlive(params: MbgNbdParams, x: number, recency: numbe
  * expectedPurchases({ r: 0.525, alpha: 6.183, a: 0.891, b: 1.614 }, 39, 2, 30.43, 38.86);
  */
 export function expectedPurchases(params: MbgNbdParams, t: number, x: number, recency: number, age: number): number {
-  return purchaseTerm({ ...params, b: params.b + 1 }, t, x, age) * probabilityAlive(params, x, recency, age);
+  return probabilityAlive(params, x, recency, age) * expectedPurchasesIfAlive(params, t, x, age);
+}
+
+function expectedPurchasesIfAlive(params: MbgNbdParams, t: number, x: number, age: number): number {
+  return purchaseTerm({ ...params, b: params.b + 1 }, t, x, age);
 }
 
 export const MBG_NBD: PurchaseModel<MbgNbdParams> = {
@@ -60,4 +64,5 @@ export const MBG_NBD: PurchaseModel<MbgNbdParams> = {
   logLikelihood,
   probabilityAlive,
   expectedPurchases,
+  expectedPurchasesIfAlive,
 };

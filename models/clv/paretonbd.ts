@@ -104,12 +104,16 @@ export function probabilityAlive(params: ParetoNbdParams, x: number, recency: nu
  * expectedPurchases({ r: 0.55, alpha: 10.58, s: 0.61, beta: 11.67 }, 39, 2, 30.43, 38.86);
  */
 export function expectedPurchases(params: ParetoNbdParams, t: number, x: number, recency: number, age: number): number {
+  return probabilityAlive(params, x, recency, age) * expectedPurchasesIfAlive(params, t, x, age);
+}
+
+function expectedPurchasesIfAlive(params: ParetoNbdParams, t: number, x: number, age: number): number {
   if (t <= 0) return 0;
   const { r, alpha, s, beta } = params;
   const logGrowth = Math.log1p(t / (beta + age));
   const k = s - 1;
   const lifetime = Math.abs(k) < 1e-9 ? logGrowth : -Math.expm1(-k * logGrowth) / k;
-  return probabilityAlive(params, x, recency, age) * ((r + x) / (alpha + age)) * (beta + age) * lifetime;
+  return ((r + x) / (alpha + age)) * (beta + age) * lifetime;
 }
 
 export const PARETO_NBD: PurchaseModel<ParetoNbdParams> = {
@@ -128,4 +132,5 @@ export const PARETO_NBD: PurchaseModel<ParetoNbdParams> = {
   logLikelihood,
   probabilityAlive,
   expectedPurchases,
+  expectedPurchasesIfAlive,
 };

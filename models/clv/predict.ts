@@ -59,8 +59,11 @@ export interface CustomerPredictions {
  * medianNextOrder({ model: BG_NBD, params: { r: 0.243, alpha: 4.414, a: 0.793, b: 2.426 } }, 2, 30.43, 38.86, 52); // ~29.5 (weeks)
  */
 export function medianNextOrder(purchase: ClvModels['purchase'], x: number, recency: number, age: number, maxUnits: number): number {
-  const { model, params } = purchase;
-  const pAlive = model.probabilityAlive(params, x, recency, age);
+  return medianWait(purchase.params, purchase.model.probabilityAlive(purchase.params, x, recency, age), x, age, maxUnits);
+}
+
+/** `medianNextOrder` given P(alive). */
+function medianWait(params: PurchaseParams, pAlive: number, x: number, age: number, maxUnits: number): number {
   if (pAlive <= 0.5) return NaN;
   const survive = 1 - 0.5 / pAlive;
   const s = (params.alpha + age) * (Math.pow(survive, -1 / (params.r + x)) - 1);
@@ -104,17 +107,18 @@ export function predictCustomers(summary: CustomerSummary, models: ClvModels, op
     const x = groups.frequency[k];
     const tx = groups.recency[k];
     const T = groups.age[k];
+    // P(alive) once (under Pareto/NBD a quadrature), times the purchases of each month given alive.
+    pAlive[k] = model.probabilityAlive(params, x, tx, T);
     let previous = 0;
     let discount = 1;
     for (let m = 1; m <= horizonMonths; m++) {
-      const cumulative = model.expectedPurchases(params, m * monthUnits, x, tx, T);
+      const cumulative = pAlive[k] * model.expectedPurchasesIfAlive(params, m * monthUnits, x, T);
       discount *= monthlyFactor;
       discountedPurchases[k] += (cumulative - previous) * discount;
       previous = cumulative;
     }
-    pAlive[k] = model.probabilityAlive(params, x, tx, T);
     expected[k] = previous;
-    nextOrder[k] = medianNextOrder(purchase, x, tx, T, horizonMonths * monthUnits);
+    nextOrder[k] = medianWait(params, pAlive[k], x, T, horizonMonths * monthUnits);
   }
   for (let i = 0; i < n; i++) {
     const k = groups.groupOf[i];

@@ -35,8 +35,13 @@ export interface PurchaseModel<P extends PurchaseParams = PurchaseParams> {
   maxima?: Readonly<Record<string, number>>;
   logLikelihood(params: P, groups: RepeatGroups, maxX: number): number;
   probabilityAlive(params: P, x: number, recency: number, age: number): number;
-  /** E[purchases in the next t | x, t_x, T], in the data's time unit. */
+  /** E[purchases in the next t | x, t_x, T], in the data's time unit: P(alive) times `expectedPurchasesIfAlive`. */
   expectedPurchases(params: P, t: number, x: number, recency: number, age: number): number;
+  /**
+   * E[purchases in the next t | alive, x, T]: in all three models it does not depend on t_x, so predictions over
+   * many horizons compute P(alive) (Pareto/NBD: a quadrature) once and multiply.
+   */
+  expectedPurchasesIfAlive(params: P, t: number, x: number, age: number): number;
 }
 
 export interface PurchaseFit<P extends PurchaseParams = PurchaseParams> extends LikelihoodFit<P> {

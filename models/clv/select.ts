@@ -12,10 +12,10 @@
  * needs MAEs to about a percent, not every customer, and Pareto/NBD costs a quadrature per customer group and
  * likelihood evaluation. The chosen model is then fitted on every customer.
  */
-import { seededRandom } from '../../data/random.ts';
 import { PURCHASE_MODELS } from './catalog.ts';
 import { compareOnHoldout, type HoldoutComparison, type ModelScore } from './holdout.ts';
 import type { PurchaseModelName } from './purchase.ts';
+import { sampleIndices } from './sample.ts';
 import { DAY_MS, dateOfDay, dayOfDate, parseDate } from '../../data/dates.ts';
 import type { TimeUnit, TransactionArrays } from './summary.ts';
 
@@ -84,12 +84,7 @@ export function selectPurchaseModel(tx: TransactionArrays, options: SelectionOpt
 function sampleCustomers(tx: TransactionArrays, size: number, seed: number): TransactionArrays {
   const ids = [...new Set(Array.from(tx.customerIds))].sort();
   if (ids.length <= size) return tx;
-  const next = seededRandom(seed);
-  for (let i = 0; i < size; i++) {
-    const j = i + Math.floor(next() * (ids.length - i));
-    [ids[i], ids[j]] = [ids[j], ids[i]];
-  }
-  const keep = new Set(ids.slice(0, size));
+  const keep = new Set(Array.from(sampleIndices(ids.length, size, seed), (i) => ids[i]));
   const lines: number[] = [];
   for (let i = 0; i < tx.customerIds.length; i++) if (keep.has(tx.customerIds[i])) lines.push(i);
   return {

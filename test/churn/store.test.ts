@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemo } from '../../data/demo.ts';
 import { Store } from '../../data/store.ts';
-import { defaultAsOf } from '../../data/dates.ts';
+import { defaultAsOf, resolveAsOf, shiftDate } from '../../data/dates.ts';
 import { buildFeatures } from '../../data/features.ts';
 import { behaviouralDataset, behaviouralLabels, behaviouralScoring, explicitDataset } from '../../models/churn/dataset.ts';
 import { runChurnStage, stratifiedSample } from '../../models/churn/pipeline.ts';
@@ -176,8 +176,15 @@ describe('training on a stratified sample', () => {
     const store = await Store.open({ path: ':memory:' });
     try {
       await loadDemo(store, { customers: 800, seed: 3 });
-      const result = await runChurnStage(store, { label: 'behavioural', horizonDays: 90, maxTrainRows: 300, train: { maxEpochs: 10, patience: 3 } });
+      const result = await runChurnStage(store, { label: 'behavioural', horizonDays: 90, maxTrainRows: 300, maxEvaluationRows: 250, train: { maxEpochs: 10, patience: 3 } });
       expect(result.split).toContain('stratified sample of at most 300 labelled rows');
+      expect(result.split).toMatch(/evaluated on a stratified sample of 25\d of the \d+ held-out rows/);
+      expect(result.evaluation.rows).toBe(result.test.labels.length);
+      expect(result.test.labels.length).toBeLessThan(260);
+      // The class shares of the held-out rows are kept.
+      const share = (labels: Float64Array) => labels.reduce((s, y) => s + y, 0) / labels.length;
+      const all = await behaviouralDataset(store, { cutoff: shiftDate(await resolveAsOf(store, undefined), -90), horizonDays: 90 });
+      expect(Math.abs(share(result.test.labels) - share(all.labels))).toBeLessThan(0.02);
       expect(result.evaluation.roc_auc).toBeGreaterThan(0.6);
       expect(result.scored).toBeGreaterThan(500);
     } finally {

@@ -6,8 +6,9 @@ import { Store, literal } from '../../data/store.ts';
 import { expectedOrderValue } from '../../models/clv/gammagamma.ts';
 import { simulateTransactions } from '../../models/clv/simulate.ts';
 import { purchaseModel } from '../../models/clv/catalog.ts';
+import { predictCustomers } from '../../models/clv/predict.ts';
+import { summarize, type TransactionArrays } from '../../models/clv/summary.ts';
 import { NO_DROPOUT_NOTE, readTransactions, writeClv } from '../../models/clv/table.ts';
-import type { TransactionArrays } from '../../models/clv/summary.ts';
 import { clvFit } from '../../services/clv.ts';
 
 let store: Store | undefined;
@@ -105,6 +106,30 @@ describe('customer_clv in the store', () => {
     const [{ n }] = await store.all<{ n: number }>('SELECT count(*) AS n FROM customer_clv');
     expect(n).toBe(run.customers);
     expect(run.customers).toBeLessThan(500);
+  });
+
+  it('writes every customer, with the predictions of the sampled fit', async () => {
+    const sim = simulateTransactions({ customers: 3_000, seed: 9, bgnbd: { r: 0.5, alpha: 5, a: 0.8, b: 2.5 }, gammaGamma: { p: 6, q: 4, gamma: 15 } });
+    store = await storeWith(sim.tx);
+    const run = await writeClv(store, { asOf: sim.asOf, maxFitCustomers: 1_000, seed: 3 });
+    expect(run.customers).toBe(3_000);
+    expect(run.purchase.customers).toBe(1_000);
+    const rows = await store.all<{ customer_id: string; expected_purchases_12m: number; clv_12m: number | null }>(
+      'SELECT customer_id, expected_purchases_12m, clv_12m FROM customer_clv',
+    );
+    expect(rows.length).toBe(3_000);
+    // The same predictions as the in-memory path, for every customer.
+    const summary = summarize(await readTransactions(store, { before: sim.asOf }), { asOf: sim.asOf });
+    const expected = predictCustomers(summary, { purchase: { model: purchaseModel(run.purchase.model), params: run.purchase.params }, gammaGamma: run.gammaGamma.params });
+    const index = new Map(summary.customerIds.map((id, i) => [id, i]));
+    for (const row of rows) {
+      const i = index.get(row.customer_id)!;
+      expect(row.expected_purchases_12m).toBe(expected.expectedPurchases[i]);
+      expect(row.clv_12m).toBe(expected.clv[i]);
+    }
+    // Another seed draws another sample, and so other parameters.
+    const other = await writeClv(store, { asOf: sim.asOf, maxFitCustomers: 1_000, seed: 4 });
+    expect(other.purchase.params).not.toEqual(run.purchase.params);
   });
 
   it('an empty store is a bad-input error, not a crash', async () => {
