@@ -12,6 +12,9 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 180_000,
+    // expect.poll waits for a condition on the page; its default bound (1 s) is shorter than a busy machine takes
+    // to push a campaign or draw a chart, which made browser tests fail beside a CPU-heavy process.
+    expect: { poll: { timeout: 60_000 } },
     pool: 'forks',
     fileParallelism: true,
     maxWorkers: 2,
