@@ -4,7 +4,8 @@
  * churn probability and phrased for a retention team ("no order for 143 days: +18 points").
  * - trees: exact TreeSHAP contributions (gbdt/shap.ts), which sum to the margin minus the expected margin;
  * - networks: the margin minus the margin with that feature typical (numbers: the training median; categories:
- *   the share-weighted mean over levels, so the most common level can still be a reason);
+ *   the share-weighted mean over levels, so the most common level can still be a reason); for a logistic member
+ *   in closed form;
  * - a blend: the mean of its members' contributions, as its margin is the mean of theirs.
  * Points: contributions are scaled by the slope of the calibrated probability between the margin with no
  * contributions and the customer's own, so a customer's points add up to their risk minus that starting risk.
@@ -15,7 +16,7 @@ import { applyCalibrator } from './calibration.ts';
 import { toColumns } from './columns.ts';
 import type { ChurnModel } from './model.ts';
 import { rocAuc } from './metrics.ts';
-import { OTHER_LEVEL, transform, type Column, type FeatureRow, type FeatureValue } from './preprocess.ts';
+import { columnWidths, OTHER_LEVEL, transform, type Column, type FeatureRow, type FeatureValue } from './preprocess.ts';
 import { forward } from './network.ts';
 import { isProtected } from './protected.ts';
 import { reasonSentence } from './reason-words.ts';
@@ -102,6 +103,47 @@ function networkContributions(member: Extract<Member, { network: unknown }>, row
 }
 
 /**
+ * A logistic member's contributions, the same as networkContributions gives (except where a margin reaches the
+ * clip of saved networks' probabilities, |margin| > 16, where this one stays exact), in closed form: its margin is
+ * linear in the encoded inputs, and a feature's inputs are its own, so the margin minus the margin with the
+ * feature typical is the feature's weights times its inputs minus the typical value's inputs (for a category,
+ * the share-weighted mean of the levels' inputs, the shares summing to 1). One encoding of the rows instead of
+ * one forward pass per feature and level, which was most of the scoring time at a million customers.
+ */
+function logisticContributions(member: Extract<Member, { network: unknown }>, rows: FeatureRow[], out: Float64Array, index: Map<string, number>, weight: number): void {
+  const { preprocessor, network } = member;
+  const F = index.size;
+  const kernel = network.layers[0].kernel;
+  const x = transform(preprocessor, rows, network.inputs);
+  const widths = columnWidths(preprocessor, network.inputs);
+  const encodedAt = (row: FeatureRow, from: number, width: number) => transform(preprocessor, [row], network.inputs).data.subarray(from, from + width);
+  let from = 0;
+  preprocessor.columns.forEach((column, c) => {
+    const width = widths[c];
+    const f = index.get(column.name);
+    if (f !== undefined) {
+      // The weights times the typical value's inputs: the part of the margin the typical value gives.
+      let typical = 0;
+      if (column.kind === 'numeric') {
+        const inputs = encodedAt({ [column.name]: column.median }, from, width);
+        for (let j = 0; j < width; j++) typical += kernel[from + j] * inputs[j];
+      } else {
+        [...column.levels, OTHER_LEVEL].forEach((level, l) => {
+          const inputs = encodedAt({ [column.name]: level }, from, width);
+          for (let j = 0; j < width; j++) typical += column.shares[l] * kernel[from + j] * inputs[j];
+        });
+      }
+      for (let i = 0; i < rows.length; i++) {
+        let own = 0;
+        for (let j = 0; j < width; j++) own += kernel[from + j] * x.data[i * x.cols + from + j];
+        out[i * F + f] += weight * (own - typical);
+      }
+    }
+    from += width;
+  });
+}
+
+/**
  * Log-odds contributions of every model feature for every row (rows x features, in `model.json.features`
  * order), and the model's margin per row.
  *
@@ -116,7 +158,10 @@ export function contributions(model: ChurnModel, rows: FeatureRow[]): { values: 
   const { members } = model.json;
   const weight = 1 / members.length;
   members.forEach((member, m) => {
-    if (member.kind !== 'gbdt') return networkContributions(member, rows, values, index, weight);
+    if (member.kind !== 'gbdt') {
+      const linear = member.network.layers.length === 1;
+      return (linear ? logisticContributions : networkContributions)(member, rows, values, index, weight);
+    }
     const booster = model.booster(m)!;
     const { phi } = booster.contributions(toColumns(rows, member.columns), rows.length);
     const order = booster.features.map((name) => index.get(name));

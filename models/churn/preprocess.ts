@@ -170,6 +170,11 @@ export function featureNames(prep: Preprocessor, inputs: InputSet): string[] {
   );
 }
 
+/** How many matrix columns each preprocessor column takes, in order (they are contiguous, as in featureNames). */
+export function columnWidths(prep: Preprocessor, inputs: InputSet): number[] {
+  return prep.columns.map((c) => (c.kind === 'categorical' ? c.levels.length + 1 : termsIn(c, inputs).length + (c.missingIndicator ? 1 : 0)));
+}
+
 /**
  * Fits the preprocessing on training rows: a column whose present values are all numbers is numeric (median
  * imputation, missing indicator, clamping to the training range, then its terms: raw, log1p, hinges, each

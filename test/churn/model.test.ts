@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { activeBackend } from '../../models/churn/backend.ts';
-import { explain, permutationImportance } from '../../models/churn/explain.ts';
+import { contributions, explain, permutationImportance } from '../../models/churn/explain.ts';
 import { describeFeature } from '../../models/churn/reason-words.ts';
 import { rocAuc } from '../../models/churn/metrics.ts';
 import { ChurnModel, subset, train, type Dataset } from '../../models/churn/model.ts';
@@ -105,6 +105,38 @@ describe('churn model on generated data with a planted signal', () => {
     expect(reasons.map((r) => r.feature).slice(0, 2).sort()).toEqual(['plan', 'recency_days']);
     expect(reasons.map((r) => r.text)).toContainEqual(expect.stringMatching(/^no order for 120 days: \+\d+ points?$/));
     expect(reasons.every((r) => r.contribution > 0)).toBe(true);
+  });
+
+  it('gives a logistic model\'s contributions as its margin minus the margin with each feature typical', async () => {
+    const model = await train(trainSet, { ...FAST, candidates: ['logistic'], seed: 2 });
+    expect(model.json.members.map((m) => m.kind)).toEqual(['logistic']);
+    const rows = test.rows.slice(0, 200);
+    const { values } = contributions(model, rows);
+    const margins = (input: FeatureRow[]) => model.memberMargins(input)[0];
+    const base = margins(rows);
+    // Saved networks' margins are clipped at p = 1e-7 and 1 - 1e-7 (|margin| about 16.1): where a margin reaches
+    // the clip, margin differences are not the model's own, so those customers are left out of the comparison.
+    const clipped = new Uint8Array(rows.length);
+    const seen = (m: Float64Array) => m.forEach((v, i) => (clipped[i] |= Number(Math.abs(v) > 16)));
+    seen(base);
+    const F = model.json.features.length;
+    const member = model.json.members[0] as { preprocessor: { columns: ({ kind: 'numeric'; name: string; median: number } | { kind: 'categorical'; name: string; levels: string[]; shares: number[] })[] } };
+    const checks: (() => void)[] = [];
+    for (const column of member.preprocessor.columns) {
+      const f = model.json.features.findIndex((feature) => feature.name === column.name);
+      const typical = new Float64Array(rows.length);
+      const typicalValues = column.kind === 'numeric' ? [[column.median, 1] as const] : [...column.levels, 'other'].map((level, l) => [level, column.shares[l]] as const);
+      for (const [value, share] of typicalValues) {
+        const withValue = margins(rows.map((row) => ({ ...row, [column.name]: value })));
+        seen(withValue);
+        withValue.forEach((m, i) => (typical[i] += share * m));
+      }
+      checks.push(() => {
+        for (let i = 0; i < rows.length; i++) if (!clipped[i]) expect(values[i * F + f]).toBeCloseTo(base[i] - typical[i], 9);
+      });
+    }
+    for (const check of checks) check();
+    expect(clipped.reduce((n, c) => n + c, 0)).toBeLessThan(rows.length / 4);
   });
 
   it('is repeatable from its seed', async () => {
