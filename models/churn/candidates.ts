@@ -8,10 +8,10 @@
  * A member's output is a log-odds margin, so members can be averaged (a blend).
  */
 import type { Tf } from './backend.ts';
-import { columnKinds, toColumns, type ColumnKind } from './columns.ts';
+import { columnKinds, columnsAs, toColumns, type ColumnKind, type FeatureRow, type FeatureTable } from './columns.ts';
 import { Booster, type BoosterJSON, type BoosterOptions } from './gbdt/booster.ts';
 import { forward, trainNetwork, type Network, type TrainNetworkOptions } from './network.ts';
-import { fitPreprocessor, transform, type FeatureRow, type FitPreprocessorOptions, type InputSet, type Preprocessor } from './preprocess.ts';
+import { encode, fitPreprocessor, transform, type FitPreprocessorOptions, type InputSet, type Preprocessor } from './preprocess.ts';
 
 export const MEMBER_KINDS = ['gbdt', 'logistic', 'mlp'] as const;
 
@@ -36,17 +36,17 @@ export const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
  * A member's churn probabilities (networks: their sigmoid output, as saved models always scored).
  *
  * @example
- * memberProbabilities(member, rows);
+ * memberProbabilities(member, batch);
  */
-export function memberProbabilities(member: Member, rows: FeatureRow[], booster?: Booster): Float64Array {
-  if (member.kind === 'gbdt') return memberMargins(member, rows, booster).map(sigmoid);
-  return forward(member.network, transform(member.preprocessor, rows, member.network.inputs));
+export function memberProbabilities(member: Member, table: FeatureTable, booster?: Booster): Float64Array {
+  if (member.kind === 'gbdt') return memberMargins(member, table, booster).map(sigmoid);
+  return forward(member.network, encode(member.preprocessor, table, member.network.inputs));
 }
 
 /** A member's log-odds margins. `booster` may be passed to save re-reading the JSON. */
-export function memberMargins(member: Member, rows: FeatureRow[], booster?: Booster): Float64Array {
-  if (member.kind === 'gbdt') return (booster ?? Booster.fromJSON(member.booster)).margins(toColumns(rows, member.columns), rows.length);
-  return memberProbabilities(member, rows).map(logit);
+export function memberMargins(member: Member, table: FeatureTable, booster?: Booster): Float64Array {
+  if (member.kind === 'gbdt') return (booster ?? Booster.fromJSON(member.booster)).margins(columnsAs(table, member.columns), table.length);
+  return memberProbabilities(member, table).map(logit);
 }
 
 /** One inner fold of one candidate: a curve over steps and the held-out margins at any step. */

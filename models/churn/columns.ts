@@ -1,9 +1,20 @@
 /**
- * Feature rows (one object per customer) to columns (one typed array per feature), the form the tree model
- * trains and scores on. A column is numeric when every present value in the training rows is a number.
+ * Feature values by row and by column. Rows (one object per customer) are how small inputs arrive (a file, a
+ * test); a `FeatureTable` (one typed array per numeric feature, one text list per categorical one) is how the
+ * churn stage holds a million customers and how every member scores. A column is numeric when every present
+ * value in the training rows is a number.
  */
-import type { RawColumn } from './gbdt/booster.ts';
-import type { FeatureRow, FeatureValue } from './preprocess.ts';
+import type { RawColumn } from './gbdt/bins.ts';
+
+export type FeatureValue = number | string | null;
+export type FeatureRow = Record<string, FeatureValue>;
+
+/** Feature values held by column (NaN or null = missing). */
+export interface FeatureTable {
+  length: number;
+  /** Model inputs in the order the row objects list them (that order names the model's features). */
+  columns: RawColumn[];
+}
 
 export interface ColumnKind {
   name: string;
@@ -43,3 +54,26 @@ export function toColumns(rows: FeatureRow[], kinds: ColumnKind[]): RawColumn[] 
     return { name, kind, values: rows.map((r) => (isMissing(r[name]) ? null : String(r[name]))) };
   });
 }
+
+/**
+ * The table's columns as `kinds` says, read as `toColumns` reads rows: a column the table lacks is all missing,
+ * text read as a number is missing, a number read as text is its string. Columns already of their kind are
+ * passed through, not copied.
+ *
+ * @example
+ * columnsAs(table, booster.columns); // what the trees score
+ */
+export function columnsAs(table: FeatureTable, kinds: ColumnKind[]): RawColumn[] {
+  const byName = new Map(table.columns.map((c) => [c.name, c]));
+  return kinds.map(({ name, kind }): RawColumn => {
+    const column = byName.get(name);
+    if (column?.kind === kind) return column;
+    if (kind === 'numeric') return { name, kind, values: new Float64Array(table.length).fill(NaN) };
+    const values = new Array<string | null>(table.length).fill(null);
+    if (column) for (let i = 0; i < table.length; i++) if (!Number.isNaN(column.values[i] as number)) values[i] = String(column.values[i]);
+    return { name, kind, values };
+  });
+}
+
+/** Rows as a table of the given columns' kinds. */
+export const rowTable = (rows: FeatureRow[], kinds: ColumnKind[]): FeatureTable => ({ length: rows.length, columns: toColumns(rows, kinds) });

@@ -11,7 +11,8 @@ import { buildCustomerFeatures } from '../features.ts';
 import { ident, literal, type Store } from '../../data/store.ts';
 import type { Engine } from '../engine/types.ts';
 import type { RawColumn } from './gbdt/bins.ts';
-import { tableColumn, takeTable, type FeatureTable, type LabelledTable } from './feature-table.ts';
+import type { FeatureTable } from './columns.ts';
+import { tableColumn, takeTable, type LabelledTable } from './feature-table.ts';
 
 export type LabelKind = 'explicit' | 'behavioural';
 

@@ -5,7 +5,8 @@
 import { bandTable, type BandRow, type RiskBands } from './bands.ts';
 import { fitLogistic1D } from './calibration.ts';
 import { brierScore, calibrationTable, liftByDecile, logLoss, prAuc, precisionRecallAtK, rocAuc, type CalibrationBin, type DecileRow } from './metrics.ts';
-import { predictTable, type FeatureTable, type LabelledTable } from './feature-table.ts';
+import type { FeatureTable } from './columns.ts';
+import { predictTable, type LabelledTable } from './feature-table.ts';
 import type { ChurnModel } from './model.ts';
 
 export interface ScoreReport {

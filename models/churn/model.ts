@@ -7,10 +7,10 @@ import { initBackend, type BackendName } from './backend.ts';
 import { fitBands, LEGACY_BANDS, type BandOptions, type RiskBands } from './bands.ts';
 import { applyCalibrator, chooseCalibrator, type Calibrator } from './calibration.ts';
 import { networkCandidate, treeCandidate, memberMargins, memberProbabilities, type Candidate, type Dataset, type Member, type MemberKind } from './candidates.ts';
-import { columnKinds, type ColumnKind } from './columns.ts';
+import { columnKinds, rowTable, type ColumnKind, type FeatureRow, type FeatureTable } from './columns.ts';
 import { Booster, BOOSTER_DEFAULTS, type BoosterOptions } from './gbdt/booster.ts';
 import type { Network } from './network.ts';
-import type { CategoricalColumn, FeatureRow, FitPreprocessorOptions, Preprocessor } from './preprocess.ts';
+import type { CategoricalColumn, FitPreprocessorOptions, Preprocessor } from './preprocess.ts';
 import { PROTECTED_WORDS, protectedNames, type ProtectedOptions } from './protected.ts';
 import { combineMargins, selectByInnerCV, type Selection } from './select.ts';
 
@@ -172,18 +172,28 @@ export class ChurnModel {
 
   /** Calibrated churn probabilities, one per row. */
   predict(rows: FeatureRow[]): Float64Array {
-    return applyCalibrator(this.json.calibrator, this.predictRaw(rows));
+    return this.predictTable(this.tableOf(rows));
+  }
+
+  /** Calibrated churn probabilities of a table's rows (a bounded batch: networks encode it whole). */
+  predictTable(table: FeatureTable): Float64Array {
+    return applyCalibrator(this.json.calibrator, this.predictRaw(table));
+  }
+
+  /** Rows as a table of the model's features (every member reads its columns from it). */
+  tableOf(rows: FeatureRow[]): FeatureTable {
+    return rowTable(rows, this.json.features);
   }
 
   /** Each member's log-odds margins. */
-  memberMargins(rows: FeatureRow[]): Float64Array[] {
-    return this.json.members.map((m, i) => memberMargins(m, rows, this.boosters[i]));
+  memberMargins(table: FeatureTable): Float64Array[] {
+    return this.json.members.map((m, i) => memberMargins(m, table, this.boosters[i]));
   }
 
   /** Probabilities before calibration: a single member's own, or the sigmoid of the members' mean margin. */
-  predictRaw(rows: FeatureRow[]): Float64Array {
+  predictRaw(table: FeatureTable): Float64Array {
     const { members } = this.json;
-    return members.length === 1 ? memberProbabilities(members[0], rows, this.boosters[0]) : combineMargins(this.memberMargins(rows));
+    return members.length === 1 ? memberProbabilities(members[0], table, this.boosters[0]) : combineMargins(this.memberMargins(table));
   }
 }
 
@@ -203,17 +213,8 @@ function withoutColumns(rows: FeatureRow[], drop: Set<string>): FeatureRow[] {
   return rows.map((row) => Object.fromEntries(Object.entries(row).filter(([k]) => !drop.has(k))));
 }
 
-/**
- * Trains the churn model: protected columns left out (unless opted in), every candidate and blend judged by
- * inner K-fold cross-validation on the training rows (which also chooses each member's epochs or rounds),
- * calibration chosen on the winner's out-of-fold probabilities, then the winner's members refitted on every
- * training row with those epochs/rounds.
- *
- * @example
- * const model = await train({ ids, rows, labels }, { seed: 7 });
- * console.log(model.json.selection.chosen); // e.g. 'gbdt+logistic'
- */
-export async function train(data: Dataset, options: TrainOptions = {}): Promise<ChurnModel> {
+/** What training and a refit share: the settings, the rows without protected columns, the candidates. */
+async function prepare(data: Dataset, options: TrainOptions) {
   const settings = { ...TRAIN_DEFAULTS, ...options, l2: { ...TRAIN_DEFAULTS.l2, ...options.l2 }, learningRate: { ...TRAIN_DEFAULTS.learningRate, ...options.learningRate } };
   const words = [...(options.protected?.words ?? PROTECTED_WORDS)];
   const inModel = options.protected?.use ?? false;
@@ -236,29 +237,71 @@ export async function train(data: Dataset, options: TrainOptions = {}): Promise<
           preprocess: settings.preprocess,
         }),
   );
-  const { selection, probabilities } = await selectByInnerCV(training, candidates, { folds: settings.innerFolds, seed: settings.seed });
-  const { calibrator, logLossByKind } = chooseCalibrator(probabilities, training.labels);
+  const refitMembers = async (members: MemberKind[], steps: Selection['steps']): Promise<Member[]> => {
+    const out: Member[] = [];
+    for (const kind of members) {
+      const candidate = candidates.find((c) => c.kind === kind);
+      if (!candidate) throw new Error(`the chosen member ${kind} is not among the candidates (${settings.candidates.join(', ')})`);
+      out.push(await candidate.refit(training, steps[kind]!));
+    }
+    return out;
+  };
+  const features = (): ModelFeature[] =>
+    columnKinds(training.rows).map((c) => {
+      const present = c.kind === 'numeric' ? training.rows.map((r) => r[c.name]).filter((v): v is number => typeof v === 'number' && !Number.isNaN(v)) : [];
+      return c.kind === 'numeric' && present.length ? { ...c, median: medianOf(present) } : c;
+    });
   const positives = training.labels.reduce((s, y) => s + y, 0);
-  const bands = fitBands(applyCalibrator(calibrator, probabilities), positives / training.labels.length, options.bands);
-  const chosen = selection.candidates.find((c) => c.name === selection.chosen)!;
-  const members: Member[] = [];
-  for (const kind of chosen.members) members.push(await candidates.find((c) => c.kind === kind)!.refit(training, selection.steps[kind]!));
-  const features = columnKinds(training.rows).map((c) => {
-    const present = c.kind === 'numeric' ? training.rows.map((r) => r[c.name]).filter((v): v is number => typeof v === 'number' && !Number.isNaN(v)) : [];
-    return c.kind === 'numeric' && present.length ? { ...c, median: medianOf(present) } : c;
-  });
-  return new ChurnModel({
-    format: 'tierlab-churn',
-    version: 3,
-    members,
-    calibrator,
-    bands,
-    selection: { ...selection, calibration: logLossByKind },
-    features,
+  const common = {
+    format: 'tierlab-churn' as const,
+    version: 3 as const,
     protected: { words, columns: protectedColumns, inModel },
     backend,
     trainedRows: training.rows.length,
     positiveRate: positives / training.labels.length,
     seed: settings.seed,
-  });
+  };
+  return { settings, training, candidates, refitMembers, features, common };
+}
+
+/**
+ * Trains the churn model: protected columns left out (unless opted in), every candidate and blend judged by
+ * inner K-fold cross-validation on the training rows (which also chooses each member's epochs or rounds),
+ * calibration chosen on the winner's out-of-fold probabilities, then the winner's members refitted on every
+ * training row with those epochs/rounds.
+ *
+ * @example
+ * const model = await train({ ids, rows, labels }, { seed: 7 });
+ * console.log(model.json.selection.chosen); // e.g. 'gbdt+logistic'
+ */
+export async function train(data: Dataset, options: TrainOptions = {}): Promise<ChurnModel> {
+  const { settings, training, candidates, refitMembers, features, common } = await prepare(data, options);
+  const { selection, probabilities } = await selectByInnerCV(training, candidates, { folds: settings.innerFolds, seed: settings.seed });
+  const { calibrator, logLossByKind } = chooseCalibrator(probabilities, training.labels);
+  const bands = fitBands(applyCalibrator(calibrator, probabilities), common.positiveRate, options.bands);
+  const chosen = selection.candidates.find((c) => c.name === selection.chosen)!;
+  const members = await refitMembers(chosen.members, selection.steps);
+  return new ChurnModel({ ...common, members, calibrator, bands, selection: { ...selection, calibration: logLossByKind }, features: features() });
+}
+
+/**
+ * A model with the members and steps another model chose (no inner cross-validation), refitted on `data`, its
+ * calibration and risk bands fitted on `calibration`: labelled rows it was not trained on. The churn stage's
+ * final model at scale: the evaluation model made the choice on a sample of the same size, and the rows left out
+ * of the final sample calibrate it honestly, at about a quarter of the cost of choosing again.
+ *
+ * @example
+ * const model = await refitChosen(sample, evalModel, leftOver, { seed: 42 });
+ */
+export async function refitChosen(data: Dataset, chosenBy: ChurnModel, calibration: Dataset, options: TrainOptions = {}): Promise<ChurnModel> {
+  const { refitMembers, features, common } = await prepare(data, { ...options, candidates: chosenBy.json.members.map((m) => m.kind) });
+  const { selection } = chosenBy.json;
+  const members = await refitMembers(chosenBy.json.members.map((m) => m.kind), selection.steps);
+  const uncalibrated = new ChurnModel({ ...common, members, calibrator: { kind: 'none' }, bands: LEGACY_BANDS, selection, features: features() });
+  const raw = uncalibrated.predictRaw(uncalibrated.tableOf(calibration.rows));
+  const { calibrator, logLossByKind } = chooseCalibrator(raw, calibration.labels);
+  const baseRate = calibration.labels.reduce((s, y) => s + y, 0) / calibration.labels.length;
+  const bands = fitBands(applyCalibrator(calibrator, raw), baseRate, options.bands);
+  const method = `${selection.method}, made for the evaluation model and reused; calibrated on ${calibration.labels.length} labelled rows outside the training sample`;
+  return new ChurnModel({ ...uncalibrated.json, calibrator, bands, selection: { ...selection, method, calibration: logLossByKind } });
 }

@@ -14,7 +14,7 @@ import { evaluate, type Evaluation } from './evaluate.ts';
 import { permutationImportance, type FeatureImportance } from './explain.ts';
 import { rocAuc } from './metrics.ts';
 import { takeLabelled, toDataset, type LabelledTable } from './feature-table.ts';
-import { subset, train, type ChurnModel, type Dataset, type TrainOptions } from './model.ts';
+import { refitChosen, subset, train, type ChurnModel, type Dataset, type TrainOptions } from './model.ts';
 import { stratifiedFolds, stratifiedSplit } from './random.ts';
 import { expectedValues, scoreCustomers, writeChurnTable } from './score.ts';
 
@@ -118,6 +118,24 @@ export function stratifiedSample(data: LabelledTable, max: number, seed: number)
   return takeLabelled(data, stratifiedSplit(data.labels, { testFraction: max / data.labels.length, seed }).test);
 }
 
+/** Left-over rows below this many (or with fewer than MIN_CLASS_ROWS of a class) cannot calibrate a refit. */
+const MIN_CALIBRATION_ROWS = 1000;
+
+/**
+ * The final model's rows: the stratified training sample (as `stratifiedSample` picks it) and, when the labelled
+ * rows outnumber the sample enough, a stratified sample of the rows left out, of at most `max`, to calibrate a
+ * refit that reuses the evaluation model's choice. Without them the final model is trained with its own choice.
+ */
+export function finalRows(data: LabelledTable, max: number, seed: number): { fit: LabelledTable; calibration?: LabelledTable } {
+  if (data.labels.length <= max) return { fit: data };
+  const split = stratifiedSplit(data.labels, { testFraction: max / data.labels.length, seed });
+  const fit = takeLabelled(data, split.test);
+  const rest = takeLabelled(data, split.train);
+  const positives = rest.labels.reduce((s, y) => s + y, 0);
+  if (rest.labels.length < MIN_CALIBRATION_ROWS || Math.min(positives, rest.labels.length - positives) < MIN_CLASS_ROWS) return { fit };
+  return { fit, calibration: stratifiedSample(rest, max, seed + 1) };
+}
+
 export interface HeldOut {
   split: string;
   train: LabelledTable;
@@ -216,16 +234,20 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
   const test = stratifiedSample(heldOut.test, settings.maxEvaluationRows, settings.seed);
   const evaluation = evaluate(evalModel, { train: heldOut.train, test });
   guard('evaluated', { rows: test.labels.length });
-  const importanceRows = toDataset(stratifiedSample(test, settings.maxImportanceRows, settings.seed));
-  const importance = permutationImportance(evalModel, importanceRows.rows, importanceRows.labels, { seed: settings.seed });
+  const importanceRows = stratifiedSample(test, settings.maxImportanceRows, settings.seed);
+  const importance = permutationImportance(evalModel, importanceRows.table, importanceRows.labels, { seed: settings.seed });
   guard('importance measured');
   const cv = settings.cvFolds > 1 ? await crossValidate(sampleOf(heldOut.all), { k: settings.cvFolds, seed: settings.seed, train: trainOptions }) : undefined;
-  const model = await train(sampleOf(heldOut.all), trainOptions);
-  guard('final model trained');
+  const final = finalRows(heldOut.all, settings.maxTrainRows, settings.seed);
+  const model = final.calibration
+    ? await refitChosen(toDataset(final.fit), evalModel, toDataset(final.calibration), trainOptions)
+    : await train(toDataset(final.fit), trainOptions);
+  guard('final model trained', { reusedChoice: Boolean(final.calibration) });
   const sampled = [heldOut.train, heldOut.all].some((d) => d.labels.length > settings.maxTrainRows);
   const split = [
     heldOut.split,
     ...(sampled ? [`each model trained on a stratified sample of at most ${settings.maxTrainRows} labelled rows`] : []),
+    ...(final.calibration ? [`the final model refitted with the evaluation model's members and steps, calibrated on ${final.calibration.labels.length} labelled rows outside its sample`] : []),
     ...(test !== heldOut.test ? [`evaluated on a stratified sample of ${test.labels.length} of the ${heldOut.test.labels.length} held-out rows`] : []),
   ].join('; ');
   const clv = settings.clv !== undefined ? settings.clv : await lifetimeValue(store, heldOut.score.asOf);

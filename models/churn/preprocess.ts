@@ -2,9 +2,7 @@
  * Turns raw feature rows (numbers, strings, nulls) into a dense standardized matrix. Everything is fitted on the
  * training rows only and kept as plain JSON inside the saved model, so scoring repeats training exactly.
  */
-
-export type FeatureValue = number | string | null;
-export type FeatureRow = Record<string, FeatureValue>;
+import { columnsAs, rowTable, type FeatureRow, type FeatureTable, type FeatureValue } from './columns.ts';
 
 /** Row-major dense matrix. */
 export interface Matrix {
@@ -207,32 +205,50 @@ export function fitPreprocessor(rows: FeatureRow[], options: FitPreprocessorOpti
 }
 
 /**
- * Encodes rows with a fitted preprocessor into one of its input sets. Columns the preprocessor does not know are
- * ignored; columns it knows but a row lacks count as missing.
+ * Encodes a feature table with a fitted preprocessor into one of its input sets, column by column. Columns the
+ * preprocessor does not know are ignored; columns it knows but the table lacks count as missing.
+ *
+ * @example
+ * const x = encode(prep, batch, 'additive'); // x.rows === batch.length
+ */
+export function encode(prep: Preprocessor, table: FeatureTable, inputs: InputSet): Matrix {
+  const cols = featureNames(prep, inputs).length;
+  const n = table.length;
+  const data = new Float64Array(n * cols);
+  const raw = columnsAs(table, prep.columns);
+  let from = 0;
+  prep.columns.forEach((column, c) => {
+    const values = raw[c].values;
+    if (column.kind === 'numeric') {
+      const terms = termsIn(column, inputs);
+      for (let r = 0; r < n; r++) {
+        const x = values[r] as number;
+        const missing = Number.isNaN(x);
+        const v = missing ? column.median : Math.min(column.max, Math.max(column.min, x));
+        let j = r * cols + from;
+        for (const term of terms) data[j++] = (termValue(term, v) - term.mean) / term.std;
+        if (column.missingIndicator) data[j] = missing ? 1 : 0;
+      }
+      from += terms.length + (column.missingIndicator ? 1 : 0);
+    } else {
+      const levelOf = new Map(column.levels.map((level, l) => [level, l]));
+      const other = column.levels.length;
+      for (let r = 0; r < n; r++) {
+        const value = values[r] as string | null;
+        data[r * cols + from + (value === null ? other : (levelOf.get(value) ?? other))] = 1;
+      }
+      from += other + 1;
+    }
+  });
+  return { data, rows: n, cols };
+}
+
+/**
+ * Encodes rows with a fitted preprocessor (as `encode` does their table).
  *
  * @example
  * const x = transform(prep, [{ tenure: 12, contract: 'One year' }], 'compact'); // x.cols === featureNames(prep, 'compact').length
  */
 export function transform(prep: Preprocessor, rows: FeatureRow[], inputs: InputSet): Matrix {
-  const cols = featureNames(prep, inputs).length;
-  const terms = prep.columns.map((c) => (c.kind === 'numeric' ? termsIn(c, inputs) : []));
-  const data = new Float64Array(rows.length * cols);
-  rows.forEach((row, r) => {
-    let j = r * cols;
-    for (const [c, column] of prep.columns.entries()) {
-      const raw = row[column.name];
-      if (column.kind === 'numeric') {
-        const missing = isMissing(raw) || typeof raw !== 'number';
-        const v = missing ? column.median : Math.min(column.max, Math.max(column.min, raw as number));
-        for (const term of terms[c]) data[j++] = (termValue(term, v) - term.mean) / term.std;
-        if (column.missingIndicator) data[j++] = missing ? 1 : 0;
-      } else {
-        const level = isMissing(raw) ? -1 : column.levels.indexOf(String(raw));
-        data[j + (level < 0 ? column.levels.length : level)] = 1;
-        j += column.levels.length + 1;
-      }
-    }
-  });
-  return { data, rows: rows.length, cols };
+  return encode(prep, rowTable(rows, prep.columns), inputs);
 }
-

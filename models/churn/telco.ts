@@ -4,7 +4,7 @@
  */
 import { Store, literal } from '../../data/store.ts';
 import type { Dataset } from './model.ts';
-import type { FeatureRow } from './preprocess.ts';
+import type { FeatureRow } from './columns.ts';
 
 /**
  * @example

@@ -4,7 +4,8 @@ import { contributions, explain, permutationImportance } from '../../models/chur
 import { describeFeature } from '../../models/churn/reason-words.ts';
 import { rocAuc } from '../../models/churn/metrics.ts';
 import { ChurnModel, subset, train, type Dataset } from '../../models/churn/model.ts';
-import { featureNames, fitPreprocessor, transform, type FeatureRow, type NumericColumn } from '../../models/churn/preprocess.ts';
+import type { FeatureRow } from '../../models/churn/columns.ts';
+import { featureNames, fitPreprocessor, transform, type NumericColumn } from '../../models/churn/preprocess.ts';
 import { seededRandom, stratifiedSplit } from '../../models/churn/random.ts';
 
 /** Customers whose risk rises with days since the last order and with a month-to-month plan; `noise` carries nothing. */
@@ -95,7 +96,7 @@ describe('churn model on generated data with a planted signal', () => {
     expect(Array.from(reloaded.predict(test.rows))).toEqual(Array.from(p));
 
     // The planted features matter; the noise column does not.
-    const importance = permutationImportance(model, test.rows, test.labels, { repeats: 2, seed: 1 });
+    const importance = permutationImportance(model, model.tableOf(test.rows), test.labels, { repeats: 2, seed: 1 });
     expect(importance.slice(0, 2).map((i) => i.feature).sort()).toEqual(['plan', 'recency_days']);
     expect(importance.find((i) => i.feature === 'noise')!.aucDrop).toBeLessThan(0.02);
 
@@ -112,7 +113,7 @@ describe('churn model on generated data with a planted signal', () => {
     expect(model.json.members.map((m) => m.kind)).toEqual(['logistic']);
     const rows = test.rows.slice(0, 200);
     const { values } = contributions(model, rows);
-    const margins = (input: FeatureRow[]) => model.memberMargins(input)[0];
+    const margins = (input: FeatureRow[]) => model.memberMargins(model.tableOf(input))[0];
     const base = margins(rows);
     // Saved networks' margins are clipped at p = 1e-7 and 1 - 1e-7 (|margin| about 16.1): where a margin reaches
     // the clip, margin differences are not the model's own, so those customers are left out of the comparison.

@@ -7,8 +7,8 @@ import { Store } from '../../data/store.ts';
 import { defaultAsOf, resolveAsOf, shiftDate } from '../../data/dates.ts';
 import { buildFeatures } from '../../data/features.ts';
 import { behaviouralDataset, behaviouralLabels, behaviouralScoring, explicitDataset } from '../../models/churn/dataset.ts';
-import { runChurnStage, stratifiedSample } from '../../models/churn/pipeline.ts';
-import { tableOf, tableRows } from '../../models/churn/feature-table.ts';
+import { finalRows, runChurnStage, stratifiedSample } from '../../models/churn/pipeline.ts';
+import { predictTable, tableOf, tableRows } from '../../models/churn/feature-table.ts';
 import { riskBand } from '../../models/churn/bands.ts';
 import { expectedValues, scoreCustomers, writeChurnTable, type ScoredCustomer } from '../../models/churn/score.ts';
 import { atRiskList } from '../../services/at-risk.ts';
@@ -160,6 +160,8 @@ describe('the churn stage end to end on generated data', () => {
   });
 });
 
+const takeFirst = (data: ReturnType<typeof tableOf>, n: number) => tableOf({ ids: data.ids.slice(0, n), rows: tableRows(data.table, 0, n), labels: data.labels.slice(0, n) });
+
 describe('training on a stratified sample', () => {
   it('keeps each class share and the rows it picks, and leaves small data whole', () => {
     const labels = Float64Array.from({ length: 1000 }, (_, i) => (i % 5 === 0 ? 1 : 0));
@@ -170,6 +172,42 @@ describe('training on a stratified sample', () => {
     const rows = tableRows(sample.table);
     sample.ids.forEach((id, i) => expect(rows[i]).toEqual({ x: Number(id.slice(1)) }));
     expect(stratifiedSample(data, 1000, 7)).toBe(data);
+  });
+
+  it('splits the final rows into the training sample and left-over rows to calibrate on, when there are enough', () => {
+    const labels = Float64Array.from({ length: 3000 }, (_, i) => (i % 4 === 0 ? 1 : 0));
+    const data = tableOf({ ids: Array.from(labels, (_, i) => `c${i}`), rows: Array.from(labels, (_, i) => ({ x: i })), labels });
+    const { fit, calibration } = finalRows(data, 500, 7);
+    expect(fit.ids).toEqual(stratifiedSample(data, 500, 7).ids);
+    expect(calibration!.labels.length).toBe(500);
+    expect(calibration!.labels.reduce((s, y) => s + y, 0)).toBe(125);
+    const inFit = new Set(fit.ids);
+    expect(calibration!.ids.some((id) => inFit.has(id))).toBe(false);
+    // 1,400 rows leave 900 over: too few to calibrate on, so the final model chooses for itself.
+    expect(finalRows(takeFirst(data, 1400), 500, 7).calibration).toBeUndefined();
+    expect(finalRows(data, 3000, 7)).toEqual({ fit: data });
+  });
+
+  it("refits the final model with the evaluation model's choice when the labelled rows outnumber the sample", async () => {
+    const store = await Store.open({ path: ':memory:' });
+    try {
+      await loadDemo(store, { customers: 4000, seed: 5 });
+      const result = await runChurnStage(store, { label: 'behavioural', horizonDays: 90, maxTrainRows: 600, train: { maxEpochs: 10, patience: 3 } });
+      expect(result.split).toContain("the final model refitted with the evaluation model's members and steps, calibrated on 600 labelled rows");
+      const { model, evalModel } = result;
+      expect(model.json.members.map((m) => m.kind)).toEqual(evalModel.json.members.map((m) => m.kind));
+      expect(model.json.selection.steps).toEqual(evalModel.json.selection.steps);
+      expect(model.json.trainedRows).toBe(600);
+      // Calibrated on the left-over rows: there the mean risk is their churn rate.
+      const all = await behaviouralDataset(store, { cutoff: shiftDate(await resolveAsOf(store, undefined), -90), horizonDays: 90 });
+      const { calibration } = finalRows(all, 600, 42);
+      const p = predictTable(model, calibration!.table);
+      const mean = (xs: Float64Array) => xs.reduce((s, v) => s + v, 0) / xs.length;
+      expect(Math.abs(mean(p) - mean(calibration!.labels))).toBeLessThan(0.02);
+      expect(model.json.calibrator.kind).not.toBe('none');
+    } finally {
+      store.close();
+    }
   });
 
   it('trains the churn stage on the sample and says so', async () => {

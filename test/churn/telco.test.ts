@@ -5,7 +5,7 @@ import { sharedDataDir } from '../../data/paths.ts';
 import { evaluate } from '../../models/churn/evaluate.ts';
 import { explain } from '../../models/churn/explain.ts';
 import { subset, train } from '../../models/churn/model.ts';
-import { tableOf } from '../../models/churn/feature-table.ts';
+import { predictTable, tableOf } from '../../models/churn/feature-table.ts';
 import { stratifiedSplit } from '../../models/churn/random.ts';
 import { readTelco } from '../../models/churn/telco.ts';
 
@@ -36,5 +36,11 @@ describe.skipIf(!existsSync(file))('telecom churn table (needs ../shared/data)',
     // senior_citizen and female are protected: not in the model, never a reason.
     expect(model.json.protected.columns.sort()).toEqual(['female', 'senior_citizen']);
     expect(texts.filter((t) => /senior|female/.test(t))).toEqual([]);
+
+    // Scoring a table in batches smaller than it gives the scores of its rows scored at once, also for a
+    // contract never seen in training and for missing values.
+    const odd = test.rows.map((r, i) => (i % 7 === 0 ? { ...r, contract: 'Weekly', tenure: null } : i % 11 === 0 ? { ...r, contract: null } : r));
+    const columnar = predictTable(model, tableOf({ ...test, rows: odd }).table, 500);
+    expect(Array.from(columnar)).toEqual(Array.from(model.predict(odd)));
   });
 });

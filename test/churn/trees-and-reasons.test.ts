@@ -3,7 +3,7 @@ import { bandTable, fitBands, riskBand } from '../../models/churn/bands.ts';
 import { contributions, explain } from '../../models/churn/explain.ts';
 import { rocAuc } from '../../models/churn/metrics.ts';
 import { subset, train, type Dataset } from '../../models/churn/model.ts';
-import type { FeatureRow } from '../../models/churn/preprocess.ts';
+import type { FeatureRow } from '../../models/churn/columns.ts';
 import { isProtected } from '../../models/churn/protected.ts';
 import { seededRandom, stratifiedSplit } from '../../models/churn/random.ts';
 
