@@ -1,4 +1,4 @@
-import { analyticsColumns, CUSTOMER_PAGES, LIST_NUMBER_COLUMNS, LIST_TEXT_COLUMNS, livePageQuery, PAGE_GROUPS } from '../data/customer-pages.ts';
+import { analyticsColumns, CUSTOMER_PAGES, customerPagesIndexed, LIST_NUMBER_COLUMNS, LIST_TEXT_COLUMNS, livePageQuery, PAGE_GROUPS } from '../data/customer-pages.ts';
 import { ident, literal, type Store } from '../data/store.ts';
 import { CustomerList, TextColumnWriter } from './customer-list.ts';
 import { TextCache } from './text-cache.ts';
@@ -7,7 +7,12 @@ type Row = Record<string, unknown>;
 
 interface Snapshot {
   list: CustomerList;
-  /** The rowid in customer_pages of each list row; null when the store has no customer_pages (pages are read live). */
+  /**
+   * How a page is read: by id through customer_pages' index, by rowid (a table written before the index), or
+   * from the source tables (no table).
+   */
+  read: 'index' | 'rowid' | 'live';
+  /** The rowid in customer_pages of each list row, when pages are read by rowid. */
   rowids: Float64Array | null;
 }
 
@@ -143,9 +148,10 @@ export class CustomerCache {
    * million rows of six text columns are integers, not six million strings made and looked up in JavaScript.
    */
   private async build(): Promise<Snapshot> {
-    if (!(await this.columns()).size) return { list: new CustomerList({ ids: [], text: {}, numbers: {} }), rowids: null };
+    if (!(await this.columns()).size) return { list: new CustomerList({ ids: [], text: {}, numbers: {} }), read: 'live', rowids: null };
     const fromPages = await this.store.has(CUSTOMER_PAGES);
-    if (!fromPages && !this.pagesRequested) {
+    const read = !fromPages ? 'live' : (await customerPagesIndexed(this.store)) ? 'index' : 'rowid';
+    if (read !== 'index' && !this.pagesRequested) {
       this.pagesRequested = true;
       this.options.onPagesMissing?.();
     }
@@ -167,14 +173,14 @@ export class CustomerCache {
         'customer_id',
         ...text.map((c, j) => codeExpr(c, dictionaries[j])),
         ...numbers.map((c) => `CAST(${ident(c)} AS DOUBLE)`),
-        ...(fromPages ? ['CAST(rowid AS DOUBLE)'] : []),
+        ...(read === 'rowid' ? ['CAST(rowid AS DOUBLE)'] : []),
       ];
       const size = (await reader.one<{ n: number }>(`SELECT count(*) AS n FROM ${source}`))!.n;
       const ids: string[] = new Array(size);
       const codes = text.map(() => new Int32Array(size));
       const spelled = text.map((_, j) => (dictionaries[j] ? null : new TextColumnWriter(size)));
       const values = numbers.map(() => new Float64Array(size));
-      const rowids = fromPages ? new Float64Array(size) : null;
+      const rowids = read === 'rowid' ? new Float64Array(size) : null;
       // In id order: the list finds a customer by binary search.
       const result = await reader.connection.stream(`SELECT ${select.join(', ')} FROM ${source} ORDER BY customer_id`);
       let at = 0;
@@ -205,6 +211,7 @@ export class CustomerCache {
           text: Object.fromEntries(text.map((c, j) => [c, spelled[j]?.column ?? { codes: codes[j], values: dictionaries[j]! }])),
           numbers: Object.fromEntries(numbers.map((c, j) => [c, values[j]])),
         }),
+        read,
         rowids,
       };
     } finally {
@@ -230,9 +237,9 @@ export class CustomerCache {
   }
 
   /**
-   * The pages of these customers as JSON text (undefined for an unknown id), from the cache, else in one query
-   * by rowid from customer_pages on a reading connection, else (no table, or it was replaced since the list was
-   * read) from the source tables one by one.
+   * The pages of these customers as JSON text (undefined for an unknown id), from the cache, else from
+   * customer_pages on the reading connections (by id through its index, or in one query by rowid), else (no
+   * table, or it was replaced since the list was read) from the source tables one by one.
    */
   async pagesJson(customerIds: string[]): Promise<(string | undefined)[]> {
     return (await this.pagesOf(customerIds)).pages;
@@ -252,12 +259,21 @@ export class CustomerCache {
         if (i >= 0 && !found.has(id)) wanted.push({ id, rowid: snapshot.rowids ? snapshot.rowids[i] : -1 });
       }
     }
-    if (wanted.length && snapshot.rowids) {
+    if (wanted.length && snapshot.read === 'index') {
+      // One point query each, through the index; the pool runs them a reader at a time, so a page of 100 does
+      // not hold every worker thread. The text is taken as DuckDB gives it, not through row objects.
+      await Promise.all(
+        wanted.map(async (w) => {
+          const sql = `SELECT page_json FROM ${CUSTOMER_PAGES} WHERE customer_id = ${literal(w.id)}`;
+          const page = await this.readers.use(async (reader) => (await reader.connection.runAndReadAll(sql)).getColumns()[0]?.[0]);
+          if (typeof page === 'string') found.set(w.id, page);
+        }),
+      );
+    } else if (wanted.length && snapshot.rowids) {
       // rowids are integers read from the table: written into the text, so DuckDB prunes by them (a bound DOUBLE
-      // would not). The text is taken as DuckDB gives it, not through row objects.
+      // would not).
       const sql = `SELECT customer_id, page_json FROM ${CUSTOMER_PAGES} WHERE rowid IN (${wanted.map((w) => String(w.rowid)).join(', ')})`;
-      const rows = await this.readers.use(async (reader) => (await reader.connection.runAndReadAll(sql)).getColumns());
-      const [idColumn, pageColumn] = rows;
+      const [idColumn, pageColumn] = await this.readers.use(async (reader) => (await reader.connection.runAndReadAll(sql)).getColumns());
       if (idColumn) for (let r = 0; r < idColumn.length; r++) found.set(idColumn[r] as string, pageColumn[r] as string);
     }
     const live = wanted.filter((w) => !found.has(w.id));
@@ -301,11 +317,15 @@ export class CustomerCache {
 }
 
 /**
- * A few connections that read pages, created as they are first needed: each read goes to the least busy one,
- * so ten clients do not queue on one connection, and none waits for the writer's (which has its own).
+ * A few connections that read pages, created as they are first needed. A read runs on a free one or waits its
+ * turn (first come, first served): ten clients do not queue on one connection, none waits for the writer's
+ * (which has its own), and at most `size` reads hold one of libuv's worker threads at once.
  */
 class ReaderPool {
-  private readonly readers: { store: Promise<Store>; busy: number }[] = [];
+  /** Each reader's connection, as it is being opened or open (wrapped: a promise of a promise would flatten). */
+  private readonly all: { store: Promise<Store> }[] = [];
+  private readonly free: { store: Promise<Store> }[] = [];
+  private readonly waiting: ((reader: { store: Promise<Store> }) => void)[] = [];
 
   constructor(
     private readonly source: Store,
@@ -313,23 +333,36 @@ class ReaderPool {
   ) {}
 
   async use<T>(work: (store: Store) => Promise<T>): Promise<T> {
-    let reader = this.readers.reduce<(typeof this.readers)[number] | undefined>((best, r) => (!best || r.busy < best.busy ? r : best), undefined);
-    if ((!reader || reader.busy > 0) && this.readers.length < this.size) {
-      const created = { store: this.source.fork(), busy: 0 };
-      this.readers.push(created);
-      created.store.catch(() => this.readers.splice(this.readers.indexOf(created), 1));
-      reader = created;
-    }
-    if (!reader) return work(this.source);
-    reader.busy++;
+    if (this.size < 1) return work(this.source);
+    const reader = await this.acquire();
     try {
       return await work(await reader.store);
     } finally {
-      reader.busy--;
+      const next = this.waiting.shift();
+      // One that failed to open (no longer in `all`) is replaced by a new one for whoever waits.
+      const handed = this.all.includes(reader) ? reader : undefined;
+      if (next) void (handed ? Promise.resolve(handed) : this.acquire()).then(next);
+      else if (handed) this.free.push(handed);
     }
   }
 
+  private acquire(): Promise<{ store: Promise<Store> }> {
+    const free = this.free.pop();
+    if (free) return Promise.resolve(free);
+    if (this.all.length < this.size) {
+      const created = { store: this.source.fork() };
+      // A connection that failed to open is not kept: the next read opens another.
+      created.store.catch(() => {
+        this.all.splice(this.all.indexOf(created), 1);
+      });
+      this.all.push(created);
+      return Promise.resolve(created);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
   close(): void {
-    for (const reader of this.readers.splice(0)) void reader.store.then((store) => store.close(), () => {});
+    for (const reader of this.all.splice(0)) void reader.store.then((store) => store.close(), () => {});
+    this.free.length = 0;
   }
 }

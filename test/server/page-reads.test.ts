@@ -1,12 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CUSTOMER_PAGES_INDEX, customerPagesIndexed } from '../../data/customer-pages.ts';
 import { savePlaybook, type Rule } from '../../models/playbooks/index.ts';
 import { rowOfPage } from '../../server/customer-cache.ts';
 import { nextActionOf } from '../../services/next-action.ts';
 import { fixture, standInChurn, type Fixture } from './helpers.ts';
 
 /**
- * The at-risk JSON page is kept (server/routes/churn.ts, in the customer cache) and lookups read pages on
- * connections of their own (server/customer-cache.ts): neither may answer from before a change.
+ * How the server reads pages at scale (server/customer-cache.ts): the at-risk JSON page is kept (in the page
+ * cache, server/routes/churn.ts) and must never answer from before a change; lookups read on connections of their
+ * own, by id through customer_pages' index.
  */
 
 const action = { name: 'Call', channel: 'call', owner_role: 'care', offer: null, budget_per_customer: null, service_level_days: 2, note: '' } as const;
@@ -103,6 +105,21 @@ describe('lookups on the page readers', () => {
       for (const id of ['C000002', 'C000050', 'C000120']) expect((await page(id)).customer_id).toBe(id);
     } finally {
       await f.store.run('ROLLBACK');
+    }
+  });
+
+  it('go through the index by id, and a table written before the index gets it on the writer', async () => {
+    expect(await customerPagesIndexed(f.store)).toBe(true);
+    await f.store.run(`DROP INDEX ${CUSTOMER_PAGES_INDEX}`);
+    f.deps.customers.invalidate();
+    const res = await f.call('GET', '/api/customers/C000042', { role: 'retention' }); // by rowid meanwhile
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { customer_id: string }).customer_id).toBe('C000042');
+    await f.deps.writes.run(async () => {});
+    expect(await customerPagesIndexed(f.store)).toBe(true);
+    for (const id of ['C000001', 'C000077', 'NOPE']) {
+      const found = await f.deps.customers.lookup(id);
+      expect(found && (JSON.parse(found.json) as { customer_id: string }).customer_id).toBe(id === 'NOPE' ? undefined : id);
     }
   });
 
