@@ -54,13 +54,17 @@ export class Store {
   readonly instance: DuckDBInstance;
   readonly connection: DuckDBConnection;
   private transactionDepth = 0;
+  /** The owner's forks still open: closing the owner closes them first, so the file's lock goes with it. */
+  private readonly forks: Set<Store>;
 
   private constructor(
     path: string,
     instance: DuckDBInstance,
     connection: DuckDBConnection,
     private readonly owner = false,
+    forks?: Set<Store>,
   ) {
+    this.forks = forks ?? new Set();
     this.path = path;
     this.instance = instance;
     this.connection = connection;
@@ -178,7 +182,9 @@ export class Store {
    * a fork so requests on the main connection keep seeing committed data only.
    */
   async fork(): Promise<Store> {
-    return new Store(this.path, this.instance, await this.instance.connect());
+    const fork = new Store(this.path, this.instance, await this.instance.connect(), false, this.forks);
+    this.forks.add(fork);
+    return fork;
   }
 
   /** Does a table or view of this name exist? */
@@ -191,8 +197,13 @@ export class Store {
     return (row?.n ?? 0) > 0;
   }
 
-  /** Closes this connection; the first store opened also closes the database. */
+  /**
+   * Closes this connection; the first store opened also closes the database, and the forks still open with it
+   * (a connection left open would keep the file locked until it is collected).
+   */
   close(): void {
+    if (this.owner) for (const fork of this.forks) fork.close();
+    else this.forks.delete(this);
     this.connection.closeSync();
     if (this.owner) this.instance.closeSync();
   }

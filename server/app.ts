@@ -96,7 +96,7 @@ export async function createApp(options: CreateAppOptions): Promise<TierlabApp> 
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const writes = new SerialQueue();
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
-  const customers = new CustomerCache(store, { pageCacheBytes: limits.pageCacheBytes, onPagesMissing: () => void buildPages() });
+  const customers = new CustomerCache(store, { pageCacheBytes: limits.pageCacheBytes, pageReaders: limits.pageReaders, onPagesMissing: () => void buildPages() });
   const buildPages = async () => {
     const started = Date.now();
     try {

@@ -1,5 +1,5 @@
-import { analyticsColumns, CUSTOMER_PAGES, LIST_NUMBER_COLUMNS, LIST_TEXT_COLUMNS, livePageQuery, PAGE_GROUPS } from '../data/customer-pages.ts';
-import { ident, type Store } from '../data/store.ts';
+import { analyticsColumns, CUSTOMER_PAGES, customerPagesIndexed, LIST_NUMBER_COLUMNS, LIST_TEXT_COLUMNS, livePageQuery, PAGE_GROUPS } from '../data/customer-pages.ts';
+import { ident, literal, type Store } from '../data/store.ts';
 import { CustomerList, TextColumnWriter } from './customer-list.ts';
 import { TextCache } from './text-cache.ts';
 
@@ -7,19 +7,37 @@ type Row = Record<string, unknown>;
 
 interface Snapshot {
   list: CustomerList;
-  /** The rowid in customer_pages of each list row; null when the store has no customer_pages (pages are read live). */
+  /**
+   * How a page is read: by id through customer_pages' index, by rowid (a table written before the index), or
+   * from the source tables (no table).
+   */
+  read: 'index' | 'rowid' | 'live';
+  /** The rowid in customer_pages of each list row, when pages are read by rowid. */
   rowids: Float64Array | null;
 }
 
 export interface CustomerCacheOptions {
   /** Customer pages kept in memory, as JSON bytes (server/limits.ts pageCacheBytes). */
   pageCacheBytes: number;
+  /** Connections that read the pages (server/limits.ts pageReaders); default 2. */
+  pageReaders?: number;
   /**
    * Called when the analytics are built but table customer_pages is not (a store written before it existed, or a
    * stage rewritten by a command since): the app builds it on the writer and invalidates. Lookups read the
    * source tables meanwhile.
    */
   onPagesMissing?: () => void;
+}
+
+/** A text column with more distinct values than this is read as text (and coded in JavaScript), not as an ENUM. */
+const MAX_CODED_VALUES = 4096;
+
+/** The column's code in `values` (-1 where missing) as an INTEGER, or the text itself when it has no dictionary. */
+function codeExpr(column: string, values: string[] | null): string {
+  const text = `CAST(${ident(column)} AS VARCHAR)`;
+  if (!values) return text;
+  if (!values.length) return 'CAST(-1 AS INTEGER)';
+  return `coalesce(CAST(enum_code(CAST(${text} AS ENUM(${values.map(literal).join(', ')}))) AS INTEGER), -1)`;
 }
 
 /** The analytics row of a customer from its page: the page's groups of columns, flattened. */
@@ -48,19 +66,55 @@ export class CustomerCache {
   private loading: Promise<Snapshot> | undefined;
   private readonly derived = new Map<string, Promise<unknown>>();
   private pages: TextCache;
+  private pending = new Map<string, Promise<string>>();
   private pagesRequested = false;
+  private readonly readers: ReaderPool;
 
   constructor(store: Store, options: CustomerCacheOptions) {
     this.store = store;
     this.options = options;
     this.pages = new TextCache({ maxBytes: options.pageCacheBytes });
+    this.readers = new ReaderPool(store, options.pageReaders ?? 2);
   }
 
   invalidate(): void {
     this.loading = undefined;
     this.derived.clear();
     this.pages = new TextCache({ maxBytes: this.options.pageCacheBytes });
+    this.pending = new Map();
     this.pagesRequested = false;
+  }
+
+  /** Closes the reading connections (the store's owner closes them too). */
+  close(): void {
+    this.readers.close();
+  }
+
+  /**
+   * An answer made from the current tables as JSON text (the at-risk page), kept in the page cache under `key`
+   * until the next invalidation; callers asking at once share one computation. The key must name whatever else
+   * the answer depends on (the playbook in force, the filter): the tables are this cache's concern.
+   */
+  async answer(key: string, compute: () => Promise<string>): Promise<string> {
+    const pages = this.pages;
+    const pending = this.pending;
+    // Answers and pages share the cache under keys of their own kind (`a:`, `p:`), so no id can name an answer.
+    const slot = `a:${key}`;
+    const kept = pages.get(slot);
+    if (kept !== undefined) return kept;
+    let computing = pending.get(slot);
+    if (!computing) {
+      computing = compute();
+      pending.set(slot, computing);
+      const settled = () => {
+        if (pending.get(slot) === computing) pending.delete(slot);
+      };
+      computing.then(settled, settled);
+    }
+    const text = await computing;
+    // Kept only while they are the current tables' (no invalidation came in between).
+    if (this.pages === pages) pages.set(slot, text);
+    return text;
   }
 
   /** A value derived from the stage tables (e.g. their columns), computed once per invalidation; a failure is not kept. */
@@ -88,58 +142,81 @@ export class CustomerCache {
     return loading;
   }
 
-  /** The list's columns, a data chunk at a time into typed arrays, from customer_pages (with rowids) or the view. */
+  /**
+   * The list's columns, a data chunk at a time into typed arrays, from customer_pages (with rowids) or the view.
+   * Text columns arrive as their codes (DuckDB casts each value to an ENUM of the column's distinct values), so a
+   * million rows of six text columns are integers, not six million strings made and looked up in JavaScript.
+   */
   private async build(): Promise<Snapshot> {
-    if (!(await this.columns()).size) return { list: new CustomerList({ ids: [], text: {}, numbers: {} }), rowids: null };
+    if (!(await this.columns()).size) return { list: new CustomerList({ ids: [], text: {}, numbers: {} }), read: 'live', rowids: null };
     const fromPages = await this.store.has(CUSTOMER_PAGES);
-    if (!fromPages && !this.pagesRequested) {
+    const read = !fromPages ? 'live' : (await customerPagesIndexed(this.store)) ? 'index' : 'rowid';
+    if (read !== 'index' && !this.pagesRequested) {
       this.pagesRequested = true;
       this.options.onPagesMissing?.();
     }
     const source = fromPages ? CUSTOMER_PAGES : 'customer_analytics';
-    const present = new Set((await this.store.all<{ column_name: string }>(`DESCRIBE ${source}`)).map((c) => c.column_name));
-    const text = LIST_TEXT_COLUMNS.filter((c) => present.has(c));
-    const numbers = LIST_NUMBER_COLUMNS.filter((c) => present.has(c));
-    const select = [
-      'customer_id',
-      ...text.map((c) => `CAST(${ident(c)} AS VARCHAR)`),
-      ...numbers.map((c) => `CAST(${ident(c)} AS DOUBLE)`),
-      ...(fromPages ? ['CAST(rowid AS DOUBLE)'] : []),
-    ];
-    const size = (await this.store.one<{ n: number }>(`SELECT count(*) AS n FROM ${source}`))!.n;
-    const ids: string[] = new Array(size);
-    const texts = text.map(() => new TextColumnWriter(size));
-    const values = numbers.map(() => new Float64Array(size));
-    const rowids = fromPages ? new Float64Array(size) : null;
-    // Streamed on a connection of its own: another query on the shared one would end the stream. In id order:
-    // the list finds a customer by binary search.
+    // Streamed on a connection of its own (another query on the shared one would end the stream), in one
+    // transaction so the dictionaries, the count and the rows are of the same table.
     const reader = await this.store.fork();
-    let at = 0;
     try {
-      const result = await reader.connection.stream(`SELECT ${select.join(', ')} FROM ${source} ORDER BY customer_id`);
-      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-        const columns = chunk.getColumns();
-        if (at + chunk.rowCount > size) throw new Error(`${source} grew while it was read`);
-        for (let r = 0; r < chunk.rowCount; r++) {
-          const i = at + r;
-          ids[i] = columns[0][r] as string;
-          for (let j = 0; j < texts.length; j++) texts[j].set(i, columns[1 + j][r] as string | null);
-          for (let j = 0; j < values.length; j++) values[j][i] = (columns[1 + texts.length + j][r] as number | null) ?? Number.NaN;
-          if (rowids) rowids[i] = columns[1 + texts.length + values.length][r] as number;
-        }
-        at += chunk.rowCount;
+      await reader.run('BEGIN TRANSACTION');
+      const present = new Set((await reader.all<{ column_name: string }>(`DESCRIBE ${source}`)).map((c) => c.column_name));
+      const text = LIST_TEXT_COLUMNS.filter((c) => present.has(c));
+      const numbers = LIST_NUMBER_COLUMNS.filter((c) => present.has(c));
+      const dictionaries: (string[] | null)[] = [];
+      for (const c of text) {
+        const values = await reader.all<{ v: string }>(`SELECT DISTINCT CAST(${ident(c)} AS VARCHAR) AS v FROM ${source} WHERE ${ident(c)} IS NOT NULL LIMIT ${MAX_CODED_VALUES + 1}`);
+        dictionaries.push(values.length > MAX_CODED_VALUES ? null : values.map((r) => r.v));
       }
+      const select = [
+        'customer_id',
+        ...text.map((c, j) => codeExpr(c, dictionaries[j])),
+        ...numbers.map((c) => `CAST(${ident(c)} AS DOUBLE)`),
+        ...(read === 'rowid' ? ['CAST(rowid AS DOUBLE)'] : []),
+      ];
+      const size = (await reader.one<{ n: number }>(`SELECT count(*) AS n FROM ${source}`))!.n;
+      const ids: string[] = new Array(size);
+      const codes = text.map(() => new Int32Array(size));
+      const spelled = text.map((_, j) => (dictionaries[j] ? null : new TextColumnWriter(size)));
+      const values = numbers.map(() => new Float64Array(size));
+      const rowids = read === 'rowid' ? new Float64Array(size) : null;
+      // In id order: the list finds a customer by binary search.
+      const result = await reader.connection.stream(`SELECT ${select.join(', ')} FROM ${source} ORDER BY customer_id`);
+      let at = 0;
+      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+        const n = chunk.rowCount;
+        if (at + n > size) throw new Error(`${source} grew while it was read`);
+        const idVector = chunk.getColumnVector(0);
+        for (let r = 0; r < n; r++) ids[at + r] = idVector.getItem(r) as string;
+        for (let j = 0; j < text.length; j++) {
+          const vector = chunk.getColumnVector(1 + j);
+          const writer = spelled[j];
+          if (writer) for (let r = 0; r < n; r++) writer.set(at + r, vector.getItem(r) as string | null);
+          else for (let r = 0; r < n; r++) codes[j][at + r] = vector.getItem(r) as number;
+        }
+        for (let j = 0; j < numbers.length; j++) {
+          const vector = chunk.getColumnVector(1 + text.length + j);
+          for (let r = 0; r < n; r++) values[j][at + r] = (vector.getItem(r) as number | null) ?? Number.NaN;
+        }
+        if (rowids) {
+          const vector = chunk.getColumnVector(1 + text.length + numbers.length);
+          for (let r = 0; r < n; r++) rowids[at + r] = vector.getItem(r) as number;
+        }
+        at += n;
+      }
+      return {
+        list: new CustomerList({
+          ids: at === size ? ids : ids.slice(0, at),
+          text: Object.fromEntries(text.map((c, j) => [c, spelled[j]?.column ?? { codes: codes[j], values: dictionaries[j]! }])),
+          numbers: Object.fromEntries(numbers.map((c, j) => [c, values[j]])),
+        }),
+        read,
+        rowids,
+      };
     } finally {
       reader.close();
     }
-    return {
-      list: new CustomerList({
-        ids: at === size ? ids : ids.slice(0, at),
-        text: Object.fromEntries(text.map((c, j) => [c, texts[j].column])),
-        numbers: Object.fromEntries(numbers.map((c, j) => [c, values[j]])),
-      }),
-      rowids,
-    };
   }
 
   async list(): Promise<CustomerList> {
@@ -160,47 +237,73 @@ export class CustomerCache {
   }
 
   /**
-   * The pages of these customers as JSON text (undefined for an unknown id), from the cache, else in one query
-   * by rowid from customer_pages, else (no table, or it was replaced since the list was read) from the source
-   * tables one by one.
+   * The pages of these customers as JSON text (undefined for an unknown id), from the cache, else from
+   * customer_pages on the reading connections (by id through its index, or in one query by rowid), else (no
+   * table, or it was replaced since the list was read) from the source tables one by one.
    */
   async pagesJson(customerIds: string[]): Promise<(string | undefined)[]> {
+    return (await this.pagesOf(customerIds)).pages;
+  }
+
+  private async pagesOf(customerIds: string[]): Promise<{ snapshot: Snapshot; pages: (string | undefined)[] }> {
     const loading = this.load();
     const snapshot = await loading;
     const pages = this.pages;
     const found = new Map<string, string>();
     const wanted: { id: string; rowid: number }[] = [];
     for (const id of customerIds) {
-      const cached = pages.get(id);
+      const cached = pages.get(`p:${id}`);
       if (cached !== undefined) found.set(id, cached);
       else {
         const i = snapshot.list.position(id);
         if (i >= 0 && !found.has(id)) wanted.push({ id, rowid: snapshot.rowids ? snapshot.rowids[i] : -1 });
       }
     }
-    if (wanted.length && snapshot.rowids) {
-      // rowids are integers read from the table: written into the text, so DuckDB prunes by them (a bound DOUBLE would not).
-      const rows = await this.store.all<{ customer_id: string; page_json: string }>(
-        `SELECT customer_id, page_json FROM ${CUSTOMER_PAGES} WHERE rowid IN (${wanted.map((w) => String(w.rowid)).join(', ')})`,
+    if (wanted.length && snapshot.read === 'index') {
+      // One point query each, through the index; the pool runs them a reader at a time, so a page of 100 does
+      // not hold every worker thread. The text is taken as DuckDB gives it, not through row objects.
+      await Promise.all(
+        wanted.map(async (w) => {
+          const sql = `SELECT page_json FROM ${CUSTOMER_PAGES} WHERE customer_id = ${literal(w.id)}`;
+          const page = await this.readers.use(async (reader) => (await reader.connection.runAndReadAll(sql)).getColumns()[0]?.[0]);
+          if (typeof page === 'string') found.set(w.id, page);
+        }),
       );
-      for (const r of rows) found.set(r.customer_id, r.page_json);
+    } else if (wanted.length && snapshot.rowids) {
+      // rowids are integers read from the table: written into the text, so DuckDB prunes by them (a bound DOUBLE
+      // would not).
+      const sql = `SELECT customer_id, page_json FROM ${CUSTOMER_PAGES} WHERE rowid IN (${wanted.map((w) => String(w.rowid)).join(', ')})`;
+      const [idColumn, pageColumn] = await this.readers.use(async (reader) => (await reader.connection.runAndReadAll(sql)).getColumns());
+      if (idColumn) for (let r = 0; r < idColumn.length; r++) found.set(idColumn[r] as string, pageColumn[r] as string);
     }
     const live = wanted.filter((w) => !found.has(w.id));
     if (live.length) {
       const sql = await this.memo('live-page-query', () => livePageQuery(this.store));
       for (const w of live) {
-        const page = sql ? (await this.store.one<{ page_json: string }>(sql, [w.id]))?.page_json : undefined;
+        const page = sql ? (await this.readers.use((reader) => reader.one<{ page_json: string }>(sql, [w.id])))?.page_json : undefined;
         if (page !== undefined) found.set(w.id, page);
       }
     }
     // Kept only while they are the current tables' (no invalidation came in between).
-    if (this.loading === loading) for (const w of wanted) if (found.has(w.id)) pages.set(w.id, found.get(w.id)!);
-    return customerIds.map((id) => found.get(id));
+    if (this.loading === loading) for (const w of wanted) if (found.has(w.id)) pages.set(`p:${w.id}`, found.get(w.id)!);
+    return { snapshot, pages: customerIds.map((id) => found.get(id)) };
   }
 
   /** The whole customer page as JSON text: features, tiers, cluster, churn, CLV, last orders, feedback. */
   async pageJson(customerId: string): Promise<string | undefined> {
     return (await this.pagesJson([customerId]))[0];
+  }
+
+  /**
+   * A customer's page as JSON text and its tiers (the list's text columns: segment, tiers, band, cluster; what a
+   * playbook rule matches on), both of the same tables, so the page's next best action needs no parse of the page.
+   */
+  async lookup(customerId: string): Promise<{ json: string; tiers: Row } | undefined> {
+    const { snapshot, pages } = await this.pagesOf([customerId]);
+    const json = pages[0];
+    if (json === undefined) return undefined;
+    const i = snapshot.list.position(customerId);
+    return { json, tiers: i >= 0 ? snapshot.list.textRow(i) : rowOfPage(JSON.parse(json) as Row) };
   }
 
   /** The analytics rows of these customers (undefined for an unknown id). */
@@ -210,5 +313,56 @@ export class CustomerCache {
 
   async row(customerId: string): Promise<Row | undefined> {
     return (await this.rows([customerId]))[0];
+  }
+}
+
+/**
+ * A few connections that read pages, created as they are first needed. A read runs on a free one or waits its
+ * turn (first come, first served): ten clients do not queue on one connection, none waits for the writer's
+ * (which has its own), and at most `size` reads hold one of libuv's worker threads at once.
+ */
+class ReaderPool {
+  /** Each reader's connection, as it is being opened or open (wrapped: a promise of a promise would flatten). */
+  private readonly all: { store: Promise<Store> }[] = [];
+  private readonly free: { store: Promise<Store> }[] = [];
+  private readonly waiting: ((reader: { store: Promise<Store> }) => void)[] = [];
+
+  constructor(
+    private readonly source: Store,
+    private readonly size: number,
+  ) {}
+
+  async use<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    if (this.size < 1) return work(this.source);
+    const reader = await this.acquire();
+    try {
+      return await work(await reader.store);
+    } finally {
+      const next = this.waiting.shift();
+      // One that failed to open (no longer in `all`) is replaced by a new one for whoever waits.
+      const handed = this.all.includes(reader) ? reader : undefined;
+      if (next) void (handed ? Promise.resolve(handed) : this.acquire()).then(next);
+      else if (handed) this.free.push(handed);
+    }
+  }
+
+  private acquire(): Promise<{ store: Promise<Store> }> {
+    const free = this.free.pop();
+    if (free) return Promise.resolve(free);
+    if (this.all.length < this.size) {
+      const created = { store: this.source.fork() };
+      // A connection that failed to open is not kept: the next read opens another.
+      created.store.catch(() => {
+        this.all.splice(this.all.indexOf(created), 1);
+      });
+      this.all.push(created);
+      return Promise.resolve(created);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  close(): void {
+    for (const reader of this.all.splice(0)) void reader.store.then((store) => store.close(), () => {});
+    this.free.length = 0;
   }
 }

@@ -103,6 +103,16 @@ export class CustomerList {
     return this.columns.ids.length;
   }
 
+  /** The text columns of row i (null where missing), e.g. what a playbook rule matches on. */
+  textRow(i: number): Record<string, string | null> {
+    const row: Record<string, string | null> = { customer_id: this.columns.ids[i] };
+    for (const [name, column] of Object.entries(this.columns.text)) {
+      const code = column.codes[i];
+      row[name] = code < 0 ? null : column.values[code];
+    }
+    return row;
+  }
+
   /** The sort key of row i, missing values last in the requested direction. */
   private key(column: string, i: number, desc: boolean): number {
     const v = this.columns.numbers[column][i];

@@ -22,6 +22,11 @@ export interface Limits {
   sqlCacheBytes: number;
   /** Customer pages kept in memory (JSON bytes; the rest are read from table customer_pages); least recently used go first. */
   pageCacheBytes: number;
+  /**
+   * Connections that read customer pages (lookups, list and at-risk pages): ten clients do not queue on one
+   * connection, and no read waits for the writer's. Each holds one of libuv's four worker threads while it reads.
+   */
+  pageReaders: number;
   /** SQL cells that may execute at once for the analyst role. */
   sqlSlotsAnalyst: number;
   /** SQL cells that may execute at once for the admin role. */
@@ -47,6 +52,7 @@ export const DEFAULT_LIMITS: Limits = {
   sqlResultBytes: 16 * 1024 * 1024,
   sqlCacheBytes: 64 * 1024 * 1024,
   pageCacheBytes: 64 * 1024 * 1024,
+  pageReaders: 2,
   sqlSlotsAnalyst: 2,
   sqlSlotsAdmin: 1,
   sqlQueueDepth: 8,

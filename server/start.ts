@@ -120,6 +120,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
       // Keep-alive and event-stream connections would hold close() open.
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await closed;
+      deps.customers.close();
       if (!options.store) store.close();
     },
   };

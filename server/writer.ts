@@ -1,4 +1,4 @@
-import { buildCustomerPages, CUSTOMER_PAGES } from '../data/customer-pages.ts';
+import { buildCustomerPages, CUSTOMER_PAGES, indexCustomerPages } from '../data/customer-pages.ts';
 import { RetryLater } from '../data/errors.ts';
 import type { Store } from '../data/store.ts';
 import type { AppDeps } from './context.ts';
@@ -43,13 +43,17 @@ export function asTheWriter<T>(deps: AppDeps, work: (store: Store) => Promise<T>
 
 /**
  * Builds table customer_pages on the writer when it is missing (a store written before it existed, or a stage
- * rewritten by a command since): the lookups read the source tables until it is there. Returns the customers
- * written, or null when the table was there already.
+ * rewritten by a command since): the lookups read the source tables until it is there. A table without its
+ * index (written before the index) gets the index. Returns the customers written, or null when the table was
+ * there already.
  */
 export function buildMissingPages(deps: AppDeps): Promise<number | null> {
   return deps.writes.run(() =>
     onFork(deps, async (store) => {
-      if (await store.has(CUSTOMER_PAGES)) return null;
+      if (await store.has(CUSTOMER_PAGES)) {
+        await indexCustomerPages(store);
+        return null;
+      }
       return (await buildCustomerPages(store)).customers;
     }),
   );

@@ -18,13 +18,30 @@ const matchers = new Map<string, { version: number; checkedAt: number; match: Ma
  * nba(row)?.name;
  */
 export function nextActionOf(home: string): Matcher {
+  return inForce(home).match;
+}
+
+/**
+ * The version of the playbook in force (0: the default, never saved), as `nextActionOf` sees it: an answer
+ * that holds next best actions is kept under it (server/routes/churn.ts), so a save is never answered from
+ * before it.
+ *
+ * @example
+ * const key = `at-risk:${playbookInForce(deps.home)}:${filter}`;
+ */
+export function playbookInForce(home: string): number {
+  return inForce(home).version;
+}
+
+function inForce(home: string): { version: number; match: Matcher } {
   const now = Date.now();
   const cached = matchers.get(home);
-  if (cached && now - cached.checkedAt < RECHECK_MS) return cached.match;
+  if (cached && now - cached.checkedAt < RECHECK_MS) return cached;
   const version = playbookVersions(home).at(-1) ?? 0;
   const match = cached?.version === version ? cached.match : nextBestActions(readPlaybook(home, version).rules);
-  matchers.set(home, { version, checkedAt: now, match });
-  return match;
+  const entry = { version, checkedAt: now, match };
+  matchers.set(home, entry);
+  return entry;
 }
 
 /** Drops the cached matcher of a runtime folder (after a save). */

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANALYTICS_TABLES, CUSTOMER_PAGES, refreshAnalyticsView } from '../../data/analytics.ts';
+import { indexCustomerPages } from '../../data/customer-pages.ts';
 import { literal, type Store } from '../../data/store.ts';
 import { markDerived } from '../derived.ts';
 
@@ -51,5 +52,6 @@ export async function applyOutputs(store: Store, dir: string, version: number): 
     await markDerived(store, manifest.data_snapshot?.load_id ?? 0);
     await refreshAnalyticsView(store);
     await load(CUSTOMER_PAGES);
+    if (await store.has(CUSTOMER_PAGES)) await indexCustomerPages(store);
   });
 }

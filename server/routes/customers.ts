@@ -1,7 +1,6 @@
 import { notFound } from '../../data/errors.ts';
 import { pickFilter } from '../../services/customer-filter.ts';
 import { customerFacets as facetsOf, customerPage, requireCustomers } from '../../services/customer-list.ts';
-import { rowOfPage } from '../customer-cache.ts';
 import { nextActionOf } from '../../services/next-action.ts';
 import type { CustomerListQuery } from '../contracts.ts';
 import type { RouteInput } from '../context.ts';
@@ -20,10 +19,11 @@ export async function listCustomers({ c, deps, query }: RouteInput<CustomerListQ
  * without a rebuild).
  */
 export async function getCustomer({ c, deps, params }: RouteInput) {
-  const page = await deps.customers.pageJson(params.id);
-  if (page === undefined) throw notFound(`customer ${params.id} does not exist`, { field: 'id' });
-  const action = nextActionOf(deps.home)(rowOfPage(JSON.parse(page) as Record<string, unknown>));
-  return c.body(`${page.slice(0, -1)},"next_best_action":${JSON.stringify(action)}}`, 200, { 'content-type': 'application/json' });
+  const found = await deps.customers.lookup(params.id);
+  if (found === undefined) throw notFound(`customer ${params.id} does not exist`, { field: 'id' });
+  // The rule matches on the tiers the list holds in memory: the stored text is sent as it is, never parsed.
+  const action = nextActionOf(deps.home)(found.tiers);
+  return c.body(`${found.json.slice(0, -1)},"next_best_action":${JSON.stringify(action)}}`, 200, { 'content-type': 'application/json' });
 }
 
 /** GET /api/customers/facets: every value of each list filter with its customer count, once per data version. */
