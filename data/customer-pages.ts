@@ -1,5 +1,5 @@
 import { ANALYTICS_TABLES, CUSTOMER_PAGES, dropCustomerPages } from './analytics.ts';
-import { ident, type Store } from './store.ts';
+import { ident, literal, type Store } from './store.ts';
 
 /**
  * Table `customer_pages`: one row per customer of `customer_analytics` with everything the customer page shows,
@@ -87,11 +87,22 @@ async function feedbackSource(store: Store): Promise<{ sql: string; extra: strin
   return { sql: `SELECT f.*${extra.map((c) => `, s.${ident(c)}`).join('')} FROM feedback f LEFT JOIN feedback_scores s USING (${keys.map(ident).join(', ')})`, extra };
 }
 
-/** The page rows of every customer (`oneCustomer` false) or of the customer bound to $1; null before features are built. */
-async function pagesQuery(store: Store, oneCustomer: boolean): Promise<string | null> {
+/** Which customers a page query gives, as a WHERE clause on a customer id column (`column`, qualified). */
+type Customers = (column: string) => string;
+
+/** The customer bound to $1. */
+const boundCustomer: Customers = (column) => `WHERE ${column} = $1`;
+
+/** Customers with ids from `from` (inclusive) up to `to` (exclusive); an absent bound is open. */
+const idRange = (from: string | undefined, to: string | undefined): Customers => (column) => {
+  const bounds = [...(from === undefined ? [] : [`${column} >= ${literal(from)}`]), ...(to === undefined ? [] : [`${column} < ${literal(to)}`])];
+  return bounds.length ? `WHERE ${bounds.join(' AND ')}` : '';
+};
+
+/** The page rows of the customers `only` selects; null before features are built. */
+async function pagesQuery(store: Store, only: Customers): Promise<string | null> {
   const columns = await analyticsColumns(store);
   if (!columns.size) return null;
-  const only = (table: string) => (oneCustomer ? `WHERE ${table}customer_id = $1` : '');
   const feedback = await feedbackSource(store);
   const list = [
     ...LIST_TEXT_COLUMNS.filter((c) => columns.has(c)).map((c) => `CAST(a.${ident(c)} AS VARCHAR) AS ${ident(c)}`),
@@ -101,7 +112,7 @@ async function pagesQuery(store: Store, oneCustomer: boolean): Promise<string | 
     WITH orders AS (
       SELECT customer_id, order_id, min(timestamp) AS ts, CAST(sum(amount) AS DOUBLE) AS amount, count(*) AS lines, sum(quantity) AS items,
         CASE WHEN count(product) > 0 THEN list_sort(list_distinct(list(product))) END AS products
-      FROM transactions ${only('')} GROUP BY customer_id, order_id
+      FROM transactions ${only('customer_id')} GROUP BY customer_id, order_id
     ),
     recent_orders AS (
       SELECT customer_id, ${firstTwenty('-epoch_us(ts), order_id', `struct_pack(order_id := order_id, "timestamp" := ${iso('ts')}, amount := amount, lines := lines, items := items, products := products)`)} AS orders
@@ -109,7 +120,7 @@ async function pagesQuery(store: Store, oneCustomer: boolean): Promise<string | 
     ),
     recent_feedback AS (
       SELECT customer_id, ${firstTwenty('-epoch_us("timestamp")', `struct_pack("timestamp" := ${iso('"timestamp"')}, "text" := "text", rating := rating, channel := channel${feedback.extra.map((c) => `, ${ident(c)} := ${ident(c)}`).join('')})`)} AS feedback
-      FROM (${feedback.sql}) ${only('')} GROUP BY customer_id
+      FROM (${feedback.sql}) ${only('customer_id')} GROUP BY customer_id
     )
     SELECT a.customer_id${list.map((c) => `, ${c}`).join('')},
       CAST(to_json(struct_pack(
@@ -119,24 +130,47 @@ async function pagesQuery(store: Store, oneCustomer: boolean): Promise<string | 
         orders := coalesce(o.orders, []), feedback := coalesce(f.feedback, []))) AS VARCHAR) AS page_json
     FROM customer_analytics a LEFT JOIN customers c ON c.customer_id = a.customer_id
       LEFT JOIN recent_orders o ON o.customer_id = a.customer_id LEFT JOIN recent_feedback f ON f.customer_id = a.customer_id
-    ${only('a.')}`;
+    ${only('a.customer_id')}`;
 }
 
 /**
- * Writes `customer_pages` from the tables as they are now (in one transaction: readers see the old table or the
- * new one); without features it only drops a stale one. Returns the customers written.
+ * Customers a page statement builds at most: the lists of orders and feedback per customer are gathered in memory
+ * (DuckDB does not spill them), so one statement over a million customers peaked at 6 GB of RSS; ranges of this
+ * many bound it.
+ */
+export const PAGE_RANGE_CUSTOMERS = 200_000;
+
+/** Ids cutting the customers of `customer_analytics` into ranges of at most `size` (none for one range). */
+async function rangeBounds(store: Store, size: number): Promise<string[]> {
+  const n = (await store.one<{ n: number }>('SELECT count(*) AS n FROM customer_analytics'))!.n;
+  const ranges = Math.ceil(n / size);
+  if (ranges <= 1) return [];
+  const cuts = Array.from({ length: ranges - 1 }, (_, k) => (k + 1) / ranges);
+  const row = await store.one<{ bounds: string[] }>(`SELECT quantile_disc(customer_id, [${cuts.join(', ')}]) AS bounds FROM customer_analytics`);
+  return [...new Set(row!.bounds)];
+}
+
+/**
+ * Writes `customer_pages` from the tables as they are now, in customer-id ranges of at most `rangeCustomers`
+ * (one statement each, in one transaction: readers see the old table or the new one); without features it only
+ * drops a stale one. Returns the customers written.
  *
  * @example
  * await buildCustomerPages(store, { onProgress: (percent) => console.error(`pages ${percent}%`) });
  */
-export async function buildCustomerPages(store: Store, options: { onProgress?: (percent: number) => void } = {}): Promise<{ customers: number }> {
+export async function buildCustomerPages(store: Store, options: { onProgress?: (percent: number) => void; rangeCustomers?: number } = {}): Promise<{ customers: number }> {
   return store.transaction(async () => {
-    const sql = await pagesQuery(store, false);
-    if (!sql) {
+    if (!(await pagesQuery(store, idRange(undefined, undefined)))) {
       await dropCustomerPages(store);
       return { customers: 0 };
     }
-    await store.runWithProgress(`CREATE OR REPLACE TABLE ${CUSTOMER_PAGES} AS ${sql}`, options.onProgress ?? (() => {}));
+    const bounds = await rangeBounds(store, options.rangeCustomers ?? PAGE_RANGE_CUSTOMERS);
+    const edges = [undefined, ...bounds, undefined];
+    for (let r = 0; r < edges.length - 1; r++) {
+      const sql = (await pagesQuery(store, idRange(edges[r], edges[r + 1])))!;
+      const report = (percent: number) => options.onProgress?.(Math.floor((100 * r + percent) / (edges.length - 1)));
+      await store.runWithProgress(r === 0 ? `CREATE OR REPLACE TABLE ${CUSTOMER_PAGES} AS ${sql}` : `INSERT INTO ${CUSTOMER_PAGES} ${sql}`, report);
+    }
     await indexCustomerPages(store);
     return { customers: (await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${CUSTOMER_PAGES}`))!.n };
   });
@@ -147,7 +181,7 @@ export async function buildCustomerPages(store: Store, options: { onProgress?: (
  * one customer, for stores without the table. Null before features are built.
  */
 export async function livePageQuery(store: Store): Promise<string | null> {
-  const sql = await pagesQuery(store, true);
+  const sql = await pagesQuery(store, boundCustomer);
   return sql && `SELECT page_json FROM (${sql})`;
 }
 

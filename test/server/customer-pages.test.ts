@@ -97,6 +97,17 @@ describe('customer pages', () => {
     expect((await page(f, 'NOPE')).status).toBe(404);
   });
 
+  it('builds the same table in customer-id ranges as in one statement', async () => {
+    const table = () => f.store.all('SELECT * FROM customer_pages ORDER BY customer_id');
+    const percents: number[] = [];
+    await buildCustomerPages(f.store, { rangeCustomers: 300 });
+    const whole = await table();
+    await buildCustomerPages(f.store, { rangeCustomers: 7, onProgress: (p) => percents.push(p) });
+    expect(await table()).toEqual(whole);
+    expect(whole).toHaveLength(300);
+    expect(percents).toEqual([...percents].sort((a, b) => a - b));
+  });
+
   it('shows an uploaded order and its new figures right after the upload', async () => {
     const id = 'C000007';
     const before = (await page(f, id)).body;
