@@ -2,7 +2,6 @@
  * Scores customers into `customer_churn`: probability, risk band, expected value (and where it came from),
  * value at risk and reasons.
  */
-import { DOUBLE, LIST, listValue, STRUCT, structValue, VARCHAR } from '@duckdb/node-api';
 import { refreshAnalyticsView } from '../../data/analytics.ts';
 import { ident, literal, type Store } from '../../data/store.ts';
 import type { ClvRun } from '../clv/index.ts';
@@ -120,11 +119,8 @@ export function* scoreCustomers(
   }
 }
 
-/** The appender's type of the reasons column (REASONS_SQL_TYPE). */
-const REASONS_TYPE = LIST(STRUCT({ feature: VARCHAR, direction: VARCHAR, value: DOUBLE, level: VARCHAR, reference: DOUBLE, contribution: DOUBLE, text: VARCHAR }));
-
 /** A reason as the table keeps it: the value as a number or a category's level, so any language can word it. */
-const storedReason = (r: Reason): StoredReason & Record<string, string | number | null> => ({
+const storedReason = (r: Reason): StoredReason => ({
   feature: r.feature,
   direction: r.contribution >= 0 ? 'raises' : 'lowers',
   value: typeof r.value === 'number' ? r.value : null,
@@ -145,8 +141,11 @@ const storedReason = (r: Reason): StoredReason & Record<string, string | number 
 export async function writeChurnTable(store: Store, scored: Iterable<ScoredCustomer>): Promise<number> {
   let rows = 0;
   const staging = 'customer_churn_staging';
-  await store.run(`CREATE OR REPLACE TABLE ${staging} (customer_id VARCHAR PRIMARY KEY, churn_probability DOUBLE, risk_band VARCHAR,
-    value_at_risk DOUBLE, expected_value DOUBLE, expected_value_source VARCHAR, reasons ${REASONS_SQL_TYPE})`);
+  // Reasons go through the appender as JSON text and become structs in the copy below: appending them as lists of
+  // structs cost ten times the CPU (100,000 scored customers of the 1M demo: 18.9 s against 1.9 s, with the
+  // staging table's primary key, which the copy never kept, also dropped).
+  await store.run(`CREATE OR REPLACE TABLE ${staging} (customer_id VARCHAR, churn_probability DOUBLE, risk_band VARCHAR,
+    value_at_risk DOUBLE, expected_value DOUBLE, expected_value_source VARCHAR, reasons VARCHAR)`);
   const appender = await store.connection.createAppender(staging);
   for (const s of scored) {
     appender.appendVarchar(s.customer_id);
@@ -158,13 +157,13 @@ export async function writeChurnTable(store: Store, scored: Iterable<ScoredCusto
     else appender.appendDouble(s.expected_value);
     if (s.expected_value_source === null) appender.appendNull();
     else appender.appendVarchar(s.expected_value_source);
-    appender.appendList(listValue(s.reasons.map((r) => structValue(storedReason(r)))), REASONS_TYPE);
+    appender.appendVarchar(JSON.stringify(s.reasons.map(storedReason)));
     appender.endRow();
     rows += 1;
   }
   appender.closeSync();
   await store.transaction(async () => {
-    await store.run(`CREATE OR REPLACE TABLE customer_churn AS SELECT * FROM ${ident(staging)}`);
+    await store.run(`CREATE OR REPLACE TABLE customer_churn AS SELECT * REPLACE (CAST(CAST(reasons AS JSON) AS ${REASONS_SQL_TYPE}) AS reasons) FROM ${ident(staging)}`);
     await store.run(`DROP TABLE ${ident(staging)}`);
   });
   await refreshAnalyticsView(store);
