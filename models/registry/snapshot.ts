@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import type { Store } from '../../data/store.ts';
+import { ident, type Store } from '../../data/store.ts';
 import { binProfile, populationStabilityIndex, psiBand, type BinProfile } from './drift.ts';
 import type { Manifest } from './registry.ts';
 
@@ -13,12 +13,10 @@ const FEATURE_COLUMNS_SQL = `SELECT column_name AS name FROM duckdb_columns() WH
 /** Every numeric feature column of `customer_features`, read once for both profiles and drift (NULL -> NaN). */
 export async function numericFeatures(store: Store): Promise<Record<string, Float64Array>> {
   const names = (await store.all<{ name: string }>(FEATURE_COLUMNS_SQL)).map((r) => r.name);
-  const values: Record<string, Float64Array> = {};
-  for (const name of names) {
-    const rows = await store.all<{ v: number | null }>(`SELECT CAST("${name}" AS DOUBLE) AS v FROM customer_features`);
-    values[name] = Float64Array.from(rows, (r) => r.v ?? NaN);
-  }
-  return values;
+  if (!names.length) return {};
+  // One query, read by column: no row object per customer.
+  const read = (await store.connection.runAndReadAll(`SELECT ${names.map((n) => `CAST(${ident(n)} AS DOUBLE)`).join(', ')} FROM customer_features`)).getColumns();
+  return Object.fromEntries(names.map((name, i) => [name, Float64Array.from(read[i] ?? [], (v) => (v === null ? NaN : (v as number)))]));
 }
 
 /** Decile profiles of every feature: what drift is measured against next time. */
