@@ -12,16 +12,16 @@ export type Params = DuckDBValue[] | Record<string, DuckDBValue>;
  * DuckDB's memory limit by the kind of process that opens the store, instead of DuckDB's default of 80% of RAM
  * (19 GB here, on a machine shared with other work). What passes the limit spills to a temporary folder beside
  * the store where DuckDB can (sorts, joins, most aggregates); where it cannot, the statement fails with an
- * out-of-memory error, so the limits are set by the largest statement that must pass at a million customers:
- * building customer_pages (lists of orders and feedback per customer) failed at 1 GB and at 2 GB (also with
- * insertion order off) and passed at 8 GB with a process peak of 4.9 GB.
- * - `server`: 4 GB. An upload through the server rebuilds features, tiers and pages within it. At rest it uses far
- *   less (1.15 GB RSS at 1 M after lookups under load, measured with a 1 GB limit).
- * - `batch` (commands, the retrain): 8 GB.
+ * out-of-memory error, so the limit is set by the largest statement that must pass at a million customers:
+ * building customer_pages (lists of orders and feedback per customer, which do not spill) failed at 2 GB as one
+ * statement and passes in customer-id ranges (`PAGE_RANGE_CUSTOMERS`; 1M: 137 s, process peak 2.66 GB, against
+ * 91 s and 5.96 GB at 8 GB). Every retrain stage passed at 2 GB on the 1M demo.
+ * - `server`: 2 GB. An upload through the server rebuilds features, tiers and pages within it.
+ * - `batch` (commands, the retrain): 2 GB.
  * `TIERLAB_DUCKDB_MEMORY_LIMIT` (e.g. `16GB`) overrides both. Threads stay DuckDB's default, one per core: a lookup
  * is one point query on one thread, and set work gets every core while JavaScript waits.
  */
-export const DUCKDB_MEMORY_LIMITS = { server: '4GB', batch: '8GB' } as const;
+export const DUCKDB_MEMORY_LIMITS = { server: '2GB', batch: '2GB' } as const;
 
 export interface OpenStoreOptions {
   /** DuckDB file; ':memory:' for a throw-away store. Default: the runtime folder's store. */
