@@ -79,15 +79,16 @@ function runStep(args: string[], env: NodeJS.ProcessEnv): Promise<StepResult> {
       while ((nl = buffered.indexOf('\n')) >= 0) {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
-        let event: { event?: string; step?: string } | undefined;
+        let event: { event?: string; step?: string; stage?: string } | undefined;
         try {
           event = JSON.parse(line);
         } catch {
           progress(`  ${line}`);
           continue;
         }
-        // Stage boundaries: the steps trainAll announces (not their sub-steps' progress) and the run's end.
-        const step = event?.event === 'progress' && typeof event.step === 'string' && !('message' in event) && !('percent' in event) ? event.step : event?.event === 'done' ? 'exit' : undefined;
+        // Stage boundaries: the stages trainAll announces (a sub-step's progress, such as `churn progress`, counts
+        // for the stage it names) and the run's end.
+        const step = event?.event === 'progress' && typeof event.step === 'string' && !('message' in event) && !('percent' in event) ? (event.stage ?? event.step) : event?.event === 'done' ? 'exit' : undefined;
         if (!step || step === current?.step || (current && step in stages)) continue;
         const now = performance.now();
         close(now);
