@@ -12,7 +12,7 @@ import { ident, literal, type Store } from '../../data/store.ts';
 import type { Engine } from '../engine/types.ts';
 import type { RawColumn } from './gbdt/bins.ts';
 import type { FeatureTable } from './columns.ts';
-import { tableColumn, takeTable, type LabelledTable } from './feature-table.ts';
+import { takeTable, type LabelledTable } from './feature-table.ts';
 
 export type LabelKind = 'explicit' | 'behavioural';
 
@@ -25,18 +25,46 @@ const NUMERIC_TYPE = /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE
 
 /**
  * Ids and feature columns of a relation's rows by customer id (`skip` columns left out). DuckDB casts numbers to
- * DOUBLE and anything else to text, so the values arrive as JS numbers and strings, with no per-value conversion.
+ * DOUBLE and anything else to text; the rows are streamed chunk by chunk straight into typed arrays, so no JS
+ * array of a million boxed numbers per column is ever made (reading the whole result at once left the heap of a
+ * 1M-customer churn stage at gigabytes of garbage).
  */
 async function readTable(store: Store, relation: string, skip: Set<string> = NOT_FEATURES): Promise<{ ids: string[]; table: FeatureTable }> {
   const described = await store.all<{ column_name: string; column_type: string }>(`DESCRIBE ${relation}`);
-  const features = described.filter((c) => !skip.has(c.column_name) && c.column_name !== 'customer_id');
-  const select = features.map((c) => `CAST(${ident(c.column_name)} AS ${NUMERIC_TYPE.test(c.column_type) ? 'DOUBLE' : 'VARCHAR'})`);
-  const reader = await store.connection.runAndReadAll(`SELECT CAST(customer_id AS VARCHAR)${select.map((e) => `, ${e}`).join('')} FROM (${relation}) ORDER BY customer_id`);
-  // No rows: no columns at all.
-  const read = reader.getColumns();
-  const values = (c: number): unknown[] => read[c] ?? [];
-  const ids = values(0) as string[];
-  return { ids, table: { length: ids.length, columns: features.map((c, i) => tableColumn(c.column_name, values(i + 1))) } };
+  const features = described.filter((c) => !skip.has(c.column_name) && c.column_name !== 'customer_id').map((c) => ({ name: c.column_name, numeric: NUMERIC_TYPE.test(c.column_type) }));
+  const select = features.map((c) => `CAST(${ident(c.name)} AS ${c.numeric ? 'DOUBLE' : 'VARCHAR'})`);
+  const result = await store.connection.stream(`SELECT CAST(customer_id AS VARCHAR)${select.map((e) => `, ${e}`).join('')} FROM (${relation}) ORDER BY customer_id`);
+  const ids: string[] = [];
+  let numbers: (Float64Array | undefined)[] = features.map((c) => (c.numeric ? new Float64Array(1 << 16) : undefined));
+  const texts = features.map((c) => (c.numeric ? undefined : ([] as (string | null)[])));
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+    const n = chunk.rowCount;
+    const at = ids.length;
+    const idVector = chunk.getColumnVector(0);
+    for (let r = 0; r < n; r++) ids.push(idVector.getItem(r) as string);
+    if (at + n > (numbers.find(Boolean)?.length ?? Infinity)) numbers = numbers.map((a) => (a ? grown(a, at + n) : a));
+    features.forEach((_, j) => {
+      const vector = chunk.getColumnVector(j + 1);
+      const into = numbers[j];
+      if (into) for (let r = 0; r < n; r++) into[at + r] = (vector.getItem(r) as number | null) ?? NaN;
+      else for (let r = 0; r < n; r++) texts[j]!.push(vector.getItem(r) as string | null);
+    });
+  }
+  const columns = features.map((c, j): RawColumn => {
+    if (c.numeric) return { name: c.name, kind: 'numeric', values: numbers[j]!.slice(0, ids.length) };
+    // A text column with no value at all is a numeric one that is missing everywhere (as `columnKinds` reads rows).
+    return texts[j]!.every((v) => v === null) ? { name: c.name, kind: 'numeric', values: new Float64Array(ids.length).fill(NaN) } : { name: c.name, kind: 'categorical', values: texts[j]! };
+  });
+  return { ids, table: { length: ids.length, columns } };
+}
+
+/** `values` copied into an array of at least `size` (doubling). */
+function grown(values: Float64Array, size: number): Float64Array {
+  let length = values.length;
+  while (length < size) length *= 2;
+  const out = new Float64Array(length);
+  out.set(values);
+  return out;
 }
 
 /** Customer attributes pivoted in SQL to one column per attribute (by name), one row per customer. */

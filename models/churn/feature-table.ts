@@ -19,20 +19,6 @@ export interface LabelledTable {
 /** Rows of a model batch: predictions and reasons are computed this many rows at a time. */
 export const TABLE_BATCH_ROWS = 50_000;
 
-/**
- * One column from query values (numbers, text, null): numeric when every present value is a number (as
- * `columnKinds` decides for rows), else text.
- *
- * @example
- * tableColumn('tenure', [3, null]); // { name: 'tenure', kind: 'numeric', values: Float64Array [3, NaN] }
- */
-export function tableColumn(name: string, values: unknown[]): RawColumn {
-  if (values.every((v) => v === null || typeof v === 'number')) {
-    return { name, kind: 'numeric', values: Float64Array.from(values, (v) => (v === null ? NaN : (v as number))) };
-  }
-  return { name, kind: 'categorical', values: values.map((v) => (v === null || v === undefined ? null : String(v))) };
-}
-
 /** The rows at `idx` (in that order) of every column; an index of -1 gives a missing value. */
 export function takeTable(table: FeatureTable, idx: ArrayLike<number>): FeatureTable {
   const columns = table.columns.map((c): RawColumn => {
