@@ -14,9 +14,20 @@ const FEATURE_COLUMNS_SQL = `SELECT column_name AS name FROM duckdb_columns() WH
 export async function numericFeatures(store: Store): Promise<Record<string, Float64Array>> {
   const names = (await store.all<{ name: string }>(FEATURE_COLUMNS_SQL)).map((r) => r.name);
   if (!names.length) return {};
-  // One query, read by column: no row object per customer.
-  const read = (await store.connection.runAndReadAll(`SELECT ${names.map((n) => `CAST(${ident(n)} AS DOUBLE)`).join(', ')} FROM customer_features`)).getColumns();
-  return Object.fromEntries(names.map((name, i) => [name, Float64Array.from(read[i] ?? [], (v) => (v === null ? NaN : (v as number)))]));
+  // Streamed chunk by chunk into typed arrays: no row object or boxed number per customer.
+  const rows = (await store.one<{ n: number }>('SELECT count(*) AS n FROM customer_features'))!.n;
+  const values = names.map(() => new Float64Array(rows));
+  const result = await store.connection.stream(`SELECT ${names.map((n) => `CAST(${ident(n)} AS DOUBLE)`).join(', ')} FROM customer_features`);
+  let at = 0;
+  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0 && at < rows; chunk = await result.fetchChunk()) {
+    const n = Math.min(chunk.rowCount, rows - at);
+    values.forEach((into, j) => {
+      const vector = chunk.getColumnVector(j);
+      for (let r = 0; r < n; r++) into[at + r] = (vector.getItem(r) as number | null) ?? NaN;
+    });
+    at += n;
+  }
+  return Object.fromEntries(names.map((name, j) => [name, values[j]]));
 }
 
 /** Decile profiles of every feature: what drift is measured against next time. */
