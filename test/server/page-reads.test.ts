@@ -49,11 +49,11 @@ describe('the kept at-risk page', () => {
     expect((await atRisk()).items.map((i) => i.next_best_action?.rule_id)).toEqual(before.items.map(() => 'everyone-api'));
   });
 
-  it('follows a playbook saved from a shell (`tierlab playbook`) within the second the matcher is trusted', async () => {
+  it('follows a playbook saved from a shell (`tierlab playbook`) once the matcher re-reads it', async () => {
     await atRisk();
     savePlaybook(f.home, [rule('everyone-shell', 'any', null)]);
-    await new Promise((resolve) => setTimeout(resolve, 1100));
-    expect((await atRisk()).items[0].next_best_action?.rule_id).toBe('everyone-shell');
+    // Waits for the condition (the matcher re-reads the file once it is a second old), not for a fixed time.
+    await expect.poll(async () => (await atRisk()).items[0].next_best_action?.rule_id).toBe('everyone-shell');
   });
 
   it('shows the tables an upload rebuilt, not the page kept from before', async () => {
