@@ -1,3 +1,4 @@
+import { copyNumbers, resultChunks } from '../data/chunks.ts';
 import { analyticsColumns, CUSTOMER_PAGES, customerPagesIndexed, LIST_NUMBER_COLUMNS, LIST_TEXT_COLUMNS, livePageQuery, PAGE_GROUPS } from '../data/customer-pages.ts';
 import { ident, literal, type Store } from '../data/store.ts';
 import { CustomerList, TextColumnWriter } from './customer-list.ts';
@@ -182,9 +183,8 @@ export class CustomerCache {
       const values = numbers.map(() => new Float64Array(size));
       const rowids = read === 'rowid' ? new Float64Array(size) : null;
       // In id order: the list finds a customer by binary search.
-      const result = await reader.connection.stream(`SELECT ${select.join(', ')} FROM ${source} ORDER BY customer_id`);
       let at = 0;
-      for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+      for await (const chunk of resultChunks(reader.connection, `SELECT ${select.join(', ')} FROM ${source} ORDER BY customer_id`)) {
         const n = chunk.rowCount;
         if (at + n > size) throw new Error(`${source} grew while it was read`);
         const idVector = chunk.getColumnVector(0);
@@ -195,10 +195,7 @@ export class CustomerCache {
           if (writer) for (let r = 0; r < n; r++) writer.set(at + r, vector.getItem(r) as string | null);
           else for (let r = 0; r < n; r++) codes[j][at + r] = vector.getItem(r) as number;
         }
-        for (let j = 0; j < numbers.length; j++) {
-          const vector = chunk.getColumnVector(1 + text.length + j);
-          for (let r = 0; r < n; r++) values[j][at + r] = (vector.getItem(r) as number | null) ?? Number.NaN;
-        }
+        for (let j = 0; j < numbers.length; j++) copyNumbers(chunk, 1 + text.length + j, values[j], at);
         if (rowids) {
           const vector = chunk.getColumnVector(1 + text.length + numbers.length);
           for (let r = 0; r < n; r++) rowids[at + r] = vector.getItem(r) as number;

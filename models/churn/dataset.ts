@@ -6,6 +6,7 @@
  * Label SQL is here; the feature SQL is `data/features.ts`, always called with the cutoff so no feature sees
  * the label window.
  */
+import { copyNumbers, resultChunks } from '../../data/chunks.ts';
 import { parseDate, resolveAsOf, shiftDate } from '../../data/dates.ts';
 import { buildCustomerFeatures } from '../features.ts';
 import { ident, literal, type Store } from '../../data/store.ts';
@@ -33,21 +34,21 @@ async function readTable(store: Store, relation: string, skip: Set<string> = NOT
   const described = await store.all<{ column_name: string; column_type: string }>(`DESCRIBE ${relation}`);
   const features = described.filter((c) => !skip.has(c.column_name) && c.column_name !== 'customer_id').map((c) => ({ name: c.column_name, numeric: NUMERIC_TYPE.test(c.column_type) }));
   const select = features.map((c) => `CAST(${ident(c.name)} AS ${c.numeric ? 'DOUBLE' : 'VARCHAR'})`);
-  const result = await store.connection.stream(`SELECT CAST(customer_id AS VARCHAR)${select.map((e) => `, ${e}`).join('')} FROM (${relation}) ORDER BY customer_id`);
+  const sql = `SELECT CAST(customer_id AS VARCHAR)${select.map((e) => `, ${e}`).join('')} FROM (${relation}) ORDER BY customer_id`;
   const ids: string[] = [];
   let numbers: (Float64Array | undefined)[] = features.map((c) => (c.numeric ? new Float64Array(1 << 16) : undefined));
   const texts = features.map((c) => (c.numeric ? undefined : ([] as (string | null)[])));
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
+  for await (const chunk of resultChunks(store.connection, sql)) {
     const n = chunk.rowCount;
     const at = ids.length;
     const idVector = chunk.getColumnVector(0);
     for (let r = 0; r < n; r++) ids.push(idVector.getItem(r) as string);
     if (at + n > (numbers.find(Boolean)?.length ?? Infinity)) numbers = numbers.map((a) => (a ? grown(a, at + n) : a));
     features.forEach((_, j) => {
-      const vector = chunk.getColumnVector(j + 1);
       const into = numbers[j];
-      if (into) for (let r = 0; r < n; r++) into[at + r] = (vector.getItem(r) as number | null) ?? NaN;
-      else for (let r = 0; r < n; r++) texts[j]!.push(vector.getItem(r) as string | null);
+      if (into) return copyNumbers(chunk, j + 1, into, at);
+      const vector = chunk.getColumnVector(j + 1);
+      for (let r = 0; r < n; r++) texts[j]!.push(vector.getItem(r) as string | null);
     });
   }
   const columns = features.map((c, j): RawColumn => {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { copyNumbers, resultChunks } from '../../data/chunks.ts';
 import { ident, type Store } from '../../data/store.ts';
 import { binProfile, populationStabilityIndex, psiBand, type BinProfile } from './drift.ts';
 import type { Manifest } from './registry.ts';
@@ -17,15 +18,10 @@ export async function numericFeatures(store: Store): Promise<Record<string, Floa
   // Streamed chunk by chunk into typed arrays: no row object or boxed number per customer.
   const rows = (await store.one<{ n: number }>('SELECT count(*) AS n FROM customer_features'))!.n;
   const values = names.map(() => new Float64Array(rows));
-  const result = await store.connection.stream(`SELECT ${names.map((n) => `CAST(${ident(n)} AS DOUBLE)`).join(', ')} FROM customer_features`);
   let at = 0;
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0 && at < rows; chunk = await result.fetchChunk()) {
-    const n = Math.min(chunk.rowCount, rows - at);
-    values.forEach((into, j) => {
-      const vector = chunk.getColumnVector(j);
-      for (let r = 0; r < n; r++) into[at + r] = (vector.getItem(r) as number | null) ?? NaN;
-    });
-    at += n;
+  for await (const chunk of resultChunks(store.connection, `SELECT ${names.map((n) => `CAST(${ident(n)} AS DOUBLE)`).join(', ')} FROM customer_features`)) {
+    values.forEach((into, j) => copyNumbers(chunk, j, into, at));
+    at += chunk.rowCount;
   }
   return Object.fromEntries(names.map((name, j) => [name, values[j]]));
 }
