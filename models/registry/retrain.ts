@@ -121,6 +121,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
         if (compared.note) emit({ event: 'progress', step: 'compare', message: compared.note });
         lock.stage('save');
         emit({ event: 'progress', step: 'save' });
+        emit({ event: 'progress', step: 'save', message: 'data snapshot and feature profiles' });
         const snapshot = await dataSnapshot(work, result.asOf);
         const features = await numericFeatures(work);
         const drift = featureDrift(features, activeManifest?.evaluation.feature_profiles);
@@ -150,6 +151,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
           },
           result.bundle,
           async (dir) => {
+            emit({ event: 'progress', step: 'save', message: 'writing the version\'s tables' });
             await exportOutputs(work, dir);
           },
         );
@@ -159,6 +161,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
       work.close();
     }
     record.version = version;
+    emit({ event: 'progress', step: 'save', message: 'tier history' });
     // Every trained version, promoted or not, is a point of the tier history (tiers over time, flows, alerts).
     await recordTierHistory(store, { version, dir: registry.dir(version), asOf: registry.manifest(version).data_snapshot.as_of ?? null });
     if (activeBefore) {
@@ -167,7 +170,10 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     }
     if (comparison.promote) {
       registry.activate(version);
-      if (options.applyPromoted ?? true) await applyOutputs(store, registry.dir(version), version);
+      if (options.applyPromoted ?? true) {
+        emit({ event: 'progress', step: 'save', message: 'serving the new version' });
+        await applyOutputs(store, registry.dir(version), version);
+      }
       if (options.engine) record.written_back = await writeBack(options.engine, store, registry.dir(version), version, emit);
     }
     Object.assign(record, {
