@@ -156,16 +156,22 @@ export class Store {
   }
 
   /**
-   * Runs `work` in a transaction that is always rolled back: its writes are visible to `work` only.
-   * Training uses this to build a candidate without touching what is served.
+   * Runs `work` in a transaction that is rolled back (its writes are visible to `work` only) unless `work` calls
+   * `keep()` and returns: then it is committed. Training builds a candidate this way without touching what is
+   * served, and keeps the tables of a candidate it promotes instead of loading them back from the version's files.
    */
-  async scratch<T>(work: () => Promise<T>): Promise<T> {
+  async scratch<T>(work: (keep: () => void) => Promise<T>): Promise<T> {
     await this.run('BEGIN TRANSACTION');
+    let kept = false;
+    let result: T;
     try {
-      return await this.nested(work);
-    } finally {
+      result = await this.nested(() => work(() => (kept = true)));
+    } catch (error) {
       await this.run('ROLLBACK');
+      throw error;
     }
+    await this.run(kept ? 'COMMIT' : 'ROLLBACK');
+    return result;
   }
 
   private async nested<T>(work: () => Promise<T>): Promise<T> {

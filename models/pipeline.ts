@@ -162,6 +162,7 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
     asOf,
     clv: clv ?? null,
     engine,
+    scoringFeatures: 'customer_features',
     horizonDays: options.horizonDays,
     seed: options.seed,
     train: options.churnTrain,

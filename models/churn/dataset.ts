@@ -81,8 +81,12 @@ async function hasTransactions(store: Store): Promise<boolean> {
   return ((await store.one<{ n: number }>('SELECT count(*) AS n FROM transactions'))?.n ?? 0) > 0;
 }
 
-/** Transaction (and feedback) features as of the cutoff for every customer (one scratch table, dropped after reading). */
-async function transactionFeatures(store: Store, asOf: string, engine?: Engine): Promise<{ ids: string[]; table: FeatureTable }> {
+/**
+ * Transaction (and feedback) features as of the cutoff for every customer (one scratch table, dropped after
+ * reading), or read from `built` when the caller's run already built them as of the same cutoff.
+ */
+async function transactionFeatures(store: Store, asOf: string, engine?: Engine, built?: string): Promise<{ ids: string[]; table: FeatureTable }> {
+  if (built) return readTable(store, `SELECT * FROM ${ident(built)}`);
   await buildCustomerFeatures(store, { asOf, table: SCRATCH_TABLE, engine });
   try {
     return await readTable(store, `SELECT * FROM ${ident(SCRATCH_TABLE)}`);
@@ -118,11 +122,11 @@ export interface Scoring {
  * @example
  * const { train, score } = await explicitDataset(store);
  */
-export async function explicitDataset(store: Store, options: { asOf?: string; engine?: Engine } = {}): Promise<{ train: LabelledTable; score: Scoring }> {
+export async function explicitDataset(store: Store, options: { asOf?: string; engine?: Engine; built?: string } = {}): Promise<{ train: LabelledTable; score: Scoring }> {
   const customers = await store.all<{ customer_id: string; churned: boolean | null }>('SELECT customer_id, churned FROM customers ORDER BY customer_id');
   const asOf = await resolveAsOf(store, options.asOf);
   const sources = [await attributeTable(store)];
-  if (await hasTransactions(store)) sources.push(await transactionFeatures(store, asOf, options.engine));
+  if (await hasTransactions(store)) sources.push(await transactionFeatures(store, asOf, options.engine, options.built));
   const ids = customers.map((c) => c.customer_id);
   const table = merge(ids, ...sources);
   const labeled = customers.flatMap((c, i) => (c.churned === null ? [] : [i]));
@@ -172,12 +176,13 @@ export async function behaviouralDataset(store: Store, options: { cutoff: string
 
 /**
  * Everyone with a purchase before `asOf`, with features as of `asOf`: the customers a behavioural model scores.
+ * `built` names a table of those features the caller already built as of `asOf` (a retrain's `customer_features`).
  *
  * @example
  * const score = await behaviouralScoring(store, { asOf: '2011-12-10' });
  */
-export async function behaviouralScoring(store: Store, options: { asOf: string; engine?: Engine }): Promise<Scoring> {
-  const features = await transactionFeatures(store, options.asOf, options.engine);
+export async function behaviouralScoring(store: Store, options: { asOf: string; engine?: Engine; built?: string }): Promise<Scoring> {
+  const features = await transactionFeatures(store, options.asOf, options.engine, options.built);
   const frequency = features.table.columns.find((c) => c.name === 'frequency')!.values as Float64Array;
   const ids = features.ids.filter((_, i) => frequency[i] > 0);
   return { asOf: options.asOf, ids, table: merge(ids, await attributeTable(store), features) };

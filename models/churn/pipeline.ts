@@ -39,6 +39,11 @@ export interface ChurnStageOptions {
   /** Where backtest features and labels are computed (models/engine); default the store's own DuckDB. */
   engine?: Engine;
   /**
+   * A table of customer features this run already built as of `asOf` (a retrain's features stage writes
+   * `customer_features`): scoring reads it instead of building the same million rows again.
+   */
+  scoringFeatures?: string;
+  /**
    * Above this many labelled rows, each model is trained on a stratified sample of this many (the held-out
    * evaluation still predicts every held-out row, and everyone is scored). Every candidate and blend is
    * cross-validated on the training rows, so training time and memory grow with them; see README "Scaling" for
@@ -146,7 +151,7 @@ export interface HeldOut {
 }
 
 async function explicitHeldOut(store: Store, settings: typeof STAGE_DEFAULTS & ChurnStageOptions): Promise<HeldOut> {
-  const { train: all, score } = await explicitDataset(store, { asOf: settings.asOf, engine: settings.engine });
+  const { train: all, score } = await explicitDataset(store, { asOf: settings.asOf, engine: settings.engine, built: settings.scoringFeatures });
   checkClasses(all, 'explicit labels (customers.churned)');
   const split = stratifiedSplit(all.labels, { testFraction: settings.testFraction, seed: settings.seed });
   return { split: `stratified ${1 - settings.testFraction}/${settings.testFraction}, seed ${settings.seed}`, train: takeLabelled(all, split.train), test: takeLabelled(all, split.test), all, score };
@@ -168,7 +173,7 @@ async function behaviouralHeldOut(store: Store, settings: typeof STAGE_DEFAULTS 
     train: earlier,
     test: all,
     all,
-    score: await behaviouralScoring(store, { asOf, engine }),
+    score: await behaviouralScoring(store, { asOf, engine, built: settings.scoringFeatures }),
   };
 }
 

@@ -42,7 +42,6 @@ export async function appliedVersion(store: Store): Promise<number | null> {
  */
 export async function applyOutputs(store: Store, dir: string, version: number): Promise<void> {
   await store.transaction(async () => {
-    await store.run(`CREATE OR REPLACE TABLE served_version AS SELECT ${Number(version)} AS version`);
     const load = async (table: string) => {
       const file = join(dir, `${table}.parquet`);
       if (existsSync(file)) await store.run(`CREATE OR REPLACE TABLE ${table} AS SELECT * FROM read_parquet(${literal(file)})`);
@@ -51,9 +50,19 @@ export async function applyOutputs(store: Store, dir: string, version: number): 
     for (const table of SERVED_TABLES) if (table !== CUSTOMER_PAGES) await load(table);
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { data_snapshot?: { load_id?: number } };
     // A version from before loads were recorded in manifests: unknown, so any load makes it stale.
-    await markDerived(store, manifest.data_snapshot?.load_id ?? 0);
+    await markServed(store, version, manifest.data_snapshot?.load_id ?? 0);
     await refreshAnalyticsView(store);
     await load(CUSTOMER_PAGES);
     if (await store.has(CUSTOMER_PAGES)) await indexCustomerPages(store);
   });
+}
+
+/**
+ * Records that the served tables as they are now are `version`'s outputs, built after load `afterLoad`: what
+ * `applyOutputs` records after loading them. A retrain that promotes its candidate calls it in the transaction
+ * that wrote them, and commits them as they are (retrain.ts).
+ */
+export async function markServed(store: Store, version: number, afterLoad: number): Promise<void> {
+  await store.run(`CREATE OR REPLACE TABLE served_version AS SELECT ${Number(version)} AS version`);
+  await markDerived(store, afterLoad);
 }

@@ -14,7 +14,7 @@ import { compareWithActive, type Comparison, type PromotePolicy } from './gate.t
 import { acquireLock } from './lock.ts';
 import { StageClock } from './progress.ts';
 import { migrationMatrices } from './migration.ts';
-import { applyOutputs, exportOutputs } from './outputs.ts';
+import { exportOutputs, markServed } from './outputs.ts';
 import type { RunConfig } from './manifest.ts';
 import { Registry, type Manifest } from './registry.ts';
 import { notifyWebhook, retrainMessage } from './notify.ts';
@@ -99,7 +99,7 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
     let version: number;
     let comparison: Comparison;
     try {
-      ({ version, comparison } = await work.scratch(async () => {
+      ({ version, comparison } = await work.scratch(async (keep) => {
         const result = await trainAll(work, {
           ...options,
           sentiment: activeBundle ? SentimentSet.fromJSON(activeBundle.sentiment) : options.sentiment,
@@ -155,25 +155,30 @@ export async function retrain(options: RetrainOptions): Promise<RunRecord> {
             await exportOutputs(work, dir);
           },
         );
+        record.version = written;
+        emit({ event: 'progress', step: 'save', message: 'tier history' });
+        // Every trained version, promoted or not, is a point of the tier history (tiers over time, flows, alerts).
+        await recordTierHistory(store, { version: written, dir: registry.dir(written), asOf: result.asOf });
+        if (activeBefore) {
+          const migration = await migrationMatrices(store, registry.dir(activeBefore), registry.dir(written));
+          registry.annotate(written, { migration });
+        }
+        if (compared.promote && (options.applyPromoted ?? true)) {
+          // The tables just written are the version's files' content: committed as they are, not loaded back
+          // (at a million customers that load took minutes). A server switches itself (applyPromoted false).
+          emit({ event: 'progress', step: 'save', message: 'serving the new version' });
+          await markServed(work, written, snapshot.load_id ?? 0);
+          keep();
+        }
         return { version: written, comparison: compared };
       }));
     } finally {
       work.close();
     }
-    record.version = version;
-    emit({ event: 'progress', step: 'save', message: 'tier history' });
-    // Every trained version, promoted or not, is a point of the tier history (tiers over time, flows, alerts).
-    await recordTierHistory(store, { version, dir: registry.dir(version), asOf: registry.manifest(version).data_snapshot.as_of ?? null });
-    if (activeBefore) {
-      const migration = await migrationMatrices(store, registry.dir(activeBefore), registry.dir(version));
-      registry.annotate(version, { migration });
-    }
     if (comparison.promote) {
+      // A run that dies between the commit and here serves tables that are not the active version's; a server
+      // sees that (served_version) and loads the active version's files (server/serving.ts).
       registry.activate(version);
-      if (options.applyPromoted ?? true) {
-        emit({ event: 'progress', step: 'save', message: 'serving the new version' });
-        await applyOutputs(store, registry.dir(version), version);
-      }
       if (options.engine) record.written_back = await writeBack(options.engine, store, registry.dir(version), version, emit);
     }
     Object.assign(record, {

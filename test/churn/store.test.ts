@@ -6,6 +6,7 @@ import { loadDemo } from '../../data/demo.ts';
 import { Store } from '../../data/store.ts';
 import { defaultAsOf, resolveAsOf, shiftDate } from '../../data/dates.ts';
 import { buildFeatures } from '../../data/features.ts';
+import { buildCustomerFeatures } from '../../models/features.ts';
 import { behaviouralDataset, behaviouralLabels, behaviouralScoring, explicitDataset } from '../../models/churn/dataset.ts';
 import { finalRows, runChurnStage, stratifiedSample } from '../../models/churn/pipeline.ts';
 import { predictTable, tableOf, tableRows } from '../../models/churn/feature-table.ts';
@@ -135,6 +136,9 @@ describe('the churn stage end to end on generated data', () => {
 
       // Scoring in batches (as at a million customers) writes the same table as scoring everyone at once.
       const scoring = await behaviouralScoring(store, { asOf: await defaultAsOf(store) });
+      // A retrain scores from the features its features stage built as of the same date: the same rows and values.
+      await buildCustomerFeatures(store, { asOf: scoring.asOf });
+      expect(await behaviouralScoring(store, { asOf: scoring.asOf, built: 'customer_features' })).toEqual(scoring);
       const expected = await expectedValues(store, { asOf: scoring.asOf });
       const table = async () => store.all('SELECT * FROM customer_churn ORDER BY customer_id');
       await writeChurnTable(store, scoreCustomers(result.model, scoring, expected.values, { batchRows: scoring.ids.length }));

@@ -5,7 +5,10 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from '../../models/registry/registry.ts';
 import { listRuns, retrain } from '../../models/registry/retrain.ts';
-import { Store } from '../../data/store.ts';
+import { literal, Store } from '../../data/store.ts';
+import { customerPagesIndexed } from '../../data/customer-pages.ts';
+import { derivedStale } from '../../models/derived.ts';
+import { appliedVersion, SERVED_TABLES } from '../../models/registry/outputs.ts';
 
 const bin = join(import.meta.dirname, '..', '..', 'scripts', 'tierlab.mjs');
 
@@ -91,6 +94,45 @@ describe('retrain (subprocesses on a demo store)', () => {
       expect(record.outcome, record.reason).toBe('kept');
       expect(record.reason).toMatch(/worse by/);
       expect(new Registry(home).active()).toBe(before);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('serves exactly the files of the version it promotes, and nothing of one it keeps', async () => {
+    const store = await Store.open({ path: join(home, 'tierlab.duckdb') });
+    // Rows of each served table not in the version's file, and the other way round; and the rows compared.
+    const unlike = async (version: number) => {
+      const counts: Record<string, [number, number]> = {};
+      for (const table of SERVED_TABLES) {
+        const file = join(new Registry(home).dir(version), `${table}.parquet`);
+        if (!existsSync(file)) continue;
+        const parquet = `read_parquet(${literal(file)})`;
+        const row = await store.one<{ n: number; rows: number }>(`SELECT
+          (SELECT count(*) FROM (SELECT * FROM ${table} EXCEPT ALL SELECT * FROM ${parquet})) +
+          (SELECT count(*) FROM (SELECT * FROM ${parquet} EXCEPT ALL SELECT * FROM ${table})) AS n, (SELECT count(*) FROM ${table}) AS rows`);
+        counts[table] = [row!.n, row!.rows];
+      }
+      return counts;
+    };
+    try {
+      const active = new Registry(home).active()!;
+      // Another seed: a candidate whose clusters and churn scores differ from the served ones.
+      const kept = await retrain({ home, store, promote: 'never', seed: 11 });
+      expect(kept.outcome).toBe('kept');
+      expect(await appliedVersion(store)).toBe(active);
+      const servedBefore = await unlike(active);
+      expect(Object.keys(servedBefore)).toEqual([...SERVED_TABLES]);
+      for (const [n, rows] of Object.values(servedBefore)) expect([n, rows > 0]).toEqual([0, true]);
+
+      const promoted = await retrain({ home, store, promote: 'always' });
+      expect(promoted.outcome).toBe('promoted');
+      expect(await appliedVersion(store)).toBe(promoted.version);
+      const served = await unlike(promoted.version!);
+      for (const [n, rows] of Object.values(served)) expect([n, rows > 0]).toEqual([0, true]);
+      // The new version's customer pages are indexed for lookups, and the features are marked up to date.
+      expect(await customerPagesIndexed(store)).toBe(true);
+      expect(await derivedStale(store)).toBe(false);
     } finally {
       store.close();
     }
