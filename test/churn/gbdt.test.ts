@@ -158,12 +158,15 @@ describe('TreeSHAP', () => {
     }
   });
 
-  it('contributions of a trained model sum to its margin for every row', () => {
+  // 31 leaves (the default: 30 split nodes, one word of direction bits), 45 (two words) and 64 (three: no
+  // whole-tree cache).
+  it.each([31, 45, 64])('contributions of a trained model with %i leaves a tree sum to its margin for every row', (maxLeaves) => {
     const next = seededRandom(4);
     const n = 600;
     const columns = [num('a', ...Array.from({ length: n }, () => next())), num('b', ...Array.from({ length: n }, () => (next() < 0.1 ? NaN : next()))), cat('c', ...Array.from({ length: n }, () => ['x', 'y', 'z'][Math.floor(next() * 3)]))];
     const labels = Float64Array.from({ length: n }, (_, i) => Number((columns[0].values[i] as number) + (Number.isNaN(columns[1].values[i] as number) ? 0.5 : 0) + next() > 1));
-    const { booster } = Booster.train({ columns, labels }, { maxRounds: 30, minSamplesLeaf: 5, seed: 1 });
+    const { booster } = Booster.train({ columns, labels }, { maxRounds: 30, minSamplesLeaf: 5, seed: 1, maxLeaves });
+    expect(Math.max(...booster.trees.map((t) => t.feature.filter((f) => f >= 0).length))).toBeGreaterThan(maxLeaves * 0.8);
     const margins = booster.margins(columns, n);
     const { phi, expected } = booster.contributions(columns, n);
     for (let i = 0; i < n; i++) expect(expected + phi[3 * i] + phi[3 * i + 1] + phi[3 * i + 2]).toBeCloseTo(margins[i], 9);
