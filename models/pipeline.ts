@@ -99,6 +99,36 @@ async function chooseLabel(store: Store): Promise<{ label: LabelKind; note?: str
   };
 }
 
+/*
+ * The stages below keep their per-customer arrays (the day lines, the clustering table and projection) in their
+ * own frames, so those are garbage once the stage returns: kept in trainAll's frame they stayed alive through the
+ * churn stage and the pages (about 300 MB at a million customers).
+ */
+
+/** Lifetime value fitted and written as of `asOf`; undefined when the data cannot support a fit. */
+async function lifetimeValueStage(store: Store, asOf: string, engine: Engine, say: (step: string, detail?: Record<string, unknown>) => void): Promise<ClvRun | undefined> {
+  try {
+    const transactions = await engine.dayLines(store, { before: asOf });
+    say('clv progress', { part: 'day lines read', lines: transactions.timesMs.length });
+    const clv = await writeClv(store, { asOf, transactions, onProgress: (part, detail) => say('clv progress', { part, ...detail }) });
+    if (clv.selection.warning) say('clv warning', { message: clv.selection.warning });
+    return clv;
+  } catch (error) {
+    // Too little repeat buying (e.g. a subscription table with no transactions) is no reason to stop training.
+    say('clv skipped', { reason: (error as Error).message });
+    return undefined;
+  }
+}
+
+/** Clusters fitted and written; the model for the bundle and the run's figures for the manifest. */
+async function segmentStage(store: Store, options: SegmentOptions): Promise<{ model: unknown; report: NonNullable<TrainResult['evaluation']['segmentation']> }> {
+  const table = await loadCustomerTable(store, options.features ?? [...SEGMENT_DEFAULTS.features]);
+  const segmentation = segmentCustomers(table, options);
+  await saveClusters(store, segmentation);
+  const { scatter: _scatter, model, ...report } = segmentation.toJSON();
+  return { model, report };
+}
+
 /**
  * The whole training run over the store, in data-flow order: score feedback, build features and tiers, fit
  * lifetime value, segment, train churn, write the customer pages. Each stage writes its per-customer table, so later stages read the
@@ -131,25 +161,13 @@ export async function trainAll(store: Store, options: TrainOptions = {}): Promis
   checkAborted(options.signal);
 
   say('clv');
-  let clv: ClvRun | undefined;
-  try {
-    const transactions = await engine.dayLines(store, { before: asOf });
-    say('clv progress', { part: 'day lines read', lines: transactions.timesMs.length });
-    clv = await writeClv(store, { asOf, transactions, onProgress: (part, detail) => say('clv progress', { part, ...detail }) });
-    evaluation.clv = { selection: clv.selection, purchase: clv.purchase, gammaGamma: clv.gammaGamma, customers: clv.customers };
-    if (clv.selection.warning) say('clv warning', { message: clv.selection.warning });
-  } catch (error) {
-    // Too little repeat buying (e.g. a subscription table with no transactions) is no reason to stop training.
-    say('clv skipped', { reason: (error as Error).message });
-  }
+  const clv = await lifetimeValueStage(store, asOf, engine, say);
+  if (clv) evaluation.clv = { selection: clv.selection, purchase: clv.purchase, gammaGamma: clv.gammaGamma, customers: clv.customers };
   checkAborted(options.signal);
 
   say('segments');
   const segmentOptions = { ...(options.seed !== undefined && { seed: options.seed }), ...options.segment };
-  const table = await loadCustomerTable(store, segmentOptions.features ?? [...SEGMENT_DEFAULTS.features]);
-  const segmentation = segmentCustomers(table, segmentOptions);
-  await saveClusters(store, segmentation);
-  const { scatter: _scatter, model: segmentationModel, ...segmentationReport } = segmentation.toJSON();
+  const { model: segmentationModel, report: segmentationReport } = await segmentStage(store, segmentOptions);
   evaluation.segmentation = segmentationReport;
   checkAborted(options.signal);
 

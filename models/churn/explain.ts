@@ -14,6 +14,7 @@
 import { logit, type Member } from './candidates.ts';
 import { applyCalibrator } from './calibration.ts';
 import { columnsAs, type FeatureRow, type FeatureTable, type FeatureValue } from './columns.ts';
+import { tableRows } from './feature-table.ts';
 import type { RawColumn } from './gbdt/bins.ts';
 import type { ChurnModel } from './model.ts';
 import { rocAuc } from './metrics.ts';
@@ -157,27 +158,37 @@ function logisticContributions(member: Extract<Member, { network: unknown }>, ro
  * const { values, margins } = contributions(model, rows);
  */
 export function contributions(model: ChurnModel, rows: FeatureRow[]): { values: Float64Array; margins: Float64Array } {
+  return tableContributions(model, model.tableOf(rows));
+}
+
+/**
+ * `contributions` of a table's rows. Trees read the columns; row objects are made only for a network member
+ * (its encoder reads rows), so scoring a tree model makes none.
+ */
+export function tableContributions(model: ChurnModel, table: FeatureTable): { values: Float64Array; margins: Float64Array } {
   const features = model.json.features.map((f) => f.name);
-  const table = model.tableOf(rows);
   const index = new Map(features.map((name, f) => [name, f]));
   const F = features.length;
-  const values = new Float64Array(rows.length * F);
+  const n = table.length;
+  const values = new Float64Array(n * F);
   const { members } = model.json;
   const weight = 1 / members.length;
+  let rows: FeatureRow[] | undefined;
   members.forEach((member, m) => {
     if (member.kind !== 'gbdt') {
       const linear = member.network.layers.length === 1;
+      rows ??= tableRows(table);
       return (linear ? logisticContributions : networkContributions)(member, rows, values, index, weight);
     }
     const booster = model.booster(m)!;
-    const { phi } = booster.contributions(columnsAs(table, member.columns), rows.length);
+    const { phi } = booster.contributions(columnsAs(table, member.columns), n);
     const order = booster.features.map((name) => index.get(name));
     const B = order.length;
-    for (let i = 0; i < rows.length; i++) for (let b = 0; b < B; b++) if (order[b] !== undefined) values[i * F + order[b]!] += weight * phi[i * B + b];
+    for (let i = 0; i < n; i++) for (let b = 0; b < B; b++) if (order[b] !== undefined) values[i * F + order[b]!] += weight * phi[i * B + b];
   });
   const memberMargins = model.memberMargins(table);
-  const margins = new Float64Array(rows.length);
-  for (const mm of memberMargins) for (let i = 0; i < rows.length; i++) margins[i] += weight * mm[i];
+  const margins = new Float64Array(n);
+  for (const mm of memberMargins) for (let i = 0; i < n; i++) margins[i] += weight * mm[i];
   return { values, margins };
 }
 
@@ -191,13 +202,19 @@ const isMissingValue = (v: FeatureValue | undefined) => v === null || v === unde
  * explain(model, [row])[0]; // [{ feature: 'recency_days', text: 'no order for 143 days: +18 points', contribution: 0.18, ... }]
  */
 export function explain(model: ChurnModel, rows: FeatureRow[], options: ExplainOptions = {}): Reason[][] {
+  return explainTable(model, model.tableOf(rows), options);
+}
+
+/** `explain` for a table's rows (a scoring batch: no row objects for a tree model). */
+export function explainTable(model: ChurnModel, table: FeatureTable, options: ExplainOptions = {}): Reason[][] {
   const settings = { ...EXPLAIN_DEFAULTS, ...options };
   const features = model.json.features;
   const F = features.length;
-  const { values, margins } = contributions(model, rows);
+  const { values, margins } = tableContributions(model, table);
   const calibrate = (m: number) => applyCalibrator(model.json.calibrator, Float64Array.of(1 / (1 + Math.exp(-m))))[0];
   const hidden = features.map((f) => isProtected(f.name, model.json.protected.words) || model.json.protected.columns.includes(f.name));
-  return rows.map((row, i) => {
+  const columns = features.map((f) => table.columns.find((c) => c.name === f.name));
+  return Array.from({ length: table.length }, (_, i) => {
     let total = 0;
     for (let f = 0; f < F; f++) total += values[i * F + f];
     const p = 1 / (1 + Math.exp(-margins[i]));
@@ -207,7 +224,7 @@ export function explain(model: ChurnModel, rows: FeatureRow[], options: ExplainO
     const reasons: (Reason & { behavioural: boolean; points: number })[] = [];
     for (let f = 0; f < F; f++) {
       const { name } = features[f];
-      const value = row[name];
+      const value = columns[f]?.values[i];
       const points = 100 * values[i * F + f] * slope;
       if (hidden[f] || isMissingValue(value) || points < settings.minPoints) continue;
       const behavioural = BEHAVIOURAL_FEATURES.has(name) && points >= settings.signalPoints;

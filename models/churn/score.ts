@@ -8,8 +8,8 @@ import type { ClvRun } from '../clv/index.ts';
 import { riskBand, type RiskBand } from './bands.ts';
 import { shiftDate } from '../../data/dates.ts';
 import type { Scoring } from './dataset.ts';
-import { predictTable, tableRows } from './feature-table.ts';
-import { explain, type ExplainOptions, type Reason } from './explain.ts';
+import { predictTable, takeTable } from './feature-table.ts';
+import { explainTable, type ExplainOptions, type Reason } from './explain.ts';
 import type { ChurnModel } from './model.ts';
 import { REASONS_SQL_TYPE, type StoredReason } from './reason-words.ts';
 
@@ -96,14 +96,16 @@ export function* scoreCustomers(
   for (let start = 0; start < scoring.ids.length; start += batchRows) {
     options.onBatch?.();
     const end = Math.min(scoring.ids.length, start + batchRows);
-    const rows = tableRows(scoring.table, start, end);
-    const bands = rows.map((_, i) => riskBand(probabilities[start + i], model.json.bands));
+    const size = end - start;
+    const bands = Array.from({ length: size }, (_, i) => riskBand(probabilities[start + i], model.json.bands));
     const valueOf = (i: number) => expected.get(scoring.ids[start + i]);
-    const listed = rows.flatMap((_, i) => (bands[i] !== 'low' || probabilities[start + i] * (valueOf(i)?.value ?? -Infinity) >= cut ? [i] : []));
-    const explained = listed.length ? explain(model, listed.map((i) => rows[i]), options) : [];
-    const reasons: Reason[][] = rows.map(() => []);
-    listed.forEach((i, k) => (reasons[i] = explained[k]));
-    for (let i = 0; i < rows.length; i++) {
+    const listed: number[] = [];
+    for (let i = 0; i < size; i++) if (bands[i] !== 'low' || probabilities[start + i] * (valueOf(i)?.value ?? -Infinity) >= cut) listed.push(start + i);
+    // The listed customers' features as columns (no row object a customer), explained together.
+    const explained = listed.length ? explainTable(model, takeTable(scoring.table, listed), options) : [];
+    const reasons: Reason[][] = Array.from({ length: size }, () => []);
+    listed.forEach((row, k) => (reasons[row - start] = explained[k]));
+    for (let i = 0; i < size; i++) {
       const p = probabilities[start + i];
       const value = valueOf(i);
       yield {

@@ -11,6 +11,7 @@ import { behaviouralDataset, behaviouralLabels, behaviouralScoring, explicitData
 import { finalRows, runChurnStage, stratifiedSample } from '../../models/churn/pipeline.ts';
 import { predictTable, tableOf, tableRows } from '../../models/churn/feature-table.ts';
 import { riskBand } from '../../models/churn/bands.ts';
+import { explain } from '../../models/churn/explain.ts';
 import { expectedValues, scoreCustomers, writeChurnTable, type ScoredCustomer } from '../../models/churn/score.ts';
 import { atRiskList } from '../../services/at-risk.ts';
 
@@ -149,6 +150,9 @@ describe('the churn stage end to end on generated data', () => {
 
       // Reasons only where a page lists the customer: high and medium risk, and the top by value at risk.
       const everyone = [...scoreCustomers(result.model, scoring, expected.values)];
+      // Scoring explains a batch's columns; explaining the same customers as row objects gives the same reasons.
+      expect(everyone.slice(0, 60).map((c) => c.reasons)).toEqual(explain(result.model, tableRows(scoring.table, 0, 60)));
+      expect(everyone.slice(0, 60).filter((c) => c.reasons.length).length).toBeGreaterThan(20);
       const listedOnly = [...scoreCustomers(result.model, scoring, expected.values, { explainTop: 5, batchRows: 101 })];
       const top = everyone.filter((c) => c.value_at_risk !== null).map((c) => c.value_at_risk!).sort((a, b) => b - a)[4];
       const listed = (c: (typeof everyone)[number]) => c.risk_band !== 'low' || (c.value_at_risk ?? -Infinity) >= top;
