@@ -261,9 +261,8 @@ export class CustomerCache {
       // not hold every worker thread. The text is taken as DuckDB gives it, not through row objects.
       await Promise.all(
         wanted.map(async (w) => {
-          const sql = `SELECT page_json FROM ${CUSTOMER_PAGES} WHERE customer_id = ${literal(w.id)}`;
-          const page = await this.readers.use(async (reader) => (await reader.connection.runAndReadAll(sql)).getColumns()[0]?.[0]);
-          if (typeof page === 'string') found.set(w.id, page);
+          const page = await this.readers.use((reader) => reader.preparedText(`SELECT page_json FROM ${CUSTOMER_PAGES} WHERE customer_id = $1`, [w.id]));
+          if (page !== undefined) found.set(w.id, page);
         }),
       );
     } else if (wanted.length && snapshot.rowids) {

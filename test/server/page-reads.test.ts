@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CUSTOMER_PAGES_INDEX, customerPagesIndexed } from '../../data/customer-pages.ts';
+import { CUSTOMER_PAGES_INDEX, customerPagesIndexed, indexCustomerPages } from '../../data/customer-pages.ts';
 import { savePlaybook, type Rule } from '../../models/playbooks/index.ts';
 import { rowOfPage } from '../../server/customer-cache.ts';
 import { nextActionOf } from '../../services/next-action.ts';
@@ -106,6 +106,16 @@ describe('lookups on the page readers', () => {
     } finally {
       await f.store.run('ROLLBACK');
     }
+  });
+
+  it('read a table replaced since the readers prepared their lookup (a version switch rewrites it)', async () => {
+    const lookup = async (id: string) => JSON.parse((await f.deps.customers.lookup(id))!.json) as { customer_id: string; replaced?: boolean };
+    expect((await lookup('C000010')).replaced).toBeUndefined(); // prepares the point query on a reader
+    await f.store.run(`CREATE OR REPLACE TABLE customer_pages AS
+      SELECT * REPLACE (page_json[:-2] || ',"replaced":true}' AS page_json) FROM customer_pages`);
+    await indexCustomerPages(f.store);
+    f.deps.customers.invalidate();
+    for (const id of ['C000010', 'C000011']) expect(await lookup(id)).toMatchObject({ customer_id: id, replaced: true });
   });
 
   it('go through the index by id, and a table written before the index gets it on the writer', async () => {
