@@ -148,8 +148,7 @@ function treeShapRows(tree: Tree, binned: Uint8Array[], rows: number, phi: Float
   const direction = new Uint8Array(tree.feature.length);
   const splits = Int32Array.from(tree.feature.keys()).filter((node) => tree.feature[node] >= 0);
   const used = Int32Array.from(new Set(feature));
-  const bits = directionBits(tree, splits);
-  const { splitFeatures, words } = bits;
+  const { splitFeatures, words, masks } = directionBits(tree, splits);
   const pattern = new Int32Array(words);
   // A pattern is exact as a number up to 52 split nodes; larger trees go leaf by leaf only.
   const patterns = splits.length <= 52 ? new Map<number, Float64Array>() : undefined;
@@ -159,7 +158,7 @@ function treeShapRows(tree: Tree, binned: Uint8Array[], rows: number, phi: Float
     pattern.fill(0);
     for (let k = 0; k < splitFeatures.length; k++) {
       const at = k * 256 + binned[splitFeatures[k]][row];
-      for (let w = 0; w < words; w++) pattern[w] |= bits.masks[w][at];
+      for (let w = 0; w < words; w++) pattern[w] |= masks[w][at];
     }
     const treeKey = words === 1 ? pattern[0] : pattern[0] + pattern[1] * 2 ** 31;
     const out = row * features;
