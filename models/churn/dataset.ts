@@ -18,21 +18,24 @@ import { takeTable, type LabelledTable } from './feature-table.ts';
 export type LabelKind = 'explicit' | 'behavioural';
 
 /** Feature-table columns that are bookkeeping, not model inputs. */
-const NOT_FEATURES = new Set(['customer_id', 'as_of', 'signup_date', 'first_order_at', 'last_order_at']);
+const NOT_FEATURES = new Set(['as_of', 'signup_date', 'first_order_at', 'last_order_at']);
 
 const SCRATCH_TABLE = 'churn_features_scratch';
+
+/** A backtest's labels, appended for the join with its features (an engine other than DuckDB gives them as rows). */
+const LABELS_TABLE = 'churn_labels_scratch';
 
 const NUMERIC_TYPE = /^(U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)|FLOAT|DOUBLE|DECIMAL\b.*)$/;
 
 /**
- * Ids and feature columns of a relation's rows by customer id (`skip` columns left out). DuckDB casts numbers to
+ * Ids and the other columns of a relation's rows by customer id. DuckDB casts numbers to
  * DOUBLE and anything else to text; the rows are streamed chunk by chunk straight into typed arrays, so no JS
  * array of a million boxed numbers per column is ever made (reading the whole result at once left the heap of a
  * 1M-customer churn stage at gigabytes of garbage).
  */
-async function readTable(store: Store, relation: string, skip: Set<string> = NOT_FEATURES): Promise<{ ids: string[]; table: FeatureTable }> {
+async function readTable(store: Store, relation: string): Promise<{ ids: string[]; table: FeatureTable }> {
   const described = await store.all<{ column_name: string; column_type: string }>(`DESCRIBE ${relation}`);
-  const features = described.filter((c) => !skip.has(c.column_name) && c.column_name !== 'customer_id').map((c) => ({ name: c.column_name, numeric: NUMERIC_TYPE.test(c.column_type) }));
+  const features = described.filter((c) => c.column_name !== 'customer_id').map((c) => ({ name: c.column_name, numeric: NUMERIC_TYPE.test(c.column_type) }));
   const select = features.map((c) => `CAST(${ident(c.name)} AS ${c.numeric ? 'DOUBLE' : 'VARCHAR'})`);
   const sql = `SELECT CAST(customer_id AS VARCHAR)${select.map((e) => `, ${e}`).join('')} FROM (${relation}) ORDER BY customer_id`;
   const ids: string[] = [];
@@ -68,13 +71,13 @@ function grown(values: Float64Array, size: number): Float64Array {
   return out;
 }
 
-/** Customer attributes pivoted in SQL to one column per attribute (by name), one row per customer. */
-async function attributeTable(store: Store): Promise<{ ids: string[]; table: FeatureTable }> {
+/** Customer attributes pivoted in SQL to one column per attribute (by name), one row per customer, and those names. */
+async function attributePivot(store: Store): Promise<{ sql: string; names: string[] }> {
   const names = await store.all<{ name: string; numeric: boolean }>(
     "SELECT name, bool_and(kind = 'numeric') AS numeric FROM customer_attributes GROUP BY name ORDER BY name",
   );
   const pivot = names.map(({ name, numeric }) => `any_value(${numeric ? 'num_value' : 'coalesce(text_value, CAST(num_value AS VARCHAR))'}) FILTER (WHERE name = ${literal(name)}) AS ${ident(name)}`);
-  return readTable(store, `SELECT customer_id${pivot.map((p) => `, ${p}`).join('')} FROM customer_attributes GROUP BY customer_id`, new Set());
+  return { sql: `SELECT customer_id${pivot.map((p) => `, ${p}`).join('')} FROM customer_attributes GROUP BY customer_id`, names: names.map((n) => n.name) };
 }
 
 async function hasTransactions(store: Store): Promise<boolean> {
@@ -82,31 +85,48 @@ async function hasTransactions(store: Store): Promise<boolean> {
 }
 
 /**
- * Transaction (and feedback) features as of the cutoff for every customer (one scratch table, dropped after
- * reading), or read from `built` when the caller's run already built them as of the same cutoff.
+ * `read` given the table of transaction (and feedback) features as of the cutoff for every customer: `built` when
+ * the caller's run already built them as of the same cutoff, else a scratch table built here and dropped after.
  */
-async function transactionFeatures(store: Store, asOf: string, engine?: Engine, built?: string): Promise<{ ids: string[]; table: FeatureTable }> {
-  if (built) return readTable(store, `SELECT * FROM ${ident(built)}`);
-  await buildCustomerFeatures(store, { asOf, table: SCRATCH_TABLE, engine });
+async function withFeatures<T>(store: Store, options: { asOf: string; engine?: Engine; built?: string }, read: (table: string) => Promise<T>): Promise<T> {
+  if (options.built) return read(options.built);
+  await buildCustomerFeatures(store, { asOf: options.asOf, table: SCRATCH_TABLE, engine: options.engine });
   try {
-    return await readTable(store, `SELECT * FROM ${ident(SCRATCH_TABLE)}`);
+    return await read(SCRATCH_TABLE);
   } finally {
     await store.run(`DROP TABLE IF EXISTS ${ident(SCRATCH_TABLE)}`);
   }
 }
 
+/** The column a joined relation carries the 0/1 label in (null: no label). */
+const LABEL = '__tierlab_label';
+
 /**
- * The sources' columns side by side for `ids` (a customer a source lacks is missing there); a column a later
- * source repeats takes that source's values, as spreading the rows one over the other did.
+ * The customers of `rows` (a relation with `customer_id` and optionally the label column) with their attribute
+ * columns and then their feature columns from table `features`, joined in SQL and read by customer id; a
+ * customer a source lacks is missing there, and a column both have takes the features' values. Returns the
+ * label column apart (NaN where it is null).
  */
-function merge(ids: string[], ...sources: { ids: string[]; table: FeatureTable }[]): FeatureTable {
-  const columns = new Map<string, RawColumn>();
-  for (const source of sources) {
-    const at = new Map(source.ids.map((id, i) => [id, i]));
-    const idx = Int32Array.from(ids, (id) => at.get(id) ?? -1);
-    for (const c of takeTable(source.table, idx).columns) columns.set(c.name, c);
-  }
-  return { length: ids.length, columns: [...columns.values()] };
+async function joinedTable(store: Store, rows: string, features?: string): Promise<{ ids: string[]; table: FeatureTable; labels: Float64Array }> {
+  const attributes = await attributePivot(store);
+  const featureNames = features
+    ? (await store.all<{ column_name: string }>(`DESCRIBE ${ident(features)}`)).map((c) => c.column_name).filter((n) => n !== 'customer_id' && !NOT_FEATURES.has(n))
+    : [];
+  const fromFeatures = new Set(featureNames);
+  const columns = [
+    ...attributes.names.map((n) => `${fromFeatures.has(n) ? 'f' : 'a'}.${ident(n)}`),
+    ...featureNames.filter((n) => !attributes.names.includes(n)).map((n) => `f.${ident(n)}`),
+  ];
+  const hasLabel = (await store.all<{ column_name: string }>(`DESCRIBE ${rows}`)).some((c) => c.column_name === LABEL);
+  const { ids, table } = await readTable(
+    store,
+    `SELECT r.customer_id${columns.map((c) => `, ${c}`).join('')}${hasLabel ? `, CAST(r.${LABEL} AS DOUBLE) AS ${LABEL}` : ''}
+     FROM (${rows}) r LEFT JOIN (${attributes.sql}) a ON a.customer_id = r.customer_id
+     ${features ? `LEFT JOIN ${ident(features)} f ON f.customer_id = r.customer_id` : ''}`,
+  );
+  const label = table.columns.find((c) => c.name === LABEL);
+  const labels = label?.kind === 'numeric' ? label.values : new Float64Array(ids.length).fill(NaN);
+  return { ids, table: { length: ids.length, columns: table.columns.filter((c) => c.name !== LABEL) }, labels };
 }
 
 /** Customers to score and their features. */
@@ -123,15 +143,14 @@ export interface Scoring {
  * const { train, score } = await explicitDataset(store);
  */
 export async function explicitDataset(store: Store, options: { asOf?: string; engine?: Engine; built?: string } = {}): Promise<{ train: LabelledTable; score: Scoring }> {
-  const customers = await store.all<{ customer_id: string; churned: boolean | null }>('SELECT customer_id, churned FROM customers ORDER BY customer_id');
   const asOf = await resolveAsOf(store, options.asOf);
-  const sources = [await attributeTable(store)];
-  if (await hasTransactions(store)) sources.push(await transactionFeatures(store, asOf, options.engine, options.built));
-  const ids = customers.map((c) => c.customer_id);
-  const table = merge(ids, ...sources);
-  const labeled = customers.flatMap((c, i) => (c.churned === null ? [] : [i]));
+  const everyone = `SELECT customer_id, churned AS ${LABEL} FROM customers`;
+  const { ids, table, labels } = (await hasTransactions(store))
+    ? await withFeatures(store, { ...options, asOf }, (features) => joinedTable(store, everyone, features))
+    : await joinedTable(store, everyone);
+  const labeled = Array.from(labels.keys()).filter((i) => !Number.isNaN(labels[i]));
   return {
-    train: { ids: labeled.map((i) => ids[i]), table: takeTable(table, labeled), labels: Float64Array.from(labeled, (i) => (customers[i].churned ? 1 : 0)) },
+    train: { ids: labeled.map((i) => ids[i]), table: takeTable(table, labeled), labels: Float64Array.from(labeled, (i) => labels[i]) },
     score: { asOf, ids, table },
   };
 }
@@ -169,9 +188,19 @@ export async function behaviouralLabels(store: Store, options: { cutoff: string;
 export async function behaviouralDataset(store: Store, options: { cutoff: string; horizonDays: number; engine?: Engine }): Promise<LabelledTable> {
   const { engine, ...at } = options;
   const labels = engine ? await engine.behaviouralLabels(store, at) : await behaviouralLabels(store, at);
-  const features = await transactionFeatures(store, options.cutoff, engine);
-  const ids = labels.map((l) => l.customer_id);
-  return { ids, table: merge(ids, await attributeTable(store), features), labels: Float64Array.from(labels, (l) => l.churned) };
+  await store.run(`CREATE OR REPLACE TEMP TABLE ${LABELS_TABLE} (customer_id VARCHAR, ${LABEL} DOUBLE)`);
+  try {
+    const appender = await store.connection.createAppender(LABELS_TABLE, 'main', 'temp');
+    for (const l of labels) {
+      appender.appendVarchar(l.customer_id);
+      appender.appendDouble(l.churned);
+      appender.endRow();
+    }
+    appender.closeSync();
+    return await withFeatures(store, { asOf: options.cutoff, engine }, (features) => joinedTable(store, `SELECT * FROM temp.${LABELS_TABLE}`, features));
+  } finally {
+    await store.run(`DROP TABLE IF EXISTS temp.${LABELS_TABLE}`);
+  }
 }
 
 /**
@@ -182,10 +211,8 @@ export async function behaviouralDataset(store: Store, options: { cutoff: string
  * const score = await behaviouralScoring(store, { asOf: '2011-12-10' });
  */
 export async function behaviouralScoring(store: Store, options: { asOf: string; engine?: Engine; built?: string }): Promise<Scoring> {
-  const features = await transactionFeatures(store, options.asOf, options.engine, options.built);
-  const frequency = features.table.columns.find((c) => c.name === 'frequency')!.values as Float64Array;
-  const ids = features.ids.filter((_, i) => frequency[i] > 0);
-  return { asOf: options.asOf, ids, table: merge(ids, await attributeTable(store), features) };
+  const { ids, table } = await withFeatures(store, options, (features) => joinedTable(store, `SELECT customer_id FROM ${ident(features)} WHERE frequency > 0`, features));
+  return { asOf: options.asOf, ids, table };
 }
 
 export { hasTransactions };
