@@ -30,6 +30,12 @@ export interface FeatureImportance {
   aucDrop: number;
 }
 
+export interface ImportanceOptions {
+  /** Shuffles per feature. */
+  repeats?: number;
+  seed?: number;
+}
+
 /**
  * Permutation importance on held-out rows (a bounded sample: it is predicted whole), largest drop first. Only
  * the shuffled column is copied; the others are shared.
@@ -37,7 +43,7 @@ export interface FeatureImportance {
  * @example
  * permutationImportance(model, test.table, test.labels, { repeats: 3, seed: 1 })[0]; // { feature: 'contract', aucDrop: 0.06 }
  */
-export function permutationImportance(model: ChurnModel, table: FeatureTable, labels: Float64Array, options: { repeats?: number; seed?: number } = {}): FeatureImportance[] {
+export function permutationImportance(model: ChurnModel, table: FeatureTable, labels: Float64Array, options: ImportanceOptions = {}): FeatureImportance[] {
   const repeats = options.repeats ?? 3;
   const next = seededRandom(options.seed ?? 1);
   const baseline = rocAuc(model.predictTable(table), labels);
@@ -207,7 +213,12 @@ export function explain(model: ChurnModel, rows: FeatureRow[], options: ExplainO
 
 /** `explain` for a table's rows (a scoring batch: no row objects for a tree model). */
 export function explainTable(model: ChurnModel, table: FeatureTable, options: ExplainOptions = {}): Reason[][] {
-  const settings = { ...EXPLAIN_DEFAULTS, ...options };
+  // An option given as undefined (passed through from a caller's own options) keeps its default.
+  const settings = {
+    top: options.top ?? EXPLAIN_DEFAULTS.top,
+    minPoints: options.minPoints ?? EXPLAIN_DEFAULTS.minPoints,
+    signalPoints: options.signalPoints ?? EXPLAIN_DEFAULTS.signalPoints,
+  };
   const features = model.json.features;
   const F = features.length;
   const { values, margins } = tableContributions(model, table);

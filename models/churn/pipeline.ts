@@ -11,7 +11,8 @@ import type { Engine } from '../engine/types.ts';
 import { resolveAsOf, shiftDate } from '../../data/dates.ts';
 import { behaviouralDataset, behaviouralScoring, explicitDataset, hasTransactions, type LabelKind, type Scoring } from './dataset.ts';
 import { evaluate, type Evaluation } from './evaluate.ts';
-import { permutationImportance, type FeatureImportance } from './explain.ts';
+import type { FeatureImportance } from './explain.ts';
+import { ModelThreads, workersFor } from './model-threads.ts';
 import { rocAuc } from './metrics.ts';
 import { takeLabelled, toDataset, type LabelledTable } from './feature-table.ts';
 import { refitChosen, subset, train, type ChurnModel, type Dataset, type TrainOptions } from './model.ts';
@@ -240,14 +241,26 @@ export async function runChurnStage(store: Store, options: ChurnStageOptions = {
   const evaluation = evaluate(evalModel, { train: heldOut.train, test });
   guard('evaluated', { rows: test.labels.length });
   const importanceRows = stratifiedSample(test, settings.maxImportanceRows, settings.seed);
-  const importance = permutationImportance(evalModel, importanceRows.table, importanceRows.labels, { seed: settings.seed });
-  guard('importance measured');
-  const cv = settings.cvFolds > 1 ? await crossValidate(sampleOf(heldOut.all), { k: settings.cvFolds, seed: settings.seed, train: trainOptions }) : undefined;
+  // At scale the evaluation model's importance is measured on a worker thread while this one fits the final model.
+  const evalThreads = ModelThreads.start(evalModel, { workers: Math.min(1, workersFor(customers)) });
+  let importance: FeatureImportance[];
+  let model: ChurnModel;
   const final = finalRows(heldOut.all, settings.maxTrainRows, settings.seed);
-  const model = final.calibration
-    ? await refitChosen(toDataset(final.fit), evalModel, toDataset(final.calibration), trainOptions)
-    : await train(toDataset(final.fit), trainOptions);
-  guard('final model trained', { reusedChoice: Boolean(final.calibration) });
+  let cv: ChurnStageResult['cv'];
+  try {
+    const measuring = evalThreads.importance(importanceRows.table, importanceRows.labels, { seed: settings.seed });
+    // Awaited below; this only keeps a failure from going unhandled while the refit runs.
+    measuring.catch(() => undefined);
+    cv = settings.cvFolds > 1 ? await crossValidate(sampleOf(heldOut.all), { k: settings.cvFolds, seed: settings.seed, train: trainOptions }) : undefined;
+    model = final.calibration
+      ? await refitChosen(toDataset(final.fit), evalModel, toDataset(final.calibration), trainOptions)
+      : await train(toDataset(final.fit), trainOptions);
+    guard('final model trained', { reusedChoice: Boolean(final.calibration) });
+    importance = await measuring;
+    guard('importance measured');
+  } finally {
+    await evalThreads.close();
+  }
   const sampled = [heldOut.train, heldOut.all].some((d) => d.labels.length > settings.maxTrainRows);
   const split = [
     heldOut.split,

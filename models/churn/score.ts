@@ -8,8 +8,9 @@ import type { ClvRun } from '../clv/index.ts';
 import { riskBand, type RiskBand } from './bands.ts';
 import { shiftDate } from '../../data/dates.ts';
 import type { Scoring } from './dataset.ts';
-import { predictTable, takeTable } from './feature-table.ts';
-import { explainTable, type ExplainOptions, type Reason } from './explain.ts';
+import { sliceTable, takeTable } from './feature-table.ts';
+import type { ExplainOptions, Reason } from './explain.ts';
+import { ModelThreads, workersFor } from './model-threads.ts';
 import type { ChurnModel } from './model.ts';
 import { REASONS_SQL_TYPE, type StoredReason } from './reason-words.ts';
 
@@ -77,47 +78,56 @@ function valueAtRiskCut(ids: string[], probabilities: Float64Array, expected: Ex
 /**
  * Probability, band and reasons for each customer, computed `batchRows` customers at a time and yielded as they
  * are ready, so scoring a million customers never holds a million results; value at risk = probability x
- * expected value. Every figure is per row, so the batch size never changes a score (test/churn/store.test.ts).
- * Probabilities are computed in a first pass (one number a customer), so the customers who get reasons
- * (EXPLAIN_TOP_VALUE_AT_RISK) are known before the second.
+ * expected value. Every figure is per row, so neither the batch size nor the number of worker threads changes a
+ * score (test/churn/store.test.ts). Probabilities are computed in a first pass (one number a customer), so the
+ * customers who get reasons (EXPLAIN_TOP_VALUE_AT_RISK) are known before the second. `workers` threads share
+ * the work with this one (default: as many as pay for the rows, `workersFor`).
  *
  * @example
  * await writeChurnTable(store, scoreCustomers(model, scoring, values));
  */
-export function* scoreCustomers(
+export async function* scoreCustomers(
   model: ChurnModel,
   scoring: Scoring,
   expected: ExpectedValues['values'],
-  options: ExplainOptions & { batchRows?: number; onBatch?: () => void; explainTop?: number } = {},
-): Generator<ScoredCustomer> {
+  options: ExplainOptions & { batchRows?: number; onBatch?: () => void; explainTop?: number; workers?: number } = {},
+): AsyncGenerator<ScoredCustomer> {
   const batchRows = options.batchRows ?? SCORE_BATCH_ROWS;
-  const probabilities = predictTable(model, scoring.table, batchRows);
-  const cut = valueAtRiskCut(scoring.ids, probabilities, expected, options.explainTop ?? EXPLAIN_TOP_VALUE_AT_RISK);
-  for (let start = 0; start < scoring.ids.length; start += batchRows) {
-    options.onBatch?.();
-    const end = Math.min(scoring.ids.length, start + batchRows);
-    const size = end - start;
-    const bands = Array.from({ length: size }, (_, i) => riskBand(probabilities[start + i], model.json.bands));
-    const valueOf = (i: number) => expected.get(scoring.ids[start + i]);
-    const listed: number[] = [];
-    for (let i = 0; i < size; i++) if (bands[i] !== 'low' || probabilities[start + i] * (valueOf(i)?.value ?? -Infinity) >= cut) listed.push(start + i);
-    // The listed customers' features as columns (no row object a customer), explained together.
-    const explained = listed.length ? explainTable(model, takeTable(scoring.table, listed), options) : [];
-    const reasons: Reason[][] = Array.from({ length: size }, () => []);
-    listed.forEach((row, k) => (reasons[row - start] = explained[k]));
-    for (let i = 0; i < size; i++) {
-      const p = probabilities[start + i];
-      const value = valueOf(i);
-      yield {
-        customer_id: scoring.ids[start + i],
-        churn_probability: p,
-        risk_band: bands[i],
-        expected_value: value?.value ?? null,
-        expected_value_source: value?.source ?? null,
-        value_at_risk: value === undefined ? null : p * value.value,
-        reasons: reasons[i],
-      };
+  const threads = ModelThreads.start(model, { workers: options.workers ?? workersFor(scoring.ids.length) });
+  try {
+    const probabilities = new Float64Array(scoring.ids.length);
+    for (let start = 0; start < scoring.ids.length; start += batchRows) {
+      probabilities.set(await threads.predict(sliceTable(scoring.table, start, Math.min(scoring.ids.length, start + batchRows))), start);
     }
+    const cut = valueAtRiskCut(scoring.ids, probabilities, expected, options.explainTop ?? EXPLAIN_TOP_VALUE_AT_RISK);
+    for (let start = 0; start < scoring.ids.length; start += batchRows) {
+      options.onBatch?.();
+      const end = Math.min(scoring.ids.length, start + batchRows);
+      const size = end - start;
+      const bands = Array.from({ length: size }, (_, i) => riskBand(probabilities[start + i], model.json.bands));
+      const valueOf = (i: number) => expected.get(scoring.ids[start + i]);
+      const listed: number[] = [];
+      for (let i = 0; i < size; i++) if (bands[i] !== 'low' || probabilities[start + i] * (valueOf(i)?.value ?? -Infinity) >= cut) listed.push(start + i);
+      // The listed customers' features as columns (no row object a customer), explained together.
+      const explained = listed.length ? await threads.explain(takeTable(scoring.table, listed), { top: options.top, minPoints: options.minPoints, signalPoints: options.signalPoints }) : [];
+      const reasons: Reason[][] = Array.from({ length: size }, () => []);
+      listed.forEach((row, k) => (reasons[row - start] = explained[k]));
+      for (let i = 0; i < size; i++) {
+        const p = probabilities[start + i];
+        const value = valueOf(i);
+        yield {
+          customer_id: scoring.ids[start + i],
+          churn_probability: p,
+          risk_band: bands[i],
+          expected_value: value?.value ?? null,
+          expected_value_source: value?.source ?? null,
+          value_at_risk: value === undefined ? null : p * value.value,
+          reasons: reasons[i],
+        };
+      }
+    }
+  } finally {
+    await threads.close();
   }
 }
 
@@ -140,7 +150,7 @@ const storedReason = (r: Reason): StoredReason => ({
  * @example
  * await writeChurnTable(store, scored);
  */
-export async function writeChurnTable(store: Store, scored: Iterable<ScoredCustomer>): Promise<number> {
+export async function writeChurnTable(store: Store, scored: Iterable<ScoredCustomer> | AsyncIterable<ScoredCustomer>): Promise<number> {
   let rows = 0;
   const staging = 'customer_churn_staging';
   // Reasons go through the appender as JSON text and become structs in the copy below: appending them as lists of
@@ -149,7 +159,7 @@ export async function writeChurnTable(store: Store, scored: Iterable<ScoredCusto
   await store.run(`CREATE OR REPLACE TABLE ${staging} (customer_id VARCHAR, churn_probability DOUBLE, risk_band VARCHAR,
     value_at_risk DOUBLE, expected_value DOUBLE, expected_value_source VARCHAR, reasons VARCHAR)`);
   const appender = await store.connection.createAppender(staging);
-  for (const s of scored) {
+  for await (const s of scored) {
     appender.appendVarchar(s.customer_id);
     appender.appendDouble(s.churn_probability);
     appender.appendVarchar(s.risk_band);

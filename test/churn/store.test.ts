@@ -149,11 +149,11 @@ describe('the churn stage end to end on generated data', () => {
       expect(inMemory.length).toBe(scoring.ids.length);
 
       // Reasons only where a page lists the customer: high and medium risk, and the top by value at risk.
-      const everyone = [...scoreCustomers(result.model, scoring, expected.values)];
+      const everyone = await collect(scoreCustomers(result.model, scoring, expected.values));
       // Scoring explains a batch's columns; explaining the same customers as row objects gives the same reasons.
       expect(everyone.slice(0, 60).map((c) => c.reasons)).toEqual(explain(result.model, tableRows(scoring.table, 0, 60)));
       expect(everyone.slice(0, 60).filter((c) => c.reasons.length).length).toBeGreaterThan(20);
-      const listedOnly = [...scoreCustomers(result.model, scoring, expected.values, { explainTop: 5, batchRows: 101 })];
+      const listedOnly = await collect(scoreCustomers(result.model, scoring, expected.values, { explainTop: 5, batchRows: 101 }));
       const top = everyone.filter((c) => c.value_at_risk !== null).map((c) => c.value_at_risk!).sort((a, b) => b - a)[4];
       const listed = (c: (typeof everyone)[number]) => c.risk_band !== 'low' || (c.value_at_risk ?? -Infinity) >= top;
       expect(everyone.filter((c) => c.risk_band === 'low').length).toBeGreaterThan(10);
@@ -167,6 +167,12 @@ describe('the churn stage end to end on generated data', () => {
     }
   });
 });
+
+async function collect<T>(items: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of items) out.push(item);
+  return out;
+}
 
 const takeFirst = (data: ReturnType<typeof tableOf>, n: number) => tableOf({ ids: data.ids.slice(0, n), rows: tableRows(data.table, 0, n), labels: data.labels.slice(0, n) });
 
