@@ -20,7 +20,7 @@ interface Snapshot {
 export interface CustomerCacheOptions {
   /** Customer pages kept in memory, as JSON bytes (server/limits.ts pageCacheBytes). */
   pageCacheBytes: number;
-  /** Connections that read the pages (server/limits.ts pageReaders); default 2. */
+  /** Connections that read the pages (server/limits.ts pageReaders); default 1. */
   pageReaders?: number;
   /**
    * Called when the analytics are built but table customer_pages is not (a store written before it existed, or a
@@ -29,6 +29,13 @@ export interface CustomerCacheOptions {
    */
   onPagesMissing?: () => void;
 }
+
+/** Pages read in one query at most (indexedPage). */
+const PAGE_BATCH = 16;
+
+/** Customers' pages by `count` ids, through the index. */
+const pageQuery = (count: number) =>
+  `SELECT customer_id, page_json FROM ${CUSTOMER_PAGES} WHERE customer_id ${count === 1 ? '= $1' : `IN (${Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ')})`}`;
 
 /** A text column with more distinct values than this is read as text (and coded in JavaScript), not as an ENUM. */
 const MAX_CODED_VALUES = 4096;
@@ -70,12 +77,14 @@ export class CustomerCache {
   private pending = new Map<string, Promise<string>>();
   private pagesRequested = false;
   private readonly readers: ReaderPool;
+  /** Ids waiting for a reader (indexedPage), with who waits for each. */
+  private readonly queued: { id: string; resolve: (page: string | undefined) => void; reject: (error: Error) => void }[] = [];
 
   constructor(store: Store, options: CustomerCacheOptions) {
     this.store = store;
     this.options = options;
     this.pages = new TextCache({ maxBytes: options.pageCacheBytes });
-    this.readers = new ReaderPool(store, options.pageReaders ?? 2);
+    this.readers = new ReaderPool(store, options.pageReaders ?? 1);
   }
 
   invalidate(): void {
@@ -242,6 +251,36 @@ export class CustomerCache {
     return (await this.pagesOf(customerIds)).pages;
   }
 
+  /**
+   * A page by id through customer_pages' index. Ids asked for while the readers are busy wait together and are
+   * read in one query when a reader frees (PAGE_BATCH at most): at 1,000,000 customers a point query costs about
+   * 0.8 ms of CPU, and five ids in one query 0.45 ms each, so ten clients at once are served with less work
+   * each. The pool runs the reads a reader at a time, so a page of 100 ids does not hold every worker thread. The
+   * text is taken as DuckDB gives it, not through row objects.
+   */
+  private indexedPage(id: string): Promise<string | undefined> {
+    return new Promise((resolve, reject) => {
+      this.queued.push({ id, resolve, reject });
+      // Every id schedules a read: the first to get a reader takes whatever waits, the later ones what is left.
+      this.readers
+        .use(async (reader) => {
+          const batch = this.queued.splice(0, PAGE_BATCH);
+          if (!batch.length) return;
+          try {
+            const [ids, pages] = await reader.preparedColumns(pageQuery(batch.length), batch.map((b) => b.id));
+            const byId = new Map(ids.map((found, r) => [found as string, pages[r] as string]));
+            for (const b of batch) b.resolve(byId.get(b.id));
+          } catch (error) {
+            for (const b of batch) b.reject(error as Error);
+          }
+        })
+        // No reader could be opened: whoever still waits hears why.
+        .catch((error: Error) => {
+          for (const b of this.queued.splice(0)) b.reject(error);
+        });
+    });
+  }
+
   private async pagesOf(customerIds: string[]): Promise<{ snapshot: Snapshot; pages: (string | undefined)[] }> {
     const loading = this.load();
     const snapshot = await loading;
@@ -257,14 +296,8 @@ export class CustomerCache {
       }
     }
     if (wanted.length && snapshot.read === 'index') {
-      // One point query each, through the index; the pool runs them a reader at a time, so a page of 100 does
-      // not hold every worker thread. The text is taken as DuckDB gives it, not through row objects.
-      await Promise.all(
-        wanted.map(async (w) => {
-          const page = await this.readers.use((reader) => reader.preparedText(`SELECT page_json FROM ${CUSTOMER_PAGES} WHERE customer_id = $1`, [w.id]));
-          if (page !== undefined) found.set(w.id, page);
-        }),
-      );
+      const read = await Promise.all(wanted.map((w) => this.indexedPage(w.id)));
+      wanted.forEach((w, i) => read[i] !== undefined && found.set(w.id, read[i]!));
     } else if (wanted.length && snapshot.rowids) {
       // rowids are integers read from the table: written into the text, so DuckDB prunes by them (a bound DOUBLE
       // would not).
@@ -313,9 +346,9 @@ export class CustomerCache {
 }
 
 /**
- * A few connections that read pages, created as they are first needed. A read runs on a free one or waits its
- * turn (first come, first served): ten clients do not queue on one connection, none waits for the writer's
- * (which has its own), and at most `size` reads hold one of libuv's worker threads at once.
+ * Connections that read pages (one by default), created as they are first needed. A read runs on a free one or
+ * waits its turn (first come, first served): none waits for the writer's (which has its own), and at most `size`
+ * reads hold one of libuv's worker threads at once.
  */
 class ReaderPool {
   /** Each reader's connection, as it is being opened or open (wrapped: a promise of a promise would flatten). */

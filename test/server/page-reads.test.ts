@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { CUSTOMER_PAGES_INDEX, customerPagesIndexed, indexCustomerPages } from '../../data/customer-pages.ts';
+import { Store } from '../../data/store.ts';
 import { savePlaybook, type Rule } from '../../models/playbooks/index.ts';
 import { rowOfPage } from '../../server/customer-cache.ts';
 import { nextActionOf } from '../../services/next-action.ts';
@@ -146,5 +147,20 @@ describe('lookups on the page readers', () => {
       seen.add(fromPage?.rule_id ?? 'none');
     }
     expect(seen.size).toBeGreaterThan(2);
+  });
+
+  it('asked for at once are read together, a few queries for many ids, each answered with its own page', async () => {
+    const ids = [...(await f.store.all<{ id: string }>('SELECT customer_id AS id FROM customer_analytics ORDER BY 1 LIMIT 40')).map((r) => r.id), 'NOPE'];
+    f.deps.customers.invalidate(); // nothing from the page cache
+    const queries = vi.spyOn(Store.prototype, 'preparedColumns');
+    try {
+      const found = await Promise.all(ids.map((id) => f.deps.customers.lookup(id)));
+      expect(found.map((p) => p && (JSON.parse(p.json) as { customer_id: string }).customer_id)).toEqual(ids.map((id) => (id === 'NOPE' ? undefined : id)));
+      expect(queries.mock.calls.length).toBeGreaterThan(0);
+      expect(queries.mock.calls.length).toBeLessThan(ids.length / 4);
+      expect(Math.max(...queries.mock.calls.map(([, params]) => params.length))).toBeLessThanOrEqual(16);
+    } finally {
+      queries.mockRestore();
+    }
   });
 });
