@@ -146,7 +146,9 @@ interface SizeResult {
   /** Lookups of customers not read before, after WARM_UP of lookups of others: what the goal is judged on. */
   lookup?: Measured;
   atRisk?: Measured;
+  /** The median of notebookVisitsMs. */
   notebookMs?: number;
+  notebookVisitsMs?: number[];
   error?: string;
 }
 
@@ -188,8 +190,11 @@ async function measureServer(size: SizeResult, db: string, home: string, env: No
     const browser = await launchBrowser();
     try {
       await renderNotebook(browser, `${served.url}/#token=${token}`); // first start: creates the default notebooks
-      size.notebookMs = Math.round((await renderNotebook(browser, `${served.url}/#token=${token}`)).ms);
-      progress(`  default notebook ${size.notebookMs} ms`);
+      // Three visits, the median kept: one visit's time on 2 cores shared with the server varies by a second.
+      size.notebookVisitsMs = [];
+      for (let visit = 0; visit < 3; visit++) size.notebookVisitsMs.push(Math.round((await renderNotebook(browser, `${served.url}/#token=${token}`)).ms));
+      size.notebookMs = [...size.notebookVisitsMs].sort((a, b) => a - b)[1];
+      progress(`  default notebook ${size.notebookMs} ms (median of ${size.notebookVisitsMs.join(', ')} ms)`);
     } finally {
       await browser.close();
     }
