@@ -16,12 +16,21 @@ export const SERVED_TABLES = ['customer_features', ...ANALYTICS_TABLES, 'feedbac
 /** Copies the served tables present now into `dir` as Parquet; returns the tables written. */
 export async function exportOutputs(store: Store, dir: string): Promise<string[]> {
   const written: string[] = [];
-  for (const table of SERVED_TABLES) {
-    if (!(await store.has(table))) continue;
-    // Row groups of 20,000 rows: the writer buffers one per thread, and 122,880 of the pages' ~2 KB of JSON each
-    // (DuckDB's default) made the 1M retrain's save its memory high-water mark.
-    await store.run(`COPY ${table} TO ${literal(join(dir, `${table}.parquet`))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)`);
-    written.push(table);
+  // Row order within a version's files means nothing (a table is loaded back whole and read by key or with an
+  // ORDER BY), and DuckDB writes Parquet on all its threads when it need not keep the order: at 1 M the pages'
+  // file took 10-12 s instead of 21-23 s. The setting is the instance's, so it is put back after.
+  const kept = (await store.one<{ on: boolean }>(`SELECT current_setting('preserve_insertion_order') AS "on"`))!.on;
+  await store.run('SET preserve_insertion_order = false');
+  try {
+    for (const table of SERVED_TABLES) {
+      if (!(await store.has(table))) continue;
+      // Row groups of 20,000 rows: the writer buffers one per thread, and 122,880 of the pages' ~2 KB of JSON each
+      // (DuckDB's default) made the 1M retrain's save its memory high-water mark.
+      await store.run(`COPY ${table} TO ${literal(join(dir, `${table}.parquet`))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)`);
+      written.push(table);
+    }
+  } finally {
+    await store.run(`SET preserve_insertion_order = ${kept ? 'true' : 'false'}`);
   }
   return written;
 }

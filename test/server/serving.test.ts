@@ -33,6 +33,24 @@ async function twoVersions(store: Store, home: string): Promise<Registry> {
 const tiers = async (store: Store) => (await store.all<{ value_tier: string }>('SELECT value_tier FROM customer_rfm ORDER BY customer_id')).map((r) => r.value_tier);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+describe("a version's files", () => {
+  it('hold every row of each table, written without keeping row order, and leave the setting as it was', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'outputs-'));
+    const store = await Store.open({ path: ':memory:' });
+    try {
+      await store.run(`CREATE TABLE customer_features AS SELECT 'c' || i AS customer_id, i AS frequency FROM range(50000) r(i)`);
+      const setting = async () => (await store.one<{ on: boolean }>(`SELECT current_setting('preserve_insertion_order') AS "on"`))!.on;
+      expect(await setting()).toBe(true);
+      expect(await exportOutputs(store, home)).toEqual(['customer_features']);
+      expect(await setting()).toBe(true);
+      const file = join(home, 'customer_features.parquet');
+      expect(await store.all(`SELECT count(*) AS n, sum(frequency) AS total FROM read_parquet('${file}')`)).toEqual([{ n: 50000, total: (49999 * 50000) / 2 }]);
+    } finally {
+      store.close();
+    }
+  });
+});
+
 describe('serving follows the active version', () => {
   it('switches to a version activated elsewhere before the next request, never inside one', async () => {
     const home = mkdtempSync(join(tmpdir(), 'serving-'));
