@@ -267,7 +267,8 @@ export class CustomerCache {
           const batch = this.queued.splice(0, PAGE_BATCH);
           if (!batch.length) return;
           try {
-            const [ids, pages] = await reader.preparedColumns(pageQuery(batch.length), batch.map((b) => b.id));
+            // No row found gives no columns at all.
+            const [ids = [], pages = []] = await reader.preparedColumns(pageQuery(batch.length), batch.map((b) => b.id));
             const byId = new Map(ids.map((found, r) => [found as string, pages[r] as string]));
             for (const b of batch) b.resolve(byId.get(b.id));
           } catch (error) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CUSTOMER_PAGES_INDEX, customerPagesIndexed, indexCustomerPages } from '../../data/customer-pages.ts';
+import { buildCustomerPages, CUSTOMER_PAGES_INDEX, customerPagesIndexed, indexCustomerPages } from '../../data/customer-pages.ts';
 import { Store } from '../../data/store.ts';
 import { savePlaybook, type Rule } from '../../models/playbooks/index.ts';
 import { rowOfPage } from '../../server/customer-cache.ts';
@@ -161,6 +161,19 @@ describe('lookups on the page readers', () => {
       expect(Math.max(...queries.mock.calls.map(([, params]) => params.length))).toBeLessThanOrEqual(16);
     } finally {
       queries.mockRestore();
+    }
+  });
+
+  it('missing from customer_pages (a table rewritten since the list was read) come from the source tables', async () => {
+    f.deps.customers.invalidate();
+    expect((await f.deps.customers.lookup('C000001'))?.json).toBeDefined(); // the list is read
+    await f.store.run(`DELETE FROM customer_pages WHERE customer_id IN ('C000033', 'C000034')`);
+    try {
+      const found = await Promise.all(['C000033', 'C000034'].map((id) => f.deps.customers.lookup(id)));
+      expect(found.map((p) => p && (JSON.parse(p.json) as { customer_id: string }).customer_id)).toEqual(['C000033', 'C000034']);
+    } finally {
+      await buildCustomerPages(f.store);
+      f.deps.customers.invalidate();
     }
   });
 });
