@@ -102,7 +102,7 @@ async function withFeatures<T>(store: Store, options: { asOf: string; engine?: E
 const LABEL = '__tierlab_label';
 
 /**
- * The customers of `rows` (a relation with `customer_id` and optionally the label column) with their attribute
+ * The customers of `rows` (a relation with `customer_id` and the label column, null where unknown) with their attribute
  * columns and then their feature columns from table `features`, joined in SQL and read by customer id; a
  * customer a source lacks is missing there, and a column both have takes the features' values. Returns the
  * label column apart (NaN where it is null).
@@ -117,15 +117,14 @@ async function joinedTable(store: Store, rows: string, features?: string): Promi
     ...attributes.names.map((n) => `${fromFeatures.has(n) ? 'f' : 'a'}.${ident(n)}`),
     ...featureNames.filter((n) => !attributes.names.includes(n)).map((n) => `f.${ident(n)}`),
   ];
-  const hasLabel = (await store.all<{ column_name: string }>(`DESCRIBE ${rows}`)).some((c) => c.column_name === LABEL);
   const { ids, table } = await readTable(
     store,
-    `SELECT r.customer_id${columns.map((c) => `, ${c}`).join('')}${hasLabel ? `, CAST(r.${LABEL} AS DOUBLE) AS ${LABEL}` : ''}
+    `SELECT r.customer_id${columns.map((c) => `, ${c}`).join('')}, CAST(r.${LABEL} AS DOUBLE) AS ${LABEL}
      FROM (${rows}) r LEFT JOIN (${attributes.sql}) a ON a.customer_id = r.customer_id
      ${features ? `LEFT JOIN ${ident(features)} f ON f.customer_id = r.customer_id` : ''}`,
   );
-  const label = table.columns.find((c) => c.name === LABEL);
-  const labels = label?.kind === 'numeric' ? label.values : new Float64Array(ids.length).fill(NaN);
+  // The label is read as DOUBLE, so its column is numeric (NaN where null).
+  const labels = (table.columns.find((c) => c.name === LABEL) as Extract<RawColumn, { kind: 'numeric' }>).values;
   return { ids, table: { length: ids.length, columns: table.columns.filter((c) => c.name !== LABEL) }, labels };
 }
 
@@ -211,7 +210,7 @@ export async function behaviouralDataset(store: Store, options: { cutoff: string
  * const score = await behaviouralScoring(store, { asOf: '2011-12-10' });
  */
 export async function behaviouralScoring(store: Store, options: { asOf: string; engine?: Engine; built?: string }): Promise<Scoring> {
-  const { ids, table } = await withFeatures(store, options, (features) => joinedTable(store, `SELECT customer_id FROM ${ident(features)} WHERE frequency > 0`, features));
+  const { ids, table } = await withFeatures(store, options, (features) => joinedTable(store, `SELECT customer_id, NULL AS ${LABEL} FROM ${ident(features)} WHERE frequency > 0`, features));
   return { asOf: options.asOf, ids, table };
 }
 

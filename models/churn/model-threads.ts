@@ -114,7 +114,8 @@ export class ModelThreads {
     const worker = this.workers[0];
     if (!worker) return permutationImportance(this.model, table, labels, options);
     const { table: copy, buffers } = copyRows(table, 0, table.length);
-    const reply = await this.ask(worker, (id) => ({ id, op: 'importance', table: copy, labels: labels.slice(), options }), buffers);
+    const ownLabels = labels.slice();
+    const reply = await this.ask(worker, (id) => ({ id, op: 'importance', table: copy, labels: ownLabels, options }), [...buffers, ownLabels.buffer as ArrayBuffer]);
     return 'importance' in reply ? reply.importance : [];
   }
 
