@@ -1,18 +1,13 @@
 import { ANALYTICS_TABLES, CUSTOMER_PAGES, dropCustomerPages } from './analytics.ts';
+import { writePageFiles, type PageColumn } from './page-files.ts';
 import { ident, literal, type Store } from './store.ts';
 
 /**
- * Table `customer_pages`: one row per customer of `customer_analytics` with everything the customer page shows,
- * as JSON text ready to send (`page_json`: features, tiers, cluster, churn and CLV grouped by the stage that
- * wrote them, the customer record, the last 20 orders and feedback), beside the list's filter and sort columns
- * (LIST_TEXT_COLUMNS, LIST_NUMBER_COLUMNS), which the server reads once into memory.
- *
- * The server asks for a customer by id through an index (`indexCustomerPages`, built with the table), so a lookup
- * fetches one row and costs about the same at a million customers as at a thousand. Without the index (a store
- * written before it) it asks by `rowid`, the row's position read with the list, which DuckDB prunes to the rows
- * around it; a plain filter on the text id would not be pruned in general (DuckDB's string statistics keep
- * 8-byte prefixes, and ids such as `CUSTOMER-000123456` share theirs). The table is written in no particular
- * order: sorting a million pages of JSON doubled the build time.
+ * Every customer's page: everything the customer page shows as JSON text ready to send (features, tiers,
+ * cluster, churn and CLV grouped by the stage that wrote them, the customer record, the last 20 orders and
+ * feedback), in page files beside the database (data/page-files.ts: a lookup reads one from a file), and table
+ * `customer_pages` with the list's filter and sort columns (LIST_TEXT_COLUMNS, LIST_NUMBER_COLUMNS), which the
+ * server reads once into memory, and the file of each customer's page.
  *
  * It is derived data, and matches the tables it is built from or is absent: the retrain writes it as its last
  * step (a version keeps it with its outputs), the rebuild of features and tiers after a load rebuilds it in the
@@ -27,6 +22,14 @@ export const LIST_NUMBER_COLUMNS = [
   'recency_days', 'frequency', 'monetary', 'avg_order_value', 'tenure_days', 'churn_probability', 'value_at_risk',
   'r_score', 'f_score', 'm_score', 'p_alive', 'clv_12m',
 ];
+
+/** The list's columns the view has, with the type the pages keep them in. */
+function listColumns(columns: Map<string, string>): PageColumn[] {
+  return [
+    ...LIST_TEXT_COLUMNS.filter((c) => columns.has(c)).map((c): PageColumn => [c, 'VARCHAR']),
+    ...LIST_NUMBER_COLUMNS.filter((c) => columns.has(c)).map((c): PageColumn => [c, 'DOUBLE']),
+  ];
+}
 
 /** JSON values the way Store.all gives them: timestamps and dates as ISO strings, DECIMAL as numbers. */
 function jsonExpr(column: string, type: string, table = ''): string {
@@ -104,10 +107,7 @@ async function pagesQuery(store: Store, only: Customers): Promise<string | null>
   const columns = await analyticsColumns(store);
   if (!columns.size) return null;
   const feedback = await feedbackSource(store);
-  const list = [
-    ...LIST_TEXT_COLUMNS.filter((c) => columns.has(c)).map((c) => `CAST(a.${ident(c)} AS VARCHAR) AS ${ident(c)}`),
-    ...LIST_NUMBER_COLUMNS.filter((c) => columns.has(c)).map((c) => `CAST(a.${ident(c)} AS DOUBLE) AS ${ident(c)}`),
-  ];
+  const list = listColumns(columns).map(([c, type]) => `CAST(a.${ident(c)} AS ${type}) AS ${ident(c)}`);
   return `
     WITH orders AS (
       SELECT customer_id, order_id, min(timestamp) AS ts, CAST(sum(amount) AS DOUBLE) AS amount, count(*) AS lines, sum(quantity) AS items,
@@ -151,27 +151,25 @@ async function rangeBounds(store: Store, size: number): Promise<string[]> {
 }
 
 /**
- * Writes `customer_pages` from the tables as they are now, in customer-id ranges of at most `rangeCustomers`
- * (one statement each, in one transaction: readers see the old table or the new one); without features it only
- * drops a stale one. Returns the customers written.
+ * Writes the customer pages from the tables as they are now, in customer-id ranges of at most `rangeCustomers`
+ * (one statement and one page file each), and table `customer_pages`, in one transaction: readers see the old
+ * table or the new one. Without features it only drops a stale one. Returns the customers written.
  *
  * @example
  * await buildCustomerPages(store, { onProgress: (percent) => console.error(`pages ${percent}%`) });
  */
 export async function buildCustomerPages(store: Store, options: { onProgress?: (percent: number) => void; rangeCustomers?: number } = {}): Promise<{ customers: number }> {
   return store.transaction(async () => {
-    if (!(await pagesQuery(store, idRange(undefined, undefined)))) {
+    const columns = await analyticsColumns(store);
+    if (!columns.size) {
       await dropCustomerPages(store);
       return { customers: 0 };
     }
     const bounds = await rangeBounds(store, options.rangeCustomers ?? PAGE_RANGE_CUSTOMERS);
     const edges = [undefined, ...bounds, undefined];
-    for (let r = 0; r < edges.length - 1; r++) {
-      const sql = (await pagesQuery(store, idRange(edges[r], edges[r + 1])))!;
-      const report = (percent: number) => options.onProgress?.(Math.floor((100 * r + percent) / (edges.length - 1)));
-      await store.runWithProgress(r === 0 ? `CREATE OR REPLACE TABLE ${CUSTOMER_PAGES} AS ${sql}` : `INSERT INTO ${CUSTOMER_PAGES} ${sql}`, report);
-    }
-    await indexCustomerPages(store);
+    const parts: string[] = [];
+    for (let r = 0; r < edges.length - 1; r++) parts.push((await pagesQuery(store, idRange(edges[r], edges[r + 1])))!);
+    await writePageFiles(store, parts, listColumns(columns), (r, percent) => options.onProgress?.(Math.floor((100 * r + percent) / parts.length)));
     return { customers: (await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${CUSTOMER_PAGES}`))!.n };
   });
 }
@@ -183,27 +181,4 @@ export async function buildCustomerPages(store: Store, options: { onProgress?: (
 export async function livePageQuery(store: Store): Promise<string | null> {
   const sql = await pagesQuery(store, boundCustomer);
   return sql && `SELECT page_json FROM (${sql})`;
-}
-
-/** The index by customer id that lookups read through (indexCustomerPages). */
-export const CUSTOMER_PAGES_INDEX = 'customer_pages_by_id';
-
-/**
- * Indexes `customer_pages` by customer id (DuckDB's ART), where it is not yet: a lookup is then an index fetch of
- * one row, not a scan of the row group that holds it. Measured at 1,000,000 customers on a loaded machine (load
- * 8), a cold point query took 2.1-2.3 ms p50 and 3.1-3.4 ms of CPU by the index, against 14-20 ms and 12-14 ms of
- * CPU by rowid (`WHERE rowid = $1`: DuckDB decompresses the page_json of the rows around it); 100 pages by id one
- * query each took 0.6-0.8 s cold, by `rowid IN (...)` 8.9 s. Building it takes about 2 s at 1 M.
- *
- * @example
- * await indexCustomerPages(store); // after loading customer_pages from a version's files
- */
-export async function indexCustomerPages(store: Store): Promise<void> {
-  await store.run(`CREATE INDEX IF NOT EXISTS ${CUSTOMER_PAGES_INDEX} ON ${CUSTOMER_PAGES} (customer_id)`);
-}
-
-/** Is `customer_pages` there with its index (stores written before the index have the table only)? */
-export async function customerPagesIndexed(store: Store): Promise<boolean> {
-  const row = await store.one<{ n: number }>(`SELECT count(*) AS n FROM duckdb_indexes() WHERE table_name = $1 AND index_name = $2`, [CUSTOMER_PAGES, CUSTOMER_PAGES_INDEX]);
-  return (row?.n ?? 0) > 0;
 }

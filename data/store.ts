@@ -1,6 +1,7 @@
 import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { TierlabError } from './errors.ts';
 import { defaultDbPath } from './paths.ts';
 import { SCHEMA_SQL } from './schema.ts';
@@ -56,17 +57,22 @@ export class Store {
   private transactionDepth = 0;
   /** This connection's prepared statements by SQL text (preparedColumns). */
   private readonly statements = new Map<string, Promise<DuckDBPreparedStatement>>();
-  /** The owner's forks still open: closing the owner closes them first, so the file's lock goes with it. */
-  private readonly forks: Set<Store>;
+  /**
+   * What the owner and its forks share: the forks still open (closing the owner closes them first, so the file's
+   * lock goes with it) and the folder of a ':memory:' store's files (filesDir).
+   */
+  private readonly shared: { forks: Set<Store>; memoryFiles?: string };
+  /** Called when the transaction open on this connection ends (afterTransaction). */
+  private settled: (() => void)[] = [];
 
   private constructor(
     path: string,
     instance: DuckDBInstance,
     connection: DuckDBConnection,
     private readonly owner = false,
-    forks?: Set<Store>,
+    shared?: { forks: Set<Store>; memoryFiles?: string },
   ) {
-    this.forks = forks ?? new Set();
+    this.shared = shared ?? { forks: new Set() };
     this.path = path;
     this.instance = instance;
     this.connection = connection;
@@ -152,6 +158,20 @@ export class Store {
     }
   }
 
+  /**
+   * Runs `work` with DuckDB free to write files in any row order, on all its threads, where the order of rows in
+   * them means nothing (page files, a version's files). The setting is the instance's, so it is put back after.
+   */
+  async unordered<T>(work: () => Promise<T>): Promise<T> {
+    const kept = (await this.one<{ on: boolean }>(`SELECT current_setting('preserve_insertion_order') AS "on"`))!.on;
+    await this.run('SET preserve_insertion_order = false');
+    try {
+      return await work();
+    } finally {
+      await this.run(`SET preserve_insertion_order = ${kept ? 'true' : 'false'}`);
+    }
+  }
+
   /** Is a transaction open on this connection (so a failing statement would abort it)? */
   get inTransaction(): boolean {
     return this.transactionDepth > 0;
@@ -171,6 +191,8 @@ export class Store {
     } catch (error) {
       await this.run('ROLLBACK');
       throw error;
+    } finally {
+      this.settle();
     }
   }
 
@@ -187,10 +209,28 @@ export class Store {
       result = await this.nested(() => work(() => (kept = true)));
     } catch (error) {
       await this.run('ROLLBACK');
+      this.settle();
       throw error;
     }
-    await this.run(kept ? 'COMMIT' : 'ROLLBACK');
+    try {
+      await this.run(kept ? 'COMMIT' : 'ROLLBACK');
+    } finally {
+      this.settle();
+    }
     return result;
+  }
+
+  /**
+   * Calls `callback` when the transaction open on this connection ends, committed or rolled back (at once when
+   * none is open): files written for tables of a transaction can be cleaned up once it is known which stayed.
+   */
+  afterTransaction(callback: () => void): void {
+    if (this.transactionDepth > 0) this.settled.push(callback);
+    else callback();
+  }
+
+  private settle(): void {
+    for (const callback of this.settled.splice(0)) callback();
   }
 
   private async nested<T>(work: () => Promise<T>): Promise<T> {
@@ -207,9 +247,19 @@ export class Store {
    * a fork so requests on the main connection keep seeing committed data only.
    */
   async fork(): Promise<Store> {
-    const fork = new Store(this.path, this.instance, await this.instance.connect(), false, this.forks);
-    this.forks.add(fork);
+    const fork = new Store(this.path, this.instance, await this.instance.connect(), false, this.shared);
+    this.shared.forks.add(fork);
     return fork;
+  }
+
+  /**
+   * A folder for files that belong to this database beside its tables (the customer pages' text): `<file>.files`
+   * beside the database file, or for a ':memory:' store a temporary folder removed when it closes.
+   */
+  get filesDir(): string {
+    if (this.path !== ':memory:') return `${this.path}.files`;
+    this.shared.memoryFiles ??= mkdtempSync(join(tmpdir(), 'tierlab-store-'));
+    return this.shared.memoryFiles;
   }
 
   /** Does a table or view of this name exist? */
@@ -227,10 +277,11 @@ export class Store {
    * (a connection left open would keep the file locked until it is collected).
    */
   close(): void {
-    if (this.owner) for (const fork of this.forks) fork.close();
-    else this.forks.delete(this);
+    if (this.owner) for (const fork of this.shared.forks) fork.close();
+    else this.shared.forks.delete(this);
     this.connection.closeSync();
     if (this.owner) this.instance.closeSync();
+    if (this.owner && this.shared.memoryFiles) rmSync(this.shared.memoryFiles, { recursive: true, force: true });
   }
 }
 

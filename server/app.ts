@@ -55,7 +55,7 @@ export interface TierlabApp {
 async function lockDownStore(store: Store, home: string): Promise<void> {
   const row = await store.one<{ on: boolean }>(`SELECT current_setting('enable_external_access') AS "on"`);
   if (!row?.on) return;
-  const dirs = [uploadsDir(home), join(home, 'registry'), sharedDataDir].map((d) => `'${d.replaceAll("'", "''")}/'`);
+  const dirs = [uploadsDir(home), join(home, 'registry'), sharedDataDir, store.filesDir].map((d) => `'${d.replaceAll("'", "''")}/'`);
   await store.run(`SET allowed_directories = [${dirs.join(', ')}]`);
   await store.run('SET enable_external_access = false');
 }
@@ -96,12 +96,15 @@ export async function createApp(options: CreateAppOptions): Promise<TierlabApp> 
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const writes = new SerialQueue();
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
-  const customers = new CustomerCache(store, { pageCacheBytes: limits.pageCacheBytes, pageReaders: limits.pageReaders, onPagesMissing: () => void buildPages() });
+  const customers = new CustomerCache(store, { pageCacheBytes: limits.pageCacheBytes, onPagesMissing: () => void buildPages() });
   const buildPages = async () => {
     const started = Date.now();
     try {
       const built = await buildMissingPages(deps);
-      if (built !== null) log({ time: new Date().toISOString(), event: 'customer_pages_built', customers: built, ms: Date.now() - started });
+      // Built: read them. There already (files that cannot be read): lookups stay on the source tables, or each
+      // would read the list again only to find the same files.
+      if (built === null) return;
+      log({ time: new Date().toISOString(), event: 'customer_pages_built', customers: built, ms: Date.now() - started });
       customers.invalidate();
     } catch (error) {
       // Left to the next invalidation (a write, a switch); lookups keep reading the source tables.

@@ -1,5 +1,6 @@
 import { copyNumbers, resultChunks } from '../data/chunks.ts';
-import { analyticsColumns, CUSTOMER_PAGES, customerPagesIndexed, LIST_NUMBER_COLUMNS, LIST_TEXT_COLUMNS, livePageQuery, PAGE_GROUPS } from '../data/customer-pages.ts';
+import { analyticsColumns, CUSTOMER_PAGES, LIST_NUMBER_COLUMNS, LIST_TEXT_COLUMNS, livePageQuery, PAGE_GROUPS } from '../data/customer-pages.ts';
+import { pageFileNames, PageFileReader } from '../data/page-files.ts';
 import { ident, literal, type Store } from '../data/store.ts';
 import { CustomerList, TextColumnWriter } from './customer-list.ts';
 import { TextCache } from './text-cache.ts';
@@ -8,34 +9,20 @@ type Row = Record<string, unknown>;
 
 interface Snapshot {
   list: CustomerList;
-  /**
-   * How a page is read: by id through customer_pages' index, by rowid (a table written before the index), or
-   * from the source tables (no table).
-   */
-  read: 'index' | 'rowid' | 'live';
-  /** The rowid in customer_pages of each list row, when pages are read by rowid. */
-  rowids: Float64Array | null;
+  /** The pages of the list's customers from their files; null where they come from the source tables. */
+  pages: PageFileReader | null;
 }
 
 export interface CustomerCacheOptions {
   /** Customer pages kept in memory, as JSON bytes (server/limits.ts pageCacheBytes). */
   pageCacheBytes: number;
-  /** Connections that read the pages (server/limits.ts pageReaders); default 1. */
-  pageReaders?: number;
   /**
-   * Called when the analytics are built but table customer_pages is not (a store written before it existed, or a
-   * stage rewritten by a command since): the app builds it on the writer and invalidates. Lookups read the
-   * source tables meanwhile.
+   * Called when the analytics are built but the customer pages are not, or cannot be read (a store written before
+   * them, a stage rewritten by a command since, a page file gone): the app builds them on the writer and
+   * invalidates. Lookups read the source tables meanwhile.
    */
   onPagesMissing?: () => void;
 }
-
-/** Pages read in one query at most (indexedPage). */
-const PAGE_BATCH = 16;
-
-/** Customers' pages by `count` ids, through the index. */
-const pageQuery = (count: number) =>
-  `SELECT customer_id, page_json FROM ${CUSTOMER_PAGES} WHERE customer_id ${count === 1 ? '= $1' : `IN (${Array.from({ length: count }, (_, i) => `$${i + 1}`).join(', ')})`}`;
 
 /** A text column with more distinct values than this is read as text (and coded in JavaScript), not as an ENUM. */
 const MAX_CODED_VALUES = 4096;
@@ -48,6 +35,44 @@ function codeExpr(column: string, values: string[] | null): string {
   return `coalesce(CAST(enum_code(CAST(${text} AS ENUM(${values.map(literal).join(', ')}))) AS INTEGER), -1)`;
 }
 
+/** The list's columns of `source` (customer_pages or the view), in id order: the list finds a customer by binary search. */
+async function readList(reader: Store, source: string): Promise<CustomerList> {
+  const present = new Set((await reader.all<{ column_name: string }>(`DESCRIBE ${source}`)).map((c) => c.column_name));
+  const text = LIST_TEXT_COLUMNS.filter((c) => present.has(c));
+  const numbers = LIST_NUMBER_COLUMNS.filter((c) => present.has(c));
+  const dictionaries: (string[] | null)[] = [];
+  for (const c of text) {
+    const values = await reader.all<{ v: string }>(`SELECT DISTINCT CAST(${ident(c)} AS VARCHAR) AS v FROM ${source} WHERE ${ident(c)} IS NOT NULL LIMIT ${MAX_CODED_VALUES + 1}`);
+    dictionaries.push(values.length > MAX_CODED_VALUES ? null : values.map((r) => r.v));
+  }
+  const select = ['customer_id', ...text.map((c, j) => codeExpr(c, dictionaries[j])), ...numbers.map((c) => `CAST(${ident(c)} AS DOUBLE)`)];
+  const size = (await reader.one<{ n: number }>(`SELECT count(*) AS n FROM ${source}`))!.n;
+  const ids: string[] = new Array(size);
+  const codes = text.map(() => new Int32Array(size));
+  const spelled = text.map((_, j) => (dictionaries[j] ? null : new TextColumnWriter(size)));
+  const values = numbers.map(() => new Float64Array(size));
+  let at = 0;
+  for await (const chunk of resultChunks(reader.connection, `SELECT ${select.join(', ')} FROM ${source} ORDER BY customer_id`)) {
+    const n = chunk.rowCount;
+    if (at + n > size) throw new Error(`${source} grew while it was read`);
+    const idVector = chunk.getColumnVector(0);
+    for (let r = 0; r < n; r++) ids[at + r] = idVector.getItem(r) as string;
+    for (let j = 0; j < text.length; j++) {
+      const vector = chunk.getColumnVector(1 + j);
+      const writer = spelled[j];
+      if (writer) for (let r = 0; r < n; r++) writer.set(at + r, vector.getItem(r) as string | null);
+      else for (let r = 0; r < n; r++) codes[j][at + r] = vector.getItem(r) as number;
+    }
+    for (let j = 0; j < numbers.length; j++) copyNumbers(chunk, 1 + text.length + j, values[j], at);
+    at += n;
+  }
+  return new CustomerList({
+    ids: at === size ? ids : ids.slice(0, at),
+    text: Object.fromEntries(text.map((c, j) => [c, spelled[j]?.column ?? { codes: codes[j], values: dictionaries[j]! }])),
+    numbers: Object.fromEntries(numbers.map((c, j) => [c, values[j]])),
+  });
+}
+
 /** The analytics row of a customer from its page: the page's groups of columns, flattened. */
 export function rowOfPage(page: Row): Row {
   const row: Row = { customer_id: page.customer_id };
@@ -57,10 +82,10 @@ export function rowOfPage(page: Row): Row {
 
 /**
  * What the customer list, the customer page and the at-risk list read, with memory bounded by bytes, not by
- * customers: the list's filter and sort columns in memory (columnar: server/customer-list.ts), each page read by
- * position from table `customer_pages` (data/customer-pages.ts: written by the retrain, rebuilt with features
- * after a load) through a byte-bounded cache of the most recently used pages. Without the table (a store
- * written before it, or a stage rewritten since) pages come from the source tables, and `onPagesMissing` has it
+ * customers: the list's filter and sort columns in memory (columnar: server/customer-list.ts), each page read
+ * from its page file (data/customer-pages.ts, data/page-files.ts: written by the retrain, rebuilt with features
+ * after a load) through a byte-bounded cache of the most recently used pages. Without them (a store written
+ * before them, or a stage rewritten since) pages come from the source tables, and `onPagesMissing` has them
  * built. Read again after anything that changes the tables (uploads, training, a version switch: `invalidate`).
  *
  * @example
@@ -76,18 +101,15 @@ export class CustomerCache {
   private pages: TextCache;
   private pending = new Map<string, Promise<string>>();
   private pagesRequested = false;
-  private readonly readers: ReaderPool;
-  /** Ids waiting for a reader (indexedPage), with who waits for each. */
-  private readonly queued: { id: string; resolve: (page: string | undefined) => void; reject: (error: Error) => void }[] = [];
 
   constructor(store: Store, options: CustomerCacheOptions) {
     this.store = store;
     this.options = options;
     this.pages = new TextCache({ maxBytes: options.pageCacheBytes });
-    this.readers = new ReaderPool(store, options.pageReaders ?? 1);
   }
 
   invalidate(): void {
+    this.retire();
     this.loading = undefined;
     this.derived.clear();
     this.pages = new TextCache({ maxBytes: this.options.pageCacheBytes });
@@ -95,9 +117,18 @@ export class CustomerCache {
     this.pagesRequested = false;
   }
 
-  /** Closes the reading connections (the store's owner closes them too). */
+  /** Closes the page files. */
   close(): void {
-    this.readers.close();
+    this.retire();
+    this.loading = undefined;
+  }
+
+  /** The current snapshot's page files close once the reads under way end. */
+  private retire(): void {
+    void this.loading?.then(
+      (snapshot) => snapshot.pages?.retire(),
+      () => {},
+    );
   }
 
   /**
@@ -153,76 +184,38 @@ export class CustomerCache {
   }
 
   /**
-   * The list's columns, a data chunk at a time into typed arrays, from customer_pages (with rowids) or the view.
-   * Text columns arrive as their codes (DuckDB casts each value to an ENUM of the column's distinct values), so a
-   * million rows of six text columns are integers, not six million strings made and looked up in JavaScript.
+   * The list's columns, a data chunk at a time into typed arrays, from customer_pages or the view, and where each
+   * customer's page is in the page files. Text columns arrive as their codes (DuckDB casts each value to an ENUM
+   * of the column's distinct values), so a million rows of six text columns are integers, not six million strings
+   * made and looked up in JavaScript.
    */
   private async build(): Promise<Snapshot> {
-    if (!(await this.columns()).size) return { list: new CustomerList({ ids: [], text: {}, numbers: {} }), read: 'live', rowids: null };
-    const fromPages = await this.store.has(CUSTOMER_PAGES);
-    const read = !fromPages ? 'live' : (await customerPagesIndexed(this.store)) ? 'index' : 'rowid';
-    if (read !== 'index' && !this.pagesRequested) {
-      this.pagesRequested = true;
-      this.options.onPagesMissing?.();
-    }
-    const source = fromPages ? CUSTOMER_PAGES : 'customer_analytics';
+    if (!(await this.columns()).size) return { list: new CustomerList({ ids: [], text: {}, numbers: {} }), pages: null };
     // Streamed on a connection of its own (another query on the shared one would end the stream), in one
-    // transaction so the dictionaries, the count and the rows are of the same table.
+    // transaction so the page files, the dictionaries, the count and the rows are of the same table.
     const reader = await this.store.fork();
     try {
       await reader.run('BEGIN TRANSACTION');
-      const present = new Set((await reader.all<{ column_name: string }>(`DESCRIBE ${source}`)).map((c) => c.column_name));
-      const text = LIST_TEXT_COLUMNS.filter((c) => present.has(c));
-      const numbers = LIST_NUMBER_COLUMNS.filter((c) => present.has(c));
-      const dictionaries: (string[] | null)[] = [];
-      for (const c of text) {
-        const values = await reader.all<{ v: string }>(`SELECT DISTINCT CAST(${ident(c)} AS VARCHAR) AS v FROM ${source} WHERE ${ident(c)} IS NOT NULL LIMIT ${MAX_CODED_VALUES + 1}`);
-        dictionaries.push(values.length > MAX_CODED_VALUES ? null : values.map((r) => r.v));
+      const files = await pageFileNames(reader);
+      const source = files ? CUSTOMER_PAGES : 'customer_analytics';
+      const list = await readList(reader, source);
+      let pages: PageFileReader | null = null;
+      try {
+        if (files) pages = await PageFileReader.open(this.store.filesDir, files, list.size, (id) => list.position(id));
+      } catch {
+        // A page file gone (a store copied without its files) or not the table's: asked to be built again below.
       }
-      const select = [
-        'customer_id',
-        ...text.map((c, j) => codeExpr(c, dictionaries[j])),
-        ...numbers.map((c) => `CAST(${ident(c)} AS DOUBLE)`),
-        ...(read === 'rowid' ? ['CAST(rowid AS DOUBLE)'] : []),
-      ];
-      const size = (await reader.one<{ n: number }>(`SELECT count(*) AS n FROM ${source}`))!.n;
-      const ids: string[] = new Array(size);
-      const codes = text.map(() => new Int32Array(size));
-      const spelled = text.map((_, j) => (dictionaries[j] ? null : new TextColumnWriter(size)));
-      const values = numbers.map(() => new Float64Array(size));
-      const rowids = read === 'rowid' ? new Float64Array(size) : null;
-      // In id order: the list finds a customer by binary search.
-      let at = 0;
-      for await (const chunk of resultChunks(reader.connection, `SELECT ${select.join(', ')} FROM ${source} ORDER BY customer_id`)) {
-        const n = chunk.rowCount;
-        if (at + n > size) throw new Error(`${source} grew while it was read`);
-        const idVector = chunk.getColumnVector(0);
-        for (let r = 0; r < n; r++) ids[at + r] = idVector.getItem(r) as string;
-        for (let j = 0; j < text.length; j++) {
-          const vector = chunk.getColumnVector(1 + j);
-          const writer = spelled[j];
-          if (writer) for (let r = 0; r < n; r++) writer.set(at + r, vector.getItem(r) as string | null);
-          else for (let r = 0; r < n; r++) codes[j][at + r] = vector.getItem(r) as number;
-        }
-        for (let j = 0; j < numbers.length; j++) copyNumbers(chunk, 1 + text.length + j, values[j], at);
-        if (rowids) {
-          const vector = chunk.getColumnVector(1 + text.length + numbers.length);
-          for (let r = 0; r < n; r++) rowids[at + r] = vector.getItem(r) as number;
-        }
-        at += n;
-      }
-      return {
-        list: new CustomerList({
-          ids: at === size ? ids : ids.slice(0, at),
-          text: Object.fromEntries(text.map((c, j) => [c, spelled[j]?.column ?? { codes: codes[j], values: dictionaries[j]! }])),
-          numbers: Object.fromEntries(numbers.map((c, j) => [c, values[j]])),
-        }),
-        read,
-        rowids,
-      };
+      if (!pages) this.requestPages();
+      return { list, pages };
     } finally {
       reader.close();
     }
+  }
+
+  private requestPages(): void {
+    if (this.pagesRequested) return;
+    this.pagesRequested = true;
+    this.options.onPagesMissing?.();
   }
 
   async list(): Promise<CustomerList> {
@@ -243,43 +236,11 @@ export class CustomerCache {
   }
 
   /**
-   * The pages of these customers as JSON text (undefined for an unknown id), from the cache, else from
-   * customer_pages on the reading connections (by id through its index, or in one query by rowid), else (no
-   * table, or it was replaced since the list was read) from the source tables one by one.
+   * The pages of these customers as JSON text (undefined for an unknown id), from the cache, else from their page
+   * files, else (no files, or the tables changed since the list was read) from the source tables one by one.
    */
   async pagesJson(customerIds: string[]): Promise<(string | undefined)[]> {
     return (await this.pagesOf(customerIds)).pages;
-  }
-
-  /**
-   * A page by id through customer_pages' index. Ids asked for while the readers are busy wait together and are
-   * read in one query when a reader frees (PAGE_BATCH at most): at 1,000,000 customers a point query costs about
-   * 0.8 ms of CPU, and five ids in one query 0.45 ms each, so ten clients at once are served with less work
-   * each. The pool runs the reads a reader at a time, so a page of 100 ids does not hold every worker thread. The
-   * text is taken as DuckDB gives it, not through row objects.
-   */
-  private indexedPage(id: string): Promise<string | undefined> {
-    return new Promise((resolve, reject) => {
-      this.queued.push({ id, resolve, reject });
-      // Every id schedules a read: the first to get a reader takes whatever waits, the later ones what is left.
-      this.readers
-        .use(async (reader) => {
-          const batch = this.queued.splice(0, PAGE_BATCH);
-          if (!batch.length) return;
-          try {
-            // No row found gives no columns at all.
-            const [ids = [], pages = []] = await reader.preparedColumns(pageQuery(batch.length), batch.map((b) => b.id));
-            const byId = new Map(ids.map((found, r) => [found as string, pages[r] as string]));
-            for (const b of batch) b.resolve(byId.get(b.id));
-          } catch (error) {
-            for (const b of batch) b.reject(error as Error);
-          }
-        })
-        // No reader could be opened: whoever still waits hears why.
-        .catch((error: Error) => {
-          for (const b of this.queued.splice(0)) b.reject(error);
-        });
-    });
   }
 
   private async pagesOf(customerIds: string[]): Promise<{ snapshot: Snapshot; pages: (string | undefined)[] }> {
@@ -287,30 +248,24 @@ export class CustomerCache {
     const snapshot = await loading;
     const pages = this.pages;
     const found = new Map<string, string>();
-    const wanted: { id: string; rowid: number }[] = [];
+    const wanted: { id: string; position: number }[] = [];
     for (const id of customerIds) {
       const cached = pages.get(`p:${id}`);
       if (cached !== undefined) found.set(id, cached);
       else {
-        const i = snapshot.list.position(id);
-        if (i >= 0 && !found.has(id)) wanted.push({ id, rowid: snapshot.rowids ? snapshot.rowids[i] : -1 });
+        const position = snapshot.list.position(id);
+        if (position >= 0 && !found.has(id)) wanted.push({ id, position });
       }
     }
-    if (wanted.length && snapshot.read === 'index') {
-      const read = await Promise.all(wanted.map((w) => this.indexedPage(w.id)));
+    if (wanted.length && snapshot.pages) {
+      const read = await Promise.all(wanted.map((w) => snapshot.pages!.read(w.position)));
       wanted.forEach((w, i) => read[i] !== undefined && found.set(w.id, read[i]!));
-    } else if (wanted.length && snapshot.rowids) {
-      // rowids are integers read from the table: written into the text, so DuckDB prunes by them (a bound DOUBLE
-      // would not).
-      const sql = `SELECT customer_id, page_json FROM ${CUSTOMER_PAGES} WHERE rowid IN (${wanted.map((w) => String(w.rowid)).join(', ')})`;
-      const [idColumn, pageColumn] = await this.readers.use(async (reader) => (await reader.connection.runAndReadAll(sql)).getColumns());
-      if (idColumn) for (let r = 0; r < idColumn.length; r++) found.set(idColumn[r] as string, pageColumn[r] as string);
     }
     const live = wanted.filter((w) => !found.has(w.id));
     if (live.length) {
       const sql = await this.memo('live-page-query', () => livePageQuery(this.store));
       for (const w of live) {
-        const page = sql ? (await this.readers.use((reader) => reader.one<{ page_json: string }>(sql, [w.id])))?.page_json : undefined;
+        const page = sql ? (await this.store.one<{ page_json: string }>(sql, [w.id]))?.page_json : undefined;
         if (page !== undefined) found.set(w.id, page);
       }
     }
@@ -343,56 +298,5 @@ export class CustomerCache {
 
   async row(customerId: string): Promise<Row | undefined> {
     return (await this.rows([customerId]))[0];
-  }
-}
-
-/**
- * Connections that read pages (one by default), created as they are first needed. A read runs on a free one or
- * waits its turn (first come, first served): none waits for the writer's (which has its own), and at most `size`
- * reads hold one of libuv's worker threads at once.
- */
-class ReaderPool {
-  /** Each reader's connection, as it is being opened or open (wrapped: a promise of a promise would flatten). */
-  private readonly all: { store: Promise<Store> }[] = [];
-  private readonly free: { store: Promise<Store> }[] = [];
-  private readonly waiting: ((reader: { store: Promise<Store> }) => void)[] = [];
-
-  constructor(
-    private readonly source: Store,
-    private readonly size: number,
-  ) {}
-
-  async use<T>(work: (store: Store) => Promise<T>): Promise<T> {
-    if (this.size < 1) return work(this.source);
-    const reader = await this.acquire();
-    try {
-      return await work(await reader.store);
-    } finally {
-      const next = this.waiting.shift();
-      // One that failed to open (no longer in `all`) is replaced by a new one for whoever waits.
-      const handed = this.all.includes(reader) ? reader : undefined;
-      if (next) void (handed ? Promise.resolve(handed) : this.acquire()).then(next);
-      else if (handed) this.free.push(handed);
-    }
-  }
-
-  private acquire(): Promise<{ store: Promise<Store> }> {
-    const free = this.free.pop();
-    if (free) return Promise.resolve(free);
-    if (this.all.length < this.size) {
-      const created = { store: this.source.fork() };
-      // A connection that failed to open is not kept: the next read opens another.
-      created.store.catch(() => {
-        this.all.splice(this.all.indexOf(created), 1);
-      });
-      this.all.push(created);
-      return Promise.resolve(created);
-    }
-    return new Promise((resolve) => this.waiting.push(resolve));
-  }
-
-  close(): void {
-    for (const reader of this.all.splice(0)) void reader.store.then((store) => store.close(), () => {});
-    this.free.length = 0;
   }
 }

@@ -20,15 +20,8 @@ export interface Limits {
   sqlResultBytes: number;
   /** All kept SQL results together, as JSON bytes; the least recently used go first. */
   sqlCacheBytes: number;
-  /** Customer pages kept in memory (JSON bytes; the rest are read from table customer_pages); least recently used go first. */
+  /** Customer pages kept in memory (JSON bytes; the rest are read from the page files); least recently used go first. */
   pageCacheBytes: number;
-  /**
-   * Connections that read customer pages (lookups, list and at-risk pages), apart from the writer's. Ids asked
-   * for while they are busy are read together in one query when one frees (server/customer-cache.ts), so one
-   * serves ten clients best: at 1 M, 1,600-2,140 lookups a second against 1,280-1,460 with two. Each holds one
-   * of libuv's four worker threads while it reads.
-   */
-  pageReaders: number;
   /** SQL cells that may execute at once for the analyst role. */
   sqlSlotsAnalyst: number;
   /** SQL cells that may execute at once for the admin role. */
@@ -54,7 +47,6 @@ export const DEFAULT_LIMITS: Limits = {
   sqlResultBytes: 16 * 1024 * 1024,
   sqlCacheBytes: 64 * 1024 * 1024,
   pageCacheBytes: 64 * 1024 * 1024,
-  pageReaders: 1,
   sqlSlotsAnalyst: 2,
   sqlSlotsAdmin: 1,
   sqlQueueDepth: 8,

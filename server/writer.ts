@@ -1,4 +1,5 @@
-import { buildCustomerPages, CUSTOMER_PAGES, indexCustomerPages } from '../data/customer-pages.ts';
+import { buildCustomerPages } from '../data/customer-pages.ts';
+import { pageFilesPresent } from '../data/page-files.ts';
 import { RetryLater } from '../data/errors.ts';
 import type { Store } from '../data/store.ts';
 import type { AppDeps } from './context.ts';
@@ -42,18 +43,14 @@ export function asTheWriter<T>(deps: AppDeps, work: (store: Store) => Promise<T>
 }
 
 /**
- * Builds table customer_pages on the writer when it is missing (a store written before it existed, or a stage
- * rewritten by a command since): the lookups read the source tables until it is there. A table without its
- * index (written before the index) gets the index. Returns the customers written, or null when the table was
- * there already.
+ * Builds the customer pages on the writer when they are missing (a store written before them, a stage rewritten
+ * by a command since, a page file gone): the lookups read the source tables until they are there. Returns the
+ * customers written, or null when they were there already.
  */
 export function buildMissingPages(deps: AppDeps): Promise<number | null> {
   return deps.writes.run(() =>
     onFork(deps, async (store) => {
-      if (await store.has(CUSTOMER_PAGES)) {
-        await indexCustomerPages(store);
-        return null;
-      }
+      if (await pageFilesPresent(store)) return null;
       return (await buildCustomerPages(store)).customers;
     }),
   );

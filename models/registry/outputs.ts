@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANALYTICS_TABLES, CUSTOMER_PAGES, refreshAnalyticsView } from '../../data/analytics.ts';
-import { indexCustomerPages } from '../../data/customer-pages.ts';
+import { pagesWithText, writePageFiles, type PageColumn } from '../../data/page-files.ts';
 import { literal, type Store } from '../../data/store.ts';
 import { markDerived } from '../derived.ts';
 
@@ -18,20 +18,18 @@ export async function exportOutputs(store: Store, dir: string): Promise<string[]
   const written: string[] = [];
   // Row order within a version's files means nothing (a table is loaded back whole and read by key or with an
   // ORDER BY), and DuckDB writes Parquet on all its threads when it need not keep the order: at 1 M the pages'
-  // file took 10-12 s instead of 21-23 s. The setting is the instance's, so it is put back after.
-  const kept = (await store.one<{ on: boolean }>(`SELECT current_setting('preserve_insertion_order') AS "on"`))!.on;
-  await store.run('SET preserve_insertion_order = false');
-  try {
+  // file took 10-12 s instead of 21-23 s.
+  await store.unordered(async () => {
     for (const table of SERVED_TABLES) {
-      if (!(await store.has(table))) continue;
+      // The pages with their text, read back from their files: the version keeps them compressed.
+      const source = table === CUSTOMER_PAGES ? await pagesWithText(store) : (await store.has(table)) ? table : null;
+      if (!source) continue;
       // Row groups of 20,000 rows: the writer buffers one per thread, and 122,880 of the pages' ~2 KB of JSON each
       // (DuckDB's default) made the 1M retrain's save its memory high-water mark.
-      await store.run(`COPY ${table} TO ${literal(join(dir, `${table}.parquet`))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)`);
+      await store.run(`COPY (${table === CUSTOMER_PAGES ? source : `FROM ${source}`}) TO ${literal(join(dir, `${table}.parquet`))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)`);
       written.push(table);
     }
-  } finally {
-    await store.run(`SET preserve_insertion_order = ${kept ? 'true' : 'false'}`);
-  }
+  });
   return written;
 }
 
@@ -61,9 +59,16 @@ export async function applyOutputs(store: Store, dir: string, version: number): 
     // A version from before loads were recorded in manifests: unknown, so any load makes it stale.
     await markServed(store, version, manifest.data_snapshot?.load_id ?? 0);
     await refreshAnalyticsView(store);
-    await load(CUSTOMER_PAGES);
-    if (await store.has(CUSTOMER_PAGES)) await indexCustomerPages(store);
+    await loadPages(store, join(dir, `${CUSTOMER_PAGES}.parquet`));
   });
+}
+
+/** The version's pages into new page files and `customer_pages`; a version without them leaves none (the server builds them). */
+async function loadPages(store: Store, file: string): Promise<void> {
+  const columns = existsSync(file) ? await store.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet(${literal(file)})`) : [];
+  if (!columns.some((c) => c.column_name === 'page_json')) return;
+  const others = columns.filter((c) => !['customer_id', 'page_json'].includes(c.column_name)).map((c): PageColumn => [c.column_name, c.column_type]);
+  await writePageFiles(store, [`SELECT * FROM read_parquet(${literal(file)})`], others);
 }
 
 /**

@@ -6,7 +6,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from '../../models/registry/registry.ts';
 import { listRuns, retrain } from '../../models/registry/retrain.ts';
 import { literal, Store } from '../../data/store.ts';
-import { customerPagesIndexed } from '../../data/customer-pages.ts';
+import { CUSTOMER_PAGES } from '../../data/analytics.ts';
+import { pageFilesPresent, pagesWithText } from '../../data/page-files.ts';
 import { derivedStale } from '../../models/derived.ts';
 import { appliedVersion, SERVED_TABLES } from '../../models/registry/outputs.ts';
 
@@ -108,9 +109,11 @@ describe('retrain (subprocesses on a demo store)', () => {
         const file = join(new Registry(home).dir(version), `${table}.parquet`);
         if (!existsSync(file)) continue;
         const parquet = `read_parquet(${literal(file)})`;
+        // The pages as the version keeps them: with their text, read from the page files.
+        const rows = table === CUSTOMER_PAGES ? `(${await pagesWithText(store)})` : table;
         const row = await store.one<{ n: number; rows: number }>(`SELECT
-          (SELECT count(*) FROM (SELECT * FROM ${table} EXCEPT ALL SELECT * FROM ${parquet})) +
-          (SELECT count(*) FROM (SELECT * FROM ${parquet} EXCEPT ALL SELECT * FROM ${table})) AS n, (SELECT count(*) FROM ${table}) AS rows`);
+          (SELECT count(*) FROM (SELECT * FROM ${rows} EXCEPT ALL SELECT * FROM ${parquet})) +
+          (SELECT count(*) FROM (SELECT * FROM ${parquet} EXCEPT ALL SELECT * FROM ${rows})) AS n, (SELECT count(*) FROM ${rows}) AS rows`);
         counts[table] = [row!.n, row!.rows];
       }
       return counts;
@@ -130,8 +133,8 @@ describe('retrain (subprocesses on a demo store)', () => {
       expect(await appliedVersion(store)).toBe(promoted.version);
       const served = await unlike(promoted.version!);
       for (const [n, rows] of Object.values(served)) expect([n, rows > 0]).toEqual([0, true]);
-      // The new version's customer pages are indexed for lookups, and the features are marked up to date.
-      expect(await customerPagesIndexed(store)).toBe(true);
+      // The new version's customer pages are in their files for lookups, and the features are marked up to date.
+      expect(await pageFilesPresent(store)).toBe(true);
       expect(await derivedStale(store)).toBe(false);
     } finally {
       store.close();

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { buildCustomerPages, CUSTOMER_PAGES_INDEX, customerPagesIndexed, indexCustomerPages } from '../../data/customer-pages.ts';
+import { readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { buildCustomerPages, livePageQuery } from '../../data/customer-pages.ts';
+import { pageFilesPresent } from '../../data/page-files.ts';
 import { Store } from '../../data/store.ts';
 import { savePlaybook, type Rule } from '../../models/playbooks/index.ts';
 import { rowOfPage } from '../../server/customer-cache.ts';
@@ -8,8 +11,8 @@ import { fixture, standInChurn, type Fixture } from './helpers.ts';
 
 /**
  * How the server reads pages at scale (server/customer-cache.ts): the at-risk JSON page is kept (in the page
- * cache, server/routes/churn.ts) and must never answer from before a change; lookups read on connections of their
- * own, by id through customer_pages' index.
+ * cache, server/routes/churn.ts) and must never answer from before a change; lookups read each page from the page
+ * files (data/page-files.ts), not from DuckDB.
  */
 
 const action = { name: 'Call', channel: 'call', owner_role: 'care', offer: null, budget_per_customer: null, service_level_days: 2, note: '' } as const;
@@ -81,57 +84,96 @@ describe('the kept at-risk page', () => {
   });
 });
 
-describe('lookups on the page readers', () => {
+describe('lookups from the page files', () => {
   let f: Fixture;
+  const pageOf = async (id: string) => {
+    const found = await f.deps.customers.lookup(id);
+    return found && (JSON.parse(found.json) as { customer_id: string; replaced?: boolean });
+  };
+  const files = () => readdirSync(f.store.filesDir).filter((name) => name.startsWith('pages-')).sort();
   beforeAll(async () => {
     f = await fixture({ customers: 120 });
     await standInChurn(f.store, 200);
+    await pageOf('C000001'); // the stand-in churn stage dropped the pages: the server builds them on the writer
+    await f.deps.writes.run(async () => {});
+    await vi.waitFor(() => expect(files()).toHaveLength(1)); // the files of the fixture's first build are deleted
+    f.deps.customers.invalidate();
   });
   afterAll(() => f.close());
 
-  it('read the committed pages while the main connection holds a transaction that rewrites them', async () => {
-    const page = async (id: string) => {
-      const res = await f.call('GET', `/api/customers/${id}`, { role: 'retention' });
-      expect(res.status).toBe(200);
-      return (await res.json()) as { customer_id: string; features: { frequency: number } };
-    };
-    await page('C000001'); // the stand-in churn stage dropped customer_pages: the server builds it on the writer
-    await f.deps.writes.run(async () => {});
-    expect(await f.store.has('customer_pages')).toBe(true);
-    await page('C000001');
+  it('give each customer the page the source tables give, with no query to DuckDB a lookup', async () => {
+    expect(await pageFilesPresent(f.store)).toBe(true);
+    const ids = (await f.store.all<{ id: string }>('SELECT customer_id AS id FROM customer_analytics ORDER BY 1')).map((r) => r.id);
+    await f.deps.customers.list(); // the list and the pages' places are read once
+    const queries = [vi.spyOn(Store.prototype, 'all'), vi.spyOn(Store.prototype, 'run')];
+    let pages: (string | undefined)[];
+    try {
+      pages = await f.deps.customers.pagesJson([...ids, 'NOPE']);
+      expect(queries.map((q) => q.mock.calls.length)).toEqual([0, 0]);
+    } finally {
+      for (const q of queries) q.mockRestore();
+    }
+    expect(pages.at(-1)).toBeUndefined();
+    const live = (await livePageQuery(f.store))!;
+    for (const [i, id] of ids.entries()) expect(pages[i]).toBe((await f.store.one<{ page_json: string }>(live, [id]))!.page_json);
+  });
+
+  it('read the committed pages while the main connection holds a transaction that drops them', async () => {
     // A training job builds its candidate in a transaction on the main connection (Store.scratch), unseen by others.
     await f.store.run('BEGIN TRANSACTION');
     try {
-      await f.store.run(`UPDATE customer_pages SET page_json = '{"customer_id":"rewritten"}'`);
-      for (const id of ['C000002', 'C000050', 'C000120']) expect((await page(id)).customer_id).toBe(id);
+      await f.store.run('DROP TABLE customer_pages');
+      f.deps.customers.invalidate();
+      for (const id of ['C000002', 'C000050', 'C000120']) expect((await pageOf(id))?.customer_id).toBe(id);
+      expect(files()).toHaveLength(1);
     } finally {
       await f.store.run('ROLLBACK');
     }
   });
 
-  it('read a table replaced since the readers prepared their lookup (a version switch rewrites it)', async () => {
-    const lookup = async (id: string) => JSON.parse((await f.deps.customers.lookup(id))!.json) as { customer_id: string; replaced?: boolean };
-    expect((await lookup('C000010')).replaced).toBeUndefined(); // prepares the point query on a reader
-    await f.store.run(`CREATE OR REPLACE TABLE customer_pages AS
-      SELECT * REPLACE (page_json[:-2] || ',"replaced":true}' AS page_json) FROM customer_pages`);
-    await indexCustomerPages(f.store);
+  it('read the pages of a rebuild once told, the old files deleted, and the old reader keeps its files till then', async () => {
+    const before = files();
+    await pageOf('C000010'); // the reader of the current files is open
+    f.deps.customers.pagesJson(['C000011']); // and one read under way when the files go
+    await f.store.run(`UPDATE customer_rfm SET rfm_segment = 'Rebuilt'`);
+    await buildCustomerPages(f.store);
+    await vi.waitFor(() => expect(files()).not.toEqual(expect.arrayContaining(before)));
+    expect(files()).toHaveLength(1);
+    expect(await pageOf('C000012')).toMatchObject({ customer_id: 'C000012' }); // from the deleted file, still open
+    expect(JSON.parse((await f.deps.customers.lookup('C000012'))!.json).tiers.rfm_segment).not.toBe('Rebuilt');
     f.deps.customers.invalidate();
-    for (const id of ['C000010', 'C000011']) expect(await lookup(id)).toMatchObject({ customer_id: id, replaced: true });
+    expect(JSON.parse((await f.deps.customers.lookup('C000013'))!.json).tiers.rfm_segment).toBe('Rebuilt');
   });
 
-  it('go through the index by id, and a table written before the index gets it on the writer', async () => {
-    expect(await customerPagesIndexed(f.store)).toBe(true);
-    await f.store.run(`DROP INDEX ${CUSTOMER_PAGES_INDEX}`);
+  it('leave no files behind a build that was rolled back', async () => {
+    const before = files();
+    await expect(
+      f.store.transaction(async () => {
+        await buildCustomerPages(f.store);
+        expect(files()).toHaveLength(before.length + 1);
+        throw new Error('the retrain failed after its pages');
+      }),
+    ).rejects.toThrow('the retrain failed');
+    await vi.waitFor(() => expect(files()).toEqual(before));
+  });
+
+  it('come from the source tables while the files are gone (a store copied without them), which are built again', async () => {
+    for (const name of files()) rmSync(join(f.store.filesDir, name));
     f.deps.customers.invalidate();
-    const res = await f.call('GET', '/api/customers/C000042', { role: 'retention' }); // by rowid meanwhile
-    expect(res.status).toBe(200);
-    expect(((await res.json()) as { customer_id: string }).customer_id).toBe('C000042');
-    await f.deps.writes.run(async () => {});
-    expect(await customerPagesIndexed(f.store)).toBe(true);
-    for (const id of ['C000001', 'C000077', 'NOPE']) {
-      const found = await f.deps.customers.lookup(id);
-      expect(found && (JSON.parse(found.json) as { customer_id: string }).customer_id).toBe(id === 'NOPE' ? undefined : id);
+    // Hold the writer, so the build waits and these lookups read the source tables.
+    let release = () => {};
+    const held = f.deps.writes.run(() => new Promise<void>((resolve) => (release = resolve)));
+    try {
+      for (const id of ['C000001', 'C000077']) expect((await pageOf(id))?.customer_id).toBe(id);
+      expect(await pageOf('NOPE')).toBeUndefined();
+      expect(await pageFilesPresent(f.store)).toBe(false);
+    } finally {
+      release();
     }
+    await held;
+    await f.deps.writes.run(async () => {});
+    expect(await pageFilesPresent(f.store)).toBe(true);
+    expect((await pageOf('C000077'))?.customer_id).toBe('C000077');
   });
 
   it('give the next best action of the page itself, from the tiers held in memory', async () => {
@@ -147,33 +189,5 @@ describe('lookups on the page readers', () => {
       seen.add(fromPage?.rule_id ?? 'none');
     }
     expect(seen.size).toBeGreaterThan(2);
-  });
-
-  it('asked for at once are read together, a few queries for many ids, each answered with its own page', async () => {
-    const ids = [...(await f.store.all<{ id: string }>('SELECT customer_id AS id FROM customer_analytics ORDER BY 1 LIMIT 40')).map((r) => r.id), 'NOPE'];
-    f.deps.customers.invalidate(); // nothing from the page cache
-    const queries = vi.spyOn(Store.prototype, 'preparedColumns');
-    try {
-      const found = await Promise.all(ids.map((id) => f.deps.customers.lookup(id)));
-      expect(found.map((p) => p && (JSON.parse(p.json) as { customer_id: string }).customer_id)).toEqual(ids.map((id) => (id === 'NOPE' ? undefined : id)));
-      expect(queries.mock.calls.length).toBeGreaterThan(0);
-      expect(queries.mock.calls.length).toBeLessThan(ids.length / 4);
-      expect(Math.max(...queries.mock.calls.map(([, params]) => params.length))).toBeLessThanOrEqual(16);
-    } finally {
-      queries.mockRestore();
-    }
-  });
-
-  it('missing from customer_pages (a table rewritten since the list was read) come from the source tables', async () => {
-    f.deps.customers.invalidate();
-    expect((await f.deps.customers.lookup('C000001'))?.json).toBeDefined(); // the list is read
-    await f.store.run(`DELETE FROM customer_pages WHERE customer_id IN ('C000033', 'C000034')`);
-    try {
-      const found = await Promise.all(['C000033', 'C000034'].map((id) => f.deps.customers.lookup(id)));
-      expect(found.map((p) => p && (JSON.parse(p.json) as { customer_id: string }).customer_id)).toEqual(['C000033', 'C000034']);
-    } finally {
-      await buildCustomerPages(f.store);
-      f.deps.customers.invalidate();
-    }
   });
 });

@@ -1,0 +1,57 @@
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { livePageQuery } from '../../data/customer-pages.ts';
+import { pageFileNames, PageFileReader } from '../../data/page-files.ts';
+import { Store } from '../../data/store.ts';
+import { rebuildDerived } from '../../models/derived.ts';
+
+/**
+ * The page files (data/page-files.ts) hold each page as the bytes between a line's last \x01 and its newline:
+ * text that could break that (newlines, the separator and quote characters themselves, quotes, commas, Chinese,
+ * emoji, an id with a comma and a space) must come back byte for byte.
+ */
+describe('page files', () => {
+  let store: Store;
+  const awkward = ['line one\nline two\r\nthree', 'sep \x01 quote \x02 end', 'He said "no", then left', '酒店很好，服务一流 👍', ''];
+  const ids = ['A,1 x', 'B\ttab', 'C"q', 'D plain', 'E 客户'];
+  beforeAll(async () => {
+    store = await Store.open({ path: ':memory:' });
+    for (const [i, id] of ids.entries()) {
+      await store.run(`INSERT INTO customers VALUES ($1, DATE '2025-01-01', NULL)`, [id]);
+      await store.run(`INSERT INTO transactions (customer_id, order_id, "timestamp", amount, product) VALUES ($1, $2, TIMESTAMPTZ '2026-01-0${i + 1} 10:00:00+00', 12.5, $3)`, [id, `O-${i}`, awkward[i]]);
+      await store.run(`INSERT INTO feedback (customer_id, "timestamp", "text") VALUES ($1, TIMESTAMPTZ '2026-02-01 00:00:00+00', $2)`, [id, awkward[i]]);
+    }
+    await rebuildDerived(store);
+  });
+  afterAll(() => store.close());
+
+  it('give back every page as the source tables give it, byte for byte', async () => {
+    const names = (await pageFileNames(store))!;
+    expect(names).toHaveLength(1);
+    const sorted = [...ids].sort();
+    const reader = await PageFileReader.open(store.filesDir, names, sorted.length, (id) => sorted.indexOf(id));
+    const live = (await livePageQuery(store))!;
+    for (const [i, id] of sorted.entries()) {
+      const page = await reader.read(i);
+      expect(page).toBe((await store.one<{ page_json: string }>(live, [id]))!.page_json);
+      expect(JSON.parse(page).customer_id).toBe(id);
+    }
+    reader.retire();
+  });
+
+  it('are refused when they do not hold the pages of the list given', async () => {
+    const names = (await pageFileNames(store))!;
+    await expect(PageFileReader.open(store.filesDir, names, 2, (id) => ['A,1 x', 'B\ttab'].indexOf(id))).rejects.toThrow(/has a page for "C\\"q", who is not in customer_pages/);
+    const more = [...ids, 'F missing'].sort();
+    await expect(PageFileReader.open(store.filesDir, names, more.length, (id) => more.indexOf(id))).rejects.toThrow(/no page for its row/);
+    await expect(PageFileReader.open(store.filesDir, ['pages-gone-0.csv'], 1, () => 0)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('live in a folder of the store, removed when a memory store closes', async () => {
+    const other = await Store.open({ path: ':memory:' });
+    const dir = other.filesDir;
+    expect(readdirSync(dir)).toEqual([]);
+    other.close();
+    expect(() => readdirSync(dir)).toThrow(/ENOENT/);
+  });
+});
