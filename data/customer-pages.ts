@@ -1,5 +1,5 @@
 import { ANALYTICS_TABLES, CUSTOMER_PAGES, dropCustomerPages } from './analytics.ts';
-import { writePageFiles, type PageColumn } from './page-files.ts';
+import { writePageFiles, type PagePart } from './page-files.ts';
 import { ident, literal, type Store } from './store.ts';
 
 /**
@@ -23,12 +23,13 @@ export const LIST_NUMBER_COLUMNS = [
   'r_score', 'f_score', 'm_score', 'p_alive', 'clv_12m',
 ];
 
-/** The list's columns the view has, with the type the pages keep them in. */
-function listColumns(columns: Map<string, string>): PageColumn[] {
-  return [
-    ...LIST_TEXT_COLUMNS.filter((c) => columns.has(c)).map((c): PageColumn => [c, 'VARCHAR']),
-    ...LIST_NUMBER_COLUMNS.filter((c) => columns.has(c)).map((c): PageColumn => [c, 'DOUBLE']),
+/** The rows of `customer_pages` of the customers `only` selects: the id and the list's columns the view has. */
+function listRows(columns: Map<string, string>, only: Customers): string {
+  const list = [
+    ...LIST_TEXT_COLUMNS.filter((c) => columns.has(c)).map((c) => `CAST(${ident(c)} AS VARCHAR) AS ${ident(c)}`),
+    ...LIST_NUMBER_COLUMNS.filter((c) => columns.has(c)).map((c) => `CAST(${ident(c)} AS DOUBLE) AS ${ident(c)}`),
   ];
+  return `SELECT customer_id${list.map((c) => `, ${c}`).join('')} FROM customer_analytics ${only('customer_id')}`;
 }
 
 /** JSON values the way Store.all gives them: timestamps and dates as ISO strings, DECIMAL as numbers. */
@@ -107,7 +108,6 @@ async function pagesQuery(store: Store, only: Customers): Promise<string | null>
   const columns = await analyticsColumns(store);
   if (!columns.size) return null;
   const feedback = await feedbackSource(store);
-  const list = listColumns(columns).map(([c, type]) => `CAST(a.${ident(c)} AS ${type}) AS ${ident(c)}`);
   return `
     WITH orders AS (
       SELECT customer_id, order_id, min(timestamp) AS ts, CAST(sum(amount) AS DOUBLE) AS amount, count(*) AS lines, sum(quantity) AS items,
@@ -122,7 +122,7 @@ async function pagesQuery(store: Store, only: Customers): Promise<string | null>
       SELECT customer_id, ${firstTwenty('-epoch_us("timestamp")', `struct_pack("timestamp" := ${iso('"timestamp"')}, "text" := "text", rating := rating, channel := channel${feedback.extra.map((c) => `, ${ident(c)} := ${ident(c)}`).join('')})`)} AS feedback
       FROM (${feedback.sql}) ${only('customer_id')} GROUP BY customer_id
     )
-    SELECT a.customer_id${list.map((c) => `, ${c}`).join('')},
+    SELECT a.customer_id,
       CAST(to_json(struct_pack(
         customer_id := a.customer_id,
         customer := CASE WHEN c.customer_id IS NOT NULL THEN struct_pack(signup_date := strftime(c.signup_date, '%Y-%m-%dT00:00:00.000Z'), churned := c.churned) END,
@@ -167,9 +167,12 @@ export async function buildCustomerPages(store: Store, options: { onProgress?: (
     }
     const bounds = await rangeBounds(store, options.rangeCustomers ?? PAGE_RANGE_CUSTOMERS);
     const edges = [undefined, ...bounds, undefined];
-    const parts: string[] = [];
-    for (let r = 0; r < edges.length - 1; r++) parts.push((await pagesQuery(store, idRange(edges[r], edges[r + 1])))!);
-    await writePageFiles(store, parts, listColumns(columns), (r, percent) => options.onProgress?.(Math.floor((100 * r + percent) / parts.length)));
+    const parts: PagePart[] = [];
+    for (let r = 0; r < edges.length - 1; r++) {
+      const only = idRange(edges[r], edges[r + 1]);
+      parts.push({ pages: (await pagesQuery(store, only))!, rows: listRows(columns, only) });
+    }
+    await writePageFiles(store, parts, (r, percent) => options.onProgress?.(Math.floor((100 * r + percent) / parts.length)));
     return { customers: (await store.one<{ n: number }>(`SELECT count(*) AS n FROM ${CUSTOMER_PAGES}`))!.n };
   });
 }

@@ -12,9 +12,9 @@ import { ident, literal, type Store } from './store.ts';
  * (the server grew past 2 GB under lookups); read from a file the page costs tens of microseconds and lives in
  * the page cache, outside the server's memory.
  *
- * A page file is CSV written by DuckDB (`COPY ... TO`): one line a customer, the id first and the page last,
- * separated by \x01 and quoted with \x02, control characters JSON never holds raw (to_json escapes them), so no
- * page is ever quoted and a page is the bytes between the line's last \x01 and its newline. Table
+ * A page file is CSV written by DuckDB (`COPY ... TO`): one line a customer, the id and the page separated by
+ * \x01 and quoted with \x02, control characters JSON never holds raw (to_json escapes them), so no page is ever
+ * quoted and a page is the bytes between the line's \x01 and its newline. Table
  * `customer_pages` keeps the list's columns and the file each row came from (`page_file`); the server finds each
  * page's offset by reading the files once when it reads the list (`PageFileReader`). Files are named per build
  * and never rewritten, so a reader never sees one change; files no table refers to any more are deleted after
@@ -24,8 +24,6 @@ import { ident, literal, type Store } from './store.ts';
 const DELIMITER = '\x01';
 const QUOTE = '\x02';
 const NEWLINE = 0x0a;
-/** The CSV dialect of the page files, for COPY and read_csv alike. */
-const DIALECT = { delim: DELIMITER, quote: QUOTE, escape: QUOTE };
 /** A page longer than this (20 orders and 20 feedback texts) fails the read with DuckDB's message. */
 const MAX_LINE_BYTES = 8 * 1024 * 1024;
 const FILE_NAME = /^pages-[0-9a-z]+-\d+\.csv$/;
@@ -35,43 +33,50 @@ const writing = new Set<string>();
 /** Builds started in this process: a prune that saw one start while it looked deletes nothing. */
 let buildsStarted = 0;
 
-/** A column of customer_pages beside the page: its name and DuckDB type. */
-export type PageColumn = [name: string, type: string];
+/**
+ * What one page file is written from: a query giving `customer_id` and `page_json`, and one giving the same
+ * customers' rows of `customer_pages` (`customer_id` and the list's columns).
+ */
+export interface PagePart {
+  pages: string;
+  rows: string;
+}
 
 /**
- * Writes pages into new files and replaces table `customer_pages` with their rows' other columns and file
- * names, in the store's transaction. `parts` are queries (one file each) giving `customer_id`, `columns` and
- * `page_json`; `report` hears each part's progress (0-100).
+ * Writes the pages of each part into a new file and replaces table `customer_pages` with the parts' rows and
+ * their files' names, in the store's transaction; `report` hears each part's progress (0-100).
  */
-export async function writePageFiles(store: Store, parts: string[], columns: PageColumn[], report?: (part: number, percent: number) => void): Promise<void> {
+export async function writePageFiles(store: Store, parts: PagePart[], report?: (part: number, percent: number) => void): Promise<void> {
   const dir = store.filesDir;
   mkdirSync(dir, { recursive: true });
   buildsStarted += 1;
   const build = `${Date.now().toString(36)}${randomBytes(4).toString('hex')}`;
   const names = parts.map((_, i) => `pages-${build}-${i}.csv`);
   for (const name of names) writing.add(name);
-  store.afterTransaction(() => {
-    for (const name of names) writing.delete(name);
-    void prunePageFiles(store);
-  });
-  const select = ['customer_id', ...columns.map(([name]) => name), 'page_json'].map(ident).join(', ');
-  await store.unordered(async () => {
-    for (let i = 0; i < parts.length; i++) {
-      const copy = `COPY (SELECT ${select} FROM (${parts[i]})) TO ${literal(join(dir, names[i]))} (FORMAT csv, HEADER false, DELIMITER ${literal(DIALECT.delim)}, QUOTE ${literal(DIALECT.quote)}, ESCAPE ${literal(DIALECT.escape)})`;
-      await store.runWithProgress(copy, (percent) => report?.(i, percent));
-    }
-  });
-  // DuckDB skips the pages while it reads the other columns (it parses, never keeps them).
-  await store.run(`CREATE OR REPLACE TABLE ${CUSTOMER_PAGES} AS
-    SELECT * EXCLUDE (page_json, filename), parse_filename(filename) AS page_file FROM ${readPageFiles(dir, names, columns)}`);
+  try {
+    await store.unordered(async () => {
+      for (let i = 0; i < parts.length; i++) {
+        const copy = `COPY (SELECT customer_id, page_json FROM (${parts[i].pages})) TO ${literal(join(dir, names[i]))}
+          (FORMAT csv, HEADER false, DELIMITER ${literal(DELIMITER)}, QUOTE ${literal(QUOTE)}, ESCAPE ${literal(QUOTE)})`;
+        await store.runWithProgress(copy, (percent) => report?.(i, percent));
+      }
+    });
+    const rows = parts.map((part, i) => `SELECT *, ${literal(names[i])} AS page_file FROM (${part.rows})`);
+    await store.run(`CREATE OR REPLACE TABLE ${CUSTOMER_PAGES} AS ${rows.join(' UNION ALL ')}`);
+  } finally {
+    // Once it is known whether these files or the ones before them stayed, the others go.
+    await store.afterTransaction(async () => {
+      for (const name of names) writing.delete(name);
+      await prunePageFiles(store);
+    });
+  }
 }
 
-/** The page files `names` in `dir` as a relation: `customer_id`, `columns`, `page_json` and the file's path (`filename`). */
-function readPageFiles(dir: string, names: string[], columns: PageColumn[]): string {
-  const types = [['customer_id', 'VARCHAR'], ...columns, ['page_json', 'VARCHAR']].map(([name, type]) => `${literal(name)}: ${literal(type)}`);
+/** The page files `names` in `dir` as a relation of `customer_id` and `page_json`. */
+function readPageFiles(dir: string, names: string[]): string {
   const files = `[${names.map((name) => literal(join(dir, name))).join(', ')}]`;
-  return `read_csv(${files}, header = false, delim = ${literal(DIALECT.delim)}, quote = ${literal(DIALECT.quote)}, escape = ${literal(DIALECT.escape)},
-      columns = {${types.join(', ')}}, filename = true, max_line_size = ${MAX_LINE_BYTES}, auto_detect = false)`;
+  return `read_csv(${files}, header = false, delim = ${literal(DELIMITER)}, quote = ${literal(QUOTE)}, escape = ${literal(QUOTE)},
+      columns = {'customer_id': 'VARCHAR', 'page_json': 'VARCHAR'}, max_line_size = ${MAX_LINE_BYTES}, auto_detect = false)`;
 }
 
 /**
@@ -81,9 +86,7 @@ function readPageFiles(dir: string, names: string[], columns: PageColumn[]): str
 export async function pagesWithText(store: Store): Promise<string | null> {
   const names = await pageFileNames(store);
   if (!names) return null;
-  const described = await store.all<{ column_name: string; column_type: string }>(`DESCRIBE ${CUSTOMER_PAGES}`);
-  const columns = described.filter((c) => !['customer_id', 'page_file'].includes(c.column_name)).map((c): PageColumn => [c.column_name, c.column_type]);
-  return `SELECT * EXCLUDE (filename) FROM ${readPageFiles(store.filesDir, names, columns)}`;
+  return `SELECT p.* EXCLUDE (page_file), f.page_json FROM ${CUSTOMER_PAGES} p JOIN ${readPageFiles(store.filesDir, names)} f USING (customer_id)`;
 }
 
 /** The page files `customer_pages` refers to as this connection sees it; null without the table or its files' column (a store from before them). */
@@ -136,6 +139,7 @@ export async function prunePageFiles(store: Store): Promise<void> {
 export class PageFileReader {
   private readers = 0;
   private retired = false;
+  private closed = false;
 
   private constructor(
     private readonly handles: FileHandle[],
@@ -173,8 +177,9 @@ export class PageFileReader {
     }
   }
 
-  /** The page at list position `i` as JSON text. */
-  async read(i: number): Promise<string> {
+  /** The page at list position `i` as JSON text; undefined once the files closed (the caller reads it elsewhere). */
+  async read(i: number): Promise<string | undefined> {
+    if (this.closed) return undefined;
     this.readers += 1;
     try {
       const bytes = this.length[i];
@@ -195,6 +200,7 @@ export class PageFileReader {
   }
 
   private close(): void {
+    this.closed = true;
     for (const handle of this.handles.splice(0)) void handle.close().catch(() => {});
   }
 }
@@ -211,9 +217,8 @@ async function scanLines(handle: FileHandle, line: (id: string, start: number, b
     let at = 0;
     for (let nl = buffer.indexOf(NEWLINE, at); nl >= 0 && nl < end; nl = buffer.indexOf(NEWLINE, at)) {
       const idEnd = buffer.indexOf(1, at);
-      const pageStart = buffer.lastIndexOf(1, nl) + 1;
-      if (idEnd < 0 || idEnd > nl || pageStart <= idEnd) throw new Error(`a page file's line at byte ${base + at} is not a customer's page`);
-      line(buffer.toString('utf8', at, idEnd), base + pageStart, nl - pageStart);
+      if (idEnd < 0 || idEnd > nl) throw new Error(`a page file's line at byte ${base + at} is not a customer's page`);
+      line(buffer.toString('utf8', at, idEnd), base + idEnd + 1, nl - idEnd - 1);
       at = nl + 1;
     }
     if (bytesRead === 0) {

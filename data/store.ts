@@ -63,7 +63,7 @@ export class Store {
    */
   private readonly shared: { forks: Set<Store>; memoryFiles?: string };
   /** Called when the transaction open on this connection ends (afterTransaction). */
-  private settled: (() => void)[] = [];
+  private settled: (() => Promise<void>)[] = [];
 
   private constructor(
     path: string,
@@ -192,7 +192,7 @@ export class Store {
       await this.run('ROLLBACK');
       throw error;
     } finally {
-      this.settle();
+      await this.settle();
     }
   }
 
@@ -209,28 +209,29 @@ export class Store {
       result = await this.nested(() => work(() => (kept = true)));
     } catch (error) {
       await this.run('ROLLBACK');
-      this.settle();
+      await this.settle();
       throw error;
     }
     try {
       await this.run(kept ? 'COMMIT' : 'ROLLBACK');
     } finally {
-      this.settle();
+      await this.settle();
     }
     return result;
   }
 
   /**
-   * Calls `callback` when the transaction open on this connection ends, committed or rolled back (at once when
-   * none is open): files written for tables of a transaction can be cleaned up once it is known which stayed.
+   * Runs `callback` when the transaction open on this connection ends, committed or rolled back, before the
+   * transaction's call returns (at once when none is open): files written for tables of a transaction can be
+   * cleaned up once it is known which stayed. It must not throw.
    */
-  afterTransaction(callback: () => void): void {
+  async afterTransaction(callback: () => Promise<void>): Promise<void> {
     if (this.transactionDepth > 0) this.settled.push(callback);
-    else callback();
+    else await callback();
   }
 
-  private settle(): void {
-    for (const callback of this.settled.splice(0)) callback();
+  private async settle(): Promise<void> {
+    for (const callback of this.settled.splice(0)) await callback();
   }
 
   private async nested<T>(work: () => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ANALYTICS_TABLES, CUSTOMER_PAGES, refreshAnalyticsView } from '../../data/analytics.ts';
-import { pagesWithText, writePageFiles, type PageColumn } from '../../data/page-files.ts';
+import { pagesWithText, writePageFiles } from '../../data/page-files.ts';
 import { literal, type Store } from '../../data/store.ts';
 import { markDerived } from '../derived.ts';
 
@@ -65,10 +65,10 @@ export async function applyOutputs(store: Store, dir: string, version: number): 
 
 /** The version's pages into new page files and `customer_pages`; a version without them leaves none (the server builds them). */
 async function loadPages(store: Store, file: string): Promise<void> {
-  const columns = existsSync(file) ? await store.all<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet(${literal(file)})`) : [];
+  const columns = existsSync(file) ? await store.all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet(${literal(file)})`) : [];
   if (!columns.some((c) => c.column_name === 'page_json')) return;
-  const others = columns.filter((c) => !['customer_id', 'page_json'].includes(c.column_name)).map((c): PageColumn => [c.column_name, c.column_type]);
-  await writePageFiles(store, [`SELECT * FROM read_parquet(${literal(file)})`], others);
+  const parquet = `read_parquet(${literal(file)})`;
+  await writePageFiles(store, [{ pages: `SELECT customer_id, page_json FROM ${parquet}`, rows: `SELECT * EXCLUDE (page_json) FROM ${parquet}` }]);
 }
 
 /**

@@ -1,4 +1,6 @@
-import { readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { livePageQuery } from '../../data/customer-pages.ts';
 import { pageFileNames, PageFileReader } from '../../data/page-files.ts';
@@ -32,11 +34,14 @@ describe('page files', () => {
     const reader = await PageFileReader.open(store.filesDir, names, sorted.length, (id) => sorted.indexOf(id));
     const live = (await livePageQuery(store))!;
     for (const [i, id] of sorted.entries()) {
-      const page = await reader.read(i);
+      const page = (await reader.read(i))!;
       expect(page).toBe((await store.one<{ page_json: string }>(live, [id]))!.page_json);
       expect(JSON.parse(page).customer_id).toBe(id);
     }
+    const underWay = reader.read(0);
     reader.retire();
+    expect(JSON.parse((await underWay)!).customer_id).toBe(sorted[0]); // a read under way ends first
+    expect(await reader.read(1)).toBeUndefined(); // then the files are closed
   });
 
   it('are refused when they do not hold the pages of the list given', async () => {
@@ -45,6 +50,29 @@ describe('page files', () => {
     const more = [...ids, 'F missing'].sort();
     await expect(PageFileReader.open(store.filesDir, names, more.length, (id) => more.indexOf(id))).rejects.toThrow(/no page for its row/);
     await expect(PageFileReader.open(store.filesDir, ['pages-gone-0.csv'], 1, () => 0)).rejects.toThrow(/ENOENT/);
+  });
+
+  it('replaced by a build are gone when it returns, also when the store closes right after (a command)', async () => {
+    const home = mkdtempSync(join(tmpdir(), 'tierlab-page-files-'));
+    try {
+      const path = join(home, 'tierlab.duckdb');
+      for (let run = 0; run < 2; run++) {
+        const cli = await Store.open({ path });
+        await cli.run(`INSERT INTO customers VALUES ('X${run}', DATE '2025-01-01', NULL)`);
+        await cli.run(`INSERT INTO transactions (customer_id, order_id, "timestamp", amount) VALUES ('X${run}', 'O${run}', TIMESTAMPTZ '2026-01-01 00:00:00+00', 5)`);
+        await rebuildDerived(cli);
+        cli.close();
+      }
+      const check = await Store.open({ path });
+      try {
+        expect(readdirSync(check.filesDir).sort()).toEqual((await pageFileNames(check))!.sort());
+        expect(await check.one(`SELECT count(*) AS n FROM customer_pages`)).toEqual({ n: 2 });
+      } finally {
+        check.close();
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
   });
 
   it('live in a folder of the store, removed when a memory store closes', async () => {
