@@ -96,7 +96,14 @@ export async function createApp(options: CreateAppOptions): Promise<TierlabApp> 
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const writes = new SerialQueue();
   const log = options.log ?? ((line) => process.stdout.write(`${JSON.stringify(line)}\n`));
-  const customers = new CustomerCache(store, { pageCacheBytes: limits.pageCacheBytes, onPagesMissing: () => void buildPages() });
+  const customers = new CustomerCache(store, {
+    pageCacheBytes: limits.pageCacheBytes,
+    onPagesMissing: (unreadable) => {
+      // Files there but not the table's are not rebuilt (writer.ts): said once, lookups read the source tables.
+      if (unreadable) log({ time: new Date().toISOString(), event: 'customer_pages_unreadable', message: unreadable.message });
+      void buildPages();
+    },
+  });
   const buildPages = async () => {
     const started = Date.now();
     try {

@@ -18,10 +18,11 @@ export interface CustomerCacheOptions {
   pageCacheBytes: number;
   /**
    * Called when the analytics are built but the customer pages are not, or cannot be read (a store written before
-   * them, a stage rewritten by a command since, a page file gone): the app builds them on the writer and
-   * invalidates. Lookups read the source tables meanwhile.
+   * them, a stage rewritten by a command since, a page file gone or not the table's: `unreadable` says why): the
+   * app builds them on the writer where they are missing and invalidates. Lookups read the source tables
+   * meanwhile.
    */
-  onPagesMissing?: () => void;
+  onPagesMissing?: (unreadable?: Error) => void;
 }
 
 /** A text column with more distinct values than this is read as text (and coded in JavaScript), not as an ENUM. */
@@ -200,22 +201,24 @@ export class CustomerCache {
       const source = files ? CUSTOMER_PAGES : 'customer_analytics';
       const list = await readList(reader, source);
       let pages: PageFileReader | null = null;
+      let unreadable: Error | undefined;
       try {
         if (files) pages = await PageFileReader.open(this.store.filesDir, files, list.size, (id) => list.position(id));
-      } catch {
-        // A page file gone (a store copied without its files) or not the table's: asked to be built again below.
+      } catch (error) {
+        // A page file gone (a store copied without its files) or not the table's.
+        unreadable = error as Error;
       }
-      if (!pages) this.requestPages();
+      if (!pages) this.requestPages(unreadable);
       return { list, pages };
     } finally {
       reader.close();
     }
   }
 
-  private requestPages(): void {
+  private requestPages(unreadable?: Error): void {
     if (this.pagesRequested) return;
     this.pagesRequested = true;
-    this.options.onPagesMissing?.();
+    this.options.onPagesMissing?.(unreadable);
   }
 
   async list(): Promise<CustomerList> {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildCustomerPages, livePageQuery } from '../../data/customer-pages.ts';
 import { pageFilesPresent } from '../../data/page-files.ts';
@@ -174,6 +174,24 @@ describe('lookups from the page files', () => {
     await f.deps.writes.run(async () => {});
     expect(await pageFilesPresent(f.store)).toBe(true);
     expect((await pageOf('C000077'))?.customer_id).toBe('C000077');
+  });
+
+  it('come from the source tables when a file is not the table’s, which the log says once', async () => {
+    const logged: Record<string, unknown>[] = [];
+    const other = await fixture({ customers: 60, log: (line) => logged.push(line) });
+    try {
+      const [name] = readdirSync(other.store.filesDir).filter((n) => n.startsWith('pages-'));
+      // A file cut short after a line: its other customers have no page in it.
+      const path = join(other.store.filesDir, name);
+      const text = readFileSync(path);
+      writeFileSync(path, text.subarray(0, text.indexOf(10, 4000) + 1));
+      for (const id of ['C000001', 'C000059', 'C000060']) expect((JSON.parse((await other.deps.customers.lookup(id))!.json) as { customer_id: string }).customer_id).toBe(id);
+      await other.deps.writes.run(async () => {});
+      expect(logged.filter((l) => l.event === 'customer_pages_unreadable')).toEqual([expect.objectContaining({ message: expect.stringMatching(/no page for its row/) })]);
+      expect(logged.filter((l) => l.event === 'customer_pages_built')).toEqual([]);
+    } finally {
+      other.close();
+    }
   });
 
   it('give the next best action of the page itself, from the tiers held in memory', async () => {
