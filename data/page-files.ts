@@ -215,18 +215,50 @@ async function scanLines(handle: FileHandle, line: (id: string, start: number, b
     const { bytesRead } = await handle.read(buffer, held, buffer.length - held, base + held);
     const end = held + bytesRead;
     let at = 0;
-    for (let nl = buffer.indexOf(NEWLINE, at); nl >= 0 && nl < end; nl = buffer.indexOf(NEWLINE, at)) {
-      const idEnd = buffer.indexOf(1, at);
-      if (idEnd < 0 || idEnd > nl) throw new Error(`a page file's line at byte ${base + at} is not a customer's page`);
-      line(buffer.toString('utf8', at, idEnd), base + idEnd + 1, nl - idEnd - 1);
-      at = nl + 1;
+    for (let record = readRecord(buffer, at, end, base); record; record = readRecord(buffer, at, end, base)) {
+      line(record.id, base + record.pageStart, record.newline - record.pageStart);
+      at = record.newline + 1;
     }
     if (bytesRead === 0) {
-      if (at !== end) throw new Error(`a page file ends without a newline at byte ${base + at}`);
+      if (at !== end) throw new Error(`a page file's line at byte ${base + at} is not a customer's page`);
       return;
     }
     buffer.copy(buffer, 0, at, end);
     base += at;
     held = end - at;
   }
+}
+
+const DELIMITER_BYTE = 0x01;
+const QUOTE_BYTE = 0x02;
+
+/**
+ * The line at `at` if `buffer` holds all of it before `end`, else null (`base`: the file offset of buffer[0]). The
+ * page never holds the separator, the quote or a newline raw; the id does when it has one of them, and then the
+ * CSV writer quoted it (a quote inside doubled).
+ */
+function readRecord(buffer: Buffer, at: number, end: number, base: number): { id: string; pageStart: number; newline: number } | null {
+  if (at >= end) return null;
+  let id: string;
+  let separator: number;
+  if (buffer[at] === QUOTE_BYTE) {
+    let close = at + 1;
+    for (;;) {
+      close = buffer.indexOf(QUOTE_BYTE, close);
+      if (close < 0 || close + 1 >= end) return null;
+      if (buffer[close + 1] !== QUOTE_BYTE) break;
+      close += 2;
+    }
+    id = buffer.toString('utf8', at + 1, close).replaceAll(QUOTE + QUOTE, QUOTE);
+    separator = close + 1;
+  } else {
+    separator = buffer.indexOf(DELIMITER_BYTE, at);
+    if (separator < 0 || separator >= end) return null;
+    id = buffer.toString('utf8', at, separator);
+  }
+  const newline = buffer.indexOf(NEWLINE, separator);
+  if (newline < 0 || newline >= end) return null;
+  // (A line without its separator gives an id that runs into the next line: no customer of the list has it.)
+  if (buffer[separator] !== DELIMITER_BYTE) throw new Error(`a page file's line at byte ${base + at} is not a customer's page`);
+  return { id, pageStart: separator + 1, newline };
 }

@@ -14,13 +14,14 @@ import { rebuildDerived } from '../../models/derived.ts';
  */
 describe('page files', () => {
   let store: Store;
-  const awkward = ['line one\nline two\r\nthree', 'sep \x01 quote \x02 end', 'He said "no", then left', '酒店很好，服务一流 👍', ''];
-  const ids = ['A,1 x', 'B\ttab', 'C"q', 'D plain', 'E 客户'];
+  const awkward = ['line one\nline two\r\nthree', 'sep \x01 quote \x02 end', 'He said "no", then left', '酒店很好，服务一流 👍', '', 'x', 'y', 'z'];
+  // The last three the CSV writer quotes: the pages' files must still be read right.
+  const ids = ['A,1 x', 'B\ttab', 'C"q', 'D plain', 'E 客户', 'F new\nline', 'G sep\x01', 'H quote\x02\x02 twice'];
   beforeAll(async () => {
     store = await Store.open({ path: ':memory:' });
     for (const [i, id] of ids.entries()) {
       await store.run(`INSERT INTO customers VALUES ($1, DATE '2025-01-01', NULL)`, [id]);
-      await store.run(`INSERT INTO transactions (customer_id, order_id, "timestamp", amount, product) VALUES ($1, $2, TIMESTAMPTZ '2026-01-0${i + 1} 10:00:00+00', 12.5, $3)`, [id, `O-${i}`, awkward[i]]);
+      await store.run(`INSERT INTO transactions (customer_id, order_id, "timestamp", amount, product) VALUES ($1, $2, TIMESTAMPTZ '2026-01-1${i} 10:00:00+00', 12.5, $3)`, [id, `O-${i}`, awkward[i]]);
       await store.run(`INSERT INTO feedback (customer_id, "timestamp", "text") VALUES ($1, TIMESTAMPTZ '2026-02-01 00:00:00+00', $2)`, [id, awkward[i]]);
     }
     await rebuildDerived(store);
