@@ -231,6 +231,8 @@ async function scanLines(handle: FileHandle, line: (id: string, start: number, b
 
 const DELIMITER_BYTE = 0x01;
 const QUOTE_BYTE = 0x02;
+/** `{`: every page is a JSON object. */
+const PAGE_OPENS = 0x7b;
 
 /**
  * The line at `at` if `buffer` holds all of it before `end`, else null (`base`: the file offset of buffer[0]). The
@@ -259,6 +261,6 @@ function readRecord(buffer: Buffer, at: number, end: number, base: number): { id
   const newline = buffer.indexOf(NEWLINE, separator);
   if (newline < 0 || newline >= end) return null;
   // (A line without its separator gives an id that runs into the next line: no customer of the list has it.)
-  if (buffer[separator] !== DELIMITER_BYTE) throw new Error(`a page file's line at byte ${base + at} is not a customer's page`);
+  if (buffer[separator] !== DELIMITER_BYTE || buffer[separator + 1] !== PAGE_OPENS) throw new Error(`a page file's line at byte ${base + at} is not a customer's page`);
   return { id, pageStart: separator + 1, newline };
 }

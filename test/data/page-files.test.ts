@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -51,6 +51,9 @@ describe('page files', () => {
     const more = [...ids, 'F missing'].sort();
     await expect(PageFileReader.open(store.filesDir, names, more.length, (id) => more.indexOf(id))).rejects.toThrow(/no page for its row/);
     await expect(PageFileReader.open(store.filesDir, ['pages-gone-0.csv'], 1, () => 0)).rejects.toThrow(/ENOENT/);
+    // A file of another layout (a column between the id and the page).
+    writeFileSync(join(store.filesDir, 'pages-other-0.csv'), 'D plain\x01Champions\x01{"customer_id":"D plain"}\n');
+    await expect(PageFileReader.open(store.filesDir, ['pages-other-0.csv'], 1, () => 0)).rejects.toThrow(/line at byte 0 is not a customer's page/);
   });
 
   it('replaced by a build are gone when it returns, also when the store closes right after (a command)', async () => {
