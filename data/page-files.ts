@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CUSTOMER_PAGES } from './analytics.ts';
-import { ident, literal, type Store } from './store.ts';
+import { literal, type Store } from './store.ts';
 
 /**
  * The customer pages' text, kept in files beside the database rather than in a table, so a lookup is one read
@@ -17,8 +17,8 @@ import { ident, literal, type Store } from './store.ts';
  * quoted and a page is the bytes between the line's \x01 and its newline. Table
  * `customer_pages` keeps the list's columns and the file each row came from (`page_file`); the server finds each
  * page's offset by reading the files once when it reads the list (`PageFileReader`). Files are named per build
- * and never rewritten, so a reader never sees one change; files no table refers to any more are deleted after
- * the transaction that replaced them ends (`prunePageFiles`).
+ * and never rewritten, so a reader never sees one change; files no table refers to any more are deleted when
+ * the transaction that replaced them ends, before its call returns (`prunePageFiles`).
  */
 
 const DELIMITER = '\x01';
@@ -109,7 +109,7 @@ export async function pageFilesPresent(store: Store): Promise<boolean> {
  * keeps reading it (the operating system keeps a deleted file for whoever has it open). A prune that fails
  * leaves files for the next one.
  */
-export async function prunePageFiles(store: Store): Promise<void> {
+async function prunePageFiles(store: Store): Promise<void> {
   const started = buildsStarted;
   const dir = store.filesDir;
   if (!existsSync(dir)) return;
