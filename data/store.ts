@@ -1,4 +1,4 @@
-import { DuckDBInstance, type DuckDBConnection, type DuckDBPreparedStatement, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -55,8 +55,6 @@ export class Store {
   readonly instance: DuckDBInstance;
   readonly connection: DuckDBConnection;
   private transactionDepth = 0;
-  /** This connection's prepared statements by SQL text (preparedColumns). */
-  private readonly statements = new Map<string, Promise<DuckDBPreparedStatement>>();
   /**
    * What the owner and its forks share: the forks still open (closing the owner closes them first, so the file's
    * lock goes with it) and the folder of a ':memory:' store's files (filesDir).
@@ -111,23 +109,6 @@ export class Store {
       for (const key in row) out[key] = plain(row[key]);
       return out as T;
     });
-  }
-
-  /**
-   * The columns of a statement prepared once per connection and SQL text, with text parameters `$1, $2, ...`. A
-   * point query run thousands of times (customers' pages by id) is then not parsed and planned each time: at
-   * 1,000,000 customers 0.70 ms of wall time a lookup instead of 1.05 ms.
-   */
-  async preparedColumns(sql: string, params: string[]): Promise<DuckDBValue[][]> {
-    let statement = this.statements.get(sql);
-    if (!statement) {
-      this.statements.set(sql, (statement = this.connection.prepare(sql)));
-      // One that failed (its table missing) is prepared again next time.
-      statement.catch(() => this.statements.delete(sql));
-    }
-    const prepared = await statement;
-    params.forEach((value, i) => prepared.bindVarchar(i + 1, value));
-    return (await prepared.runAndReadAll()).getColumns();
   }
 
   /** The first row, or undefined. */

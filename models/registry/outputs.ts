@@ -22,11 +22,11 @@ export async function exportOutputs(store: Store, dir: string): Promise<string[]
   await store.unordered(async () => {
     for (const table of SERVED_TABLES) {
       // The pages with their text, read back from their files: the version keeps them compressed.
-      const source = table === CUSTOMER_PAGES ? await pagesWithText(store) : (await store.has(table)) ? table : null;
-      if (!source) continue;
+      const rows = table === CUSTOMER_PAGES ? await pagesWithText(store) : (await store.has(table)) ? `FROM ${table}` : null;
+      if (!rows) continue;
       // Row groups of 20,000 rows: the writer buffers one per thread, and 122,880 of the pages' ~2 KB of JSON each
       // (DuckDB's default) made the 1M retrain's save its memory high-water mark.
-      await store.run(`COPY (${table === CUSTOMER_PAGES ? source : `FROM ${source}`}) TO ${literal(join(dir, `${table}.parquet`))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)`);
+      await store.run(`COPY (${rows}) TO ${literal(join(dir, `${table}.parquet`))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 20000)`);
       written.push(table);
     }
   });
@@ -65,8 +65,7 @@ export async function applyOutputs(store: Store, dir: string, version: number): 
 
 /** The version's pages into new page files and `customer_pages`; a version without them leaves none (the server builds them). */
 async function loadPages(store: Store, file: string): Promise<void> {
-  const columns = existsSync(file) ? await store.all<{ column_name: string }>(`DESCRIBE SELECT * FROM read_parquet(${literal(file)})`) : [];
-  if (!columns.some((c) => c.column_name === 'page_json')) return;
+  if (!existsSync(file)) return;
   const parquet = `read_parquet(${literal(file)})`;
   await writePageFiles(store, [{ pages: `SELECT customer_id, page_json FROM ${parquet}`, rows: `SELECT * EXCLUDE (page_json) FROM ${parquet}` }]);
 }
